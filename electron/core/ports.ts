@@ -1,0 +1,103 @@
+/**
+ * The machine behind the engine. core talks to a server only through these ports;
+ * host/windows implements them on a real Windows server, host/practice over a folder.
+ */
+
+export interface System {
+  readonly mode: 'practice' | 'windows';
+  hostname(): Promise<string>;
+  isElevated(): Promise<boolean>;
+  /** The operating system's architecture, not the process's. */
+  osArch(): Promise<'x64' | 'x86' | 'arm64'>;
+  /** Free bytes on the volume holding `path` (which must exist). */
+  freeBytes(path: string): Promise<number>;
+  /** Where the application folder backup goes by default: a local disk with room. */
+  defaultBackupDir(): Promise<string>;
+}
+
+export type PoolState = 'started' | 'stopping' | 'stopped';
+
+export interface CrmSite {
+  siteName: string;
+  appPath: string;
+  physicalPath: string;
+  pools: string[];
+  url: string;
+}
+
+export interface CrmResponse {
+  status: number;
+  /** What the CRM says its version is, when it answers. */
+  version?: string;
+  maintenance: boolean;
+}
+
+export interface Iis {
+  /** The CRM's site as IIS knows it, or null when IIS hosts no CRM here. */
+  findCrm(siteName: string): Promise<CrmSite | null>;
+  poolState(pool: string): Promise<PoolState>;
+  /** Stops the pool and resolves once its worker processes are gone. */
+  stopPool(pool: string, timeoutMs: number): Promise<void>;
+  startPool(pool: string): Promise<void>;
+  /** Maintenance page: app_offline.htm in the physical path, written and removed by us only. */
+  setMaintenance(site: CrmSite, on: boolean, html: string): Promise<void>;
+  maintenanceOn(site: CrmSite): Promise<boolean>;
+  /** A GET of the CRM's address, as a browser would. */
+  request(site: CrmSite): Promise<CrmResponse>;
+}
+
+export interface SetupRun {
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  output: string;
+}
+
+export interface Processes {
+  /** Runs a setup program from the kit with an argument array, waits, kills it on timeout. */
+  runSetup(
+    program: string,
+    args: readonly string[],
+    options: { timeoutMs: number; onOutput?: (line: string) => void },
+  ): Promise<SetupRun>;
+}
+
+export interface ConnectedUser {
+  user: string;
+  host: string;
+  since: string;
+}
+
+export interface DatabaseBackup {
+  connection: string;
+  database: string;
+  path: string;
+  bytes: number;
+  sha256: string;
+  durationMs: number;
+}
+
+export interface Databases {
+  connectedUsers(connection: string): Promise<ConnectedUser[]>;
+  /** The data-structure version the database reports (what "Aggiorna Database" updates). */
+  schemaVersion(connection: string): Promise<string>;
+  usedBytes(connection: string): Promise<number>;
+  backupDir(connection: string): Promise<string>;
+  backup(connection: string, onProgress: (percent: number) => void): Promise<DatabaseBackup>;
+  verify(backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
+  restore(backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
+}
+
+/** Practice-only controls: what the admin does in the CRM's own web UI on a real server. */
+export interface PracticeControls {
+  logOffAllUsers(): Promise<number>;
+  pressAggiornaDatabase(connection: string): Promise<void>;
+}
+
+export interface Host {
+  system: System;
+  iis: Iis;
+  processes: Processes;
+  databases: Databases;
+  practice?: PracticeControls;
+}

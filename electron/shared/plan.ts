@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { messageSchema } from './message';
+
+export const phaseSchema = z.enum(['checks', 'backup', 'upgrade', 'after', 'report']);
+export type Phase = z.infer<typeof phaseSchema>;
+export const PHASES: readonly Phase[] = phaseSchema.options;
+
+/** check: measures and judges; action: changes the server; manual: the admin does it, the engine verifies. */
+export const stepKindSchema = z.enum(['check', 'action', 'manual']);
+export type StepKind = z.infer<typeof stepKindSchema>;
+
+export const stepStatusSchema = z.enum(['pending', 'running', 'passed', 'warning', 'failed', 'skipped', 'waiting']);
+export type StepStatus = z.infer<typeof stepStatusSchema>;
+
+export const stepIdSchema = z.string().regex(/^[a-z0-9][a-z0-9.:_-]{0,99}$/);
+export type StepId = z.infer<typeof stepIdSchema>;
+
+export const evidenceSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+export const stepSchema = z.object({
+  id: stepIdSchema,
+  phase: phaseSchema,
+  kind: stepKindSchema,
+  /** Checks only: a failed blocking check closes the gate to the upgrade phase. */
+  severity: z.enum(['blocking', 'warning']).optional(),
+  /** Optional steps (procedure step 8) may be skipped without a gate consequence. */
+  optional: z.boolean(),
+  /** Whether the admin may skip it with a reason (never for the actions that change the server). */
+  skippable: z.boolean(),
+  title: messageSchema,
+  /** What the admin must do for a manual step, or what an action is about to do. */
+  instructions: messageSchema.optional(),
+  /** What was found: the result, or why the step failed. */
+  finding: messageSchema.optional(),
+  /** What to do about a failure or a warning. */
+  remedy: messageSchema.optional(),
+  status: stepStatusSchema,
+  evidence: evidenceSchema,
+  skipReason: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+export const runStateSchema = z.enum([
+  'ready', // plan built, nothing done yet
+  'running', // the engine is working through steps
+  'paused', // stopped on a failed step: retry, skip (where allowed) or roll back
+  'waiting', // a manual step waits for the admin
+  'finished', // every step passed, warned or was skipped with a reason; report written
+  'rolling-back',
+  'rolled-back',
+]);
+export type RunState = z.infer<typeof runStateSchema>;
+
+export const progressSchema = z.object({
+  stepId: stepIdSchema,
+  percent: z.number().min(0).max(100),
+  bytesDone: z.number().nonnegative().optional(),
+  bytesTotal: z.number().nonnegative().optional(),
+  itemsDone: z.number().nonnegative().optional(),
+  itemsTotal: z.number().nonnegative().optional(),
+  elapsedMs: z.number().nonnegative(),
+  etaMs: z.number().nonnegative().optional(),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+export const logEntrySchema = z.object({
+  at: z.string(),
+  level: z.enum(['info', 'warn', 'error']),
+  message: messageSchema,
+  detail: z.string().optional(),
+});
+export type LogEntry = z.infer<typeof logEntrySchema>;
+
+export const sessionSchema = z.object({
+  mode: z.enum(['practice', 'windows']),
+  server: z.object({
+    hostname: z.string(),
+    installedVersion: z.string().nullable(),
+    installPath: z.string().nullable(),
+  }),
+  kit: z.object({
+    versionName: z.string(),
+    practiceKey: z.boolean(),
+  }),
+  run: z.object({
+    id: z.string(),
+    state: runStateSchema,
+    resumed: z.boolean(),
+    startedAt: z.string().optional(),
+  }),
+  steps: z.array(stepSchema),
+  canRollback: z.boolean(),
+  report: z
+    .object({
+      jsonPath: z.string(),
+      htmlPath: z.string(),
+      outcome: z.enum(['upgraded', 'rolled-back', 'failed']),
+    })
+    .optional(),
+});
+export type Session = z.infer<typeof sessionSchema>;
