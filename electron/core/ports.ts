@@ -58,7 +58,7 @@ export interface Processes {
   runSetup(
     program: string,
     args: readonly string[],
-    options: { timeoutMs: number; onOutput?: (line: string) => void },
+    options: { timeoutMs: number; onOutput?: (line: string) => void; onProgress?: (percent: number) => void },
   ): Promise<SetupRun>;
 }
 
@@ -71,19 +71,29 @@ export interface ConnectedUser {
 export interface DatabaseBackup {
   connection: string;
   database: string;
+  schemaVersion: string;
   path: string;
   bytes: number;
   sha256: string;
   durationMs: number;
 }
 
+/** A CRM connection ("connessione") as web.config names it. The connection string never reaches a log. */
+export interface CrmConnection {
+  name: string;
+  server: string;
+  database: string;
+  connectionString: string;
+}
+
 export interface Databases {
-  connectedUsers(connection: string): Promise<ConnectedUser[]>;
+  connectedUsers(connection: CrmConnection): Promise<ConnectedUser[]>;
   /** The data-structure version the database reports (what "Aggiorna Database" updates). */
-  schemaVersion(connection: string): Promise<string>;
-  usedBytes(connection: string): Promise<number>;
-  backupDir(connection: string): Promise<string>;
-  backup(connection: string, onProgress: (percent: number) => void): Promise<DatabaseBackup>;
+  schemaVersion(connection: CrmConnection): Promise<string>;
+  usedBytes(connection: CrmConnection): Promise<number>;
+  /** Free bytes where this connection's backups land (on the SQL Server's side). */
+  backupFreeBytes(connection: CrmConnection): Promise<number>;
+  backup(connection: CrmConnection, onProgress: (percent: number) => void): Promise<DatabaseBackup>;
   verify(backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
   restore(backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
 }

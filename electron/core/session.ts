@@ -1,13 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { CallHandlers, EventName, EventPayload } from '../shared/contract';
+import { type Message, UpgradeError, msg } from '../shared/message';
+import type { Step } from '../shared/plan';
+import { readConnections } from './crm/web-config';
+import { KIT_MANIFEST, KIT_REPORTS } from './kit/kit-manifest';
+import { loadTrustedKeys } from './kit/kit-keys';
+import { type SignedKit, readSignedKit } from './kit/kit-verify';
 import type { Host } from './ports';
+import { type Profile, loadProfile } from './profile';
+import { sourceResourcesDir } from './resources';
+import type { Discovery, EngineOptions } from './run/context';
+import { UpgradeEngine, hostFolderName } from './run/engine';
+import { Journal, findUnfinishedRun, replay } from './run/journal';
+import { buildPlan } from './steps/plan';
+import { readInstalledVersion } from './steps/read-install';
 
 export interface SessionOptions {
   host: Host;
   /** The upgrade kit's folder (the USB stick). */
   kitDir: string;
+  /** resources/ (keys, profiles); the repo's when absent. */
+  resourcesDir?: string;
   /** Where the application folder's zip goes; the host's default when absent. */
   backupDir?: string;
   setupTimeoutMs?: number;
+  poolStopTimeoutMs?: number;
+  /** Checks only, nothing written to the kit (the CLI's `check`). */
+  readOnly?: boolean;
+  allowedKitExtras?: string[];
 }
 
 export type SessionListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -16,9 +37,136 @@ export type SessionListener = <E extends EventName>(event: E, payload: EventPayl
 export interface AppSession {
   handlers: CallHandlers;
   subscribe(listener: SessionListener): () => void;
+  /** Resolves when no work is under way. */
+  idle(): Promise<void>;
+  /** Runs the checks alone, in read-only sessions. */
+  runChecks(): Promise<Step[]>;
+  runFolder: string;
   close(): Promise<void>;
 }
 
-export async function openSession(_options: SessionOptions): Promise<AppSession> {
-  throw new Error('openSession: being written');
+async function discover(host: Host, profile: Profile): Promise<Discovery> {
+  const hostname = await host.system.hostname();
+  let problem: Message | null = null;
+  const site = await host.iis.findCrm(profile.iis.siteName).catch((err: unknown) => {
+    problem = err instanceof UpgradeError ? err.message_ : msg('check.installation.no-site.finding', { site: profile.iis.siteName });
+    return null;
+  });
+  const mobileSite = profile.iis.mobileSiteName ? await host.iis.findCrm(profile.iis.mobileSiteName).catch(() => null) : null;
+  let connections: Discovery['connections'] = [];
+  if (site) {
+    connections = await readConnections(site.physicalPath, profile.connections.file).catch((err: unknown) => {
+      problem = err instanceof UpgradeError ? err.message_ : msg('crm.web-config.invalid', { path: site.physicalPath });
+      return [];
+    });
+  }
+  const installedVersion = site ? await readInstalledVersion(site.physicalPath, profile) : null;
+  return { hostname, site, mobileSite, connections, installedVersion, problem };
+}
+
+/** For the header only, before (or without) a valid signature: what the kit claims to be. */
+async function claimedVersion(kitDir: string): Promise<string> {
+  try {
+    const raw = JSON.parse(await readFile(path.join(kitDir, KIT_MANIFEST), 'utf8')) as { version?: unknown };
+    return typeof raw.version === 'string' ? raw.version.slice(0, 64) : '?';
+  } catch {
+    return '?';
+  }
+}
+
+export async function openSession(options: SessionOptions): Promise<AppSession> {
+  const { host } = options;
+  const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
+  const profile = await loadProfile(path.join(resourcesDir, 'profiles', 'crm.json'));
+  const trusted = await loadTrustedKeys(resourcesDir, host.system.mode === 'practice');
+  let kit: SignedKit | null = null;
+  let kitProblem: { message: Message; detail?: string } | null = null;
+  try {
+    kit = await readSignedKit(options.kitDir, trusted);
+  } catch (err) {
+    if (!(err instanceof UpgradeError)) throw err;
+    kitProblem = { message: err.message_, ...(err.detail ? { detail: err.detail } : {}) };
+  }
+  const discovery = await discover(host, profile);
+  const engineOptions: EngineOptions = {
+    ...(options.backupDir ? { backupDir: options.backupDir } : {}),
+    setupTimeoutMs: options.setupTimeoutMs ?? 30 * 60_000,
+    poolStopTimeoutMs: options.poolStopTimeoutMs ?? 120_000,
+    allowedKitExtras: options.allowedKitExtras ?? [],
+  };
+
+  let restored;
+  if (!options.readOnly) {
+    const journalFile = await findUnfinishedRun(path.join(options.kitDir, KIT_REPORTS, hostFolderName(discovery.hostname)));
+    if (journalFile) {
+      const { journal, records } = await Journal.open(journalFile);
+      restored = { replayed: replay(records), journal, runDir: path.dirname(journalFile) };
+    }
+  }
+
+  const listeners = new Set<SessionListener>();
+  const emit: SessionListener = (event, payload) => {
+    for (const l of listeners) l(event, payload);
+  };
+  const engine = new UpgradeEngine({
+    host,
+    kit,
+    kitProblem,
+    kitDir: options.kitDir,
+    kitVersionText: kit?.manifest.version ?? (await claimedVersion(options.kitDir)),
+    profile,
+    discovery,
+    options: engineOptions,
+    definitions: buildPlan({ discovery }),
+    events: {
+      session: (s) => emit('session', s),
+      progress: (p) => emit('progress', p),
+      log: (e) => emit('log', e),
+    },
+    ...(restored ? { restored } : {}),
+    readOnly: options.readOnly ?? false,
+  });
+  await engine.recoverInterrupted();
+
+  const practiceOnly = () => ({ ok: false as const, error: msg('practice.only') });
+  const handlers: CallHandlers = {
+    getSession: async () => engine.snapshot(),
+    startRun: async () => engine.start(),
+    confirmStep: (id) => engine.confirm(id),
+    skipStep: async (id, reason) => engine.skip(id, reason),
+    retryStep: async (id) => engine.retry(id),
+    rollback: async () => engine.rollback(),
+    practiceLogOffUsers: async () => {
+      if (!host.practice) return practiceOnly();
+      const count = await host.practice.logOffAllUsers();
+      engine.note(msg('practice.logged-off', { count }));
+      return { ok: true };
+    },
+    practicePressAggiornaDatabase: async (connection) => {
+      if (!host.practice) return practiceOnly();
+      try {
+        await host.practice.pressAggiornaDatabase(connection);
+        engine.note(msg('practice.aggiorna-database-pressed', { connection }));
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof UpgradeError) return { ok: false, error: err.message_ };
+        throw err;
+      }
+    },
+  };
+
+  return {
+    handlers,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    idle: () => engine.idle(),
+    runChecks: () => engine.runChecksOnly(),
+    runFolder: engine.runFolder,
+    async close() {
+      await engine.idle();
+      listeners.clear();
+    },
+  };
 }

@@ -8,6 +8,7 @@ export const reasonSchema = z
   .trim()
   .min(5)
   .max(500)
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), 'control characters');
 
 export const connectionIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);

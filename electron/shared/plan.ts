@@ -12,7 +12,8 @@ export type StepKind = z.infer<typeof stepKindSchema>;
 export const stepStatusSchema = z.enum(['pending', 'running', 'passed', 'warning', 'failed', 'skipped', 'waiting']);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 
-export const stepIdSchema = z.string().regex(/^[a-z0-9][a-z0-9.:_-]{0,99}$/);
+/** A step id, with the connection's name after ':' for per-connection steps. */
+export const stepIdSchema = z.string().regex(/^[a-z][a-z0-9.-]{0,60}(:[A-Za-z0-9_.-]{1,64})?$/);
 export type StepId = z.infer<typeof stepIdSchema>;
 
 export const evidenceSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));

@@ -1,5 +1,54 @@
+import { access } from 'node:fs/promises';
+import { UpgradeError, msg } from '../../shared/message';
 import type { Host } from '../../core/ports';
+import { CONNECTIONS } from './content';
+import { practiceDatabases } from './databases';
+import { practiceIis } from './iis';
+import { paths, readJson, serverFileSchema } from './layout';
+import { practiceProcesses } from './processes';
+import { practiceSystem } from './system';
 
-export async function openPracticeHost(_dir: string): Promise<Host> {
-  throw new Error('openPracticeHost: being written');
+export { initPracticeServer } from './init';
+
+/** Opens a practice server folder as the engine's host. It refuses any folder that is not one. */
+export async function openPracticeHost(dir: string): Promise<Host> {
+  const p = paths(dir);
+  try {
+    await access(p.server);
+    await readJson(p.server, serverFileSchema);
+  } catch (err) {
+    throw new UpgradeError(msg('practice.not-a-practice-server', { dir }), String(err));
+  }
+  const iis = practiceIis(dir);
+  const databases = practiceDatabases(dir);
+  return {
+    system: practiceSystem(dir),
+    iis,
+    processes: practiceProcesses(dir),
+    databases,
+    practice: {
+      async logOffAllUsers() {
+        let count = 0;
+        for (const name of await databases.names()) {
+          const db = await databases.load(name);
+          count += db.connectedUsers.length;
+          if (db.connectedUsers.length > 0) await databases.save({ ...db, connectedUsers: [] });
+        }
+        return count;
+      },
+      /** What pressing "Aggiorna Database" in the CRM does: the database takes the application's version. */
+      async pressAggiornaDatabase(connection) {
+        const site = await iis.findCrm('CRM');
+        if (!site) throw new UpgradeError(msg('practice.crm-not-answering', { status: 404 }));
+        const answer = await iis.request(site);
+        if (answer.status !== 200 || !answer.version) {
+          throw new UpgradeError(msg('practice.crm-not-answering', { status: answer.status }));
+        }
+        const conn = CONNECTIONS.find((c) => c.name === connection);
+        if (!conn) throw new UpgradeError(msg('practice.connection-unknown', { connection }));
+        const db = await databases.load(conn.database);
+        await databases.save({ ...db, schemaVersion: answer.version });
+      },
+    },
+  };
 }

@@ -1,0 +1,307 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { type AppSession, openSession } from '../core/session';
+import { sourceResourcesDir } from '../core/resources';
+import { initPracticeServer, openPracticeHost } from '../host/practice';
+import type { Language } from '../shared/i18n';
+import { UpgradeError } from '../shared/message';
+import type { Session } from '../shared/plan';
+import { createPracticeKit } from './practice-kit';
+import { TerminalView } from './terminal';
+
+const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
+
+  crm-upgrade check --practice DIR --kit KITDIR [--json] [--lang it|en]
+      Every pre-flight finding. Exit 0: the server can be upgraded now; 1: a blocking check fails; 2: bad usage or input.
+  crm-upgrade run --practice DIR --kit KITDIR [--backup-dir DIR] [--setup-timeout SECONDS] [--lang it|en]
+      The whole upgrade, asking you at each manual step. A run interrupted by anything continues from the kit's journal.
+  crm-upgrade demo [--setup-fails CODE] [--lang it|en]
+      Makes a practice server and kit in a temp folder and runs the whole upgrade unattended.
+  crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile]
+  crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs]
+  crm-upgrade practice logoff DIR
+  crm-upgrade practice aggiorna-database DIR CONNECTION
+
+The practice server is a folder that stands for a Windows server with the CRM installed, to rehearse on.
+The Windows host (a real IIS and SQL Server) is not in this version: without --practice, commands refuse to run.`;
+
+class UsageError extends Error {}
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const complain = (line: string) => process.stderr.write(`${line}\n`);
+
+function language(value: string | undefined): Language {
+  if (value === undefined || value === 'it') return 'it';
+  if (value === 'en') return 'en';
+  throw new UsageError(`--lang must be it or en, not ${value}`);
+}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${name} takes a whole number, not ${value}`);
+  return Number(value);
+}
+
+async function practiceSession(args: { practice?: string; kit?: string; 'backup-dir'?: string; 'setup-timeout'?: string }, readOnly: boolean) {
+  if (!args.practice) throw new UsageError('--practice DIR is required: this version upgrades practice servers only (the Windows host comes next).');
+  if (!args.kit) throw new UsageError('--kit KITDIR is required: the folder of the upgrade kit (the USB stick).');
+  const host = await openPracticeHost(path.resolve(args.practice));
+  const timeout = positiveInt('--setup-timeout', args['setup-timeout']);
+  return openSession({
+    host,
+    kitDir: path.resolve(args.kit),
+    readOnly,
+    ...(args['backup-dir'] ? { backupDir: path.resolve(args['backup-dir']) } : {}),
+    ...(timeout !== undefined ? { setupTimeoutMs: timeout * 1000 } : {}),
+  });
+}
+
+function attach(session: AppSession, view: TerminalView): void {
+  session.subscribe((event, payload) => {
+    if (event === 'session') view.onSession(payload as Session);
+    else if (event === 'progress') view.onProgress(payload as Parameters<TerminalView['onProgress']>[0]);
+    else view.onLog(payload as Parameters<TerminalView['onLog']>[0]);
+  });
+}
+
+async function check(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { practice: { type: 'string' }, kit: { type: 'string' }, json: { type: 'boolean' }, lang: { type: 'string' } },
+    strict: true,
+  });
+  const lang = language(values.lang);
+  const session = await practiceSession(values, true);
+  const steps = await session.runChecks();
+  const blocking = steps.filter((s) => s.status === 'failed' && s.severity === 'blocking');
+  if (values.json) {
+    const view = new TerminalView(lang, () => undefined);
+    say(
+      JSON.stringify(
+        {
+          upgradable: blocking.length === 0,
+          findings: steps.map((s) => ({
+            id: s.id,
+            severity: s.severity,
+            status: s.status,
+            title: view.text(s.title),
+            finding: s.finding ? view.text(s.finding) : null,
+            remedy: s.remedy ? view.text(s.remedy) : null,
+            evidence: s.evidence,
+            durationMs: s.durationMs,
+          })),
+        },
+        null,
+        1,
+      ),
+    );
+  } else {
+    const view = new TerminalView(lang);
+    for (const s of steps) for (const line of view.describe(s)) say(line);
+    say();
+    say(blocking.length === 0 ? (lang === 'it' ? 'Il server si può aggiornare ora.' : 'The server can be upgraded now.') : lang === 'it' ? `Non si può aggiornare ora: ${blocking.length} verifiche bloccanti fallite.` : `Cannot upgrade now: ${blocking.length} blocking checks failed.`);
+  }
+  return blocking.length === 0 ? 0 : 1;
+}
+
+async function interactiveRun(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { practice: { type: 'string' }, kit: { type: 'string' }, 'backup-dir': { type: 'string' }, 'setup-timeout': { type: 'string' }, lang: { type: 'string' }, verbose: { type: 'boolean' } },
+    strict: true,
+  });
+  const lang = language(values.lang);
+  const session = await practiceSession(values, false);
+  const view = new TerminalView(lang, undefined, values.verbose ?? false);
+  attach(session, view);
+  const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : null;
+  try {
+    let snapshot = await session.handlers.getSession();
+    if (snapshot.run.resumed) say(lang === 'it' ? `Riprendo l'esecuzione ${snapshot.run.id}.` : `Continuing run ${snapshot.run.id}.`);
+    await session.handlers.startRun();
+    for (;;) {
+      await session.idle();
+      snapshot = await session.handlers.getSession();
+      const state = snapshot.run.state;
+      if (state === 'finished' || state === 'rolled-back') break;
+      const current = snapshot.steps.find((s) => s.status === 'waiting' || s.status === 'failed');
+      if (!rl || !current) {
+        say(lang === 'it' ? 'Serve una decisione: riavvia «run» in un terminale; il giornale sul kit conserva lo stato.' : 'A decision is needed: run «run» again in a terminal; the journal on the kit keeps the state.');
+        return 1;
+      }
+      const answer = (
+        await rl.question(
+          current.status === 'waiting'
+            ? lang === 'it' ? '[Invio] fatto · [s] salta con motivo · [b] ripristina · [q] esci > ' : '[Enter] done · [s] skip with reason · [b] roll back · [q] quit > '
+            : lang === 'it' ? '[r] riprova · [s] salta con motivo · [b] ripristina · [q] esci > ' : '[r] retry · [s] skip with reason · [b] roll back · [q] quit > ',
+        )
+      ).trim().toLowerCase();
+      let ack;
+      if (answer === 'q') return 1;
+      if (answer === 'b') ack = await session.handlers.rollback();
+      else if (answer === 's') ack = await session.handlers.skipStep(current.id, (await rl.question(lang === 'it' ? 'Motivo: ' : 'Reason: ')).trim());
+      else if (current.status === 'waiting') ack = await session.handlers.confirmStep(current.id);
+      else ack = await session.handlers.retryStep(current.id);
+      if (!ack.ok) say(`✖ ${view.text(ack.error)}`);
+    }
+    return finish(await session.handlers.getSession(), lang);
+  } finally {
+    rl?.close();
+    await session.close();
+  }
+}
+
+function finish(snapshot: Session, lang: Language): number {
+  say();
+  if (snapshot.report) {
+    say(`${lang === 'it' ? 'Rapporto' : 'Report'}: ${snapshot.report.htmlPath}`);
+    say(`JSON: ${snapshot.report.jsonPath}`);
+  }
+  return snapshot.run.state === 'finished' ? 0 : 1;
+}
+
+/** The whole upgrade, unattended, on a fresh practice server: what a newcomer runs first. */
+async function demo(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { lang: { type: 'string' }, 'setup-fails': { type: 'string' }, verbose: { type: 'boolean' } }, strict: true });
+  const lang = language(values.lang);
+  const fails = positiveInt('--setup-fails', values['setup-fails']);
+  const root = await mkdtemp(path.join(tmpdir(), 'crm-upgrade-demo-'));
+  const serverDir = path.join(root, 'server');
+  const kitDir = path.join(root, 'kit');
+  const it = lang === 'it';
+  say(it ? `Server di prova: ${serverDir}` : `Practice server: ${serverDir}`);
+  await initPracticeServer(serverDir);
+  say(it ? `Kit di prova:    ${kitDir}` : `Practice kit:    ${kitDir}`);
+  await createPracticeKit(kitDir, { resourcesDir: sourceResourcesDir(), ...(fails !== undefined ? { setupFailsWith: fails } : {}) });
+  const host = await openPracticeHost(serverDir);
+  const session = await openSession({ host, kitDir });
+  const view = new TerminalView(lang, undefined, values.verbose ?? false);
+  attach(session, view);
+  try {
+    say(it ? "L'utente di prova esce dal CRM (Elenco Utenti Connessi)." : 'The practice user logs off the CRM (Elenco Utenti Connessi).');
+    await session.handlers.practiceLogOffUsers();
+    say();
+    await session.handlers.startRun();
+    for (;;) {
+      await session.idle();
+      const snapshot = await session.handlers.getSession();
+      if (snapshot.run.state !== 'waiting') break;
+      const waiting = snapshot.steps.find((s) => s.status === 'waiting');
+      if (!waiting) break;
+      if (waiting.id.startsWith('after.db-update:')) {
+        const connection = waiting.id.slice('after.db-update:'.length);
+        say(it ? `    (demo) «Aggiorna Database» premuto per ${connection}, poi Confermo.` : `    (demo) "Aggiorna Database" pressed for ${connection}, then Confirm.`);
+        const pressed = await session.handlers.practicePressAggiornaDatabase(connection);
+        if (!pressed.ok) throw new UpgradeError(pressed.error);
+      } else {
+        say(it ? '    (demo) Confermo.' : '    (demo) Confirm.');
+      }
+      const ack = await session.handlers.confirmStep(waiting.id);
+      if (!ack.ok) throw new UpgradeError(ack.error);
+    }
+    const snapshot = await session.handlers.getSession();
+    if (snapshot.run.state === 'paused') {
+      say();
+      say(it ? 'La demo si è fermata su un passo fallito. Ripristino dalla copia di sicurezza…' : 'The demo stopped on a failed step. Rolling back from the backup…');
+      const ack = await session.handlers.rollback();
+      if (ack.ok) await session.idle();
+    }
+    return finish(await session.handlers.getSession(), lang);
+  } finally {
+    await session.close();
+  }
+}
+
+async function practice(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === 'init') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { 'user-leaves-after': { type: 'string' }, modules: { type: 'string' }, 'no-mobile': { type: 'boolean' }, hostname: { type: 'string' } },
+      strict: true,
+    });
+    const dir = positionals[0];
+    if (!dir || positionals.length > 1) throw new UsageError('practice init DIR');
+    const leaves = positiveInt('--user-leaves-after', values['user-leaves-after']);
+    await initPracticeServer(path.resolve(dir), {
+      ...(leaves !== undefined ? { userLeavesAfterSeconds: leaves } : {}),
+      ...(values.modules !== undefined ? { modules: values.modules } : {}),
+      ...(values.hostname !== undefined ? { hostname: values.hostname } : {}),
+      withMobile: !values['no-mobile'],
+    });
+    say(`practice server: ${path.resolve(dir)}`);
+    return 0;
+  }
+  if (verb === 'kit') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'setup-fails': { type: 'string' }, 'setup-hangs': { type: 'boolean' }, 'setup-delay-ms': { type: 'string' } }, strict: true });
+    const dir = positionals[0];
+    if (!dir || positionals.length > 1) throw new UsageError('practice kit DIR');
+    const fails = positiveInt('--setup-fails', values['setup-fails']);
+    const delay = positiveInt('--setup-delay-ms', values['setup-delay-ms']);
+    if (fails !== undefined && values['setup-hangs']) throw new UsageError('--setup-fails and --setup-hangs exclude each other');
+    const manifest = await createPracticeKit(path.resolve(dir), {
+      resourcesDir: sourceResourcesDir(),
+      ...(fails !== undefined ? { setupFailsWith: fails } : {}),
+      ...(values['setup-hangs'] ? { setupHangs: true } : {}),
+      ...(delay !== undefined ? { setupDelayMs: delay } : {}),
+    });
+    say(`practice kit ${manifest.version}: ${path.resolve(dir)} (${manifest.files.length} files, signed with the practice key)`);
+    return 0;
+  }
+  if (verb === 'logoff' || verb === 'aggiorna-database') {
+    const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {}, strict: true });
+    const [dir, connection] = positionals;
+    if (!dir || (verb === 'aggiorna-database' ? !connection || positionals.length > 2 : positionals.length > 1)) {
+      throw new UsageError(verb === 'logoff' ? 'practice logoff DIR' : 'practice aggiorna-database DIR CONNECTION');
+    }
+    const host = await openPracticeHost(path.resolve(dir));
+    if (verb === 'logoff') say(`logged off: ${await host.practice?.logOffAllUsers()}`);
+    else {
+      await host.practice?.pressAggiornaDatabase(connection ?? '');
+      say(`Aggiornamento terminato correttamente (${connection})`);
+    }
+    return 0;
+  }
+  throw new UsageError(`unknown practice command: ${verb ?? '(none)'}`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const lang = argv.includes('--lang') && argv[argv.indexOf('--lang') + 1] === 'en' ? 'en' : 'it';
+  try {
+    switch (command) {
+      case 'check':
+        return await check(rest);
+      case 'run':
+        return await interactiveRun(rest);
+      case 'demo':
+        return await demo(rest);
+      case 'practice':
+        return await practice(rest);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        say(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      complain(`crm-upgrade: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof UpgradeError) {
+      const view = new TerminalView(lang, complain);
+      complain(`✖ ${view.text(err.message_)}`);
+      if (err.detail) complain(`  ${err.detail}`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,74 @@
+import type { Language } from '../shared/i18n';
+import type { Message } from '../shared/message';
+import type { LogEntry, Progress, Session, Step } from '../shared/plan';
+import { translator } from '../core/i18n';
+
+const ICON: Record<Step['status'], string> = {
+  pending: '·',
+  running: '…',
+  passed: '✔',
+  warning: '!',
+  failed: '✖',
+  skipped: '↷',
+  waiting: '?',
+};
+
+/** Draws engine events as plain lines: readable in a terminal, a log file or a CI run. */
+export class TerminalView {
+  private readonly t: (m: Message) => string;
+  private readonly printed = new Map<string, string>();
+  private readonly progressMarks = new Map<string, number>();
+
+  constructor(
+    private readonly lang: Language,
+    private readonly write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+    private readonly verbose = false,
+  ) {
+    this.t = translator(lang);
+  }
+
+  text(m: Message): string {
+    return this.t(m);
+  }
+
+  stepLine(s: Step): string {
+    const phase = this.t({ key: `phase.${s.phase}` });
+    const time = s.durationMs !== undefined ? ` (${(s.durationMs / 1000).toFixed(1)} s)` : '';
+    return `${ICON[s.status]} [${phase}] ${this.t(s.title)} — ${this.t({ key: `status.${s.status}` })}${time}`;
+  }
+
+  describe(s: Step): string[] {
+    const lines = [this.stepLine(s)];
+    if (s.finding) lines.push(`    ${this.t(s.finding)}`);
+    if (s.remedy && (s.status === 'failed' || s.status === 'warning' || s.status === 'waiting')) lines.push(`    → ${this.t(s.remedy)}`);
+    if (s.status === 'waiting' && s.instructions) lines.push(`    ${this.t(s.instructions)}`);
+    if (s.skipReason) lines.push(`    ${this.lang === 'it' ? 'motivo' : 'reason'}: ${s.skipReason}`);
+    return lines;
+  }
+
+  onSession(session: Session): void {
+    for (const s of session.steps) {
+      const key = `${s.status}|${s.finding?.key ?? ''}`;
+      if (this.printed.get(s.id) === key || s.status === 'pending') continue;
+      this.printed.set(s.id, key);
+      if (s.status === 'running') {
+        this.write(this.stepLine(s));
+        continue;
+      }
+      for (const line of this.describe(s)) this.write(line);
+    }
+  }
+
+  onProgress(p: Progress): void {
+    const mark = Math.floor(p.percent / 25) * 25;
+    if (mark === 0 || (this.progressMarks.get(p.stepId) ?? 0) >= mark) return;
+    this.progressMarks.set(p.stepId, mark);
+    const bytes = p.bytesTotal ? ` ${(p.bytesDone ?? 0).toLocaleString(this.lang)} / ${p.bytesTotal.toLocaleString(this.lang)} B` : '';
+    this.write(`    ${p.stepId}: ${mark}%${bytes}, ${(p.elapsedMs / 1000).toFixed(1)} s`);
+  }
+
+  onLog(e: LogEntry): void {
+    if (this.verbose || e.level !== 'info') this.write(`    ${e.level === 'error' ? '✖' : e.level === 'warn' ? '!' : 'i'} ${this.t(e.message)}`);
+    if (this.verbose && e.detail) this.write(`      ${e.detail.split('\n').join('\n      ')}`);
+  }
+}

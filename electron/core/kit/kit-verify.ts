@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { UpgradeError, msg } from '../../shared/message';
+import { type VersionName, parseVersionName } from '../../shared/version-name';
+import { KIT_MANIFEST, KIT_MANIFEST_MAX_BYTES, KIT_REPORTS, KIT_SIGNATURE, type KitManifest, kitManifestSchema } from './kit-manifest';
+import { type TrustedKey, signatureFileSchema, verifyBytes } from './kit-keys';
+
+export interface SignedKit {
+  dir: string;
+  manifest: KitManifest;
+  version: VersionName;
+  key: { id: string; kind: TrustedKey['kind'] };
+}
+
+const EXECUTABLE = /\.(exe|msi|msp|bat|cmd|com|scr|ps1|psm1|vbs|js|mjs|cjs|dll|jar|lnk)$/i;
+
+async function readLimited(file: string, limit: number, tooLarge: () => UpgradeError, missing: () => UpgradeError): Promise<Buffer> {
+  const st = await lstat(file).catch(() => null);
+  if (!st || !st.isFile()) throw missing();
+  if (st.size > limit) throw tooLarge();
+  return readFile(file);
+}
+
+/** The signature first, over kit.json's exact bytes; only then is the manifest parsed and trusted. */
+export async function readSignedKit(dir: string, trusted: readonly TrustedKey[]): Promise<SignedKit> {
+  const manifestBytes = await readLimited(
+    path.join(dir, KIT_MANIFEST),
+    KIT_MANIFEST_MAX_BYTES,
+    () => new UpgradeError(msg('kit.manifest-too-large', { max: KIT_MANIFEST_MAX_BYTES })),
+    () => new UpgradeError(msg('kit.no-manifest', { dir })),
+  );
+  const sigBytes = await readLimited(
+    path.join(dir, KIT_SIGNATURE),
+    64 * 1024,
+    () => new UpgradeError(msg('kit.signature-malformed')),
+    () => new UpgradeError(msg('kit.no-signature')),
+  );
+  let sig;
+  try {
+    sig = signatureFileSchema.parse(JSON.parse(sigBytes.toString('utf8')));
+  } catch (err) {
+    throw new UpgradeError(msg('kit.signature-malformed'), String(err));
+  }
+  const key = trusted.find((k) => k.id === sig.keyId);
+  if (!key) throw new UpgradeError(msg('kit.unknown-key', { keyId: sig.keyId }));
+  if (!verifyBytes(manifestBytes, sig.signature, key.key)) throw new UpgradeError(msg('kit.bad-signature', { keyId: sig.keyId }));
+
+  let json: unknown;
+  try {
+    json = JSON.parse(manifestBytes.toString('utf8'));
+  } catch (err) {
+    throw new UpgradeError(msg('kit.manifest-invalid', { field: '(json)' }), String(err));
+  }
+  const parsed = kitManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UpgradeError(msg('kit.manifest-invalid', { field: issue?.path.join('.') || '(root)' }), parsed.error.message);
+  }
+  return { dir, manifest: parsed.data, version: parseVersionName(parsed.data.version), key: { id: key.id, kind: key.kind } };
+}
+
+export interface KitFilesProgress {
+  itemsDone: number;
+  itemsTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+/**
+ * Every listed file streamed through SHA-256, sizes first; then the stick is searched for
+ * links and for executables the manifest does not name.
+ */
+export async function verifyKitFiles(
+  kit: SignedKit,
+  onProgress?: (p: KitFilesProgress) => void,
+  allowedExtra: readonly string[] = [],
+): Promise<{ files: number; bytes: number }> {
+  const { dir, manifest } = kit;
+  const bytesTotal = manifest.files.reduce((s, f) => s + f.size, 0);
+  const progress: KitFilesProgress = { itemsDone: 0, itemsTotal: manifest.files.length, bytesDone: 0, bytesTotal };
+  for (const f of manifest.files) {
+    const full = path.join(dir, ...f.path.split('/'));
+    const st = await lstat(full).catch(() => null);
+    if (!st) throw new UpgradeError(msg('kit.file-missing', { path: f.path }));
+    if (st.isSymbolicLink()) throw new UpgradeError(msg('kit.symlink', { path: f.path }));
+    if (st.size !== f.size) throw new UpgradeError(msg('kit.file-size', { path: f.path, expected: f.size, actual: st.size }));
+    const h = createHash('sha256');
+    for await (const chunk of createReadStream(full, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      h.update(chunk);
+      progress.bytesDone += chunk.length;
+      onProgress?.({ ...progress });
+    }
+    if (h.digest('hex') !== f.sha256) throw new UpgradeError(msg('kit.file-hash', { path: f.path }));
+    progress.itemsDone++;
+    onProgress?.({ ...progress });
+  }
+
+  const listed = new Set(manifest.files.map((f) => f.path.toLowerCase()));
+  const allowed = new Set(allowedExtra.map((p) => p.toLowerCase()));
+  async function walk(rel: string): Promise<void> {
+    for (const name of await readdir(path.join(dir, rel))) {
+      const child = rel ? `${rel}/${name}` : name;
+      if (!rel && (name === KIT_REPORTS || name === KIT_MANIFEST || name === KIT_SIGNATURE)) continue;
+      const st = await lstat(path.join(dir, child));
+      if (st.isSymbolicLink()) throw new UpgradeError(msg('kit.symlink', { path: child }));
+      if (st.isDirectory()) await walk(child);
+      else if (EXECUTABLE.test(name) && !listed.has(child.toLowerCase()) && !allowed.has(child.toLowerCase())) {
+        throw new UpgradeError(msg('kit.unlisted-executable', { path: child }));
+      }
+    }
+  }
+  await walk('');
+  return { files: manifest.files.length, bytes: bytesTotal };
+}

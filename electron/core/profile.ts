@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { UpgradeError, msg } from '../shared/message';
+
+const relPath = z
+  .string()
+  .min(1)
+  .refine((p) => !path.isAbsolute(p) && !p.split(/[\\/]/).includes('..'), 'must be a relative path inside the application folder');
+
+const regexText = z.string().refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+/** What the vendor knows about this CRM's layout, so the code guesses nothing. */
+export const profileSchema = z
+  .object({
+    format: z.literal(1),
+    product: z.string().min(1),
+    iis: z.object({ siteName: z.string().min(1), mobileSiteName: z.string().min(1).optional() }).strict(),
+    installedVersion: z.object({ file: relPath, pattern: regexText }).strict(),
+    licence: z.object({ file: relPath, pattern: regexText }).strict(),
+    connections: z.object({ file: relPath }).strict(),
+    backupExclusions: z.array(relPath),
+  })
+  .strict();
+export type Profile = z.infer<typeof profileSchema>;
+
+export function parseProfile(json: unknown, source: string): Profile {
+  const parsed = profileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UpgradeError(
+      msg('profile.invalid', { source, field: issue?.path.join('.') || '(root)', problem: issue?.message ?? '' }),
+      parsed.error.message,
+    );
+  }
+  return parsed.data;
+}
+
+export async function loadProfile(file: string): Promise<Profile> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new UpgradeError(msg('profile.unreadable', { source: file }), String(err));
+  }
+  return parseProfile(json, file);
+}
+
+/** The Moduli: list in any reasonable form: "0, 3, 7", "0;3;7", "0 3 7", "[0][3]". */
+export function parseModules(text: string): string[] {
+  return text
+    .split(/[\s,;|[\]()]+/)
+    .map((s) => s.trim())
+    .filter((s) => /^\d+$/.test(s))
+    .map((s) => String(Number(s)));
+}

@@ -1,0 +1,148 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Language } from '../../shared/i18n';
+import type { Session, Step } from '../../shared/plan';
+import { translator } from '../i18n';
+import type { Artifact } from '../run/journal';
+
+export interface ReportInput {
+  session: Session;
+  outcome: 'upgraded' | 'rolled-back' | 'failed';
+  fromVersion: string | null;
+  toVersion: string;
+  kitKey: { id: string; kind: string } | null;
+  artifacts: readonly Artifact[];
+  rollback?: { startedAt: string; finishedAt: string; actions: string[]; treeHashMatches: boolean | null } | undefined;
+  startedAt: string;
+  finishedAt: string;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+function stepJson(step: Step) {
+  const it = translator('it');
+  const en = translator('en');
+  return {
+    ...step,
+    titleText: { it: it(step.title), en: en(step.title) },
+    findingText: step.finding ? { it: it(step.finding), en: en(step.finding) } : undefined,
+    remedyText: step.remedy ? { it: it(step.remedy), en: en(step.remedy) } : undefined,
+  };
+}
+
+const LABELS = {
+  it: {
+    title: 'Rapporto di aggiornamento CRM',
+    outcome: { upgraded: 'Aggiornato', 'rolled-back': 'Ripristinato (rollback)', failed: 'Non completato' },
+    server: 'Server',
+    versions: 'Versioni',
+    kitKey: 'Firma del kit',
+    duration: 'Durata',
+    step: 'Passo',
+    status: 'Esito',
+    time: 'Tempo',
+    details: 'Dettagli',
+    backups: 'Copie di sicurezza',
+    rollback: 'Ripristino',
+    skipped: 'Saltato, motivo',
+    status_: { pending: 'da fare', running: 'in corso', passed: 'superato', warning: 'avviso', failed: 'fallito', skipped: 'saltato', waiting: 'in attesa' },
+  },
+  en: {
+    title: 'CRM upgrade report',
+    outcome: { upgraded: 'Upgraded', 'rolled-back': 'Rolled back', failed: 'Not completed' },
+    server: 'Server',
+    versions: 'Versions',
+    kitKey: 'Kit signature',
+    duration: 'Duration',
+    step: 'Step',
+    status: 'Result',
+    time: 'Time',
+    details: 'Details',
+    backups: 'Backups',
+    rollback: 'Rollback',
+    skipped: 'Skipped, reason',
+    status_: { pending: 'pending', running: 'running', passed: 'passed', warning: 'warning', failed: 'failed', skipped: 'skipped', waiting: 'waiting' },
+  },
+} as const;
+
+export function renderReportHtml(input: ReportInput, lang: Language): string {
+  const t = translator(lang);
+  const L = LABELS[lang];
+  const rows = input.session.steps
+    .map((s) => {
+      const details = [
+        s.finding ? t(s.finding) : '',
+        s.remedy && (s.status === 'failed' || s.status === 'warning') ? t(s.remedy) : '',
+        s.skipReason ? `${L.skipped}: ${s.skipReason}` : '',
+        Object.entries(s.evidence)
+          .map(([k, v]) => `${k}: ${String(v)}`)
+          .join(' · '),
+      ]
+        .filter(Boolean)
+        .map((d) => `<div>${escapeHtml(d)}</div>`)
+        .join('');
+      return `<tr class="${s.status}"><td>${escapeHtml(t(s.title))}</td><td>${L.status_[s.status]}</td><td>${s.durationMs !== undefined ? `${(s.durationMs / 1000).toFixed(1)} s` : ''}</td><td>${details}</td></tr>`;
+    })
+    .join('\n');
+  const backups = input.artifacts
+    .map((a) =>
+      a.kind === 'files-backup'
+        ? `<li>${escapeHtml(a.zipPath)} — ${a.bytes} B, SHA-256 ${a.sha256}${a.verified ? ' ✔' : ''}</li>`
+        : `<li>${escapeHtml(a.database)}: ${escapeHtml(a.path)} — ${a.bytes} B, SHA-256 ${a.sha256}${a.verified ? ' ✔' : ''}</li>`,
+    )
+    .join('');
+  const rollback = input.rollback
+    ? `<h2>${L.rollback}</h2><ul>${input.rollback.actions.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>`
+    : '';
+  const durationS = ((Date.parse(input.finishedAt) - Date.parse(input.startedAt)) / 1000).toFixed(0);
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>${L.title}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>
+body{font-family:Segoe UI,Arial,sans-serif;margin:2em;color:#1d2733}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d5dbe3;padding:.4em;text-align:left;vertical-align:top}
+tr.passed td:nth-child(2){color:#1b7a3a}tr.failed td:nth-child(2){color:#b3261e;font-weight:bold}
+tr.warning td:nth-child(2),tr.skipped td:nth-child(2){color:#8a5a00}
+.outcome{font-size:1.3em;font-weight:bold}td div{margin:.1em 0}
+</style></head><body>
+<h1>${L.title}</h1>
+<p class="outcome">${L.outcome[input.outcome]}</p>
+<p>${L.server}: <b>${escapeHtml(input.session.server.hostname)}</b> (${input.session.mode})<br>
+${L.versions}: <b>${escapeHtml(input.fromVersion ?? '?')} → ${escapeHtml(input.toVersion)}</b><br>
+${L.kitKey}: ${escapeHtml(input.kitKey ? `${input.kitKey.kind} ${input.kitKey.id}` : '-')}<br>
+${L.duration}: ${durationS} s (${escapeHtml(input.startedAt)} → ${escapeHtml(input.finishedAt)})</p>
+<table><thead><tr><th>${L.step}</th><th>${L.status}</th><th>${L.time}</th><th>${L.details}</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+<h2>${L.backups}</h2><ul>${backups}</ul>
+${rollback}
+</body></html>
+`;
+}
+
+/** The report on the kit: JSON for the vendor's support, HTML in Italian and English for the admin's records. */
+export async function writeReport(runDir: string, input: ReportInput): Promise<{ jsonPath: string; htmlPath: string }> {
+  await mkdir(runDir, { recursive: true });
+  const jsonPath = path.join(runDir, 'report.json');
+  const htmlPath = path.join(runDir, 'report.html');
+  const json = {
+    format: 1,
+    outcome: input.outcome,
+    runId: input.session.run.id,
+    server: input.session.server,
+    mode: input.session.mode,
+    fromVersion: input.fromVersion,
+    toVersion: input.toVersion,
+    kitKey: input.kitKey,
+    startedAt: input.startedAt,
+    finishedAt: input.finishedAt,
+    steps: input.session.steps.map(stepJson),
+    backups: input.artifacts,
+    rollback: input.rollback ?? null,
+  };
+  await writeFile(jsonPath, `${JSON.stringify(json, null, 1)}\n`);
+  await writeFile(htmlPath, renderReportHtml(input, 'it'));
+  await writeFile(path.join(runDir, 'report.en.html'), renderReportHtml(input, 'en'));
+  return { jsonPath, htmlPath };
+}

@@ -1,0 +1,73 @@
+import { msg } from '../../shared/message';
+import type { CrmConnection } from '../ports';
+import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
+
+/** Procedure steps 4-7: the admin presses "Aggiorna Database" per connection; the engine reads the database's version. */
+export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition {
+  const url = (ctx: StepContext) => ctx.discovery.site?.url ?? '';
+  return {
+    id: `after.db-update:${c.name}`,
+    phase: 'after',
+    kind: 'manual',
+    skippable: false,
+    title: msg('step.after.db-update.title', { connection: c.name }),
+    instructions: msg(first ? 'after.db-update.instructions.first' : 'after.db-update.instructions.next', { connection: c.name }),
+    async run(ctx): Promise<StepOutcome> {
+      const found = await ctx.host.databases.schemaVersion(c);
+      const expected = ctx.kitVersion?.text ?? '?';
+      if (found === expected) return { status: 'passed', finding: msg('after.db-update.done', { database: c.database, version: found }), evidence: { database: c.database, version: found } };
+      return {
+        status: 'waiting',
+        finding: msg('after.db-update.waiting', { url: url(ctx), connection: c.name, database: c.database, found }),
+        evidence: { database: c.database, version: found, url: url(ctx) },
+      };
+    },
+    async confirm(ctx) {
+      const found = await ctx.host.databases.schemaVersion(c);
+      const expected = ctx.kitVersion?.text ?? '?';
+      const evidence = { database: c.database, version: found, expected };
+      return found === expected
+        ? { status: 'passed', finding: msg('after.db-update.done', { database: c.database, version: found }), evidence }
+        : { status: 'waiting', finding: msg('after.db-update.not-yet', evidence), remedy: msg('after.db-update.not-yet.remedy', { connection: c.name }), evidence };
+    },
+  };
+}
+
+/** Procedure step 8, optional: nothing the engine can read proves it, so the admin's word is recorded. */
+export const addAllFunctions: StepDefinition = {
+  id: 'after.add-functions',
+  phase: 'after',
+  kind: 'manual',
+  optional: true,
+  skippable: true,
+  title: msg('step.after.add-functions.title'),
+  instructions: msg('after.add-functions.instructions'),
+  async run() {
+    return { status: 'waiting' };
+  },
+  async confirm() {
+    return { status: 'passed', evidence: { confirmedByAdmin: true } };
+  },
+};
+
+export const crmAnswers: StepDefinition = {
+  id: 'after.crm-answers',
+  phase: 'after',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: msg('step.after.crm-answers.title'),
+  async run(ctx) {
+    const site = ctx.discovery.site;
+    if (!site) return { status: 'failed', finding: msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }), remedy: msg('check.installation.no-site.remedy') };
+    const answer = await ctx.host.iis.request(site);
+    const expected = ctx.kitVersion?.text ?? '?';
+    const evidence = { url: site.url, status: answer.status, version: answer.version ?? '', expected };
+    if (answer.status === 200 && answer.version === expected) return { status: 'passed', evidence };
+    return { status: 'failed', finding: msg('after.crm-answers.finding', { ...evidence }), remedy: msg('after.crm-answers.remedy'), evidence };
+  },
+};
+
+export function afterSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[] {
+  return [...ctx.discovery.connections.map((c, i) => databaseUpdate(c, i === 0)), addAllFunctions, crmAnswers];
+}

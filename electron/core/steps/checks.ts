@@ -1,0 +1,216 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { msg } from '../../shared/message';
+import { compareVersionNames, compareVersions, parseVersionName } from '../../shared/version-name';
+import { listTree } from '../files/tree';
+import { verifyKitFiles } from '../kit/kit-verify';
+import { parseModules } from '../profile';
+import type { StepDefinition, StepOutcome } from '../run/context';
+import { readInstalledVersion, readLicenceModulesText } from './read-install';
+
+const title = (id: string) => msg(`step.${id}.title`);
+const failed = (key: string, params?: Record<string, string | number>, evidence?: StepOutcome['evidence']): StepOutcome => ({
+  status: 'failed',
+  finding: msg(`${key}.finding`, params),
+  remedy: msg(`${key}.remedy`, params),
+  ...(evidence ? { evidence } : {}),
+});
+
+export const kitCheck: StepDefinition = {
+  id: 'check.kit',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: title('check.kit'),
+  async run(ctx) {
+    if (!ctx.kit) {
+      return {
+        status: 'failed',
+        finding: ctx.kitProblem?.message ?? msg('kit.no-manifest', { dir: ctx.kitDir }),
+        remedy: msg('check.kit.remedy'),
+      };
+    }
+    const { files, bytes } = await verifyKitFiles(ctx.kit, (p) => ctx.progress(p), ctx.options.allowedKitExtras);
+    const evidence = { version: ctx.kit.manifest.version, keyId: ctx.kit.key.id, key: ctx.kit.key.kind, files, bytes };
+    return {
+      status: 'passed',
+      finding: ctx.kit.key.kind === 'practice' ? msg('check.kit.practice-key') : msg('check.kit.vendor-key'),
+      evidence,
+    };
+  },
+};
+
+export const elevationCheck: StepDefinition = {
+  id: 'check.elevation',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: title('check.elevation'),
+  async run(ctx) {
+    const elevated = await ctx.host.system.isElevated();
+    return elevated ? { status: 'passed', evidence: { elevated } } : failed('check.elevation', undefined, { elevated });
+  },
+};
+
+export const architectureCheck: StepDefinition = {
+  id: 'check.architecture',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: title('check.architecture'),
+  async run(ctx) {
+    const os = await ctx.host.system.osArch();
+    const kit = ctx.kitVersion?.arch;
+    if (!kit) return failed('check.architecture.unknown');
+    const ok = kit === 'x86' ? os === 'x86' || os === 'x64' : os === 'x64';
+    return ok ? { status: 'passed', evidence: { os, kit } } : failed('check.architecture', { os, kit }, { os, kit });
+  },
+};
+
+export const installationCheck: StepDefinition = {
+  id: 'check.installation',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: title('check.installation'),
+  async run(ctx) {
+    const { site, connections, problem, mobileSite } = ctx.discovery;
+    if (!site) {
+      return { status: 'failed', finding: problem ?? msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }), remedy: msg('check.installation.no-site.remedy') };
+    }
+    const present = await access(path.join(site.physicalPath, ctx.profile.connections.file)).then(() => true, () => false);
+    if (!present) return failed('check.installation.no-files', { path: site.physicalPath });
+    if (problem) return { status: 'failed', finding: problem, remedy: msg('check.installation.no-files.remedy', { path: site.physicalPath }) };
+    if (connections.length === 0) return failed('check.installation.no-connections', { path: site.physicalPath });
+    return {
+      status: 'passed',
+      finding: msg('check.installation.found', { path: site.physicalPath }),
+      evidence: {
+        site: site.siteName,
+        pool: site.pools.join(', '),
+        path: site.physicalPath,
+        url: site.url,
+        connections: connections.map((c) => c.name).join(', '),
+        mobile: mobileSite ? mobileSite.physicalPath : false,
+      },
+    };
+  },
+};
+
+export const versionCheck: StepDefinition = {
+  id: 'check.version',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: title('check.version'),
+  async run(ctx) {
+    const kit = ctx.kitVersion;
+    const site = ctx.discovery.site;
+    const installedText = site ? await readInstalledVersion(site.physicalPath, ctx.profile) : null;
+    if (!kit) return failed('check.version.no-kit');
+    if (!installedText) return failed('check.version.unreadable', { file: ctx.profile.installedVersion.file });
+    let installed;
+    try {
+      installed = parseVersionName(installedText);
+    } catch {
+      return failed('check.version.unreadable', { file: ctx.profile.installedVersion.file });
+    }
+    const evidence = { installed: installed.text, kit: kit.text };
+    const order = compareVersionNames(installed, kit);
+    if (order === 0) return failed('check.version.same', evidence, evidence);
+    if (order > 0) return failed('check.version.downgrade', evidence, evidence);
+    const minimum = ctx.kit?.manifest.minimumInstalledVersion;
+    if (minimum && compareVersions(installed.version, minimum.split('.').map(Number)) < 0) {
+      return failed('check.version.too-old', { ...evidence, minimum }, { ...evidence, minimum });
+    }
+    return { status: 'passed', finding: msg('check.version.upgrade', evidence), evidence };
+  },
+};
+
+export const licenceCheck: StepDefinition = {
+  id: 'check.licence',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: title('check.licence'),
+  async run(ctx) {
+    const site = ctx.discovery.site;
+    const text = site ? await readLicenceModulesText(site.physicalPath, ctx.profile) : null;
+    if (text === null) return failed('check.licence.unreadable', { file: ctx.profile.licence.file });
+    const modules = parseModules(text);
+    const evidence = { modules: modules.join(', ') };
+    return modules.includes('0')
+      ? { status: 'passed', finding: msg('check.licence.ok', evidence), evidence }
+      : failed('check.licence', evidence, evidence);
+  },
+};
+
+export const usersCheck: StepDefinition = {
+  id: 'check.users',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: true,
+  title: title('check.users'),
+  async run(ctx) {
+    const found: string[] = [];
+    const evidence: Record<string, number> = {};
+    for (const c of ctx.discovery.connections) {
+      const users = await ctx.host.databases.connectedUsers(c);
+      evidence[c.name] = users.length;
+      for (const u of users) found.push(`${u.user} (${u.host}, ${c.name})`);
+    }
+    if (found.length === 0) return { status: 'passed', finding: msg('check.users.none'), evidence };
+    return failed('check.users', { count: found.length, users: found.join('; ') }, evidence);
+  },
+};
+
+/** Room for the zip (the folder's size, as a worst case) and for each database backup. */
+export const diskCheck: StepDefinition = {
+  id: 'check.disk',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: true,
+  title: title('check.disk'),
+  async run(ctx) {
+    const site = ctx.discovery.site;
+    if (!site) return failed('check.disk.no-site');
+    const backupDir = ctx.options.backupDir ?? (await ctx.host.system.defaultBackupDir());
+    const tree = await listTree(site.physicalPath, ctx.profile.backupExclusions);
+    const folderBytes = tree.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
+    const free = await ctx.host.system.freeBytes(backupDir);
+    const evidence: Record<string, number | string> = { backupDir, folderBytes, freeBytes: free };
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+    if (free < folderBytes * 1.1) {
+      return failed('check.disk.files', { path: backupDir, needMb: mb(folderBytes * 1.1), freeMb: mb(free) }, evidence);
+    }
+    for (const c of ctx.discovery.connections) {
+      const used = await ctx.host.databases.usedBytes(c);
+      const dbFree = await ctx.host.databases.backupFreeBytes(c);
+      evidence[`${c.name}.usedBytes`] = used;
+      evidence[`${c.name}.freeBytes`] = dbFree;
+      if (dbFree < used * 1.1) {
+        return failed('check.disk.database', { connection: c.name, needMb: mb(used * 1.1), freeMb: mb(dbFree) }, evidence);
+      }
+    }
+    return { status: 'passed', evidence };
+  },
+};
+
+export const CHECKS: readonly StepDefinition[] = [
+  kitCheck,
+  elevationCheck,
+  architectureCheck,
+  installationCheck,
+  versionCheck,
+  licenceCheck,
+  usersCheck,
+  diskCheck,
+];

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { UpgradeError, msg } from '../../shared/message';
+import type { KitSetup } from '../kit/kit-manifest';
+import type { CrmSite } from '../ports';
+import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
+import { readInstalledVersion } from './read-install';
+
+const INSTALL_PATH = '{installPath}';
+
+/** The maintenance page IIS serves while app_offline.htm is present. */
+export const MAINTENANCE_HTML = `<!doctype html>
+<html lang="it"><head><meta charset="utf-8"><title>CRM in aggiornamento</title></head>
+<body style="font-family:sans-serif;max-width:40em;margin:4em auto">
+<h1>CRM in aggiornamento</h1><p>Il CRM è in aggiornamento e tornerà disponibile tra pochi minuti.</p>
+<h2 lang="en">CRM being upgraded</h2><p lang="en">The CRM is being upgraded and will be back in a few minutes.</p>
+</body></html>
+`;
+
+function requireSite(ctx: StepContext): CrmSite {
+  const site = ctx.discovery.site;
+  if (!site) throw new UpgradeError(msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }));
+  return site;
+}
+
+const sites = (ctx: StepContext): CrmSite[] => [requireSite(ctx), ...(ctx.discovery.mobileSite ? [ctx.discovery.mobileSite] : [])];
+
+export const maintenanceOn: StepDefinition = {
+  id: 'upgrade.maintenance-on',
+  phase: 'upgrade',
+  kind: 'action',
+  skippable: false,
+  title: msg('step.upgrade.maintenance-on.title'),
+  async run(ctx) {
+    const site = requireSite(ctx);
+    await ctx.host.iis.setMaintenance(site, true, MAINTENANCE_HTML);
+    const answer = await ctx.host.iis.request(site);
+    return { status: 'passed', evidence: { site: site.siteName, status: answer.status, maintenance: answer.maintenance } };
+  },
+};
+
+export const stopPools: StepDefinition = {
+  id: 'upgrade.stop-pool',
+  phase: 'upgrade',
+  kind: 'action',
+  skippable: false,
+  title: msg('step.upgrade.stop-pool.title'),
+  async run(ctx) {
+    const evidence: Record<string, string> = {};
+    for (const site of sites(ctx)) {
+      for (const pool of site.pools) {
+        await ctx.host.iis.stopPool(pool, ctx.options.poolStopTimeoutMs);
+        evidence[pool] = await ctx.host.iis.poolState(pool);
+      }
+    }
+    return { status: 'passed', evidence };
+  },
+};
+
+async function sha256(file: string): Promise<string> {
+  const h = createHash('sha256');
+  await pipeline(createReadStream(file), h);
+  return h.digest('hex');
+}
+
+async function runSetup(ctx: StepContext, setup: KitSetup, site: CrmSite): Promise<StepOutcome> {
+  const kit = ctx.kit;
+  if (!kit) throw new UpgradeError(msg('kit.no-manifest', { dir: ctx.kitDir }));
+  const program = path.join(ctx.kitDir, ...setup.path.split('/'));
+  // The kit was verified at the checks; the setup is hashed again right before it runs.
+  const expected = kit.manifest.files.find((f) => f.path === setup.path)?.sha256;
+  if (!expected || (await sha256(program)) !== expected) {
+    return { status: 'failed', finding: msg('kit.file-hash', { path: setup.path }), remedy: msg('check.kit.remedy') };
+  }
+  const args = setup.args.map((a) => (a === INSTALL_PATH ? site.physicalPath : a));
+  ctx.log('info', msg('upgrade.setup.started', { program: setup.path, path: site.physicalPath }), JSON.stringify(args));
+  const started = Date.now();
+  const result = await ctx.host.processes.runSetup(program, args, {
+    timeoutMs: ctx.options.setupTimeoutMs,
+    onOutput: (line) => ctx.log('info', msg('upgrade.setup.output', { line: line.slice(0, 300) })),
+    onProgress: (percent) => ctx.progress({ percent }),
+  });
+  const evidence = {
+    program: setup.path,
+    installPath: site.physicalPath,
+    exitCode: result.exitCode ?? 'none',
+    durationMs: result.durationMs || Date.now() - started,
+  };
+  if (result.timedOut) {
+    return {
+      status: 'failed',
+      finding: msg('upgrade.setup.timeout.finding', { minutes: Math.round(ctx.options.setupTimeoutMs / 60000), seconds: Math.round(ctx.options.setupTimeoutMs / 1000) }),
+      remedy: msg('upgrade.setup.failed.remedy'),
+      evidence,
+    };
+  }
+  const code = result.exitCode ?? -1;
+  if (setup.successExitCodes.includes(code)) return { status: 'passed', evidence };
+  if (setup.rebootExitCodes.includes(code)) {
+    return { status: 'warning', finding: msg('upgrade.setup.reboot.finding', { code }), remedy: msg('upgrade.setup.reboot.remedy'), evidence };
+  }
+  const lastLine = result.output.trim().split(/\r?\n/).pop() ?? '';
+  return {
+    status: 'failed',
+    finding: msg(code === 32 ? 'upgrade.setup.in-use.finding' : 'upgrade.setup.failed.finding', { code, output: lastLine.slice(0, 300) }),
+    remedy: msg('upgrade.setup.failed.remedy'),
+    evidence,
+  };
+}
+
+export const mainSetup: StepDefinition = {
+  id: 'upgrade.setup',
+  phase: 'upgrade',
+  kind: 'action',
+  skippable: false,
+  title: msg('step.upgrade.setup.title'),
+  async run(ctx) {
+    const setup = ctx.kit?.manifest.setups.find((s) => s.role === 'main');
+    if (!setup) throw new UpgradeError(msg('kit.manifest-invalid', { field: 'setups' }));
+    return runSetup(ctx, setup, requireSite(ctx));
+  },
+};
+
+export const mobileSetup: StepDefinition = {
+  id: 'upgrade.mobile-setup',
+  phase: 'upgrade',
+  kind: 'action',
+  skippable: false,
+  title: msg('step.upgrade.mobile-setup.title'),
+  async run(ctx) {
+    const setup = ctx.kit?.manifest.setups.find((s) => s.role === 'mobile');
+    const site = ctx.discovery.mobileSite;
+    if (!setup || !site) return { status: 'failed', finding: msg('upgrade.mobile-setup.missing.finding'), remedy: msg('upgrade.mobile-setup.missing.remedy') };
+    return runSetup(ctx, setup, site);
+  },
+};
+
+export const startPools: StepDefinition = {
+  id: 'upgrade.start-pool',
+  phase: 'upgrade',
+  kind: 'action',
+  skippable: false,
+  title: msg('step.upgrade.start-pool.title'),
+  async run(ctx) {
+    const evidence: Record<string, string> = {};
+    for (const site of sites(ctx)) {
+      for (const pool of site.pools) {
+        await ctx.host.iis.startPool(pool);
+        evidence[pool] = await ctx.host.iis.poolState(pool);
+      }
+    }
+    return { status: 'passed', evidence };
+  },
+};
+
+export const maintenanceOff: StepDefinition = {
+  id: 'upgrade.maintenance-off',
+  phase: 'upgrade',
+  kind: 'action',
+  skippable: false,
+  title: msg('step.upgrade.maintenance-off.title'),
+  async run(ctx) {
+    const site = requireSite(ctx);
+    await ctx.host.iis.setMaintenance(site, false, '');
+    return { status: 'passed', evidence: { maintenance: await ctx.host.iis.maintenanceOn(site) } };
+  },
+};
+
+export const installedVersionCheck: StepDefinition = {
+  id: 'upgrade.check-version',
+  phase: 'upgrade',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: msg('step.upgrade.check-version.title'),
+  async run(ctx) {
+    const site = requireSite(ctx);
+    const expected = ctx.kitVersion?.text ?? '?';
+    const found = (await readInstalledVersion(site.physicalPath, ctx.profile)) ?? '?';
+    const evidence = { expected, found };
+    return found.toLowerCase() === expected.toLowerCase()
+      ? { status: 'passed', evidence }
+      : { status: 'failed', finding: msg('upgrade.check-version.finding', evidence), remedy: msg('upgrade.check-version.remedy'), evidence };
+  },
+};
+
+export function upgradeSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[] {
+  return [
+    maintenanceOn,
+    stopPools,
+    mainSetup,
+    ...(ctx.discovery.mobileSite ? [mobileSetup] : []),
+    startPools,
+    maintenanceOff,
+    installedVersionCheck,
+  ];
+}

@@ -1,0 +1,131 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { open, readFile, stat, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import { UpgradeError, msg } from '../../shared/message';
+import type { CrmConnection, DatabaseBackup, Databases } from '../../core/ports';
+import {
+  type DatabaseFile,
+  databaseFileSchema,
+  instanceFileSchema,
+  paths,
+  readJson,
+  serverFileSchema,
+  writeJsonAtomic,
+} from './layout';
+
+const BAK_MAGIC = 'crm-practice-bak/1';
+const CHUNK = 64 * 1024;
+
+/** The practice SQL Server: one JSON file per database, backups as a header line plus the exact bytes. */
+export function practiceDatabases(root: string): Databases & {
+  load(database: string): Promise<DatabaseFile>;
+  save(db: DatabaseFile): Promise<void>;
+  names(): Promise<string[]>;
+} {
+  const p = paths(root);
+  const instance = () => readJson(p.instance, instanceFileSchema);
+  const fileOf = async (database: string) => {
+    const inst = await instance();
+    if (!inst.databases.includes(database)) throw new UpgradeError(msg('sql.database-missing', { database }));
+    return path.join(p.resolve(inst.dataDir), `${database}.json`);
+  };
+  async function connect(c: CrmConnection): Promise<string> {
+    const inst = await instance();
+    if (c.server.toLowerCase() !== inst.server.toLowerCase()) {
+      throw new UpgradeError(msg('sql.connect-failed', { connection: c.name, server: c.server }));
+    }
+    return fileOf(c.database);
+  }
+  const load = async (database: string) => readJson(await fileOf(database), databaseFileSchema);
+  const save = async (db: DatabaseFile) => writeJsonAtomic(await fileOf(db.name), db);
+
+  async function copyWithProgress(from: Buffer, to: string, header: string, onProgress: (pct: number) => void) {
+    const handle = await open(to, 'wx');
+    try {
+      await handle.write(`${header}\n`);
+      for (let off = 0; off < from.length; off += CHUNK) {
+        await handle.write(from.subarray(off, off + CHUNK));
+        onProgress(Math.min(100, Math.floor(((off + CHUNK) / from.length) * 100)));
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  return {
+    load,
+    save,
+    names: async () => (await instance()).databases,
+    async connectedUsers(c) {
+      const file = await connect(c);
+      const db = await readJson(file, databaseFileSchema);
+      const now = Date.now();
+      return db.connectedUsers
+        .filter((u) => !u.leavesAt || Date.parse(u.leavesAt) > now)
+        .map(({ user, host, since }) => ({ user, host, since }));
+    },
+    async schemaVersion(c) {
+      return (await readJson(await connect(c), databaseFileSchema)).schemaVersion;
+    },
+    async usedBytes(c) {
+      return (await stat(await connect(c))).size;
+    },
+    async backupFreeBytes(c) {
+      await connect(c);
+      const override = (await readJson(p.server, serverFileSchema)).freeBytes;
+      if (override !== null) return override;
+      const st = await statfs(p.resolve((await instance()).backupDir));
+      return st.bavail * st.bsize;
+    },
+    async backup(c, onProgress): Promise<DatabaseBackup> {
+      const started = Date.now();
+      const data = await readFile(await connect(c));
+      const db = databaseFileSchema.parse(JSON.parse(data.toString('utf8')));
+      const stamp = new Date(started).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+      const file = path.join(p.resolve((await instance()).backupDir), `${c.database}_${stamp}_${randomBytes(3).toString('hex')}.bak`);
+      const sha256 = createHash('sha256').update(data).digest('hex');
+      const header = JSON.stringify({ magic: BAK_MAGIC, database: c.database, schemaVersion: db.schemaVersion, bytes: data.length, sha256 });
+      await copyWithProgress(data, file, header, onProgress);
+      return {
+        connection: c.name,
+        database: c.database,
+        schemaVersion: db.schemaVersion,
+        path: file,
+        bytes: (await stat(file)).size,
+        sha256,
+        durationMs: Date.now() - started,
+      };
+    },
+    async verify(b, onProgress) {
+      const { header, body } = await readBak(b.path);
+      onProgress(50);
+      const actual = createHash('sha256').update(body).digest('hex');
+      if (header.database !== b.database || body.length !== header.bytes || actual !== header.sha256 || actual !== b.sha256) {
+        throw new UpgradeError(msg('sql.verify-failed', { database: b.database, path: b.path }));
+      }
+      onProgress(100);
+    },
+    async restore(b, onProgress) {
+      const { header, body } = await readBak(b.path);
+      if (createHash('sha256').update(body).digest('hex') !== header.sha256) {
+        throw new UpgradeError(msg('sql.verify-failed', { database: b.database, path: b.path }));
+      }
+      onProgress(30);
+      await writeJsonAtomic(await fileOf(b.database), JSON.parse(body.toString('utf8')));
+      onProgress(100);
+    },
+  };
+}
+
+async function readBak(file: string): Promise<{ header: { database: string; bytes: number; sha256: string }; body: Buffer }> {
+  const raw = await readFile(file);
+  const nl = raw.indexOf(10);
+  try {
+    const header = JSON.parse(raw.subarray(0, nl).toString('utf8')) as { magic: string; database: string; bytes: number; sha256: string };
+    if (header.magic !== BAK_MAGIC) throw new Error('not a practice backup');
+    return { header, body: raw.subarray(nl + 1) };
+  } catch (err) {
+    throw new UpgradeError(msg('sql.verify-failed', { database: '?', path: file }), String(err));
+  }
+}

@@ -1,0 +1,108 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UpgradeError, msg } from '../../shared/message';
+import { CONNECTIONS, FROM_VERSION, crmFiles, mobileFiles, pseudoRandomBytes, webConfig } from './content';
+import { type DatabaseFile, type IisFile, type InstanceFile, type ServerFile, paths, writeJsonAtomic } from './layout';
+
+export interface PracticeInitOptions {
+  hostname?: string;
+  /** The connected practice user logs off by themselves after this many seconds; absent: stays until logged off. */
+  userLeavesAfterSeconds?: number;
+  /** Licence modules, as "Moduli:" lists them. */
+  modules?: string;
+  withMobile?: boolean;
+  now?: Date;
+}
+
+async function writeTree(root: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    const full = path.join(root, ...rel.split('/'));
+    await mkdir(path.dirname(full), { recursive: true });
+    await writeFile(full, content);
+  }
+}
+
+const CRM_DIR = 'C/inetpub/wwwroot/CRM';
+const MOBILE_DIR = 'C/inetpub/wwwroot/CRMMobile';
+const SQL_ROOT = 'C/Program Files/Microsoft SQL Server/MSSQL16.SQLEXPRESS/MSSQL';
+
+/** Creates a practice server: a folder that behaves, to the engine, like a Windows server with the CRM installed. */
+export async function initPracticeServer(dir: string, options: PracticeInitOptions = {}): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  if ((await readdir(dir)).length > 0) throw new UpgradeError(msg('practice.init.not-empty', { dir }));
+  const now = options.now ?? new Date();
+  const p = paths(dir);
+  const withMobile = options.withMobile ?? true;
+
+  const server: ServerFile = {
+    format: 1,
+    kind: 'crm-practice-server',
+    hostname: options.hostname ?? 'CRM-APP01',
+    osArch: 'x64',
+    elevated: true,
+    freeBytes: null,
+  };
+  await writeJsonAtomic(p.server, server);
+
+  const iis: IisFile = {
+    sites: [{ name: 'CRM', appPath: '/', physicalPath: CRM_DIR, pool: 'CRMAppPool', url: 'http://localhost/CRM' }],
+    pools: { CRMAppPool: { state: 'started' } },
+  };
+  if (withMobile) {
+    iis.sites.push({ name: 'CRM-Mobile', appPath: '/', physicalPath: MOBILE_DIR, pool: 'CRMMobilePool', url: 'http://localhost/CRMMobile' });
+    iis.pools.CRMMobilePool = { state: 'started' };
+  }
+  await mkdir(path.dirname(p.iis), { recursive: true });
+  await writeJsonAtomic(p.iis, iis);
+
+  const instance: InstanceFile = {
+    server: '.\\SQLEXPRESS',
+    dataDir: `${SQL_ROOT}/DATA`,
+    backupDir: `${SQL_ROOT}/Backup`,
+    databases: CONNECTIONS.map((c) => c.database),
+  };
+  await mkdir(path.dirname(p.instance), { recursive: true });
+  await writeJsonAtomic(p.instance, instance);
+  await mkdir(p.resolve(instance.dataDir), { recursive: true });
+  await mkdir(p.resolve(instance.backupDir), { recursive: true });
+
+  const app = p.resolve(CRM_DIR);
+  await writeTree(app, {
+    ...crmFiles(FROM_VERSION),
+    'web.config': webConfig(instance.server),
+    'js/legacy.js': '// removed by 7.8.5\n',
+    'images/logo.png': pseudoRandomBytes('logo.png', 24_000),
+    'Upload/documenti/contratto-assistenza.pdf': pseudoRandomBytes('contratto.pdf', 160_000),
+    'App_Data/licenza.txt': `Cliente: Azienda di prova S.r.l.\nScadenza assistenza: 31/12/2027\nModuli: ${options.modules ?? '0, 3, 7'}\n`,
+    'App_Data/Logs/crm.log': `${now.toISOString()} CRM avviato\n`,
+  });
+  await mkdir(path.join(app, 'Temp'), { recursive: true });
+  if (withMobile) await writeTree(p.resolve(MOBILE_DIR), { ...mobileFiles(FROM_VERSION), 'web.config': webConfig(instance.server) });
+
+  for (const [i, c] of CONNECTIONS.entries()) {
+    const db: DatabaseFile = {
+      name: c.database,
+      schemaVersion: FROM_VERSION,
+      connectedUsers:
+        i === 0
+          ? [
+              {
+                user: 'mrossi',
+                host: 'PC-VENDITE-03',
+                since: new Date(now.getTime() - 25 * 60_000).toISOString(),
+                ...(options.userLeavesAfterSeconds !== undefined
+                  ? { leavesAt: new Date(now.getTime() + options.userLeavesAfterSeconds * 1000).toISOString() }
+                  : {}),
+              },
+            ]
+          : [],
+      customers: Array.from({ length: 4000 }, (_, n) => ({
+        id: n + 1,
+        name: `Cliente ${n + 1}`,
+        city: ['Milano', 'Torino', 'Bologna', 'Napoli', 'Padova'][n % 5] ?? 'Roma',
+        notes: pseudoRandomBytes(`${c.database}-${n}`, 96).toString('base64'),
+      })),
+    };
+    await writeJsonAtomic(path.join(p.resolve(instance.dataDir), `${c.database}.json`), db);
+  }
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * A practice server is a folder that stands for a Windows application server with the CRM:
+ *   practice-server.json            the machine (hostname, architecture, elevation, disk)
+ *   iis/applicationHost.json        sites, application pools and their state
+ *   C/inetpub/wwwroot/CRM           the CRM's application folder (drive C: is the folder C/)
+ *   C/inetpub/wwwroot/CRMMobile     the MOBILE server part
+ *   sql/instance.json               the SQL Server instance: databases and backup folder
+ *   C/Program Files/Microsoft SQL Server/.../DATA/*.json   each database
+ */
+export const serverFileSchema = z.object({
+  format: z.literal(1),
+  kind: z.literal('crm-practice-server'),
+  hostname: z.string().min(1),
+  osArch: z.enum(['x64', 'x86', 'arm64']),
+  elevated: z.boolean(),
+  /** When set, every volume reports this many free bytes (to rehearse a full disk). */
+  freeBytes: z.number().nonnegative().nullable(),
+});
+export type ServerFile = z.infer<typeof serverFileSchema>;
+
+export const iisFileSchema = z.object({
+  sites: z.array(
+    z.object({ name: z.string(), appPath: z.string(), physicalPath: z.string(), pool: z.string(), url: z.string() }),
+  ),
+  pools: z.record(
+    z.string(),
+    z.object({ state: z.enum(['started', 'stopping', 'stopped']), stopRequestedAt: z.string().optional() }),
+  ),
+});
+export type IisFile = z.infer<typeof iisFileSchema>;
+
+export const connectedUserSchema = z.object({
+  user: z.string(),
+  host: z.string(),
+  since: z.string(),
+  /** The practice user logs off by themselves at this time (a timer given at init). */
+  leavesAt: z.string().optional(),
+});
+
+export const databaseFileSchema = z.object({
+  name: z.string(),
+  schemaVersion: z.string(),
+  connectedUsers: z.array(connectedUserSchema),
+  customers: z.array(z.object({ id: z.number(), name: z.string(), city: z.string(), notes: z.string() })),
+});
+export type DatabaseFile = z.infer<typeof databaseFileSchema>;
+
+export const instanceFileSchema = z.object({
+  server: z.string(),
+  dataDir: z.string(),
+  backupDir: z.string(),
+  databases: z.array(z.string()),
+});
+export type InstanceFile = z.infer<typeof instanceFileSchema>;
+
+export const paths = (root: string) => ({
+  server: path.join(root, 'practice-server.json'),
+  iis: path.join(root, 'iis', 'applicationHost.json'),
+  instance: path.join(root, 'sql', 'instance.json'),
+  /** A Windows-looking path of the practice server ("C/inetpub/...") as a real path under the folder. */
+  resolve: (p: string) => path.join(root, ...p.split(/[\\/]/).filter(Boolean)),
+});
+
+export async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T> {
+  return schema.parse(JSON.parse(await readFile(file, 'utf8')));
+}
+
+/** Written whole or not at all, like the real server's own state would be. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify(value, null, 1)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+}

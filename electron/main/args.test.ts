@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseLaunchArgs } from './args';
+
+const cwd = path.resolve('/srv/work');
+
+describe('parseLaunchArgs', () => {
+  it('reads --practice and --kit after the executable and the script', () => {
+    expect(
+      parseLaunchArgs(
+        ['/x/electron', 'out/main/index.js', '--practice', 'server', '--kit', '/media/kit'],
+        cwd,
+      ),
+    ).toEqual({ practiceDir: path.join(cwd, 'server'), kitDir: path.resolve('/media/kit') });
+  });
+
+  it('accepts the --flag=DIR form', () => {
+    expect(parseLaunchArgs(['app.exe', '--practice=p', '--kit=k'], cwd)).toEqual({
+      practiceDir: path.join(cwd, 'p'),
+      kitDir: path.join(cwd, 'k'),
+    });
+  });
+
+  it('ignores a flag without a value and unrelated switches', () => {
+    expect(parseLaunchArgs(['app.exe', '--practice', '--kit', 'k', '--inspect=9229'], cwd)).toEqual({
+      kitDir: path.join(cwd, 'k'),
+    });
+    expect(parseLaunchArgs(['app.exe', '--practice'], cwd)).toEqual({});
+    expect(parseLaunchArgs(['app.exe', '--practice='], cwd)).toEqual({});
+  });
+
+  it('does not treat look-alike flags as ours', () => {
+    expect(parseLaunchArgs(['app.exe', '--practiced', 'x', '--kits', 'y'], cwd)).toEqual({});
+  });
+});

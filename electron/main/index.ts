@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, dialog, ipcMain, protocol, type BrowserWindow } from 'electron';
+import { openSession, type AppSession } from '../core/session';
+import { openPracticeHost } from '../host/practice/index';
+import { parseLaunchArgs, type LaunchArgs } from './args';
+import { appWindowSender, forwardEvents, registerHandlers } from './ipc/register';
+import { handleAppProtocol, registerAppScheme } from './protocol';
+import { createMainWindow } from './window';
+
+/**
+ * The Electron entry (bundled to out/main/index.js). It wires the engine to one window and
+ * holds no logic of its own: the engine is core, the machine is host, the rules are in the
+ * modules imported above.
+ */
+
+// The bundle lives in out/main; the preload and the renderer build sit next to it in out/.
+const OUT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PRELOAD_PATH = path.join(OUT_DIR, 'preload', 'index.cjs');
+const RENDERER_ROOT = path.join(OUT_DIR, 'renderer');
+const TITLE = 'CRM Upgrade Manager';
+
+// Both must happen before 'ready'.
+registerAppScheme(protocol);
+app.enableSandbox();
+
+let mainWindow: BrowserWindow | null = null;
+let session: AppSession | null = null;
+let closing: Promise<void> | null = null;
+
+/** Closes the session once, whichever exit path gets here first. */
+function shutdown(): Promise<void> {
+  if (closing === null) {
+    const open = session;
+    session = null;
+    closing =
+      open === null
+        ? Promise.resolve()
+        : open.close().catch((error: unknown) => {
+            console.error('Closing the session failed:', error);
+          });
+  }
+  return closing;
+}
+
+const PRACTICE_ONLY_MESSAGE = [
+  "L'aggiornamento di un server Windows reale arriva in una versione successiva. Per ora il programma funziona in modalità prova, su una cartella che fa da server:",
+  '    npm start -- --practice CARTELLA --kit CARTELLAKIT',
+  'oppure, dal terminale:',
+  '    npx crm-upgrade demo',
+  '',
+  'Upgrading a real Windows server arrives in a later version. For now the program runs in practice mode, on a folder that stands for a server:',
+  '    npm start -- --practice DIR --kit KITDIR',
+  'or, from a terminal:',
+  '    npx crm-upgrade demo',
+].join('\n');
+
+async function explainPracticeOnly(launch: LaunchArgs): Promise<void> {
+  const missing =
+    launch.practiceDir === undefined
+      ? 'Manca --practice. / --practice is missing.'
+      : 'Manca --kit. / --kit is missing.';
+  console.error(`${missing}\n\n${PRACTICE_ONLY_MESSAGE}`);
+  await dialog.showMessageBox({
+    type: 'info',
+    title: TITLE,
+    message: 'Solo modalità prova / Practice mode only',
+    detail: `${missing}\n\n${PRACTICE_ONLY_MESSAGE}`,
+    buttons: ['OK'],
+  });
+}
+
+function fail(error: unknown): void {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  console.error(detail);
+  dialog.showErrorBox(
+    TITLE,
+    'Il programma non è riuscito ad avviarsi; il dettaglio tecnico è qui sotto.\n' +
+      'The program could not start; the technical detail follows.\n\n' +
+      detail,
+  );
+  void shutdown().finally(() => app.exit(1));
+}
+
+async function start(): Promise<void> {
+  const launch = parseLaunchArgs(process.argv);
+  if (launch.practiceDir === undefined || launch.kitDir === undefined) {
+    // The Windows host is not implemented yet; never fall back to practice silently.
+    await explainPracticeOnly(launch);
+    app.quit();
+    return;
+  }
+
+  handleAppProtocol(protocol, RENDERER_ROOT);
+  const host = await openPracticeHost(launch.practiceDir);
+  const opened = await openSession({ host, kitDir: launch.kitDir });
+  session = opened;
+
+  registerHandlers(
+    ipcMain,
+    opened.handlers,
+    appWindowSender(() => mainWindow?.webContents ?? null),
+    { onRefused: (call, reason) => console.warn(`IPC ${call} refused: ${reason}`) },
+  );
+  const window = createMainWindow({ preloadPath: PRELOAD_PATH, devTools: !app.isPackaged });
+  mainWindow = window;
+  const stopForwarding = forwardEvents((listener) => opened.subscribe(listener), window.webContents, {
+    onInvalid: (event, detail) => console.error(`Event ${event} not forwarded: ${detail}`),
+  });
+  window.on('closed', () => {
+    stopForwarding();
+    mainWindow = null;
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Two managers on one server would race over the same journal, pools and databases.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow === null) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    void shutdown().finally(() => app.quit());
+  });
+  app.whenReady().then(start).catch(fail);
+}

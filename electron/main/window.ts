@@ -1,0 +1,39 @@
+import { BrowserWindow } from 'electron';
+import { APP_ENTRY_URL } from './protocol';
+import { denyAllPermissions, hardenWebContents } from './security';
+
+export interface MainWindowOptions {
+  /** Absolute path of the bundled preload, out/preload/index.cjs. */
+  preloadPath: string;
+  /** Developer tools only in a development run, never in the packaged admin exe. */
+  devTools: boolean;
+}
+
+/** The one window: a sandboxed, isolated renderer with no Node, loading the app:// page. */
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1200,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'CRM Upgrade Manager',
+    show: false, // shown once painted, so the admin never sees a blank white frame
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: options.preloadPath,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      devTools: options.devTools,
+      spellcheck: false,
+    },
+  });
+
+  denyAllPermissions(window.webContents.session);
+  hardenWebContents(window.webContents);
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(APP_ENTRY_URL);
+  return window;
+}

@@ -1,0 +1,10 @@
+import { en } from './en';
+import { it } from './it';
+
+export type Language = 'it' | 'en';
+export const LANGUAGES: readonly Language[] = ['it', 'en'];
+export const DEFAULT_LANGUAGE: Language = 'it';
+
+/** The engine's messages (step titles, findings, remedies, errors), flat keys, two languages. */
+export const engineCatalog = { it, en } as const;
+export const ENGINE_NAMESPACE = 'engine';

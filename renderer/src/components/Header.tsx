@@ -1,0 +1,66 @@
+import type { Session } from '../../../electron/shared/plan';
+import { useI18n } from '../i18n';
+import { describeVersionText } from '../logic/version';
+import { LanguageToggle } from './LanguageToggle';
+
+/** Which server, which versions, which mode: what the admin must be sure of before anything else. */
+export function Header({ session }: { session: Session | null }) {
+  const { t, language } = useI18n();
+  return (
+    <header className="app-header" data-testid="header">
+      <div className="app-header__brand">
+        <span className="app-header__name">{t('ui.app.name')}</span>
+        <span className="app-header__subtitle">{t('ui.app.subtitle')}</span>
+      </div>
+      {session && (
+        <dl className="app-header__facts">
+          <div className="fact">
+            <dt>{t('ui.header.server')}</dt>
+            <dd data-testid="server-hostname">{session.server.hostname}</dd>
+          </div>
+          <div className="fact">
+            <dt>{t('ui.header.installed')}</dt>
+            <dd data-testid="installed-version">
+              {session.server.installedVersion === null ? (
+                <span className="muted">{t('ui.header.installedUnknown')}</span>
+              ) : (
+                describeVersionText(session.server.installedVersion, language)
+              )}
+            </dd>
+          </div>
+          <div className="fact">
+            <dt>{t('ui.header.kit')}</dt>
+            <dd data-testid="kit-version" title={session.kit.versionName}>
+              {describeVersionText(session.kit.versionName, language)}
+            </dd>
+          </div>
+          {session.server.installPath !== null && (
+            <div className="fact fact--path">
+              <dt>{t('ui.header.installPath')}</dt>
+              <dd data-testid="install-path" className="mono">
+                {session.server.installPath}
+              </dd>
+            </div>
+          )}
+        </dl>
+      )}
+      <div className="app-header__side">
+        {session?.mode === 'practice' && (
+          <span
+            className="badge badge--practice"
+            data-testid="practice-badge"
+            title={t('ui.header.practiceBadgeHint')}
+          >
+            {t('ui.header.practiceBadge')}
+          </span>
+        )}
+        <LanguageToggle />
+      </div>
+      {session?.kit.practiceKey && (
+        <p className="app-header__note" data-testid="practice-key-note" role="note">
+          {t('ui.header.practiceKey')}
+        </p>
+      )}
+    </header>
+  );
+}

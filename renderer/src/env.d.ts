@@ -1,0 +1,2 @@
+/// <reference types="vite/client" />
+/* Vite's client types: stylesheet imports, import.meta.env, import.meta.glob. */

@@ -1,0 +1,165 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Ack, UpgraderApi } from '../../../electron/shared/contract';
+import { DEFAULT_LANGUAGE, type Language } from '../../../electron/shared/i18n';
+import type { Message } from '../../../electron/shared/message';
+import type { LogEntry, Progress, Session, StepId, StepStatus } from '../../../electron/shared/plan';
+
+/** How many log entries the renderer keeps (the journal on disk keeps them all). */
+export const LOG_LIMIT = 200;
+
+/** The intents the admin can express; one at a time. */
+export type ActionName =
+  | 'startRun'
+  | 'confirmStep'
+  | 'skipStep'
+  | 'retryStep'
+  | 'rollback'
+  | 'practiceLogOffUsers'
+  | 'practicePressAggiornaDatabase';
+
+export interface UpgradeState {
+  /** The engine's view of the run; null until the first getSession() answers. */
+  session: Session | null;
+  /** The latest progress of each step that reported some. */
+  progress: Record<StepId, Progress>;
+  /** The last LOG_LIMIT log entries, oldest first. */
+  log: LogEntry[];
+  /** An action is on its way to the engine (buttons are disabled meanwhile). */
+  pending: boolean;
+  /** Which action, for a spinner next to the right button. */
+  pendingAction: { name: ActionName; stepId?: StepId } | null;
+  /** The last failed Ack (or a call that rejected), shown until dismissed or the next action. */
+  error: Message | null;
+  language: Language;
+
+  /** Reads the session (the constructor already does once); resolves when it is in. */
+  load(): Promise<void>;
+  startRun(): Promise<boolean>;
+  confirmStep(stepId: StepId): Promise<boolean>;
+  skipStep(stepId: StepId, reason: string): Promise<boolean>;
+  retryStep(stepId: StepId): Promise<boolean>;
+  rollback(): Promise<boolean>;
+  practiceLogOffUsers(): Promise<boolean>;
+  practicePressAggiornaDatabase(connectionId: string): Promise<boolean>;
+  dismissError(): void;
+  setLanguage(language: Language): void;
+}
+
+export interface UpgradeStore extends StoreApi<UpgradeState> {
+  /** Unsubscribes from the bridge's events; the store keeps its last state. */
+  dispose(): void;
+}
+
+export interface UpgradeStoreOptions {
+  language?: Language;
+  /** A session already known (tests, or a host that hands one over); getSession() still runs. */
+  session?: Session | null;
+  /** Whether to call getSession() at once (default true). */
+  load?: boolean;
+}
+
+const FINISHED: ReadonlySet<StepStatus> = new Set(['passed', 'warning', 'failed', 'skipped']);
+
+function detailOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : String(error);
+}
+
+/**
+ * The renderer's state, fed by the bridge's events and driving it with the admin's intents.
+ * A vanilla store, so it is testable in node with a fake bridge; React reads it through
+ * useUpgrade() in ./react.
+ */
+export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOptions = {}): UpgradeStore {
+  /** Bumped by every 'session' event, so that an older getSession() answer never overwrites a newer event. */
+  let sessionEvents = 0;
+  let disposed = false;
+
+  const store = createStore<UpgradeState>()((set, get) => {
+    async function call(
+      action: NonNullable<UpgradeState['pendingAction']>,
+      run: () => Promise<Ack>,
+    ): Promise<boolean> {
+      if (get().pending || disposed) return false;
+      set({ pending: true, pendingAction: action, error: null });
+      let ack: Ack;
+      try {
+        ack = await run();
+      } catch (error) {
+        ack = { ok: false, error: { key: 'ui.error.call', params: { detail: detailOf(error) } } };
+      }
+      set(
+        ack.ok
+          ? { pending: false, pendingAction: null }
+          : { pending: false, pendingAction: null, error: ack.error },
+      );
+      return ack.ok;
+    }
+
+    return {
+      session: options.session ?? null,
+      progress: {},
+      log: [],
+      pending: false,
+      pendingAction: null,
+      error: null,
+      language: options.language ?? DEFAULT_LANGUAGE,
+
+      async load() {
+        const seen = sessionEvents;
+        try {
+          const session = await bridge.getSession();
+          if (!disposed && sessionEvents === seen) set({ session });
+        } catch (error) {
+          if (!disposed) set({ error: { key: 'ui.error.session', params: { detail: detailOf(error) } } });
+        }
+      },
+      startRun: () => call({ name: 'startRun' }, () => bridge.startRun()),
+      confirmStep: (stepId) => call({ name: 'confirmStep', stepId }, () => bridge.confirmStep(stepId)),
+      skipStep: (stepId, reason) =>
+        call({ name: 'skipStep', stepId }, () => bridge.skipStep(stepId, reason.trim())),
+      retryStep: (stepId) => call({ name: 'retryStep', stepId }, () => bridge.retryStep(stepId)),
+      rollback: () => call({ name: 'rollback' }, () => bridge.rollback()),
+      practiceLogOffUsers: () => call({ name: 'practiceLogOffUsers' }, () => bridge.practiceLogOffUsers()),
+      practicePressAggiornaDatabase: (connectionId) =>
+        call({ name: 'practicePressAggiornaDatabase' }, () =>
+          bridge.practicePressAggiornaDatabase(connectionId),
+        ),
+      dismissError: () => set({ error: null }),
+      setLanguage: (language) => set({ language }),
+    };
+  });
+
+  const unsubscribers = [
+    bridge.on('session', (session) => {
+      sessionEvents++;
+      // Progress of steps that have finished is history: drop it with the new session.
+      const progress = { ...store.getState().progress };
+      for (const step of session.steps) if (FINISHED.has(step.status)) delete progress[step.id];
+      store.setState({ session, progress });
+    }),
+    bridge.on('progress', (progress) => {
+      store.setState((state) => ({ progress: { ...state.progress, [progress.stepId]: progress } }));
+    }),
+    bridge.on('log', (entry) => {
+      store.setState((state) => {
+        const log =
+          state.log.length >= LOG_LIMIT
+            ? state.log.slice(state.log.length - LOG_LIMIT + 1)
+            : state.log.slice();
+        log.push(entry);
+        return { log };
+      });
+    }),
+  ];
+
+  if (options.load !== false) void store.getState().load();
+
+  return Object.assign(store, {
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const unsubscribe of unsubscribers) unsubscribe();
+    },
+  });
+}

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../../electron/shared/plan';
+import { FakeBridge, session, step } from '../testing/fixtures';
+import { LOG_LIMIT, createUpgradeStore } from './index';
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function logEntry(i: number): LogEntry {
+  return {
+    at: new Date(Date.UTC(2025, 0, 1, 10, 0, i % 60)).toISOString(),
+    level: 'info',
+    message: { key: 'log.x', params: { i } },
+  };
+}
+
+describe('createUpgradeStore', () => {
+  it('loads the session from the bridge and subscribes to the three events', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    expect(store.getState().session).toBeNull();
+    expect(store.getState().language).toBe('it');
+    await flush();
+    expect(store.getState().session?.server.hostname).toBe('CRM-APP01');
+    expect([...bridge.listeners.keys()].sort()).toEqual(['log', 'progress', 'session']);
+    expect(bridge.listenerCount()).toBe(3);
+  });
+
+  it("replaces the session on 'session' events", async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    bridge.emit('session', session({ run: { id: 'run-1', state: 'running', resumed: false } }));
+    expect(store.getState().session?.run.state).toBe('running');
+  });
+
+  it('does not let an older getSession() answer overwrite a newer event', async () => {
+    const bridge = new FakeBridge(session({ run: { id: 'old', state: 'ready', resumed: false } }));
+    const store = createUpgradeStore(bridge);
+    bridge.emit('session', session({ run: { id: 'new', state: 'running', resumed: false } }));
+    await flush();
+    expect(store.getState().session?.run.id).toBe('new');
+  });
+
+  it('keeps the latest progress per step and drops it once the step has finished', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    bridge.emit('progress', { stepId: 'backup.db:main', percent: 10, elapsedMs: 1000 });
+    bridge.emit('progress', {
+      stepId: 'backup.db:main',
+      percent: 40,
+      elapsedMs: 4000,
+      bytesDone: 4,
+      bytesTotal: 10,
+    });
+    bridge.emit('progress', { stepId: 'backup.app', percent: 5, elapsedMs: 200 });
+    expect(store.getState().progress['backup.db:main']?.percent).toBe(40);
+    expect(store.getState().progress['backup.app']?.percent).toBe(5);
+
+    bridge.emit(
+      'session',
+      session({}, [
+        step('backup.db:main', { phase: 'backup', status: 'passed' }),
+        step('backup.app', { phase: 'backup', status: 'running' }),
+      ]),
+    );
+    expect(store.getState().progress['backup.db:main']).toBeUndefined();
+    expect(store.getState().progress['backup.app']?.percent).toBe(5);
+  });
+
+  it(`appends log entries and keeps only the last ${LOG_LIMIT}`, async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    bridge.emit('log', logEntry(0));
+    expect(store.getState().log).toHaveLength(1);
+    for (let i = 1; i < LOG_LIMIT + 25; i++) bridge.emit('log', logEntry(i));
+    const log = store.getState().log;
+    expect(log).toHaveLength(LOG_LIMIT);
+    expect(log[0]?.message.params?.i).toBe(25);
+    expect(log[LOG_LIMIT - 1]?.message.params?.i).toBe(LOG_LIMIT + 24);
+  });
+
+  it('calls the bridge for each intent with the right arguments', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    const s = store.getState();
+    expect(await s.startRun()).toBe(true);
+    expect(await s.confirmStep('after.db-update:main')).toBe(true);
+    expect(await s.skipStep('after.add-all-functions', '  not today, thanks  ')).toBe(true);
+    expect(await s.retryStep('check.users')).toBe(true);
+    expect(await s.rollback()).toBe(true);
+    expect(await s.practiceLogOffUsers()).toBe(true);
+    expect(await s.practicePressAggiornaDatabase('main')).toBe(true);
+    expect(bridge.calls.filter((c) => c.name !== 'getSession')).toEqual([
+      { name: 'startRun', args: [] },
+      { name: 'confirmStep', args: ['after.db-update:main'] },
+      { name: 'skipStep', args: ['after.add-all-functions', 'not today, thanks'] },
+      { name: 'retryStep', args: ['check.users'] },
+      { name: 'rollback', args: [] },
+      { name: 'practiceLogOffUsers', args: [] },
+      { name: 'practicePressAggiornaDatabase', args: ['main'] },
+    ]);
+    expect(store.getState().error).toBeNull();
+    expect(store.getState().pending).toBe(false);
+  });
+
+  it('keeps the error Message of a failed Ack, and clears it on dismiss or on the next action', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    const error = { key: 'error.run.gate-closed', params: { step: 'check.users' } };
+    bridge.acks.startRun = { ok: false, error };
+    expect(await store.getState().startRun()).toBe(false);
+    expect(store.getState().error).toEqual(error);
+    expect(store.getState().pending).toBe(false);
+
+    store.getState().dismissError();
+    expect(store.getState().error).toBeNull();
+
+    expect(await store.getState().startRun()).toBe(false);
+    expect(store.getState().error).toEqual(error);
+    bridge.acks.startRun = { ok: true };
+    expect(await store.getState().startRun()).toBe(true);
+    expect(store.getState().error).toBeNull();
+  });
+
+  it('turns a rejected call into a ui.error.call Message with the detail', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    bridge.acks.retryStep = new Error('invalid arguments');
+    expect(await store.getState().retryStep('check.users')).toBe(false);
+    expect(store.getState().error).toEqual({ key: 'ui.error.call', params: { detail: 'invalid arguments' } });
+  });
+
+  it('sets the pending flag while a call is on its way and refuses a second one meanwhile', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    let release: (ack: { ok: true }) => void = () => {};
+    bridge.startRun = () => new Promise((resolve) => (release = resolve));
+    const first = store.getState().startRun();
+    expect(store.getState().pending).toBe(true);
+    expect(store.getState().pendingAction).toEqual({ name: 'startRun' });
+    expect(await store.getState().retryStep('x')).toBe(false);
+    release({ ok: true });
+    expect(await first).toBe(true);
+    expect(store.getState().pending).toBe(false);
+    expect(store.getState().pendingAction).toBeNull();
+    expect(bridge.calls.some((c) => c.name === 'retryStep')).toBe(false);
+  });
+
+  it('sets the language', () => {
+    const store = createUpgradeStore(new FakeBridge(), { load: false });
+    store.getState().setLanguage('en');
+    expect(store.getState().language).toBe('en');
+  });
+
+  it('unsubscribes from every event on dispose, and ignores events afterwards', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    store.dispose();
+    expect(bridge.listenerCount()).toBe(0);
+    bridge.emit('log', logEntry(1));
+    bridge.emit('session', session({ run: { id: 'run-1', state: 'finished', resumed: false } }));
+    expect(store.getState().log).toHaveLength(0);
+    expect(store.getState().session?.run.state).toBe('ready');
+    store.dispose();
+  });
+
+  it('keeps a getSession() failure as an error Message', async () => {
+    const bridge = new FakeBridge();
+    bridge.getSession = () => Promise.reject(new Error('no session'));
+    const store = createUpgradeStore(bridge);
+    await flush();
+    expect(store.getState().error).toEqual({ key: 'ui.error.session', params: { detail: 'no session' } });
+  });
+});

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// The practice kit's setup program: it stands for the vendor's setup.exe on a practice server.
+// Like the real one it refuses to run while IIS holds the files, replaces the application's
+// files, removes the ones the new version drops, writes the new version, and reports by exit code.
+// Usage: node crm-setup.mjs --payload <folder next to this script> --target <install path>
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const arg = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const payloadName = arg('--payload');
+const target = arg('--target');
+if (!payloadName || !target || !/^[a-z0-9-]+$/.test(payloadName)) {
+  console.error('usage: crm-setup --payload NAME --target DIR');
+  process.exit(87); // ERROR_INVALID_PARAMETER
+}
+const payload = path.join(here, payloadName);
+const spec = JSON.parse(readFileSync(path.join(payload, 'payload.json'), 'utf8'));
+const behaviour = existsSync(path.join(here, 'practice-setup.json'))
+  ? JSON.parse(readFileSync(path.join(here, 'practice-setup.json'), 'utf8'))
+  : {};
+const server = process.env.CRM_PRACTICE_SERVER;
+if (!server) {
+  console.error('CRM_PRACTICE_SERVER is not set: this setup only runs on a practice server');
+  process.exit(87);
+}
+
+console.log(`${spec.product} setup ${spec.version}`);
+console.log(`Install path: ${target}`);
+if (!existsSync(path.join(target, 'web.config'))) {
+  console.error(`No installation found at ${target}`);
+  process.exit(1603);
+}
+
+// IIS holds the files while the site's pool runs.
+const iis = JSON.parse(readFileSync(path.join(server, 'iis', 'applicationHost.json'), 'utf8'));
+const site = iis.sites.find((s) => path.resolve(server, ...s.physicalPath.split(/[\\/]/)) === path.resolve(target));
+if (site && iis.pools[site.pool]?.state !== 'stopped') {
+  console.error(`The files are in use by w3wp.exe (application pool ${site.pool} is ${iis.pools[site.pool]?.state}).`);
+  process.exit(32); // ERROR_SHARING_VIOLATION
+}
+
+const files = [];
+(function walk(rel) {
+  for (const name of readdirSync(path.join(payload, 'files', rel)).sort()) {
+    const child = rel ? `${rel}/${name}` : name;
+    if (statSync(path.join(payload, 'files', child)).isDirectory()) walk(child);
+    else files.push(child);
+  }
+})('');
+
+const fail = spec.role === 'main' ? behaviour.failWith : undefined;
+const hang = spec.role === 'main' && behaviour.hang === true;
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+files.forEach((rel, i) => {
+  if ((fail || hang) && i === Math.floor(files.length / 2)) {
+    if (hang) {
+      console.log('Waiting for a file lock to clear...');
+      setInterval(() => undefined, 60_000);
+      return;
+    }
+    console.error(`Error ${fail}: a fatal error occurred during installation.`);
+    process.exit(fail);
+  }
+  const to = path.join(target, ...rel.split('/'));
+  mkdirSync(path.dirname(to), { recursive: true });
+  copyFileSync(path.join(payload, 'files', ...rel.split('/')), to);
+  console.log(`PROGRESS ${i + 1}/${files.length} ${rel}`);
+  sleep(spec.delayMs ?? 0);
+});
+if (hang) {
+  // keeps running until killed
+} else {
+  for (const rel of spec.remove ?? []) {
+    rmSync(path.join(target, ...rel.split('/')), { force: true });
+    console.log(`REMOVED ${rel}`);
+  }
+  console.log(`${spec.product} ${spec.version} installed.`);
+  process.exit(0);
+}
