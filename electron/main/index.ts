@@ -93,7 +93,14 @@ async function start(): Promise<void> {
 
   handleAppProtocol(protocol, RENDERER_ROOT);
   const host = await openPracticeHost(launch.practiceDir);
-  const opened = await openSession({ host, kitDir: launch.kitDir });
+  const opened = await openSession({
+    host,
+    kitDir: launch.kitDir,
+    // Packaged, keys and profiles are extraResources; from source, the repo's resources/.
+    ...(app.isPackaged ? { resourcesDir: process.resourcesPath } : {}),
+    // The portable exe itself sits on the stick beside the kit and is not a kit file.
+    ...(process.env.PORTABLE_EXECUTABLE_FILE ? { allowedKitExtras: [path.basename(process.env.PORTABLE_EXECUTABLE_FILE)] } : {}),
+  });
   session = opened;
 
   registerHandlers(
