@@ -7,6 +7,13 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// POSIX keeps only 8 bits of an exit code (1603 would read as 67), so the Windows code is
+// also printed; the practice host reads it from this line.
+function exit(code) {
+  console.log(`WINDOWS-EXIT-CODE ${code}`);
+  process.exit(code);
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const arg = (name) => {
@@ -17,7 +24,7 @@ const payloadName = arg('--payload');
 const target = arg('--target');
 if (!payloadName || !target || !/^[a-z0-9-]+$/.test(payloadName)) {
   console.error('usage: crm-setup --payload NAME --target DIR');
-  process.exit(87); // ERROR_INVALID_PARAMETER
+  exit(87); // ERROR_INVALID_PARAMETER
 }
 const payload = path.join(here, payloadName);
 const spec = JSON.parse(readFileSync(path.join(payload, 'payload.json'), 'utf8'));
@@ -27,14 +34,14 @@ const behaviour = existsSync(path.join(here, 'practice-setup.json'))
 const server = process.env.CRM_PRACTICE_SERVER;
 if (!server) {
   console.error('CRM_PRACTICE_SERVER is not set: this setup only runs on a practice server');
-  process.exit(87);
+  exit(87);
 }
 
 console.log(`${spec.product} setup ${spec.version}`);
 console.log(`Install path: ${target}`);
 if (!existsSync(path.join(target, 'web.config'))) {
   console.error(`No installation found at ${target}`);
-  process.exit(1603);
+  exit(1603);
 }
 
 // IIS holds the files while the site's pool runs.
@@ -42,7 +49,7 @@ const iis = JSON.parse(readFileSync(path.join(server, 'iis', 'applicationHost.js
 const site = iis.sites.find((s) => path.resolve(server, ...s.physicalPath.split(/[\\/]/)) === path.resolve(target));
 if (site && iis.pools[site.pool]?.state !== 'stopped') {
   console.error(`The files are in use by w3wp.exe (application pool ${site.pool} is ${iis.pools[site.pool]?.state}).`);
-  process.exit(32); // ERROR_SHARING_VIOLATION
+  exit(32); // ERROR_SHARING_VIOLATION
 }
 
 const files = [];
@@ -66,7 +73,7 @@ files.forEach((rel, i) => {
       return;
     }
     console.error(`Error ${fail}: a fatal error occurred during installation.`);
-    process.exit(fail);
+    exit(fail);
   }
   const to = path.join(target, ...rel.split('/'));
   mkdirSync(path.dirname(to), { recursive: true });
@@ -82,5 +89,5 @@ if (hang) {
     console.log(`REMOVED ${rel}`);
   }
   console.log(`${spec.product} ${spec.version} installed.`);
-  process.exit(0);
+  exit(0);
 }

@@ -83,7 +83,9 @@ export class Journal {
 
   /** Appends are serialised: each waits for the one before it to reach the disk. */
   append(record: JournalRecord): Promise<void> {
-    const line = `${JSON.stringify(journalRecordSchema.parse(record))}\n`;
+    const parsed = journalRecordSchema.safeParse(record);
+    if (!parsed.success) return Promise.reject(parsed.error);
+    const line = `${JSON.stringify(parsed.data)}\n`;
     const next = this.tail.then(async () => {
       const handle = await open(this.file, 'a');
       try {

@@ -19,6 +19,7 @@ export function practiceProcesses(root: string): Processes {
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let output = '';
+        let windowsExitCode: number | null = null;
         let timedOut = false;
         const onData = (chunk: Buffer) => {
           const text = chunk.toString('utf8');
@@ -27,6 +28,8 @@ export function practiceProcesses(root: string): Processes {
             if (!line.trim()) continue;
             onOutput?.(line);
             // The practice setup prints "PROGRESS n/m file"; a real setup.exe may print nothing.
+            const code = /^WINDOWS-EXIT-CODE (\d+)/.exec(line);
+            if (code) windowsExitCode = Number(code[1]);
             const m = /^PROGRESS (\d+)\/(\d+)/.exec(line);
             if (m) onProgress?.(Math.round((Number(m[1]) / Number(m[2])) * 100));
           }
@@ -43,7 +46,9 @@ export function practiceProcesses(root: string): Processes {
         });
         child.on('close', (code) => {
           clearTimeout(timer);
-          resolve({ exitCode: timedOut ? null : code, timedOut, durationMs: Date.now() - started, output });
+          // A practice setup states the code a Windows setup would return; POSIX keeps only its low 8 bits.
+          const exitCode = timedOut ? null : windowsExitCode !== null && (windowsExitCode & 0xff) === code ? windowsExitCode : code;
+          resolve({ exitCode, timedOut, durationMs: Date.now() - started, output });
         });
       });
     },

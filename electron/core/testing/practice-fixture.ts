@@ -1,0 +1,36 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createPracticeKit, type PracticeKitOptions } from '../../cli/practice-kit';
+import { type PracticeInitOptions, initPracticeServer } from '../../host/practice/init';
+import { openPracticeHost } from '../../host/practice/index';
+import type { Host } from '../ports';
+import { sourceResourcesDir } from '../resources';
+
+/** Test support: a fresh practice server and practice kit in a temp folder. */
+export interface PracticeFixture {
+  root: string;
+  serverDir: string;
+  kitDir: string;
+  appDir: string;
+  host: Host;
+  dispose(): Promise<void>;
+}
+
+export async function practiceFixture(
+  options: { init?: PracticeInitOptions; kit?: Omit<PracticeKitOptions, 'resourcesDir'> } = {},
+): Promise<PracticeFixture> {
+  const root = await mkdtemp(path.join(tmpdir(), 'crm-practice-'));
+  const serverDir = path.join(root, 'server');
+  const kitDir = path.join(root, 'kit');
+  await initPracticeServer(serverDir, options.init);
+  await createPracticeKit(kitDir, { resourcesDir: sourceResourcesDir(), setupDelayMs: 0, ...options.kit });
+  return {
+    root,
+    serverDir,
+    kitDir,
+    appDir: path.join(serverDir, 'C', 'inetpub', 'wwwroot', 'CRM'),
+    host: await openPracticeHost(serverDir),
+    dispose: () => rm(root, { recursive: true, force: true }),
+  };
+}

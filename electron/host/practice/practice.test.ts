@@ -1,0 +1,134 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PracticeFixture, practiceFixture } from '../../core/testing/practice-fixture';
+import { treeHash } from '../../core/files/tree';
+import { openPracticeHost } from './index';
+
+let fx: PracticeFixture | undefined;
+afterEach(async () => {
+  await fx?.dispose();
+  fx = undefined;
+});
+
+const connection = (name = 'Produzione', database = 'CRM_PROD') => ({
+  name,
+  database,
+  server: '.\\SQLEXPRESS',
+  connectionString: `Data Source=.\\SQLEXPRESS;Initial Catalog=${database}`,
+});
+
+describe('practice server', () => {
+  it('serves the CRM while its pool runs and refuses requests once it is stopped or in maintenance', async () => {
+    fx = await practiceFixture();
+    const site = await fx.host.iis.findCrm('CRM');
+    if (!site) throw new Error('no site');
+    expect(await fx.host.iis.request(site)).toEqual({ status: 200, version: '7.8.4.13050210_x64', maintenance: false });
+    await fx.host.iis.setMaintenance(site, true, '<h1>manutenzione</h1>');
+    expect(await fx.host.iis.request(site)).toMatchObject({ status: 503, maintenance: true });
+    await fx.host.iis.setMaintenance(site, false, '');
+    await fx.host.iis.stopPool('CRMAppPool', 5000);
+    expect(await fx.host.iis.poolState('CRMAppPool')).toBe('stopped');
+    expect(await fx.host.iis.request(site)).toMatchObject({ status: 503, maintenance: false });
+    await fx.host.iis.startPool('CRMAppPool');
+    expect((await fx.host.iis.request(site)).status).toBe(200);
+  });
+
+  it('a stopping pool holds on until its worker has gone', async () => {
+    fx = await practiceFixture();
+    const started = Date.now();
+    await fx.host.iis.stopPool('CRMAppPool', 5000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    await expect(fx.host.iis.stopPool('NoSuchPool', 100)).rejects.toMatchObject({ message_: { key: 'iis.pool-unknown' } });
+  });
+
+  it('the setup refuses to run while the pool holds the files, and then replaces them', async () => {
+    fx = await practiceFixture();
+    const before = await treeHash(fx.appDir);
+    const program = path.join(fx.kitDir, 'setup', 'crm-setup.mjs');
+    const args = ['--payload', 'payload-crm', '--target', fx.appDir];
+    const refused = await fx.host.processes.runSetup(program, args, { timeoutMs: 20_000 });
+    expect(refused.exitCode).toBe(32);
+    expect(refused.output).toContain('in use');
+    expect(await treeHash(fx.appDir)).toBe(before);
+
+    await fx.host.iis.stopPool('CRMAppPool', 5000);
+    const percents: number[] = [];
+    const done = await fx.host.processes.runSetup(program, args, { timeoutMs: 20_000, onProgress: (p) => percents.push(p) });
+    expect(done.exitCode).toBe(0);
+    expect(percents.at(-1)).toBe(100);
+    expect((await readFile(path.join(fx.appDir, 'bin', 'version.txt'), 'utf8')).trim()).toBe('7.8.5.13100517_x64');
+    await expect(readFile(path.join(fx.appDir, 'js', 'legacy.js'))).rejects.toThrow();
+    await expect(readFile(path.join(fx.appDir, 'bin', 'Crm.Reports.dll'))).resolves.toBeInstanceOf(Buffer);
+  });
+
+  it('a failing setup stops halfway with its exit code; a hanging one is killed at the timeout', async () => {
+    fx = await practiceFixture({ kit: { setupFailsWith: 1603 } });
+    await fx.host.iis.stopPool('CRMAppPool', 5000);
+    const program = path.join(fx.kitDir, 'setup', 'crm-setup.mjs');
+    const failed = await fx.host.processes.runSetup(program, ['--payload', 'payload-crm', '--target', fx.appDir], { timeoutMs: 20_000 });
+    expect(failed.exitCode).toBe(1603);
+    // Half the files are already replaced: exactly the state a rollback must repair.
+    expect((await readFile(path.join(fx.appDir, 'bin', 'version.txt'), 'utf8')).trim()).toBe('7.8.4.13050210_x64');
+    await fx.dispose();
+
+    fx = await practiceFixture({ kit: { setupHangs: true } });
+    await fx.host.iis.stopPool('CRMAppPool', 5000);
+    const hung = await fx.host.processes.runSetup(path.join(fx.kitDir, 'setup', 'crm-setup.mjs'), ['--payload', 'payload-crm', '--target', fx.appDir], { timeoutMs: 1500 });
+    expect(hung).toMatchObject({ timedOut: true, exitCode: null });
+  });
+
+  it('the connected user stays listed until logged off, or until the timer given at init', async () => {
+    fx = await practiceFixture();
+    expect(await fx.host.databases.connectedUsers(connection())).toEqual([expect.objectContaining({ user: 'mrossi', host: 'PC-VENDITE-03' })]);
+    expect(await fx.host.practice?.logOffAllUsers()).toBe(1);
+    expect(await fx.host.databases.connectedUsers(connection())).toEqual([]);
+    await fx.dispose();
+
+    fx = await practiceFixture({ init: { userLeavesAfterSeconds: 1 } });
+    expect(await fx.host.databases.connectedUsers(connection())).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await fx.host.databases.connectedUsers(connection())).toEqual([]);
+  });
+
+  it('"Aggiorna Database" needs the CRM to answer, then the database takes the application version', async () => {
+    fx = await practiceFixture();
+    await fx.host.iis.stopPool('CRMAppPool', 5000);
+    await expect(fx.host.practice?.pressAggiornaDatabase('Produzione')).rejects.toMatchObject({ message_: { key: 'practice.crm-not-answering' } });
+    await fx.host.iis.startPool('CRMAppPool');
+    await fx.host.practice?.pressAggiornaDatabase('Produzione');
+    expect(await fx.host.databases.schemaVersion(connection())).toBe('7.8.4.13050210_x64');
+    await expect(fx.host.practice?.pressAggiornaDatabase('Nessuna')).rejects.toMatchObject({ message_: { key: 'practice.connection-unknown' } });
+  });
+
+  it('backs a database up, verifies it, catches damage, and restores it', async () => {
+    fx = await practiceFixture();
+    const c = connection('Formazione', 'CRM_FORMAZIONE');
+    const progress: number[] = [];
+    const backup = await fx.host.databases.backup(c, (p) => progress.push(p));
+    expect(progress.at(-1)).toBe(100);
+    await fx.host.databases.verify(backup, () => undefined);
+    await fx.host.practice?.pressAggiornaDatabase('Formazione');
+    await fx.host.databases.restore(backup, () => undefined);
+    expect(await fx.host.databases.schemaVersion(c)).toBe('7.8.4.13050210_x64');
+
+    const bytes = await readFile(backup.path);
+    bytes[bytes.length - 10] = (bytes[bytes.length - 10] ?? 0) ^ 0x20;
+    await writeFile(backup.path, bytes);
+    await expect(fx.host.databases.verify(backup, () => undefined)).rejects.toMatchObject({ message_: { key: 'sql.verify-failed' } });
+    await expect(fx.host.databases.connectedUsers({ ...c, server: 'ALTRO\\SQL' })).rejects.toMatchObject({ message_: { key: 'sql.connect-failed' } });
+  });
+
+  it('refuses a folder that is not a practice server, and init into a non-empty folder', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'not-practice-'));
+    try {
+      await expect(openPracticeHost(dir)).rejects.toMatchObject({ message_: { key: 'practice.not-a-practice-server' } });
+      fx = await practiceFixture();
+      const { initPracticeServer } = await import('./init');
+      await expect(initPracticeServer(fx.serverDir)).rejects.toMatchObject({ message_: { key: 'practice.init.not-empty' } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
