@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PracticeFixture, practiceFixture } from '../../core/testing/practice-fixture';
+import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
 import { treeHash } from '../../core/files/tree';
 import { openPracticeHost } from './index';
 

@@ -1,11 +1,12 @@
+/** Test support only (never imported by the app): lives outside core so core's layer rule holds. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createPracticeKit, type PracticeKitOptions } from '../../cli/practice-kit';
-import { type PracticeInitOptions, initPracticeServer } from '../../host/practice/init';
-import { openPracticeHost } from '../../host/practice/index';
-import type { Host } from '../ports';
-import { sourceResourcesDir } from '../resources';
+import { createPracticeKit, type PracticeKitOptions } from '../cli/practice-kit';
+import { type PracticeInitOptions, initPracticeServer } from '../host/practice/init';
+import { openPracticeHost } from '../host/practice/index';
+import type { Host } from '../core/ports';
+import { sourceResourcesDir } from '../core/resources';
 
 /** Test support: a fresh practice server and practice kit in a temp folder. */
 export interface PracticeFixture {

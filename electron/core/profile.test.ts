@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UpgradeError } from '../shared/message';
+import { loadProfile, parseModules, parseProfile } from './profile';
+import { sourceResourcesDir } from './resources';
+
+const CRM_JSON = path.join(sourceResourcesDir(), 'profiles', 'crm.json');
+const shipped = () => JSON.parse(readFileSync(CRM_JSON, 'utf8')) as Record<string, unknown> & {
+  iis: Record<string, unknown>;
+  installedVersion: Record<string, unknown>;
+  licence: Record<string, unknown>;
+  connections: Record<string, unknown>;
+  backupExclusions: string[];
+};
+
+function refusal(json: unknown): UpgradeError {
+  try {
+    parseProfile(json, 'test.json');
+  } catch (err) {
+    if (err instanceof UpgradeError) return err;
+    throw err;
+  }
+  throw new Error('expected parseProfile to refuse');
+}
+
+describe('parseProfile', () => {
+  it('accepts the shipped resources/profiles/crm.json', async () => {
+    const profile = parseProfile(shipped(), CRM_JSON);
+    expect(profile).toEqual(shipped());
+    expect(profile.iis.siteName).toBe('CRM');
+    expect(profile.licence).toEqual({ file: 'App_Data/licenza.txt', pattern: 'Moduli:\\s*(.*)' });
+    expect(new RegExp(profile.licence.pattern).exec('Moduli: 0, 3, 7')?.[1]).toBe('0, 3, 7');
+    expect(await loadProfile(CRM_JSON)).toEqual(profile);
+  });
+
+  const cases: { name: string; field: string; edit: (p: ReturnType<typeof shipped>) => void }[] = [
+    { name: 'missing licence', field: 'licence', edit: (p) => delete p.licence },
+    { name: 'missing iis.siteName', field: 'iis.siteName', edit: (p) => delete p.iis.siteName },
+    { name: 'missing installedVersion.pattern', field: 'installedVersion.pattern', edit: (p) => delete p.installedVersion.pattern },
+    { name: 'wrong format', field: 'format', edit: (p) => (p.format = 2) },
+    { name: 'empty product', field: 'product', edit: (p) => (p.product = '') },
+    { name: 'unknown field at the top', field: 'postUpgradeScript', edit: (p) => (p.postUpgradeScript = 'del *.*') },
+    { name: 'unknown field inside iis', field: 'iis.appPool', edit: (p) => (p.iis.appPool = 'CRMAppPool') },
+    { name: 'absolute licence file (POSIX)', field: 'licence.file', edit: (p) => (p.licence.file = '/etc/licenza.txt') },
+    { name: 'absolute licence file (Windows drive)', field: 'licence.file', edit: (p) => (p.licence.file = 'C:\\CRM\\App_Data\\licenza.txt') },
+    { name: '".." in the version file', field: 'installedVersion.file', edit: (p) => (p.installedVersion.file = 'bin/../../version.txt') },
+    { name: '".." with backslashes in the connections file', field: 'connections.file', edit: (p) => (p.connections.file = '..\\web.config') },
+    { name: '".." in a backup exclusion', field: 'backupExclusions.1', edit: (p) => (p.backupExclusions = ['Temp', '../Backups']) },
+    { name: 'empty backup exclusion', field: 'backupExclusions.0', edit: (p) => (p.backupExclusions = ['']) },
+    { name: 'bad licence regex', field: 'licence.pattern', edit: (p) => (p.licence.pattern = 'Moduli:\\s*(.*') },
+    { name: 'bad version regex', field: 'installedVersion.pattern', edit: (p) => (p.installedVersion.pattern = '[a-') },
+  ];
+
+  it.each(cases)('$name → profile.invalid, field $field', ({ field, edit }) => {
+    const json = shipped();
+    edit(json);
+    const err = refusal(json);
+    expect(err.message_.key).toBe('profile.invalid');
+    expect(err.message_.params).toMatchObject({ source: 'test.json', field });
+    expect(String(err.message_.params?.problem ?? '')).not.toBe('');
+  });
+
+  it('a profile that is not an object → profile.invalid at (root)', () => {
+    expect(refusal('crm').message_).toMatchObject({ key: 'profile.invalid', params: { field: '(root)' } });
+  });
+
+  it('loadProfile: an unreadable file → profile.unreadable', async () => {
+    const missing = path.join(sourceResourcesDir(), 'profiles', 'no-such-profile.json');
+    await expect(loadProfile(missing)).rejects.toMatchObject({ message_: { key: 'profile.unreadable', params: { source: missing } } });
+  });
+});
+
+describe('parseModules', () => {
+  it.each([
+    { text: '0, 3, 7', want: ['0', '3', '7'] },
+    { text: '0;3;7', want: ['0', '3', '7'] },
+    { text: '0 3 7', want: ['0', '3', '7'] },
+    { text: '[0][3]', want: ['0', '3'] },
+    { text: '[0] [3] [7]', want: ['0', '3', '7'] },
+    { text: '00, 3', want: ['0', '3'] },
+    { text: '3, 7', want: ['3', '7'] },
+    { text: '10, 20', want: ['10', '20'] },
+    { text: '010, 20', want: ['10', '20'] },
+    { text: '', want: [] },
+    { text: '   ', want: [] },
+    { text: '0,\t3\n7\r\n', want: ['0', '3', '7'] },
+    { text: '0|3', want: ['0', '3'] },
+    { text: '(0)', want: ['0'] },
+    { text: '(0)(12)', want: ['0', '12'] },
+    { text: '0, 3, 7,,', want: ['0', '3', '7'] },
+    { text: ',0,', want: ['0'] },
+    { text: '0, A, 3', want: ['0', '3'] },
+    { text: '0A, 3', want: ['3'] },
+    { text: 'A0 B3', want: [] },
+    { text: '0 ; 3 | 7 , 9', want: ['0', '3', '7', '9'] },
+    { text: 'Moduli: 0, 3, 7', want: ['0', '3', '7'] },
+  ])('"$text" → $want', ({ text, want }) => {
+    expect(parseModules(text)).toEqual(want);
+  });
+
+  it('"10, 20" does not count as including module 0', () => {
+    expect(parseModules('10, 20').includes('0')).toBe(false);
+    expect(parseModules('100').includes('0')).toBe(false);
+    expect(parseModules('00').includes('0')).toBe(true);
+  });
+});
