@@ -9,6 +9,7 @@ import { initPracticeServer, openPracticeHost } from '../host/practice';
 import type { Language } from '../shared/i18n';
 import { UpgradeError } from '../shared/message';
 import type { Session } from '../shared/plan';
+import { KitUsageError, kitCommand } from './kit-commands';
 import { createPracticeKit } from './practice-kit';
 import { TerminalView } from './terminal';
 
@@ -20,6 +21,10 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
       The whole upgrade, asking you at each manual step. A run interrupted by anything continues from the kit's journal.
   crm-upgrade demo [--setup-fails CODE] [--lang it|en]
       Makes a practice server and kit in a temp folder and runs the whole upgrade unattended.
+  crm-upgrade kit keygen --out DIR [--name NAME]
+  crm-upgrade kit create --version NAME --setup FILE [--setup-arg ARG…] [--mobile-setup FILE] --notes DIR --key KEY --out DIR
+  crm-upgrade kit verify DIR [--practice] [--trust PUBKEY.pem…] [--json]
+      Exit 0: whole and signed by a trusted key; 3: signature; 4: files; 5: manifest; 2: bad usage.
   crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile]
   crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs]
   crm-upgrade practice logoff DIR
@@ -282,6 +287,8 @@ export async function main(argv: string[]): Promise<number> {
         return await demo(rest);
       case 'practice':
         return await practice(rest);
+      case 'kit':
+        return await kitCommand(rest);
       case undefined:
       case '--help':
       case '-h':
@@ -292,7 +299,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (err instanceof UsageError || err instanceof KitUsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
       complain(`crm-upgrade: ${err.message}\n\n${USAGE}`);
       return 2;
     }
@@ -300,7 +307,7 @@ export async function main(argv: string[]): Promise<number> {
       const view = new TerminalView(lang, complain);
       complain(`✖ ${view.text(err.message_)}`);
       if (err.detail) complain(`  ${err.detail}`);
-      return 2;
+      return 'exitCode' in err && typeof err.exitCode === 'number' ? err.exitCode : 2;
     }
     throw err;
   }
