@@ -6,13 +6,14 @@ import { loadProfile, parseModules, parseProfile } from './profile';
 import { sourceResourcesDir } from './resources';
 
 const CRM_JSON = path.join(sourceResourcesDir(), 'profiles', 'crm.json');
-const shipped = () => JSON.parse(readFileSync(CRM_JSON, 'utf8')) as Record<string, unknown> & {
-  iis: Record<string, unknown>;
-  installedVersion: Record<string, unknown>;
-  licence: Record<string, unknown>;
-  connections: Record<string, unknown>;
-  backupExclusions: string[];
-};
+const shipped = () =>
+  JSON.parse(readFileSync(CRM_JSON, 'utf8')) as Record<string, unknown> & {
+    iis: Record<string, unknown>;
+    installedVersion: Record<string, unknown>;
+    licence: Record<string, unknown>;
+    connections: Record<string, unknown>;
+    backupExclusions: string[];
+  };
 
 function refusal(json: unknown): UpgradeError {
   try {
@@ -35,21 +36,57 @@ describe('parseProfile', () => {
   });
 
   const cases: { name: string; field: string; edit: (p: ReturnType<typeof shipped>) => void }[] = [
-    { name: 'missing licence', field: 'licence', edit: (p) => delete p.licence },
+    { name: 'missing licence', field: 'licence', edit: (p) => Reflect.deleteProperty(p, 'licence') },
     { name: 'missing iis.siteName', field: 'iis.siteName', edit: (p) => delete p.iis.siteName },
-    { name: 'missing installedVersion.pattern', field: 'installedVersion.pattern', edit: (p) => delete p.installedVersion.pattern },
+    {
+      name: 'missing installedVersion.pattern',
+      field: 'installedVersion.pattern',
+      edit: (p) => delete p.installedVersion.pattern,
+    },
     { name: 'wrong format', field: 'format', edit: (p) => (p.format = 2) },
     { name: 'empty product', field: 'product', edit: (p) => (p.product = '') },
-    { name: 'unknown field at the top', field: 'postUpgradeScript', edit: (p) => (p.postUpgradeScript = 'del *.*') },
+    {
+      name: 'unknown field at the top',
+      field: 'postUpgradeScript',
+      edit: (p) => (p.postUpgradeScript = 'del *.*'),
+    },
     { name: 'unknown field inside iis', field: 'iis.appPool', edit: (p) => (p.iis.appPool = 'CRMAppPool') },
-    { name: 'absolute licence file (POSIX)', field: 'licence.file', edit: (p) => (p.licence.file = '/etc/licenza.txt') },
-    { name: 'absolute licence file (Windows drive)', field: 'licence.file', edit: (p) => (p.licence.file = 'C:\\CRM\\App_Data\\licenza.txt') },
-    { name: '".." in the version file', field: 'installedVersion.file', edit: (p) => (p.installedVersion.file = 'bin/../../version.txt') },
-    { name: '".." with backslashes in the connections file', field: 'connections.file', edit: (p) => (p.connections.file = '..\\web.config') },
-    { name: '".." in a backup exclusion', field: 'backupExclusions.1', edit: (p) => (p.backupExclusions = ['Temp', '../Backups']) },
+    {
+      name: 'absolute licence file (POSIX)',
+      field: 'licence.file',
+      edit: (p) => (p.licence.file = '/etc/licenza.txt'),
+    },
+    {
+      name: 'absolute licence file (Windows drive)',
+      field: 'licence.file',
+      edit: (p) => (p.licence.file = 'C:\\CRM\\App_Data\\licenza.txt'),
+    },
+    {
+      name: '".." in the version file',
+      field: 'installedVersion.file',
+      edit: (p) => (p.installedVersion.file = 'bin/../../version.txt'),
+    },
+    {
+      name: '".." with backslashes in the connections file',
+      field: 'connections.file',
+      edit: (p) => (p.connections.file = '..\\web.config'),
+    },
+    {
+      name: '".." in a backup exclusion',
+      field: 'backupExclusions.1',
+      edit: (p) => (p.backupExclusions = ['Temp', '../Backups']),
+    },
     { name: 'empty backup exclusion', field: 'backupExclusions.0', edit: (p) => (p.backupExclusions = ['']) },
-    { name: 'bad licence regex', field: 'licence.pattern', edit: (p) => (p.licence.pattern = 'Moduli:\\s*(.*') },
-    { name: 'bad version regex', field: 'installedVersion.pattern', edit: (p) => (p.installedVersion.pattern = '[a-') },
+    {
+      name: 'bad licence regex',
+      field: 'licence.pattern',
+      edit: (p) => (p.licence.pattern = 'Moduli:\\s*(.*'),
+    },
+    {
+      name: 'bad version regex',
+      field: 'installedVersion.pattern',
+      edit: (p) => (p.installedVersion.pattern = '[a-'),
+    },
   ];
 
   it.each(cases)('$name → profile.invalid, field $field', ({ field, edit }) => {
@@ -67,7 +104,9 @@ describe('parseProfile', () => {
 
   it('loadProfile: an unreadable file → profile.unreadable', async () => {
     const missing = path.join(sourceResourcesDir(), 'profiles', 'no-such-profile.json');
-    await expect(loadProfile(missing)).rejects.toMatchObject({ message_: { key: 'profile.unreadable', params: { source: missing } } });
+    await expect(loadProfile(missing)).rejects.toMatchObject({
+      message_: { key: 'profile.unreadable', params: { source: missing } },
+    });
   });
 });
 

@@ -6,7 +6,11 @@ import { UpgradeError, msg } from '../shared/message';
 const relPath = z
   .string()
   .min(1)
-  .refine((p) => !path.isAbsolute(p) && !p.split(/[\\/]/).includes('..'), 'must be a relative path inside the application folder');
+  // The profile describes a Windows server: drive and UNC paths are absolute whatever OS validates it.
+  .refine(
+    (p) => !path.posix.isAbsolute(p) && !path.win32.isAbsolute(p) && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'),
+    'must be a relative path inside the application folder',
+  );
 
 const regexText = z.string().refine((s) => {
   try {
@@ -31,12 +35,19 @@ export const profileSchema = z
   .strict();
 export type Profile = z.infer<typeof profileSchema>;
 
+/** The field an issue is about; for an unknown key, the key itself rather than its parent. */
+export function issueField(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return '(root)';
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [''];
+  return keys.map((k) => [...issue.path, ...(k ? [k] : [])].join('.') || '(root)').join(', ');
+}
+
 export function parseProfile(json: unknown, source: string): Profile {
   const parsed = profileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UpgradeError(
-      msg('profile.invalid', { source, field: issue?.path.join('.') || '(root)', problem: issue?.message ?? '' }),
+      msg('profile.invalid', { source, field: issueField(issue), problem: issue?.message ?? '' }),
       parsed.error.message,
     );
   }

@@ -61,7 +61,7 @@ describe('parseConnectionString', () => {
       want: { server: 'db01', password: 'a;b=c', database: 'CRM' },
     },
     {
-      name: "a single-quoted value with ; inside",
+      name: 'a single-quoted value with ; inside',
       text: "Server=db01;Password='x;y';Database=CRM",
       want: { server: 'db01', password: 'x;y', database: 'CRM' },
     },
@@ -106,7 +106,12 @@ describe('readConnections', () => {
         database: 'CRM_PROD',
         connectionString: 'Data Source=.\\SQLEXPRESS;Initial Catalog=CRM_PROD;Integrated Security=True',
       },
-      { name: 'Formazione', server: 'db02', database: 'CRM_TEST', connectionString: 'Server=db02;Database=CRM_TEST;User ID=crm;Password=segreta' },
+      {
+        name: 'Formazione',
+        server: 'db02',
+        database: 'CRM_TEST',
+        connectionString: 'Server=db02;Database=CRM_TEST;User ID=crm;Password=segreta',
+      },
     ]);
   });
 
@@ -130,7 +135,12 @@ describe('readConnections', () => {
 </connectionStrings>`),
     );
     expect(await readConnections(dir, 'web.config')).toEqual([
-      { name: 'Produzione', server: 'db01', database: 'CRM_PROD', connectionString: 'Server=db01;Database=CRM_PROD' },
+      {
+        name: 'Produzione',
+        server: 'db01',
+        database: 'CRM_PROD',
+        connectionString: 'Server=db01;Database=CRM_PROD',
+      },
     ]);
   });
 
@@ -143,7 +153,10 @@ describe('readConnections', () => {
   <remove name="Vecchia"/>
 </connectionStrings>`),
     );
-    expect((await readConnections(dir, 'web.config')).map((c) => `${c.name}=${c.database}`)).toEqual(['Produzione=CRM_PROD', 'Formazione=CRM_TEST']);
+    expect((await readConnections(dir, 'web.config')).map((c) => `${c.name}=${c.database}`)).toEqual([
+      'Produzione=CRM_PROD',
+      'Formazione=CRM_TEST',
+    ]);
   });
 
   it('Data Source / Server / Address and Initial Catalog / Database are synonyms', async () => {
@@ -187,13 +200,19 @@ describe('readConnections', () => {
 </connectionStrings>`),
     );
     const err = await refusal(dir);
-    expect(err.message_).toEqual({ key: 'crm.web-config.encrypted', params: { path: path.join(dir, 'web.config') } });
+    expect(err.message_).toEqual({
+      key: 'crm.web-config.encrypted',
+      params: { path: path.join(dir, 'web.config') },
+    });
   });
 
   it('a missing web.config → crm.web-config.missing', async () => {
     const dir = await app('<configuration/>');
     const err = await refusal(dir, 'Web.Missing.config');
-    expect(err.message_).toEqual({ key: 'crm.web-config.missing', params: { path: path.join(dir, 'Web.Missing.config') } });
+    expect(err.message_).toEqual({
+      key: 'crm.web-config.missing',
+      params: { path: path.join(dir, 'Web.Missing.config') },
+    });
   });
 
   it.each([
@@ -221,7 +240,10 @@ describe('readConnections', () => {
   ])('malformed XML → crm.web-config.invalid: $name', async ({ xml }) => {
     const dir = await app(xml);
     const err = await refusal(dir);
-    expect(err.message_).toEqual({ key: 'crm.web-config.invalid', params: { path: path.join(dir, 'web.config') } });
+    expect(err.message_).toEqual({
+      key: 'crm.web-config.invalid',
+      params: { path: path.join(dir, 'web.config') },
+    });
   });
 
   it('no <connectionStrings> section → no connections', async () => {

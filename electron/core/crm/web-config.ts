@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { UpgradeError, msg } from '../../shared/message';
 import type { CrmConnection } from '../ports';
 
@@ -21,7 +21,8 @@ function children(nodes: unknown, name: string): Node[] {
 /** ADO.NET keyword=value pairs; values may be quoted. Keys compare case-insensitively. */
 export function parseConnectionString(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  const re = /\s*([^=;]+?)\s*=\s*("([^"]*)"|'([^']*)'|[^;]*)\s*(;|$)/gy;
+  // As ADO.NET does, blanks and stray ';' before a key are skipped.
+  const re = /[\s;]*([^=;]+?)\s*=\s*("([^"]*)"|'([^']*)'|[^;]*)\s*(;|$)/gy;
   let m: RegExpExecArray | null;
   while (re.lastIndex < text.length && (m = re.exec(text))) {
     const value = m[3] ?? m[4] ?? (m[2] ?? '').trim();
@@ -44,6 +45,11 @@ export async function readConnections(appFolder: string, webConfig = 'web.config
     xml = await readFile(file, 'utf8');
   } catch (err) {
     throw new UpgradeError(msg('crm.web-config.missing', { path: file }), String(err));
+  }
+  // The parser alone accepts a truncated or garbled file: validate first, so damage is reported, not guessed around.
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    throw new UpgradeError(msg('crm.web-config.invalid', { path: file }), `${valid.err.msg} (line ${valid.err.line})`);
   }
   let doc: unknown;
   try {

@@ -4,6 +4,7 @@ import { lstat, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { type VersionName, parseVersionName } from '../../shared/version-name';
+import { issueField } from '../profile';
 import { KIT_MANIFEST, KIT_MANIFEST_MAX_BYTES, KIT_REPORTS, KIT_SIGNATURE, type KitManifest, kitManifestSchema } from './kit-manifest';
 import { type TrustedKey, signatureFileSchema, verifyBytes } from './kit-keys';
 
@@ -55,8 +56,7 @@ export async function readSignedKit(dir: string, trusted: readonly TrustedKey[])
   }
   const parsed = kitManifestSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UpgradeError(msg('kit.manifest-invalid', { field: issue?.path.join('.') || '(root)' }), parsed.error.message);
+    throw new UpgradeError(msg('kit.manifest-invalid', { field: issueField(parsed.error.issues[0]) }), parsed.error.message);
   }
   return { dir, manifest: parsed.data, version: parseVersionName(parsed.data.version), key: { id: key.id, kind: key.kind } };
 }

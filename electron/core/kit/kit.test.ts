@@ -7,15 +7,30 @@ import { createPracticeKit } from '../../cli/practice-kit';
 import { UpgradeError } from '../../shared/message';
 import { sourceResourcesDir } from '../resources';
 import { createKit } from './kit-create';
-import { generateSigningKey, keyIdOf, loadTrustedKeys, signBytes, verifyBytes, type TrustedKey } from './kit-keys';
-import { KIT_MANIFEST, KIT_MANIFEST_MAX_BYTES, KIT_SIGNATURE, type KitManifest, kitManifestSchema } from './kit-manifest';
+import {
+  generateSigningKey,
+  keyIdOf,
+  loadTrustedKeys,
+  signBytes,
+  verifyBytes,
+  type TrustedKey,
+} from './kit-keys';
+import {
+  KIT_MANIFEST,
+  KIT_MANIFEST_MAX_BYTES,
+  KIT_SIGNATURE,
+  type KitManifest,
+  kitManifestSchema,
+} from './kit-manifest';
 import { type KitFilesProgress, readSignedKit, verifyKitFiles } from './kit-verify';
 
 let work: string;
 let source: string;
 const vendor = generateSigningKey();
 const stranger = generateSigningKey();
-const trustedVendor = (): TrustedKey[] => [{ id: vendor.keyId, kind: 'vendor', key: createPublicKey(vendor.publicPem) }];
+const trustedVendor = (): TrustedKey[] => [
+  { id: vendor.keyId, kind: 'vendor', key: createPublicKey(vendor.publicPem) },
+];
 
 const SETUP = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
 const NOTES_IT = '# 7.8.5\n\n- Novità.\n';
@@ -48,7 +63,15 @@ async function makeKit(privatePem = vendor.privatePem): Promise<{ dir: string; m
       { from: path.join(source, 'setup'), to: 'setup' },
       { from: path.join(source, 'notes'), to: 'notes' },
     ],
-    setups: [{ role: 'main', path: 'setup/CrmSetup.exe', args: ['/quiet', '{installPath}'], successExitCodes: [0], rebootExitCodes: [3010] }],
+    setups: [
+      {
+        role: 'main',
+        path: 'setup/CrmSetup.exe',
+        args: ['/quiet', '{installPath}'],
+        successExitCodes: [0],
+        rebootExitCodes: [3010],
+      },
+    ],
     releaseNotes: [
       { version: '7.8.5.13100517_x64', lang: 'it', path: 'notes/7.8.5.it.md' },
       { version: '7.8.5.13100517_x64', lang: 'en', path: 'notes/7.8.5.en.md' },
@@ -76,7 +99,12 @@ async function verifyAll(dir: string, allowedExtra: string[] = []) {
 describe('signing keys', () => {
   it('signs and verifies bytes; the key id is 16 hex digits of the public key', () => {
     const bytes = Buffer.from('{"hello":"kit"}\n');
-    const sig = JSON.parse(signBytes(bytes, vendor.privatePem)) as { format: number; algorithm: string; keyId: string; signature: string };
+    const sig = JSON.parse(signBytes(bytes, vendor.privatePem)) as {
+      format: number;
+      algorithm: string;
+      keyId: string;
+      signature: string;
+    };
     expect(sig).toMatchObject({ format: 1, algorithm: 'ed25519', keyId: vendor.keyId });
     expect(vendor.keyId).toMatch(/^[0-9a-f]{16}$/);
     expect(keyIdOf(createPublicKey(vendor.publicPem))).toBe(vendor.keyId);
@@ -120,7 +148,12 @@ describe('createKit', () => {
     const total = manifest.files.reduce((s, f) => s + f.size, 0);
     expect(seen.length).toBeGreaterThan(0);
     const last = seen[seen.length - 1];
-    expect(last).toEqual({ itemsDone: manifest.files.length, itemsTotal: manifest.files.length, bytesDone: total, bytesTotal: total });
+    expect(last).toEqual({
+      itemsDone: manifest.files.length,
+      itemsTotal: manifest.files.length,
+      bytesDone: total,
+      bytesTotal: total,
+    });
     for (let i = 1; i < seen.length; i++) {
       expect(seen[i]!.bytesDone).toBeGreaterThanOrEqual(seen[i - 1]!.bytesDone);
       expect(seen[i]!.itemsDone).toBeGreaterThanOrEqual(seen[i - 1]!.itemsDone);
@@ -129,7 +162,12 @@ describe('createKit', () => {
 });
 
 describe('tampered kits', () => {
-  const cases: { name: string; key: string; tamper: (dir: string) => Promise<void>; params?: Record<string, unknown> }[] = [
+  const cases: {
+    name: string;
+    key: string;
+    tamper: (dir: string) => Promise<void>;
+    params?: Record<string, unknown>;
+  }[] = [
     {
       name: 'missing kit.sig',
       key: 'kit.no-signature',
@@ -143,7 +181,11 @@ describe('tampered kits', () => {
     {
       name: 'kit.sig valid JSON of the wrong shape',
       key: 'kit.signature-malformed',
-      tamper: (dir) => writeFile(path.join(dir, KIT_SIGNATURE), JSON.stringify({ format: 1, algorithm: 'rsa', keyId: 'x', signature: 'y' })),
+      tamper: (dir) =>
+        writeFile(
+          path.join(dir, KIT_SIGNATURE),
+          JSON.stringify({ format: 1, algorithm: 'rsa', keyId: 'x', signature: 'y' }),
+        ),
     },
     {
       name: 'kit.json signed by another key',
@@ -171,7 +213,10 @@ describe('tampered kits', () => {
       key: 'kit.manifest-too-large',
       tamper: async (dir) => {
         const bytes = await readFile(path.join(dir, KIT_MANIFEST));
-        await writeFile(path.join(dir, KIT_MANIFEST), Buffer.concat([bytes, Buffer.alloc(KIT_MANIFEST_MAX_BYTES + 1 - bytes.length, 0x20)]));
+        await writeFile(
+          path.join(dir, KIT_MANIFEST),
+          Buffer.concat([bytes, Buffer.alloc(KIT_MANIFEST_MAX_BYTES + 1 - bytes.length, 0x20)]),
+        );
         expect((await stat(path.join(dir, KIT_MANIFEST))).size).toBe(KIT_MANIFEST_MAX_BYTES + 1);
       },
       params: { max: KIT_MANIFEST_MAX_BYTES },
@@ -231,7 +276,8 @@ describe('tampered kits', () => {
     {
       name: 'an extra .ps1 dropped in a kit folder',
       key: 'kit.unlisted-executable',
-      tamper: (dir) => writeFile(path.join(dir, 'setup', 'payload', 'Install.PS1'), 'Remove-Item C:\\ -Recurse'),
+      tamper: (dir) =>
+        writeFile(path.join(dir, 'setup', 'payload', 'Install.PS1'), 'Remove-Item C:\\ -Recurse'),
       params: { path: 'setup/payload/Install.PS1' },
     },
   ];
@@ -257,7 +303,10 @@ describe('tampered kits', () => {
 
   it('a signed manifest that breaks the schema is refused as kit.manifest-invalid naming the field', async () => {
     const { dir, manifest } = await makeKit();
-    const evil = { ...manifest, files: [{ ...manifest.files[0]!, path: '../outside.txt' }, ...manifest.files.slice(1)] };
+    const evil = {
+      ...manifest,
+      files: [{ ...manifest.files[0]!, path: '../outside.txt' }, ...manifest.files.slice(1)],
+    };
     const bytes = Buffer.from(JSON.stringify(evil));
     await writeFile(path.join(dir, KIT_MANIFEST), bytes);
     await writeFile(path.join(dir, KIT_SIGNATURE), signBytes(bytes, vendor.privatePem));

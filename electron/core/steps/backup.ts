@@ -9,11 +9,11 @@ import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 
-function asFailure(err: unknown, fallbackKey: string): StepOutcome {
+function asFailure(err: unknown, fallbackKey: string, params: Record<string, string | number>): StepOutcome {
   if (err instanceof UpgradeError) {
     return { status: 'failed', finding: err.message_, remedy: msg(`${err.message_.key}.remedy`, err.message_.params) };
   }
-  return { status: 'failed', finding: msg(fallbackKey), remedy: msg(`${fallbackKey}.remedy`) };
+  return { status: 'failed', finding: msg(fallbackKey, params), remedy: msg(`${fallbackKey}.remedy`, params) };
 }
 
 export const filesBackup: StepDefinition = {
@@ -55,7 +55,7 @@ export const filesBackup: StepDefinition = {
       };
     } catch (err) {
       ctx.log('error', msg('backup.files.failed'), String(err));
-      return asFailure(err, 'backup.files.failed');
+      return asFailure(err, 'backup.files.failed', { zip: zipPath });
     }
   },
 };
@@ -75,7 +75,7 @@ export const filesVerify: StepDefinition = {
       await ctx.recordArtifact({ ...artifact, verified: true });
       return { status: 'passed', evidence: { zip: artifact.zipPath, entries: manifest.entries.length, sha256: manifest.zip.sha256 } };
     } catch (err) {
-      return asFailure(err, 'backup.files.verify-failed');
+      return asFailure(err, 'backup.files.verify-failed', { zip: artifact.zipPath, entry: '', problem: String(err) });
     }
   },
 };
@@ -99,7 +99,7 @@ export function databaseBackup(c: CrmConnection): StepDefinition {
         };
       } catch (err) {
         ctx.log('error', msg('backup.db.failed', { database: c.database }), String(err));
-        return asFailure(err, 'backup.db.failed');
+        return asFailure(err, 'backup.db.failed', { database: c.database });
       }
     },
   };
@@ -123,7 +123,7 @@ export function databaseVerify(c: CrmConnection): StepDefinition {
         await ctx.recordArtifact({ ...artifact, verified: true });
         return { status: 'passed', evidence: { path: artifact.path, sha256: artifact.sha256 } };
       } catch (err) {
-        return asFailure(err, 'sql.verify-failed');
+        return asFailure(err, 'sql.verify-failed', { database: c.database, path: artifact.path });
       }
     },
   };
