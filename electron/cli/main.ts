@@ -17,8 +17,9 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
 
   crm-upgrade check --practice DIR --kit KITDIR [--json] [--lang it|en]
       Every pre-flight finding. Exit 0: the server can be upgraded now; 1: a blocking check fails; 2: bad usage or input.
-  crm-upgrade run --practice DIR --kit KITDIR [--backup-dir DIR] [--setup-timeout SECONDS] [--lang it|en]
+  crm-upgrade run --practice DIR --kit KITDIR [--backup-dir DIR] [--setup-timeout SECONDS] [--notes-read] [--lang it|en]
       The whole upgrade, asking you at each manual step. A run interrupted by anything continues from the kit's journal.
+      --notes-read states that you have read the kit's release notes (NOTA BENE 1), for unattended use.
   crm-upgrade demo [--setup-fails CODE] [--lang it|en]
       Makes a practice server and kit in a temp folder and runs the whole upgrade unattended.
   crm-upgrade kit keygen --out DIR [--name NAME]
@@ -115,7 +116,15 @@ async function check(argv: string[]): Promise<number> {
 async function interactiveRun(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { practice: { type: 'string' }, kit: { type: 'string' }, 'backup-dir': { type: 'string' }, 'setup-timeout': { type: 'string' }, lang: { type: 'string' }, verbose: { type: 'boolean' } },
+    options: {
+      practice: { type: 'string' },
+      kit: { type: 'string' },
+      'backup-dir': { type: 'string' },
+      'setup-timeout': { type: 'string' },
+      lang: { type: 'string' },
+      verbose: { type: 'boolean' },
+      'notes-read': { type: 'boolean' },
+    },
     strict: true,
   });
   const lang = language(values.lang);
@@ -133,6 +142,13 @@ async function interactiveRun(argv: string[]): Promise<number> {
       const state = snapshot.run.state;
       if (state === 'finished' || state === 'rolled-back') break;
       const current = snapshot.steps.find((s) => s.status === 'waiting' || s.status === 'failed');
+      if (current?.id === 'check.release-notes' && current.status === 'waiting' && values['notes-read']) {
+        // For scripts: the admin states on the command line that the release notes were read.
+        say(lang === 'it' ? '    (--notes-read) Confermo.' : '    (--notes-read) Confirm.');
+        const ack = await session.handlers.confirmStep(current.id);
+        if (!ack.ok) say(`✖ ${view.text(ack.error)}`);
+        continue;
+      }
       if (!rl || !current) {
         say(lang === 'it' ? 'Serve una decisione: riavvia «run» in un terminale; il giornale sul kit conserva lo stato.' : 'A decision is needed: run «run» again in a terminal; the journal on the kit keeps the state.');
         return 1;

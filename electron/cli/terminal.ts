@@ -56,6 +56,20 @@ export class TerminalView {
         continue;
       }
       for (const line of this.describe(s)) this.write(line);
+      if (s.id === 'check.release-notes' && s.status === 'waiting') this.printNotes(session);
+    }
+  }
+
+  /** NOTA BENE 1 in a terminal: the notes as written, in the chosen language or else the other. */
+  private printNotes(session: Session): void {
+    for (const version of [...new Set(session.releaseNotes.map((n) => n.version))]) {
+      const note =
+        session.releaseNotes.find((n) => n.version === version && n.lang === this.lang) ??
+        session.releaseNotes.find((n) => n.version === version);
+      if (!note) continue;
+      this.write(`    ┌ ${version}`);
+      for (const line of note.markdown.trimEnd().split('\n')) this.write(`    │ ${line}`);
+      this.write('    └');
     }
   }
 

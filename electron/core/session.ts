@@ -15,6 +15,8 @@ import { UpgradeEngine, hostFolderName } from './run/engine';
 import { Journal, findUnfinishedRun, replay } from './run/journal';
 import { buildPlan } from './steps/plan';
 import { readInstalledVersion } from './steps/read-install';
+import { readReleaseNotes } from './kit/release-notes';
+import { type VersionName, parseVersionName } from '../shared/version-name';
 
 export interface SessionOptions {
   host: Host;
@@ -74,6 +76,15 @@ async function claimedVersion(kitDir: string): Promise<string> {
   }
 }
 
+/** The installed version, when its name can be read; the version check reports it otherwise. */
+function installedVersionName(text: string | null): VersionName | null {
+  try {
+    return text ? parseVersionName(text) : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function openSession(options: SessionOptions): Promise<AppSession> {
   const { host } = options;
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
@@ -104,6 +115,8 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     }
   }
 
+  const releaseNotes = kit ? await readReleaseNotes(kit, installedVersionName(discovery.installedVersion)) : [];
+
   const listeners = new Set<SessionListener>();
   const emit: SessionListener = (event, payload) => {
     for (const l of listeners) l(event, payload);
@@ -118,6 +131,7 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     discovery,
     options: engineOptions,
     definitions: buildPlan({ discovery }),
+    releaseNotes,
     events: {
       session: (s) => emit('session', s),
       progress: (p) => emit('progress', p),

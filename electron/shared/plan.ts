@@ -76,6 +76,13 @@ export const logEntrySchema = z.object({
 });
 export type LogEntry = z.infer<typeof logEntrySchema>;
 
+export const releaseNoteSchema = z.object({
+  version: z.string().max(64),
+  lang: z.enum(['it', 'en']),
+  markdown: z.string().max(256 * 1024),
+});
+export type ReleaseNote = z.infer<typeof releaseNoteSchema>;
+
 export const sessionSchema = z.object({
   mode: z.enum(['practice', 'windows']),
   server: z.object({
@@ -95,6 +102,8 @@ export const sessionSchema = z.object({
   }),
   steps: z.array(stepSchema),
   canRollback: z.boolean(),
+  /** What changes between the installed version and the kit's, newest first, both languages. */
+  releaseNotes: z.array(releaseNoteSchema).max(500),
   report: z
     .object({
       jsonPath: z.string(),

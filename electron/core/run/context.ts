@@ -1,5 +1,5 @@
 import type { Message } from '../../shared/message';
-import type { Evidence, Step, StepStatus } from '../../shared/plan';
+import type { Evidence, ReleaseNote, Step, StepStatus } from '../../shared/plan';
 import type { VersionName } from '../../shared/version-name';
 import type { SignedKit } from '../kit/kit-verify';
 import type { CrmConnection, CrmSite, Host } from '../ports';
@@ -43,6 +43,7 @@ export interface StepContext {
   log(level: 'info' | 'warn' | 'error', message: Message, detail?: string): void;
   steps: readonly Step[];
   kitVersion: VersionName | null;
+  releaseNotes: readonly ReleaseNote[];
   /** The report step only: writes the report onto the kit. */
   writeReport(): Promise<StepOutcome>;
 }
@@ -57,6 +58,8 @@ export interface EngineOptions {
 
 export interface StepOutcome {
   status: Extract<StepStatus, 'passed' | 'warning' | 'failed' | 'waiting'>;
+  /** Whether the admin may now skip (force) it with a reason: a finding can open or close that. */
+  skippable?: boolean;
   finding?: Message;
   remedy?: Message;
   evidence?: Evidence;

@@ -29,6 +29,16 @@ async function settle(s: AppSession): Promise<Session> {
 
 const statusOf = (snap: Session, id: string) => snap.steps.find((s) => s.id === id)?.status;
 
+/** NOTA BENE 1: the run waits until the admin says the release notes were read. */
+async function readTheNotes(s: AppSession): Promise<void> {
+  const snap = await settle(s);
+  expect(snap.run.state).toBe('waiting');
+  expect(statusOf(snap, 'check.release-notes')).toBe('waiting');
+  expect(statusOf(snap, 'backup.files')).toBe('pending');
+  expect(snap.releaseNotes.map((n) => `${n.version} ${n.lang}`)).toEqual(['7.8.5.13100517_x64 en', '7.8.5.13100517_x64 it']);
+  expect(await s.handlers.confirmStep('check.release-notes')).toEqual({ ok: true });
+}
+
 /** Drives the after-upgrade steps the way an admin does in the CRM, then confirms each. */
 async function doManualSteps(s: AppSession): Promise<Session> {
   for (;;) {
@@ -89,6 +99,7 @@ describe('the engine on the practice server', () => {
     const before = await treeHash(fx?.appDir ?? '');
     await s.handlers.practiceLogOffUsers();
     await s.handlers.startRun();
+    await readTheNotes(s);
     let snap = await settle(s);
     expect(snap.run.state).toBe('paused');
     const setup = snap.steps.find((x) => x.id === 'upgrade.setup');
@@ -113,6 +124,7 @@ describe('the engine on the practice server', () => {
     const s = await open();
     await s.handlers.practiceLogOffUsers();
     await s.handlers.startRun();
+    await readTheNotes(s);
     let snap = await settle(s);
     expect(statusOf(snap, 'after.db-update:Produzione')).toBe('waiting');
     await s.handlers.practicePressAggiornaDatabase('Produzione');

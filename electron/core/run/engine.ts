@@ -3,7 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ack } from '../../shared/contract';
 import { type Message, UpgradeError, msg } from '../../shared/message';
-import type { LogEntry, Progress, RunState, Session, Step } from '../../shared/plan';
+import type { LogEntry, Progress, ReleaseNote, RunState, Session, Step } from '../../shared/plan';
 import { treeHash } from '../files/tree';
 import { restoreZip } from '../files/zip-restore';
 import type { SignedKit } from '../kit/kit-verify';
@@ -33,6 +33,7 @@ export interface EngineSetup {
   discovery: Discovery;
   options: EngineOptions;
   definitions: readonly StepDefinition[];
+  releaseNotes?: readonly ReleaseNote[];
   events: EngineEvents;
   /** Nothing is journaled: a look at the server that changes nothing (the CLI's `check`). */
   readOnly?: boolean;
@@ -127,6 +128,7 @@ export class UpgradeEngine {
       run: { id: this.runId, state: this.state, resumed: this.resumed, ...(this.startedAt ? { startedAt: this.startedAt } : {}) },
       steps: this.steps.map((s) => ({ ...s })),
       canRollback: this.canRollback(),
+      releaseNotes: [...(this.setup.releaseNotes ?? [])],
       ...(this.report ? { report: this.report } : {}),
     };
   }
@@ -324,6 +326,7 @@ export class UpgradeEngine {
       finding: outcome.finding,
       remedy: outcome.remedy,
       evidence: outcome.evidence ?? {},
+      skippable: outcome.skippable ?? def?.skippable ?? false,
       ...(status === 'waiting' ? {} : { finishedAt: new Date(now).toISOString(), durationMs: now - started }),
     });
     if (status === 'failed') this.log('error', msg('engine.step-failed', { step: id }), outcome.finding?.key);
@@ -489,6 +492,7 @@ export class UpgradeEngine {
       log: (level, message, detail) => this.log(level, message, detail),
       steps: this.steps,
       kitVersion: this.setup.kit?.version ?? null,
+      releaseNotes: this.setup.releaseNotes ?? [],
       writeReport: () => this.writeReportStep(),
     };
   }

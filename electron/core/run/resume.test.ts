@@ -32,7 +32,7 @@ it('a run killed mid-setup is found on the kit, shows the step as interrupted, a
   fx = await practiceFixture({ init: { userLeavesAfterSeconds: 0 }, kit: { setupHangs: true } });
   const before = await treeHash(fx.appDir);
   // The CLI in its own process group, so the kill takes the setup with it, as a power cut would.
-  const child = spawn(process.execPath, [CLI, 'run', '--practice', fx.serverDir, '--kit', fx.kitDir], { detached: true, stdio: 'ignore' });
+  const child = spawn(process.execPath, [CLI, 'run', '--practice', fx.serverDir, '--kit', fx.kitDir, '--notes-read'], { detached: true, stdio: 'ignore' });
   const hostDir = path.join(fx.kitDir, KIT_REPORTS, 'CRM-APP01');
   const journalFile = await waitFor(async () => {
     const file = await findUnfinishedRun(hostDir);

@@ -122,7 +122,8 @@ export const versionCheck: StepDefinition = {
     }
     const evidence = { installed: installed.text, kit: kit.text };
     const order = compareVersionNames(installed, kit);
-    if (order === 0) return failed('check.version.same', evidence, evidence);
+    // The same build again: refused, unless the admin forces a reinstall with a reason (skip).
+    if (order === 0) return { ...failed('check.version.same', evidence, evidence), skippable: true };
     if (order > 0) return failed('check.version.downgrade', evidence, evidence);
     const minimum = ctx.kit?.manifest.minimumInstalledVersion;
     if (minimum && compareVersions(installed.version, minimum.split('.').map(Number)) < 0) {
@@ -204,6 +205,25 @@ export const diskCheck: StepDefinition = {
   },
 };
 
+/** NOTA BENE 1: the admin reads what changes before anything changes. */
+export const releaseNotesRead: StepDefinition = {
+  id: 'check.release-notes',
+  phase: 'checks',
+  kind: 'manual',
+  severity: 'blocking',
+  skippable: false,
+  title: title('check.release-notes'),
+  instructions: msg('check.release-notes.instructions'),
+  async run(ctx) {
+    const versions = [...new Set(ctx.releaseNotes.map((n) => n.version))];
+    return { status: 'waiting', evidence: { versions: versions.join(', ') || '-' } };
+  },
+  async confirm(ctx) {
+    const versions = [...new Set(ctx.releaseNotes.map((n) => n.version))];
+    return { status: 'passed', finding: msg('check.release-notes.read'), evidence: { versions: versions.join(', ') || '-', readByAdmin: true } };
+  },
+};
+
 export const CHECKS: readonly StepDefinition[] = [
   kitCheck,
   elevationCheck,
@@ -213,4 +233,5 @@ export const CHECKS: readonly StepDefinition[] = [
   licenceCheck,
   usersCheck,
   diskCheck,
+  releaseNotesRead,
 ];

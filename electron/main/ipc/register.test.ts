@@ -43,6 +43,7 @@ const session: Session = {
   run: { id: 'run-1', state: 'ready', resumed: false },
   steps: [],
   canRollback: false,
+  releaseNotes: [],
 };
 
 const appContents = { id: 1 };

@@ -21,6 +21,7 @@ export const en: Record<string, string> = {
   'step.check.licence.title': 'Support contract (module "0")',
   'step.check.users.title': 'Nobody connected ("Elenco Utenti Connessi")',
   'step.check.disk.title': 'Free space for the backups',
+  'step.check.release-notes.title': 'I have read what changes (NOTA BENE 1)',
   'step.backup.files.title': 'Copy of the application folder (zip)',
   'step.backup.verify-files.title': 'Verify the folder copy',
   'step.backup.db.title': 'Back up database {{database}} (connection {{connection}})',
@@ -64,7 +65,8 @@ export const en: Record<string, string> = {
   'check.version.unreadable.finding': 'The installed version cannot be read ({{file}}).',
   'check.version.unreadable.remedy': 'Check the version under "Informazioni su" in the CRM and that the installation is whole.',
   'check.version.same.finding': 'Version {{installed}} is already installed.',
-  'check.version.same.remedy': 'No upgrade is needed. A reinstall of the same build must be agreed with support.',
+  'check.version.same.remedy':
+    'No upgrade is needed. Only if support asks for it, you may force a reinstall by skipping this check with the reason.',
   'check.version.downgrade.finding': 'The kit ({{kit}}) is older than the installed version ({{installed}}).',
   'check.version.downgrade.remedy': 'Going back to an older version is not possible: get the newest kit.',
   'check.version.too-old.finding': 'The installed version {{installed}} is older than the oldest upgradable one ({{minimum}}).',
@@ -75,6 +77,9 @@ export const en: Record<string, string> = {
     'Installing an upgrade needs an active support contract (NOTA BENE 2). Contact the vendor to renew it.',
   'check.licence.unreadable.finding': "The licence's modules cannot be read ({{file}}).",
   'check.licence.unreadable.remedy': 'Open "Informazioni su" → "Informazioni di Licenza" in the CRM and check the "Moduli:" line.',
+  'check.release-notes.instructions':
+    "Read what is new in every version between the installed one and the kit's, to weigh the impact on applications and functions, then press Confirm.",
+  'check.release-notes.read': 'The administrator has read what changes.',
   'check.users.none': 'Nobody is connected.',
   'check.users.finding': '{{count}} users connected: {{users}}.',
   'check.users.remedy':

@@ -23,6 +23,7 @@ export const it: Record<string, string> = {
   'step.check.licence.title': 'Contratto di assistenza (modulo «0»)',
   'step.check.users.title': 'Nessun utente collegato («Elenco Utenti Connessi»)',
   'step.check.disk.title': 'Spazio libero per le copie di sicurezza',
+  'step.check.release-notes.title': 'Ho letto cosa cambia (NOTA BENE 1)',
   'step.backup.files.title': "Copia della cartella dell'applicazione (zip)",
   'step.backup.verify-files.title': 'Verifica della copia della cartella',
   'step.backup.db.title': 'Backup del database {{database}} (connessione {{connection}})',
@@ -67,7 +68,8 @@ export const it: Record<string, string> = {
   'check.version.unreadable.finding': 'Non è possibile leggere la versione installata ({{file}}).',
   'check.version.unreadable.remedy': 'Controlla la versione in «Informazioni su» del CRM e l\'integrità dell\'installazione.',
   'check.version.same.finding': 'La versione {{installed}} è già installata.',
-  'check.version.same.remedy': 'Non serve aggiornare. Una reinstallazione della stessa versione va chiesta al supporto.',
+  'check.version.same.remedy':
+    'Non serve aggiornare. Solo se il supporto lo chiede, puoi forzare la reinstallazione saltando questa verifica con il motivo.',
   'check.version.downgrade.finding': 'Il kit ({{kit}}) è più vecchio della versione installata ({{installed}}).',
   'check.version.downgrade.remedy': 'Non si torna a una versione precedente: procurati il kit più recente.',
   'check.version.too-old.finding': 'La versione installata {{installed}} è più vecchia della minima aggiornabile ({{minimum}}).',
@@ -78,6 +80,9 @@ export const it: Record<string, string> = {
     'Per installare un aggiornamento serve il contratto di assistenza attivo (NOTA BENE 2). Contatta il fornitore per rinnovarlo.',
   'check.licence.unreadable.finding': 'Non è possibile leggere i moduli della licenza ({{file}}).',
   'check.licence.unreadable.remedy': 'Apri «Informazioni su» → «Informazioni di Licenza» nel CRM e verifica la voce «Moduli:».',
+  'check.release-notes.instructions':
+    'Leggi le novità di ogni versione tra quella installata e quella del kit, per valutare gli impatti applicativi e funzionali, poi premi Confermo.',
+  'check.release-notes.read': "L'amministratore ha letto le novità.",
   'check.users.none': 'Nessun utente collegato.',
   'check.users.finding': '{{count}} utenti collegati: {{users}}.',
   'check.users.remedy':

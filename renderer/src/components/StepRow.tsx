@@ -4,6 +4,7 @@ import { useI18n } from '../i18n';
 import { useUpgrade } from '../store/react';
 import { EvidenceList } from './EvidenceList';
 import { ProgressBar } from './ProgressBar';
+import { ReleaseNotes } from './ReleaseNotes';
 import { StatusIcon } from './StatusIcon';
 import { StepActions } from './StepActions';
 
@@ -88,6 +89,8 @@ export function StepRow({ session, step }: { session: Session; step: Step }) {
             <p>{tm(step.instructions)}</p>
           </div>
         )}
+
+        {step.id === 'check.release-notes' && step.status !== 'pending' && <ReleaseNotes notes={session.releaseNotes} />}
 
         {step.status === 'running' && progress && <ProgressBar progress={progress} label={title} />}
 

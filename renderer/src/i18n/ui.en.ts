@@ -37,6 +37,8 @@ export const uiEn: Record<UiKey, string> = {
   'ui.kind.check': 'Check',
   'ui.kind.action': 'Action',
   'ui.kind.manual': 'Manual',
+  'ui.notes.none': 'The kit holds no release notes for these versions.',
+  'ui.notes.otherLanguage': 'in Italian only',
   'ui.step.blocking': 'blocking',
   'ui.step.optional': 'optional',
   'ui.step.finding': 'Finding',

@@ -40,6 +40,8 @@ export const uiIt = {
   'ui.kind.check': 'Controllo',
   'ui.kind.action': 'Azione',
   'ui.kind.manual': 'Da fare a mano',
+  'ui.notes.none': 'Nessuna nota di rilascio nel kit per queste versioni.',
+  'ui.notes.otherLanguage': 'solo in inglese',
   'ui.step.blocking': 'bloccante',
   'ui.step.optional': 'facoltativo',
   'ui.step.finding': 'Esito',

@@ -30,6 +30,7 @@ export function session(patch: Partial<Session> = {}, steps: Step[] = [step('che
     run: { id: 'run-1', state: 'ready', resumed: false },
     steps,
     canRollback: false,
+    releaseNotes: [],
     ...patch,
   };
 }
