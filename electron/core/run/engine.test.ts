@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/plan';
@@ -155,6 +155,26 @@ describe('the engine on the practice server', () => {
     expect(snap.run.state).toBe('finished');
     const report = JSON.parse(await readFile(snap.report?.jsonPath ?? '', 'utf8')) as { steps: { id: string; status: string; skipReason?: string }[] };
     expect(report.steps.find((x) => x.id === 'check.users')).toMatchObject({ status: 'skipped', skipReason: 'utente di prova, lo avviso io' });
+  });
+
+  it('the same build again is refused, unless the admin forces a reinstall with a reason', async () => {
+    fx = await practiceFixture();
+    await writeFile(path.join(fx.appDir, 'bin', 'version.txt'), '7.8.5.13100517_x64\n');
+    session = await openSession({ host: fx.host, kitDir: fx.kitDir });
+    const s = session;
+    await s.handlers.practiceLogOffUsers();
+    await s.handlers.startRun();
+    let snap = await settle(s);
+    expect(snap.steps.find((x) => x.id === 'check.version')).toMatchObject({ status: 'failed', skippable: true, finding: { key: 'check.version.same.finding' } });
+    // A downgrade or an unreadable version can never be forced: only the same build opens the skip.
+    expect(snap.steps.find((x) => x.id === 'check.kit')?.skippable).toBe(false);
+    expect(await s.handlers.skipStep('check.version', 'reinstallazione chiesta dal supporto, ticket 4711')).toEqual({ ok: true });
+    await settle(s);
+    await s.handlers.confirmStep('check.release-notes');
+    snap = await doManualSteps(s);
+    expect(snap.run.state).toBe('finished');
+    const report = JSON.parse(await readFile(snap.report?.jsonPath ?? '', 'utf8')) as { steps: { id: string; skipReason?: string }[] };
+    expect(report.steps.find((x) => x.id === 'check.version')?.skipReason).toBe('reinstallazione chiesta dal supporto, ticket 4711');
   });
 
   it('refuses intents that do not fit the moment', async () => {
