@@ -74,6 +74,7 @@ describe('the engine on the practice server', () => {
     snap = await doManualSteps(s);
     expect(snap.run.state).toBe('finished');
     expect(snap.steps.every((x) => x.status === 'passed')).toBe(true);
+    expect(snap.server.installedVersion).toBe('7.8.5.13100517_x64');
     expect(events).toContain('progress');
 
     const report = JSON.parse(await readFile(snap.report?.jsonPath ?? '', 'utf8')) as { outcome: string; fromVersion: string; toVersion: string; steps: { status: string }[] };
@@ -104,6 +105,7 @@ describe('the engine on the practice server', () => {
     expect(snap.run.state).toBe('paused');
     const setup = snap.steps.find((x) => x.id === 'upgrade.setup');
     expect(setup).toMatchObject({ status: 'failed', finding: { key: 'upgrade.setup.failed.finding', params: { code: 1603 } }, remedy: { key: 'upgrade.setup.failed.remedy' } });
+    expect(setup?.finding?.params?.output).toBe('Error 1603: a fatal error occurred during installation.');
     expect(await treeHash(fx?.appDir ?? '')).not.toBe(before);
     expect(snap.canRollback).toBe(true);
     // A server-changing action can't be skipped away.

@@ -11,6 +11,7 @@ import { KIT_REPORTS } from '../kit/kit-manifest';
 import type { Host } from '../ports';
 import type { Profile } from '../profile';
 import { writeReport } from '../report/report';
+import { readInstalledVersion } from '../steps/read-install';
 import type { Discovery, EngineOptions, ProgressReport, StepContext, StepDefinition, StepOutcome } from './context';
 import { type Artifact, JOURNAL_FILE, Journal, type Replayed, type RollbackRecord, artifactKey } from './journal';
 
@@ -71,6 +72,9 @@ export class UpgradeEngine {
   private report: Session['report'];
   private working: Promise<void> | null = null;
   private readonly lastProgress = new Map<string, number>();
+  /** The version the run started from (the report's "from"), and what is installed now (the header's). */
+  private readonly fromVersion: string | null;
+  private installedNow: string | null;
 
   constructor(private readonly setup: EngineSetup) {
     this.defs = new Map(setup.definitions.map((d) => [d.id, d]));
@@ -97,6 +101,7 @@ export class UpgradeEngine {
       this.rollbackRecord = r.replayed.rollback;
       this.startedAt = r.replayed.run.at;
       this.resumed = true;
+      this.fromVersion = r.replayed.run.installedVersion;
     } else {
       this.runId = newRunId();
       this.runDir = path.join(setup.kitDir, KIT_REPORTS, hostFolderName(setup.discovery.hostname), this.runId);
@@ -106,7 +111,9 @@ export class UpgradeEngine {
       this.artifacts = [];
       this.rollbackRecord = null;
       this.resumed = false;
+      this.fromVersion = setup.discovery.installedVersion;
     }
+    this.installedNow = setup.discovery.installedVersion;
   }
 
   /** After a crash: a step caught mid-way is failed as interrupted, and the run waits for the admin. */
@@ -123,7 +130,7 @@ export class UpgradeEngine {
     const d = this.setup.discovery;
     return {
       mode: this.setup.host.system.mode,
-      server: { hostname: d.hostname, installedVersion: d.installedVersion, installPath: d.site?.physicalPath ?? null },
+      server: { hostname: d.hostname, installedVersion: this.installedNow, installPath: d.site?.physicalPath ?? null },
       kit: { versionName: this.setup.kitVersionText, practiceKey: this.setup.kit?.key.kind === 'practice' },
       run: { id: this.runId, state: this.state, resumed: this.resumed, ...(this.startedAt ? { startedAt: this.startedAt } : {}) },
       steps: this.steps.map((s) => ({ ...s })),
@@ -330,6 +337,7 @@ export class UpgradeEngine {
       ...(status === 'waiting' ? {} : { finishedAt: new Date(now).toISOString(), durationMs: now - started }),
     });
     if (status === 'failed') this.log('error', msg('engine.step-failed', { step: id }), outcome.finding?.key);
+    if (id === 'upgrade.check-version' && typeof outcome.evidence?.found === 'string') this.installedNow = outcome.evidence.found;
   }
 
   private failure(err: unknown): StepOutcome {
@@ -363,7 +371,7 @@ export class UpgradeEngine {
     const written = await writeReport(this.runDir, {
       session: snapshot,
       outcome,
-      fromVersion: this.setup.discovery.installedVersion,
+      fromVersion: this.fromVersion,
       toVersion: this.setup.kitVersionText,
       kitKey: this.setup.kit ? this.setup.kit.key : null,
       artifacts: this.artifacts,
@@ -406,6 +414,7 @@ export class UpgradeEngine {
       for (const site of sites) for (const pool of site.pools) await host.iis.startPool(pool);
       if (discovery.site) await host.iis.setMaintenance(discovery.site, false, '');
       actions.push('pools started, maintenance page removed');
+      if (discovery.site) this.installedNow = await readInstalledVersion(discovery.site.physicalPath, this.setup.profile);
       this.rollbackRecord = { startedAt, finishedAt: new Date().toISOString(), actions, treeHashMatches };
       await this.journalAppend({ t: 'rollback', at: this.rollbackRecord.finishedAt, rollback: this.rollbackRecord });
       this.report = await this.writeReportFiles({ ...this.snapshot(), run: { ...this.snapshot().run, state: 'rolled-back' } }, 'rolled-back', this.rollbackRecord.finishedAt);

@@ -23,13 +23,17 @@ export function practiceProcesses(root: string): Processes {
         let timedOut = false;
         const onData = (chunk: Buffer) => {
           const text = chunk.toString('utf8');
-          output = (output + text).slice(-64 * 1024);
           for (const line of text.split(/\r?\n/)) {
             if (!line.trim()) continue;
+            // The practice setup's own marker: the code a Windows setup would return. Not setup output.
+            const code = /^WINDOWS-EXIT-CODE (\d+)/.exec(line);
+            if (code) {
+              windowsExitCode = Number(code[1]);
+              continue;
+            }
+            output = `${output}${line}\n`.slice(-64 * 1024);
             onOutput?.(line);
             // The practice setup prints "PROGRESS n/m file"; a real setup.exe may print nothing.
-            const code = /^WINDOWS-EXIT-CODE (\d+)/.exec(line);
-            if (code) windowsExitCode = Number(code[1]);
             const m = /^PROGRESS (\d+)\/(\d+)/.exec(line);
             if (m) onProgress?.(Math.round((Number(m[1]) / Number(m[2])) * 100));
           }
