@@ -13,6 +13,8 @@ export interface PracticeKitOptions {
   setupHangs?: boolean;
   /** A pause per copied file, so that progress can be watched. */
   setupDelayMs?: number;
+  /** A product profile carried by the kit, instead of the app's own. */
+  profile?: KitManifest['profile'];
 }
 
 async function writeTree(root: string, files: Record<string, string | Buffer>): Promise<void> {
@@ -73,6 +75,7 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
         { version: TO_VERSION, lang: 'it', path: 'notes/7.8.5.it.md' },
         { version: TO_VERSION, lang: 'en', path: 'notes/7.8.5.en.md' },
       ],
+      ...(options.profile ? { profile: options.profile } : {}),
       privateKeyPem,
     });
   } finally {

@@ -88,7 +88,6 @@ function installedVersionName(text: string | null): VersionName | null {
 export async function openSession(options: SessionOptions): Promise<AppSession> {
   const { host } = options;
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
-  const profile = await loadProfile(path.join(resourcesDir, 'profiles', 'crm.json'));
   const trusted = await loadTrustedKeys(resourcesDir, host.system.mode === 'practice');
   let kit: SignedKit | null = null;
   let kitProblem: { message: Message; detail?: string } | null = null;
@@ -98,6 +97,8 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     if (!(err instanceof UpgradeError)) throw err;
     kitProblem = { message: err.message_, ...(err.detail ? { detail: err.detail } : {}) };
   }
+  // A signed kit's own profile wins over the one shipped with the app.
+  const profile = kit?.manifest.profile ?? (await loadProfile(path.join(resourcesDir, 'profiles', 'crm.json')));
   const discovery = await discover(host, profile);
   const engineOptions: EngineOptions = {
     ...(options.backupDir ? { backupDir: options.backupDir } : {}),

@@ -13,6 +13,7 @@ export interface KitCreateInput {
   contents: { from: string; to: string }[];
   setups: KitManifest['setups'];
   releaseNotes: KitManifest['releaseNotes'];
+  profile?: KitManifest['profile'];
   privateKeyPem: string;
 }
 
@@ -48,6 +49,7 @@ export async function createKit(input: KitCreateInput): Promise<KitManifest> {
     files,
     setups: input.setups,
     releaseNotes: input.releaseNotes,
+    ...(input.profile ? { profile: input.profile } : {}),
   });
   const bytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`, 'utf8');
   await writeFile(path.join(input.outDir, KIT_MANIFEST), bytes);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseVersionName } from '../../shared/version-name';
+import { profileSchema } from '../profile';
 
 /** A path inside the kit: relative, forward slashes, no `..`, no drive or root. */
 export const kitPathSchema = z
@@ -46,6 +47,8 @@ export const kitManifestSchema = z
     releaseNotes: z
       .array(z.object({ version: versionNameSchema, lang: z.enum(['it', 'en']), path: kitPathSchema }).strict())
       .max(500),
+    /** The vendor may ship a product profile with the kit; it is trusted as the kit is, by the signature. */
+    profile: profileSchema.optional(),
   })
   .strict()
   .superRefine((kit, ctx) => {

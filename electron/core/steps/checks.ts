@@ -4,6 +4,7 @@ import { msg } from '../../shared/message';
 import { compareVersionNames, compareVersions, parseVersionName } from '../../shared/version-name';
 import { listTree } from '../files/tree';
 import { verifyKitFiles } from '../kit/kit-verify';
+import { findMarkedKitFiles, unblockKitFiles } from '../kit/mark-of-the-web';
 import { parseModules } from '../profile';
 import type { StepDefinition, StepOutcome } from '../run/context';
 import { readInstalledVersion, readLicenceModulesText } from './read-install';
@@ -32,7 +33,11 @@ export const kitCheck: StepDefinition = {
       };
     }
     const { files, bytes } = await verifyKitFiles(ctx.kit, (p) => ctx.progress(p), ctx.options.allowedKitExtras);
-    const evidence = { version: ctx.kit.manifest.version, keyId: ctx.kit.key.id, key: ctx.kit.key.kind, files, bytes };
+    // Only now, with the signature and every hash good, are downloaded-file marks lifted.
+    const marked = await findMarkedKitFiles(ctx.kit);
+    await unblockKitFiles(ctx.kit, marked);
+    if (marked.length > 0) ctx.log('warn', msg('check.kit.unblocked', { count: marked.length, files: marked.map((m) => m.path).join(', ') }));
+    const evidence = { version: ctx.kit.manifest.version, keyId: ctx.kit.key.id, key: ctx.kit.key.kind, files, bytes, unblocked: marked.length };
     return {
       status: 'passed',
       finding: ctx.kit.key.kind === 'practice' ? msg('check.kit.practice-key') : msg('check.kit.vendor-key'),

@@ -41,6 +41,7 @@ export const en: Record<string, string> = {
   'check.kit.vendor-key': "Vendor's signature valid; every kit file matches.",
   'check.kit.practice-key':
     'Kit signed with the PRACTICE key: accepted on the practice server only, never on a real server.',
+  'check.kit.unblocked': '{{count}} kit files were marked as downloaded from the internet ({{files}}): unblocked after the signature and hashes passed.',
   'check.kit.remedy':
     "Don't use this kit. Download the kit from the vendor again onto a clean stick and start the program from the stick.",
   'check.elevation.finding': 'The program does not hold administrator rights.',

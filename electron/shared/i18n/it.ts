@@ -44,6 +44,7 @@ export const it: Record<string, string> = {
   'check.kit.vendor-key': 'Firma del fornitore valida; tutti i file del kit corrispondono.',
   'check.kit.practice-key':
     'Kit firmato con la chiave di PROVA: accettato solo sul server di prova, mai su un server reale.',
+  'check.kit.unblocked': '{{count}} file del kit erano marcati come scaricati da internet ({{files}}): sbloccati dopo la verifica di firma e hash.',
   'check.kit.remedy':
     'Non usare questo kit. Scarica di nuovo il kit dal fornitore su una chiavetta pulita e riavvia il programma dalla chiavetta.',
   'check.elevation.finding': 'Il programma non ha i diritti di amministratore.',
