@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -248,6 +248,12 @@ describe('tampered kits', () => {
       key: 'kit.file-missing',
       tamper: (dir) => unlink(path.join(dir, 'notes', '7.8.5.en.md')),
       params: { path: 'notes/7.8.5.en.md' },
+    },
+    {
+      name: 'a file renamed',
+      key: 'kit.file-missing',
+      tamper: (dir) => rename(path.join(dir, 'notes', '7.8.5.it.md'), path.join(dir, 'notes', '7.8.5.it.old.md')),
+      params: { path: 'notes/7.8.5.it.md' },
     },
     {
       name: 'a file replaced by a symlink to an identical copy',
