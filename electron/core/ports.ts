@@ -72,10 +72,32 @@ export interface DatabaseBackup {
   connection: string;
   database: string;
   schemaVersion: string;
+  /** Where the backup is, as the SQL Server machine sees it. */
   path: string;
   bytes: number;
+  /** Of the file's bytes, when this machine can read it; '' when the file is only on the SQL Server. */
   sha256: string;
+  /** The backup set within the file. */
+  position: number;
   durationMs: number;
+}
+
+/** What the login behind a connection may do, as SQL Server answers for it. */
+export interface DatabasePermissions {
+  sysadmin: boolean;
+  dbOwner: boolean;
+  backupOperator: boolean;
+  viewServerState: boolean;
+  createDatabase: boolean;
+}
+
+/** Sessions on a database from one host, program and login. */
+export interface SessionGroup {
+  host: string;
+  program: string;
+  login: string;
+  sessions: number;
+  sleeping: number;
 }
 
 /** A CRM connection ("connessione") as web.config names it. The connection string never reaches a log. */
@@ -87,12 +109,16 @@ export interface CrmConnection {
 }
 
 export interface Databases {
+  /** The CRM's own list ("Elenco Utenti Connessi"), stale entries left out. */
   connectedUsers(connection: CrmConnection): Promise<ConnectedUser[]>;
+  /** SQL Server's sessions on the database, ours excluded; not trusted without VIEW SERVER STATE. */
+  sqlSessions(connection: CrmConnection): Promise<{ trusted: boolean; groups: SessionGroup[] }>;
+  permissions(connection: CrmConnection): Promise<DatabasePermissions>;
   /** The data-structure version the database reports (what "Aggiorna Database" updates). */
   schemaVersion(connection: CrmConnection): Promise<string>;
   usedBytes(connection: CrmConnection): Promise<number>;
-  /** Free bytes where this connection's backups land (on the SQL Server's side). */
-  backupFreeBytes(connection: CrmConnection): Promise<number>;
+  /** Free bytes where this connection's backups land (on the SQL Server's side); null when it can't be measured. */
+  backupFreeBytes(connection: CrmConnection): Promise<number | null>;
   backup(connection: CrmConnection, onProgress: (percent: number) => void): Promise<DatabaseBackup>;
   verify(backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
   restore(backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;

@@ -41,7 +41,7 @@ describe('journal', () => {
     await j.append({ t: 'state', at: 'x', state: 'running' });
     await j.append({ t: 'step', at: 'x', step: step('check.kit', 'running') });
     await j.append({ t: 'step', at: 'x', step: step('check.kit', 'passed') });
-    const backup = { kind: 'db-backup' as const, connection: 'A', database: 'DB', schemaVersion: 'v', path: '/b', bytes: 1, sha256: 'h', durationMs: 1, verified: false };
+    const backup = { kind: 'db-backup' as const, connection: 'A', database: 'DB', schemaVersion: 'v', path: '/b', bytes: 1, sha256: 'h', position: 1, durationMs: 1, verified: false };
     await j.append({ t: 'artifact', at: 'x', artifact: backup });
     await j.append({ t: 'artifact', at: 'x', artifact: { ...backup, verified: true } });
     await j.append({ t: 'state', at: 'x', state: 'paused' });

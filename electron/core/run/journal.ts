@@ -24,6 +24,7 @@ export const artifactSchema = z.discriminatedUnion('kind', [
     path: z.string(),
     bytes: z.number(),
     sha256: z.string(),
+    position: z.number().int().positive(),
     durationMs: z.number(),
     verified: z.boolean(),
   }),

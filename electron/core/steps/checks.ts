@@ -6,7 +6,8 @@ import { listTree } from '../files/tree';
 import { verifyKitFiles } from '../kit/kit-verify';
 import { findMarkedKitFiles, unblockKitFiles } from '../kit/mark-of-the-web';
 import { parseModules } from '../profile';
-import type { StepDefinition, StepOutcome } from '../run/context';
+import type { CrmConnection, SessionGroup } from '../ports';
+import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 import { readInstalledVersion, readLicenceModulesText } from './read-install';
 
 const title = (id: string) => msg(`step.${id}.title`);
@@ -157,6 +158,11 @@ export const licenceCheck: StepDefinition = {
   },
 };
 
+/** The CRM's own pool: sleeping .NET connections from this application server. Not people. */
+export function isCrmPool(g: SessionGroup, appServer: string): boolean {
+  return g.host.toLowerCase() === appServer.toLowerCase() && /SqlClient Data Provider/i.test(g.program);
+}
+
 export const usersCheck: StepDefinition = {
   id: 'check.users',
   phase: 'checks',
@@ -166,16 +172,54 @@ export const usersCheck: StepDefinition = {
   title: title('check.users'),
   async run(ctx) {
     const found: string[] = [];
-    const evidence: Record<string, number> = {};
+    const untrusted: string[] = [];
+    const evidence: Record<string, number | string> = {};
     for (const c of ctx.discovery.connections) {
       const users = await ctx.host.databases.connectedUsers(c);
       evidence[c.name] = users.length;
       for (const u of users) found.push(`${u.user} (${u.host}, ${c.name})`);
+      const sessions = await ctx.host.databases.sqlSessions(c);
+      if (!sessions.trusted) untrusted.push(c.name);
+      const pool = sessions.groups.filter((g) => isCrmPool(g, ctx.discovery.hostname));
+      const others = sessions.groups.filter((g) => !isCrmPool(g, ctx.discovery.hostname));
+      evidence[`${c.name}.crmPoolSessions`] = pool.reduce((n, g) => n + g.sessions, 0);
+      for (const g of others) found.push(`${g.login}@${g.host} «${g.program}» ×${g.sessions} (SQL, ${c.name})`);
     }
-    if (found.length === 0) return { status: 'passed', finding: msg('check.users.none'), evidence };
-    return failed('check.users', { count: found.length, users: found.join('; ') }, evidence);
+    if (found.length > 0) return failed('check.users', { count: found.length, users: found.join('; ') }, evidence);
+    if (untrusted.length > 0) {
+      return {
+        status: 'warning',
+        finding: msg('check.users.untrusted.finding', { connections: untrusted.join(', ') }),
+        remedy: msg('check.users.untrusted.remedy'),
+        evidence,
+      };
+    }
+    return { status: 'passed', finding: msg('check.users.none'), evidence };
   },
 };
+
+/** What the CRM's login may do on each connection: back up, verify, see the other sessions. */
+export function permissionsCheck(c: CrmConnection): StepDefinition {
+  return {
+    id: `check.sql-permissions:${c.name}`,
+    phase: 'checks',
+    kind: 'check',
+    severity: 'blocking',
+    skippable: false,
+    title: msg('step.check.sql-permissions.title', { connection: c.name }),
+    async run(ctx) {
+      const p = await ctx.host.databases.permissions(c);
+      const evidence = { ...p };
+      const canBackup = p.sysadmin || p.dbOwner || p.backupOperator;
+      if (!canBackup) return failed('check.sql-permissions.backup', { connection: c.name, database: c.database }, evidence);
+      if (!p.sysadmin && !p.createDatabase) return failed('check.sql-permissions.verify', { connection: c.name }, evidence);
+      if (!p.sysadmin && !p.viewServerState) {
+        return { status: 'warning', finding: msg('check.sql-permissions.view-state.finding', { connection: c.name }), remedy: msg('check.sql-permissions.view-state.remedy'), evidence };
+      }
+      return { status: 'passed', evidence };
+    },
+  };
+}
 
 /** Room for the zip (the folder's size, as a worst case) and for each database backup. */
 export const diskCheck: StepDefinition = {
@@ -201,7 +245,11 @@ export const diskCheck: StepDefinition = {
       const used = await ctx.host.databases.usedBytes(c);
       const dbFree = await ctx.host.databases.backupFreeBytes(c);
       evidence[`${c.name}.usedBytes`] = used;
-      evidence[`${c.name}.freeBytes`] = dbFree;
+      evidence[`${c.name}.freeBytes`] = dbFree ?? 'unknown';
+      if (dbFree === null) {
+        ctx.log('warn', msg('check.disk.database-unknown', { connection: c.name }));
+        continue;
+      }
       if (dbFree < used * 1.1) {
         return failed('check.disk.database', { connection: c.name, needMb: mb(used * 1.1), freeMb: mb(dbFree) }, evidence);
       }
@@ -228,6 +276,10 @@ export const releaseNotesRead: StepDefinition = {
     return { status: 'passed', finding: msg('check.release-notes.read'), evidence: { versions: versions.join(', ') || '-', readByAdmin: true } };
   },
 };
+
+export function checkSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[] {
+  return [...CHECKS.slice(0, -1), ...ctx.discovery.connections.map(permissionsCheck), releaseNotesRead];
+}
 
 export const CHECKS: readonly StepDefinition[] = [
   kitCheck,

@@ -6,6 +6,7 @@ import type { CrmConnection, DatabaseBackup, Databases } from '../../core/ports'
 import {
   type DatabaseFile,
   databaseFileSchema,
+  iisFileSchema,
   instanceFileSchema,
   paths,
   readJson,
@@ -65,6 +66,24 @@ export function practiceDatabases(root: string): Databases & {
         .filter((u) => !u.leavesAt || Date.parse(u.leavesAt) > now)
         .map(({ user, host, since }) => ({ user, host, since }));
     },
+    async sqlSessions(c) {
+      const db = await readJson(await connect(c), databaseFileSchema);
+      const inst = await instance();
+      const server = await readJson(p.server, serverFileSchema);
+      const iis = await readJson(p.iis, iisFileSchema);
+      // The CRM's pool keeps sleeping connections open while it runs.
+      const poolRunning = Object.values(iis.pools).some((pool) => pool.state !== 'stopped');
+      const groups = [
+        ...(poolRunning ? [{ host: server.hostname, program: '.Net SqlClient Data Provider', login: 'crm_app', sessions: 3, sleeping: 3 }] : []),
+        ...db.otherSessions,
+      ];
+      const trusted = inst.permissions?.viewServerState ?? true;
+      return { trusted, groups: trusted ? groups : [] };
+    },
+    async permissions(c) {
+      await connect(c);
+      return (await instance()).permissions ?? { sysadmin: true, dbOwner: true, backupOperator: true, viewServerState: true, createDatabase: true };
+    },
     async schemaVersion(c) {
       return (await readJson(await connect(c), databaseFileSchema)).schemaVersion;
     },
@@ -94,6 +113,7 @@ export function practiceDatabases(root: string): Databases & {
         path: file,
         bytes: (await stat(file)).size,
         sha256,
+        position: 1,
         durationMs: Date.now() - started,
       };
     },

@@ -96,6 +96,7 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
               },
             ]
           : [],
+      otherSessions: [],
       customers: Array.from({ length: 4000 }, (_, n) => ({
         id: n + 1,
         name: `Cliente ${n + 1}`,

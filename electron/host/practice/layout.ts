@@ -42,16 +42,36 @@ export const connectedUserSchema = z.object({
   leavesAt: z.string().optional(),
 });
 
+export const sessionGroupSchema = z.object({
+  host: z.string(),
+  program: z.string(),
+  login: z.string(),
+  sessions: z.number().int().nonnegative(),
+  sleeping: z.number().int().nonnegative(),
+});
+
 export const databaseFileSchema = z.object({
   name: z.string(),
   schemaVersion: z.string(),
   connectedUsers: z.array(connectedUserSchema),
+  /** Sessions from elsewhere than the CRM's pool (someone's SSMS, a report tool), to rehearse with. */
+  otherSessions: z.array(sessionGroupSchema).default([]),
   customers: z.array(z.object({ id: z.number(), name: z.string(), city: z.string(), notes: z.string() })),
 });
 export type DatabaseFile = z.infer<typeof databaseFileSchema>;
 
+export const permissionsSchema = z.object({
+  sysadmin: z.boolean(),
+  dbOwner: z.boolean(),
+  backupOperator: z.boolean(),
+  viewServerState: z.boolean(),
+  createDatabase: z.boolean(),
+});
+
 export const instanceFileSchema = z.object({
   server: z.string(),
+  /** What the CRM's login may do; all of it when absent. */
+  permissions: permissionsSchema.optional(),
   dataDir: z.string(),
   backupDir: z.string(),
   databases: z.array(z.string()),
