@@ -120,8 +120,8 @@ export interface Databases {
   /** Free bytes where this connection's backups land (on the SQL Server's side); null when it can't be measured. */
   backupFreeBytes(connection: CrmConnection): Promise<number | null>;
   backup(connection: CrmConnection, onProgress: (percent: number) => void): Promise<DatabaseBackup>;
-  verify(backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
-  restore(backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
+  verify(connection: CrmConnection, backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
+  restore(connection: CrmConnection, backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
 }
 
 /** Practice-only controls: what the admin does in the CRM's own web UI on a real server. */

@@ -31,6 +31,18 @@ export const profileSchema = z
     licence: z.object({ file: relPath, pattern: regexText }).strict(),
     connections: z.object({ file: relPath }).strict(),
     backupExclusions: z.array(relPath),
+    /** On a real SQL Server: the CRM's own tables, as the vendor knows them. */
+    sql: z
+      .object({
+        /** Returns columns user, host, since, lastActivity: the rows of "Elenco Utenti Connessi". */
+        connectedUsersQuery: z.string().min(1),
+        /** A row whose lastActivity is older than this is a session the CRM forgot to close. */
+        sessionTimeoutMinutes: z.number().int().positive(),
+        /** Returns one column, version: what "Aggiorna Database" writes. */
+        schemaVersionQuery: z.string().min(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Profile = z.infer<typeof profileSchema>;

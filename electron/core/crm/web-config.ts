@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { UpgradeError, msg } from '../../shared/message';
+import { parseConnectionString } from '../../shared/connection-string';
 import type { CrmConnection } from '../ports';
+
+export { parseConnectionString };
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -16,20 +19,6 @@ type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
 function children(nodes: unknown, name: string): Node[] {
   if (!Array.isArray(nodes)) return [];
   return (nodes as Node[]).filter((n) => name in n);
-}
-
-/** ADO.NET keyword=value pairs; values may be quoted. Keys compare case-insensitively. */
-export function parseConnectionString(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  // As ADO.NET does, blanks and stray ';' before a key are skipped.
-  const re = /[\s;]*([^=;]+?)\s*=\s*("([^"]*)"|'([^']*)'|[^;]*)\s*(;|$)/gy;
-  let m: RegExpExecArray | null;
-  while (re.lastIndex < text.length && (m = re.exec(text))) {
-    const value = m[3] ?? m[4] ?? (m[2] ?? '').trim();
-    out.set((m[1] ?? '').toLowerCase(), value);
-    if (m[0] === '') break;
-  }
-  return out;
 }
 
 function pick(map: Map<string, string>, ...keys: string[]): string | undefined {

@@ -408,7 +408,7 @@ export class UpgradeEngine {
           actions.push(`database ${db.database} unchanged (${now}): not restored`);
           continue;
         }
-        await host.databases.restore(db, (percent) => progress({ percent }));
+        await host.databases.restore(connection, db, (percent) => progress({ percent }));
         actions.push(`database ${db.database} restored from ${db.path}`);
       }
       for (const site of sites) for (const pool of site.pools) await host.iis.startPool(pool);

@@ -119,7 +119,7 @@ export function databaseVerify(c: CrmConnection): StepDefinition {
       );
       if (!artifact) return { status: 'failed', finding: msg('backup.verify.no-backup'), remedy: msg('backup.verify.no-backup.remedy') };
       try {
-        await ctx.host.databases.verify(artifact, (percent) => ctx.progress({ percent }));
+        await ctx.host.databases.verify(c, artifact, (percent) => ctx.progress({ percent }));
         await ctx.recordArtifact({ ...artifact, verified: true });
         return { status: 'passed', evidence: { path: artifact.path, sha256: artifact.sha256 } };
       } catch (err) {

@@ -117,7 +117,7 @@ export function practiceDatabases(root: string): Databases & {
         durationMs: Date.now() - started,
       };
     },
-    async verify(b, onProgress) {
+    async verify(_c, b, onProgress) {
       const { header, body } = await readBak(b.path);
       onProgress(50);
       const actual = createHash('sha256').update(body).digest('hex');
@@ -126,7 +126,7 @@ export function practiceDatabases(root: string): Databases & {
       }
       onProgress(100);
     },
-    async restore(b, onProgress) {
+    async restore(_c, b, onProgress) {
       const { header, body } = await readBak(b.path);
       if (createHash('sha256').update(body).digest('hex') !== header.sha256) {
         throw new UpgradeError(msg('sql.verify-failed', { database: b.database, path: b.path }));

@@ -108,15 +108,15 @@ describe('practice server', () => {
     const progress: number[] = [];
     const backup = await fx.host.databases.backup(c, (p) => progress.push(p));
     expect(progress.at(-1)).toBe(100);
-    await fx.host.databases.verify(backup, () => undefined);
+    await fx.host.databases.verify(c, backup, () => undefined);
     await fx.host.practice?.pressAggiornaDatabase('Formazione');
-    await fx.host.databases.restore(backup, () => undefined);
+    await fx.host.databases.restore(c, backup, () => undefined);
     expect(await fx.host.databases.schemaVersion(c)).toBe('7.8.4.13050210_x64');
 
     const bytes = await readFile(backup.path);
     bytes[bytes.length - 10] = (bytes[bytes.length - 10] ?? 0) ^ 0x20;
     await writeFile(backup.path, bytes);
-    await expect(fx.host.databases.verify(backup, () => undefined)).rejects.toMatchObject({ message_: { key: 'sql.verify-failed' } });
+    await expect(fx.host.databases.verify(c, backup, () => undefined)).rejects.toMatchObject({ message_: { key: 'sql.verify-failed' } });
     await expect(fx.host.databases.connectedUsers({ ...c, server: 'ALTRO\\SQL' })).rejects.toMatchObject({ message_: { key: 'sql.connect-failed' } });
   });
 

@@ -1,0 +1,68 @@
+import sql from 'mssql';
+import { parseConnectionString } from '../../../shared/connection-string';
+import type { CrmConnection } from '../../../core/ports';
+import { UpgradeError, msg } from '../../../shared/message';
+
+/** What the admin types when the CRM connects with Windows authentication; held in memory only. */
+export type SqlCredentials =
+  | { kind: 'sql'; user: string; password: string }
+  | { kind: 'ntlm'; domain: string; user: string; password: string };
+
+export interface ResolvedConnection {
+  config: sql.config;
+  integratedSecurity: boolean;
+  /** Decisions taken for the admin's log; never a secret. */
+  notes: string[];
+}
+
+const TRUE = new Set(['true', 'yes', 'sspi']);
+export const APP_NAME = 'CRM Upgrade Manager';
+
+/**
+ * mssql's own parser for the string, plus what it misses: Windows authentication detected,
+ * `host\instance,port` resolved to the port (tedious refuses both), and the LAN default for
+ * encryption when the string says nothing (the CRM's .NET client does not encrypt by default).
+ */
+export function toMssqlConfig(conn: CrmConnection, credentials?: SqlCredentials): ResolvedConnection {
+  const keys = parseConnectionString(conn.connectionString);
+  const notes: string[] = [];
+  let parsed: sql.config;
+  try {
+    parsed = sql.ConnectionPool.parseConnectionString(conn.connectionString) as sql.config;
+  } catch (err) {
+    throw new UpgradeError(msg('sql.connection-string-invalid', { connection: conn.name }), String(err));
+  }
+  const options: NonNullable<sql.config['options']> = { ...(parsed.options ?? {}), appName: APP_NAME };
+  const config: sql.config = { ...parsed, options, connectionTimeout: 15_000, requestTimeout: 30_000, pool: { min: 0, max: 4 } };
+  if (!config.server) throw new UpgradeError(msg('sql.connection-string-invalid', { connection: conn.name }));
+
+  const explicitPort = /,\s*\d+\s*$/.test(keys.get('data source') ?? keys.get('server') ?? keys.get('address') ?? '');
+  if (options.instanceName && explicitPort) {
+    notes.push(`instance ${options.instanceName} reached on its explicit port ${config.port}`);
+    delete options.instanceName;
+  } else if (options.instanceName) {
+    delete config.port; // the SQL Server Browser tells the instance's port
+  }
+
+  if (!keys.has('encrypt')) {
+    options.encrypt = true;
+    if (!keys.has('trustservercertificate')) options.trustServerCertificate = true;
+    notes.push('Encrypt not set in web.config: encrypted, trusting the server certificate (LAN default)');
+  }
+
+  const integrated = [...['integrated security', 'trusted_connection']].some((k) => TRUE.has((keys.get(k) ?? '').toLowerCase()));
+  if (integrated) {
+    if (!credentials) throw new UpgradeError(msg('sql.credentials-needed', { connection: conn.name }));
+    delete config.user;
+    delete config.password;
+    if (credentials.kind === 'sql') {
+      config.user = credentials.user;
+      config.password = credentials.password;
+      notes.push('Windows authentication in web.config: using the SQL login the admin typed');
+    } else {
+      config.authentication = { type: 'ntlm', options: { domain: credentials.domain, userName: credentials.user, password: credentials.password } };
+      notes.push(`Windows authentication in web.config: NTLM as ${credentials.domain}\\${credentials.user}`);
+    }
+  }
+  return { config, integratedSecurity: integrated, notes };
+}
