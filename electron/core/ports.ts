@@ -13,6 +13,18 @@ export interface System {
   freeBytes(path: string): Promise<number>;
   /** Where the application folder backup goes by default: a local disk with room. */
   defaultBackupDir(): Promise<string>;
+  /** Windows' usual pending-reboot markers (CBS, Windows Update, PendingFileRenameOperations), by name. */
+  pendingReboot(): Promise<string[]>;
+  /** A folder on this server for the upgrade manager's own state (the lock of a run under way). */
+  stateDir(): Promise<string>;
+}
+
+export interface IisStatus {
+  /** IIS is installed (InetStp) and its version. */
+  installed: boolean;
+  version: string | null;
+  /** The World Wide Web Publishing Service. */
+  w3svc: 'running' | 'stopped' | 'missing';
 }
 
 export type PoolState = 'started' | 'stopping' | 'stopped';
@@ -33,6 +45,7 @@ export interface CrmResponse {
 }
 
 export interface Iis {
+  status(): Promise<IisStatus>;
   /** The CRM's site as IIS knows it, or null when IIS hosts no CRM here. */
   findCrm(siteName: string): Promise<CrmSite | null>;
   poolState(pool: string): Promise<PoolState>;

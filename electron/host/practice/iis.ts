@@ -2,7 +2,7 @@ import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import type { CrmSite, Iis, PoolState } from '../../core/ports';
-import { type IisFile, iisFileSchema, paths, readJson, writeJsonAtomic } from './layout';
+import { type IisFile, iisFileSchema, paths, readJson, serverFileSchema, writeJsonAtomic } from './layout';
 
 /** How long the practice worker process takes to exit after a stop, like w3wp finishing its requests. */
 export const WORKER_EXIT_MS = 300;
@@ -34,6 +34,7 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
   });
 
   return {
+    status: async () => (await readJson(p.server, serverFileSchema)).iis,
     async findCrm(siteName) {
       const site = (await load()).sites.find((s) => s.name.toLowerCase() === siteName.toLowerCase());
       return site ? toSite(site) : null;

@@ -41,6 +41,8 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
     osArch: 'x64',
     elevated: true,
     freeBytes: null,
+    pendingReboot: [],
+    iis: { installed: true, version: '10.0', w3svc: 'running' },
   };
   await writeJsonAtomic(p.server, server);
 

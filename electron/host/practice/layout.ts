@@ -20,6 +20,10 @@ export const serverFileSchema = z.object({
   elevated: z.boolean(),
   /** When set, every volume reports this many free bytes (to rehearse a full disk). */
   freeBytes: z.number().nonnegative().nullable(),
+  /** Pending-reboot markers, to rehearse that finding. */
+  pendingReboot: z.array(z.string()).default([]),
+  /** IIS as installed on this server. */
+  iis: z.object({ installed: z.boolean(), version: z.string().nullable(), w3svc: z.enum(['running', 'stopped', 'missing']) }).default({ installed: true, version: '10.0', w3svc: 'running' }),
 });
 export type ServerFile = z.infer<typeof serverFileSchema>;
 

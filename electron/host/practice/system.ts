@@ -16,6 +16,12 @@ export function practiceSystem(root: string): System {
       const st = await statfs(target);
       return st.bavail * st.bsize;
     },
+    pendingReboot: async () => (await server()).pendingReboot,
+    async stateDir() {
+      const dir = p.resolve('C/ProgramData/CrmUpgradeManager');
+      await mkdir(dir, { recursive: true });
+      return dir;
+    },
     async defaultBackupDir() {
       const dir = p.resolve('C/CrmUpgradeBackups');
       await mkdir(dir, { recursive: true });
