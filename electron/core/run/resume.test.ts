@@ -62,4 +62,4 @@ it('a run killed mid-setup is found on the kit, shows the step as interrupted, a
   await expect(access(path.join(fx.appDir, 'app_offline.htm'))).rejects.toThrow();
   // A finished run is not picked up again.
   expect(await findUnfinishedRun(hostDir)).toBeNull();
-});
+}, 120_000); // a child CLI on a loaded 2-core machine can take a while to reach the setup
