@@ -11,6 +11,7 @@ import { KIT_REPORTS } from '../kit/kit-manifest';
 import type { Host } from '../ports';
 import type { Profile } from '../profile';
 import { writeReport } from '../report/report';
+import { acquireLock, releaseLock } from './run-lock';
 import { readInstalledVersion } from '../steps/read-install';
 import type { Discovery, EngineOptions, ProgressReport, StepContext, StepDefinition, StepOutcome } from './context';
 import { type Artifact, JOURNAL_FILE, Journal, type Replayed, type RollbackRecord, artifactKey } from './journal';
@@ -123,6 +124,15 @@ export class UpgradeEngine {
       await this.update(s.id, { status: 'failed', finding: msg('engine.interrupted.finding'), remedy: msg('engine.interrupted.remedy') });
     }
     if (this.state === 'running' || this.state === 'rolling-back') await this.setState('paused');
+    if (!this.setup.readOnly) {
+      await acquireLock(await this.setup.host.system.stateDir(), {
+        runId: this.runId,
+        pid: process.pid,
+        hostname: this.setup.discovery.hostname,
+        startedAt: this.startedAt ?? new Date().toISOString(),
+        kitDir: this.setup.kitDir,
+      });
+    }
     this.log('warn', msg('engine.resumed', { runId: this.runId }));
   }
 
@@ -447,6 +457,14 @@ export class UpgradeEngine {
       installPath: d.site?.physicalPath ?? null,
       steps: this.steps,
     });
+    // This server's lock: another manager's live run shows in check.exclusive.
+    await acquireLock(await this.setup.host.system.stateDir(), {
+      runId: this.runId,
+      pid: process.pid,
+      hostname: d.hostname,
+      startedAt: this.startedAt,
+      kitDir: this.setup.kitDir,
+    });
     return this.journal;
   }
 
@@ -473,6 +491,9 @@ export class UpgradeEngine {
     if (this.state === state) return;
     await this.journalAppend({ t: 'state', at: new Date().toISOString(), state });
     this.state = state;
+    if ((state === 'finished' || state === 'rolled-back') && !this.setup.readOnly) {
+      await releaseLock(await this.setup.host.system.stateDir(), this.runId);
+    }
     this.emitSession();
   }
 

@@ -20,7 +20,7 @@ const profile: Profile = {
   connections: { file: 'web.config' },
   backupExclusions: [],
 };
-const host = { system: { mode: 'practice' } } as unknown as Host;
+const host = { system: { mode: 'practice', stateDir: async () => kitDir } } as unknown as Host;
 
 /** A plan of stand-in steps, to look at the gates alone. */
 function define(id: string, phase: StepDefinition['phase'], outcome: () => Promise<StepOutcome>, extra: Partial<StepDefinition> = {}): StepDefinition & { runs: number } {

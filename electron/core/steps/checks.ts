@@ -6,6 +6,7 @@ import { listTree } from '../files/tree';
 import { verifyKitFiles } from '../kit/kit-verify';
 import { findMarkedKitFiles, unblockKitFiles } from '../kit/mark-of-the-web';
 import { parseModules } from '../profile';
+import { readLiveLock } from '../run/run-lock';
 import type { CrmConnection, SessionGroup } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 import { readInstalledVersion, readLicenceModulesText } from './read-install';
@@ -258,6 +259,71 @@ export const diskCheck: StepDefinition = {
   },
 };
 
+/** IIS installed and serving: this is the application server, not the database server alone. */
+export const iisCheck: StepDefinition = {
+  id: 'check.iis',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: title('check.iis'),
+  async run(ctx) {
+    const st = await ctx.host.iis.status();
+    const evidence = { installed: st.installed, version: st.version ?? '-', w3svc: st.w3svc };
+    if (!st.installed || st.w3svc === 'missing') return failed('check.iis.missing', undefined, evidence);
+    if (st.w3svc !== 'running') return failed('check.iis.stopped', undefined, evidence);
+    return { status: 'passed', finding: msg('check.iis.ok', { version: st.version ?? '?' }), evidence };
+  },
+};
+
+export const rebootCheck: StepDefinition = {
+  id: 'check.reboot',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'warning',
+  skippable: false,
+  title: title('check.reboot'),
+  async run(ctx) {
+    const reasons = await ctx.host.system.pendingReboot();
+    const evidence = { pending: reasons.length > 0, reasons: reasons.join(', ') || '-' };
+    return reasons.length === 0 ? { status: 'passed', evidence } : failed('check.reboot', { reasons: reasons.join(', ') }, evidence);
+  },
+};
+
+/** The MOBILE server part: its setup is in the plan only when it is installed. */
+export const mobileCheck: StepDefinition = {
+  id: 'check.mobile',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'warning',
+  skippable: false,
+  title: title('check.mobile'),
+  async run(ctx) {
+    const site = ctx.discovery.mobileSite;
+    const hasSetup = ctx.kit?.manifest.setups.some((s) => s.role === 'mobile') ?? false;
+    if (!site) return { status: 'passed', finding: msg('check.mobile.absent'), evidence: { installed: false } };
+    if (!hasSetup) return failed('check.mobile.no-setup', { path: site.physicalPath }, { installed: true, path: site.physicalPath });
+    return { status: 'passed', finding: msg('check.mobile.present', { path: site.physicalPath }), evidence: { installed: true, path: site.physicalPath } };
+  },
+};
+
+/** Two managers on one server would fight over its pools, files and databases. */
+export const exclusiveCheck: StepDefinition = {
+  id: 'check.exclusive',
+  phase: 'checks',
+  kind: 'check',
+  severity: 'blocking',
+  skippable: false,
+  title: title('check.exclusive'),
+  async run(ctx) {
+    const other = await readLiveLock(await ctx.host.system.stateDir());
+    if (other && other.runId !== ctx.runId) {
+      return failed('check.exclusive', { runId: other.runId, pid: other.pid, since: other.startedAt }, { runId: other.runId, pid: other.pid });
+    }
+    return { status: 'passed', evidence: { otherRun: false } };
+  },
+};
+
 /** NOTA BENE 1: the admin reads what changes before anything changes. */
 export const releaseNotesRead: StepDefinition = {
   id: 'check.release-notes',
@@ -283,12 +349,16 @@ export function checkSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[
 
 export const CHECKS: readonly StepDefinition[] = [
   kitCheck,
+  exclusiveCheck,
   elevationCheck,
   architectureCheck,
+  iisCheck,
   installationCheck,
+  mobileCheck,
   versionCheck,
   licenceCheck,
   usersCheck,
   diskCheck,
+  rebootCheck,
   releaseNotesRead,
 ];

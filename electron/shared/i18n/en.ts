@@ -111,6 +111,12 @@ export const en: Record<string, string> = {
   'backup.files.manifest-invalid.remedy': 'Make the folder copy again.',
   'backup.files.restore-mismatch': 'After the restore the folder {{path}} is not identical to the original.',
   'backup.files.restore-mismatch.remedy': "Don't start the CRM: contact support with the report and the log.",
+  'backup.files.changed': 'The file {{path}} changed (or disappeared) during the copy.',
+  'backup.files.changed.remedy':
+    "Something still writes into the folder: stop the CRM's application pool (and whatever else uses it), then press Retry.",
+  'backup.files.restore-failed': 'The restore of {{path}} stopped at {{entry}}.',
+  'backup.files.restore-failed.remedy':
+    'The folder is only partly restored: fix the cause given in the log (space, permissions, a file in use) and run the restore again.',
   'backup.verify.no-backup': 'There is no copy to verify.',
   'backup.verify.no-backup.remedy': 'Make the copy first (or skip it with a reason).',
   'backup.db.done': 'Backup of {{database}} written to {{path}}.',
@@ -241,4 +247,24 @@ export const en: Record<string, string> = {
   'sql.restore-state.remedy': 'Check the database with SQL Server Management Studio before starting the CRM.',
   'sql.probe-failed': 'SQL Server cannot write to the chosen folder {{path}}.',
   'sql.probe-failed.remedy': 'Grant write access to the SQL Server service account, or choose another folder.',
+
+  // Server checks
+  'step.check.iis.title': 'IIS installed and running (application server)',
+  'check.iis.ok': 'IIS {{version}} running.',
+  'check.iis.missing.finding': 'IIS is not installed on this server: it looks like the database server, not the application server.',
+  'check.iis.missing.remedy': 'Run the program on the application server that hosts the CRM (procedure, step 2).',
+  'check.iis.stopped.finding': 'IIS\'s web service (W3SVC) is stopped.',
+  'check.iis.stopped.remedy': 'Start the "World Wide Web Publishing Service" (W3SVC) and press Retry.',
+  'step.check.reboot.title': 'No server restart pending',
+  'check.reboot.finding': 'Windows is waiting for a restart ({{reasons}}).',
+  'check.reboot.remedy': 'A setup can fail while a restart is pending: if you can, restart the server before upgrading.',
+  'step.check.mobile.title': 'MOBILE server part',
+  'check.mobile.absent': 'MOBILE is not installed: its setup stays out of the plan.',
+  'check.mobile.present': 'MOBILE installed at {{path}}: its setup is in the plan.',
+  'check.mobile.no-setup.finding': 'MOBILE is installed at {{path}} but the kit holds no setup for it.',
+  'check.mobile.no-setup.remedy': 'Get the vendor\'s complete kit, or upgrade MOBILE separately.',
+  'step.check.exclusive.title': 'No other upgrade under way on this server',
+  'check.exclusive.finding': 'Another upgrade ({{runId}}, process {{pid}}) has been under way on this server since {{since}}.',
+  'check.exclusive.remedy': 'Close the other copy of the program and wait for it to end, then press Retry.',
+  'sql.connection-note': 'Connection {{connection}}: {{note}}.',
 };

@@ -115,6 +115,12 @@ export const it: Record<string, string> = {
   'backup.files.manifest-invalid.remedy': 'Rifai la copia della cartella.',
   'backup.files.restore-mismatch': 'Dopo il ripristino la cartella {{path}} non è identica all\'originale.',
   'backup.files.restore-mismatch.remedy': 'Non riavviare il CRM: contatta il supporto con il rapporto e il registro.',
+  'backup.files.changed': 'Il file {{path}} è cambiato (o è sparito) durante la copia.',
+  'backup.files.changed.remedy':
+    'Qualcuno scrive ancora nella cartella: ferma l\'application pool del CRM (e chi altro la usa), poi premi Riprova.',
+  'backup.files.restore-failed': 'Il ripristino di {{path}} si è fermato su {{entry}}.',
+  'backup.files.restore-failed.remedy':
+    'La cartella è ripristinata solo in parte: correggi la causa indicata nel registro (spazio, permessi, file in uso) e ripeti il ripristino.',
   'backup.verify.no-backup': 'Non c\'è una copia da verificare.',
   'backup.verify.no-backup.remedy': 'Esegui prima la copia (o saltala indicando il motivo).',
   'backup.db.done': 'Backup di {{database}} scritto in {{path}}.',
@@ -254,4 +260,24 @@ export const it: Record<string, string> = {
   'sql.restore-state.remedy': 'Controlla il database con SQL Server Management Studio prima di riavviare il CRM.',
   'sql.probe-failed': 'SQL Server non riesce a scrivere nella cartella scelta {{path}}.',
   'sql.probe-failed.remedy': 'Concedi la scrittura all\'account del servizio SQL Server o scegli un\'altra cartella.',
+
+  // Server checks
+  'step.check.iis.title': 'IIS installato e attivo (server applicativo)',
+  'check.iis.ok': 'IIS {{version}} attivo.',
+  'check.iis.missing.finding': 'IIS non è installato su questo server: sembra il server del database, non quello applicativo.',
+  'check.iis.missing.remedy': 'Esegui il programma sul server applicativo che ospita il CRM (procedura, punto 2).',
+  'check.iis.stopped.finding': 'Il servizio Web (W3SVC) di IIS è fermo.',
+  'check.iis.stopped.remedy': 'Avvia il servizio «Servizio Pubblicazione sul Web» (W3SVC) e premi Riprova.',
+  'step.check.reboot.title': 'Nessun riavvio del server in sospeso',
+  'check.reboot.finding': 'Windows attende un riavvio ({{reasons}}).',
+  'check.reboot.remedy': 'Un setup può fallire con un riavvio in sospeso: se possibile riavvia il server prima di aggiornare.',
+  'step.check.mobile.title': 'Parte SERVER del MOBILE',
+  'check.mobile.absent': 'Il MOBILE non è installato: il suo setup resta fuori dal piano.',
+  'check.mobile.present': 'MOBILE installato in {{path}}: il suo setup è nel piano.',
+  'check.mobile.no-setup.finding': 'Il MOBILE è installato in {{path}} ma il kit non ne contiene il setup.',
+  'check.mobile.no-setup.remedy': 'Procurati il kit completo del fornitore, oppure aggiorna il MOBILE a parte.',
+  'step.check.exclusive.title': 'Nessun altro aggiornamento in corso su questo server',
+  'check.exclusive.finding': 'Un altro aggiornamento ({{runId}}, processo {{pid}}) è in corso su questo server dal {{since}}.',
+  'check.exclusive.remedy': 'Chiudi l\'altra istanza del programma e attendi che termini, poi premi Riprova.',
+  'sql.connection-note': 'Connessione {{connection}}: {{note}}.',
 };
