@@ -43,6 +43,8 @@ export interface AppSession {
   idle(): Promise<void>;
   /** Runs the checks alone, in read-only sessions. */
   runChecks(): Promise<Step[]>;
+  /** The same, one check at a time (the benchmark's comparison). */
+  runChecksOneByOne(): Promise<Step[]>;
   runFolder: string;
   close(): Promise<void>;
 }
@@ -178,6 +180,7 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     },
     idle: () => engine.idle(),
     runChecks: () => engine.runChecksOnly(),
+    runChecksOneByOne: () => engine.runChecksOneByOne(),
     runFolder: engine.runFolder,
     async close() {
       await engine.idle();

@@ -268,6 +268,13 @@ export class UpgradeEngine {
     return this.steps.filter((s) => s.phase === 'checks').map((s) => ({ ...s }));
   }
 
+  /** The same checks awaited one at a time: only for the pre-flight benchmark's comparison. */
+  async runChecksOneByOne(): Promise<Step[]> {
+    if (!this.setup.readOnly) throw new UpgradeError(msg('engine.not-now', { state: this.state }));
+    for (const s of this.steps.filter((x) => x.phase === 'checks')) await this.runStep(s.id);
+    return this.steps.filter((s) => s.phase === 'checks').map((s) => ({ ...s }));
+  }
+
   // ---- the run ---------------------------------------------------------------------------
 
   private async loop(): Promise<void> {
