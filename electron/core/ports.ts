@@ -17,6 +17,8 @@ export interface System {
   pendingReboot(): Promise<string[]>;
   /** A folder on this server for the upgrade manager's own state (the lock of a run under way). */
   stateDir(): Promise<string>;
+  /** A DLL's FileVersion ("7.8.5.13100517"), or null when the file has none. */
+  fileVersion(file: string): Promise<string | null>;
 }
 
 export interface IisStatus {
@@ -127,6 +129,8 @@ export interface Databases {
   /** SQL Server's sessions on the database, ours excluded; not trusted without VIEW SERVER STATE. */
   sqlSessions(connection: CrmConnection): Promise<{ trusted: boolean; groups: SessionGroup[] }>;
   permissions(connection: CrmConnection): Promise<DatabasePermissions>;
+  /** One value from a query the product profile names (never text from anywhere else). */
+  queryValue(connection: CrmConnection, query: string): Promise<string | null>;
   /** The data-structure version the database reports (what "Aggiorna Database" updates). */
   schemaVersion(connection: CrmConnection): Promise<string>;
   usedBytes(connection: CrmConnection): Promise<number>;

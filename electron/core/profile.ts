@@ -21,14 +21,49 @@ const regexText = z.string().refine((s) => {
   }
 }, 'not a valid regular expression');
 
+/** A source written without its kind is a file: the profile's first and simplest form. */
+const withFileDefault = (v: unknown) => (typeof v === 'object' && v !== null && !('kind' in v) ? { kind: 'file', ...v } : v);
+
+/** Where the installed version is read: a file and a pattern, a DLL's file version, or a database query. */
+const installedVersionSchema = z.preprocess(
+  withFileDefault,
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('file'), file: relPath, pattern: regexText }).strict(),
+    /** FileVersion "7.8.5.13100517" of a DLL; the architecture completes the version name. */
+    z.object({ kind: z.literal('file-version'), file: relPath, arch: z.enum(['x64', 'x86']) }).strict(),
+    /** One value, the version name, from the first connection's database. */
+    z.object({ kind: z.literal('query'), query: z.string().min(1) }).strict(),
+  ]),
+);
+
+/** Where the licence's "Moduli:" list is read; or the admin reads "Informazioni su" and confirms. */
+const licenceSchema = z.preprocess(
+  withFileDefault,
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('file'), file: relPath, pattern: regexText }).strict(),
+    z.object({ kind: z.literal('query'), query: z.string().min(1) }).strict(),
+    z.object({ kind: z.literal('admin-confirms') }).strict(),
+  ]),
+);
+
 /** What the vendor knows about this CRM's layout, so the code guesses nothing. */
 export const profileSchema = z
   .object({
     format: z.literal(1),
     product: z.string().min(1),
-    iis: z.object({ siteName: z.string().min(1), mobileSiteName: z.string().min(1).optional() }).strict(),
-    installedVersion: z.object({ file: relPath, pattern: regexText }).strict(),
-    licence: z.object({ file: relPath, pattern: regexText }).strict(),
+    iis: z
+      .object({
+        /** The IIS site (name or pattern with * wildcards) that hosts the CRM. */
+        siteName: z.string().min(1),
+        mobileSiteName: z.string().min(1).optional(),
+        /** The application pools the CRM uses, when not only its site's own. */
+        appPools: z.array(z.string().min(1)).optional(),
+      })
+      .strict(),
+    /** The CRM's address, when IIS's bindings don't tell it (a proxy, a host header). */
+    url: z.url().optional(),
+    installedVersion: installedVersionSchema,
+    licence: licenceSchema,
     connections: z.object({ file: relPath }).strict(),
     backupExclusions: z.array(relPath),
     /** On a real SQL Server: the CRM's own tables, as the vendor knows them. */

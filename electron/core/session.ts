@@ -64,7 +64,7 @@ async function discover(host: Host, profile: Profile): Promise<Discovery> {
       return [];
     });
   }
-  const installedVersion = site ? await readInstalledVersion(site.physicalPath, profile) : null;
+  const installedVersion = site ? await readInstalledVersion({ host, physicalPath: site.physicalPath, connections, profile }) : null;
   return { hostname, site, mobileSite, connections, installedVersion, problem };
 }
 
@@ -133,7 +133,7 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     profile,
     discovery,
     options: engineOptions,
-    definitions: buildPlan({ discovery }),
+    definitions: buildPlan({ discovery, profile }),
     releaseNotes,
     events: {
       session: (s) => emit('session', s),

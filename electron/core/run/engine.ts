@@ -431,7 +431,9 @@ export class UpgradeEngine {
       for (const site of sites) for (const pool of site.pools) await host.iis.startPool(pool);
       if (discovery.site) await host.iis.setMaintenance(discovery.site, false, '');
       actions.push('pools started, maintenance page removed');
-      if (discovery.site) this.installedNow = await readInstalledVersion(discovery.site.physicalPath, this.setup.profile);
+      if (discovery.site) {
+        this.installedNow = await readInstalledVersion({ host, physicalPath: discovery.site.physicalPath, connections: discovery.connections, profile: this.setup.profile });
+      }
       this.rollbackRecord = { startedAt, finishedAt: new Date().toISOString(), actions, treeHashMatches };
       await this.journalAppend({ t: 'rollback', at: this.rollbackRecord.finishedAt, rollback: this.rollbackRecord });
       this.report = await this.writeReportFiles({ ...this.snapshot(), run: { ...this.snapshot().run, state: 'rolled-back' } }, 'rolled-back', this.rollbackRecord.finishedAt);

@@ -15,8 +15,8 @@ const profile: Profile = {
   format: 1,
   product: 'crm',
   iis: { siteName: 'CRM' },
-  installedVersion: { file: 'v.txt', pattern: '(.*)' },
-  licence: { file: 'l.txt', pattern: '(.*)' },
+  installedVersion: { kind: 'file', file: 'v.txt', pattern: '(.*)' },
+  licence: { kind: 'file', file: 'l.txt', pattern: '(.*)' },
   connections: { file: 'web.config' },
   backupExclusions: [],
 };

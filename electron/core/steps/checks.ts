@@ -9,7 +9,14 @@ import { parseModules } from '../profile';
 import { readLiveLock } from '../run/run-lock';
 import type { CrmConnection, SessionGroup } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
-import { readInstalledVersion, readLicenceModulesText } from './read-install';
+import { type InstallSource, readInstalledVersion, readLicenceModulesText, versionSourceLabel } from './read-install';
+
+const installSource = (ctx: StepContext): InstallSource => ({
+  host: ctx.host,
+  physicalPath: ctx.discovery.site?.physicalPath ?? '',
+  connections: ctx.discovery.connections,
+  profile: ctx.profile,
+});
 
 const title = (id: string) => msg(`step.${id}.title`);
 const failed = (key: string, params?: Record<string, string | number>, evidence?: StepOutcome['evidence']): StepOutcome => ({
@@ -118,14 +125,15 @@ export const versionCheck: StepDefinition = {
   async run(ctx) {
     const kit = ctx.kitVersion;
     const site = ctx.discovery.site;
-    const installedText = site ? await readInstalledVersion(site.physicalPath, ctx.profile) : null;
+    const installedText = site ? await readInstalledVersion(installSource(ctx)) : null;
+    const file = versionSourceLabel(ctx.profile);
     if (!kit) return failed('check.version.no-kit');
-    if (!installedText) return failed('check.version.unreadable', { file: ctx.profile.installedVersion.file });
+    if (!installedText) return failed('check.version.unreadable', { file });
     let installed;
     try {
       installed = parseVersionName(installedText);
     } catch {
-      return failed('check.version.unreadable', { file: ctx.profile.installedVersion.file });
+      return failed('check.version.unreadable', { file });
     }
     const evidence = { installed: installed.text, kit: kit.text };
     const order = compareVersionNames(installed, kit);
@@ -148,14 +156,28 @@ export const licenceCheck: StepDefinition = {
   skippable: false,
   title: title('check.licence'),
   async run(ctx) {
-    const site = ctx.discovery.site;
-    const text = site ? await readLicenceModulesText(site.physicalPath, ctx.profile) : null;
-    if (text === null) return failed('check.licence.unreadable', { file: ctx.profile.licence.file });
+    const text = ctx.discovery.site ? await readLicenceModulesText(installSource(ctx)) : null;
+    const where = ctx.profile.licence.kind === 'file' ? ctx.profile.licence.file : 'SQL';
+    if (text === 'admin') {
+      // The profile says only the CRM shows it: the admin reads "Informazioni su" and confirms.
+      return { status: 'waiting', finding: msg('check.licence.admin') };
+    }
+    if (text === null) return failed('check.licence.unreadable', { file: where });
     const modules = parseModules(text);
     const evidence = { modules: modules.join(', ') };
     return modules.includes('0')
       ? { status: 'passed', finding: msg('check.licence.ok', evidence), evidence }
       : failed('check.licence', evidence, evidence);
+  },
+};
+
+/** When the admin reads the licence in the CRM: a manual step with the same id and meaning. */
+export const licenceConfirmed: StepDefinition = {
+  ...licenceCheck,
+  kind: 'manual',
+  instructions: msg('check.licence.admin.instructions'),
+  async confirm() {
+    return { status: 'passed', finding: msg('check.licence.admin.confirmed'), evidence: { confirmedByAdmin: true } };
   },
 };
 
@@ -343,8 +365,9 @@ export const releaseNotesRead: StepDefinition = {
   },
 };
 
-export function checkSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[] {
-  return [...CHECKS.slice(0, -1), ...ctx.discovery.connections.map(permissionsCheck), releaseNotesRead];
+export function checkSteps(ctx: Pick<StepContext, 'discovery' | 'profile'>): StepDefinition[] {
+  const checks = CHECKS.slice(0, -1).map((c) => (c.id === 'check.licence' && ctx.profile.licence.kind === 'admin-confirms' ? licenceConfirmed : c));
+  return [...checks, ...ctx.discovery.connections.map(permissionsCheck), releaseNotesRead];
 }
 
 export const CHECKS: readonly StepDefinition[] = [

@@ -1,19 +1,48 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { CrmConnection, Host } from '../ports';
 import type { Profile } from '../profile';
 
-/** The installed version as the profile says to read it (a file and a pattern). */
-export async function readInstalledVersion(physicalPath: string, profile: Profile): Promise<string | null> {
-  const text = await readFile(path.join(physicalPath, ...profile.installedVersion.file.split(/[\\/]/)), 'utf8').catch(() => null);
-  if (text === null) return null;
-  const m = new RegExp(profile.installedVersion.pattern, 'm').exec(text);
-  return m?.[1]?.trim() ?? null;
+/** What reading the installation needs: the machine, the CRM's folder and connections, the profile. */
+export interface InstallSource {
+  host: Host;
+  physicalPath: string;
+  connections: readonly CrmConnection[];
+  profile: Profile;
 }
 
-/** The "Moduli:" text as the profile says to read it, or null when the file or line is missing. */
-export async function readLicenceModulesText(physicalPath: string, profile: Profile): Promise<string | null> {
-  const text = await readFile(path.join(physicalPath, ...profile.licence.file.split(/[\\/]/)), 'utf8').catch(() => null);
+const inside = (folder: string, rel: string) => path.join(folder, ...rel.split(/[\\/]/));
+
+async function fromFile(folder: string, rel: string, pattern: string): Promise<string | null> {
+  const text = await readFile(inside(folder, rel), 'utf8').catch(() => null);
   if (text === null) return null;
-  const m = new RegExp(profile.licence.pattern, 'm').exec(text);
-  return m?.[1] ?? null;
+  return new RegExp(pattern, 'm').exec(text)?.[1]?.trim() ?? null;
+}
+
+async function fromQuery(src: InstallSource, query: string): Promise<string | null> {
+  const first = src.connections[0];
+  return first ? src.host.databases.queryValue(first, query).catch(() => null) : null;
+}
+
+/** Where the profile says the version is: a file, a DLL's file version, or the database. */
+export async function readInstalledVersion(src: InstallSource): Promise<string | null> {
+  const how = src.profile.installedVersion;
+  if (how.kind === 'file') return fromFile(src.physicalPath, how.file, how.pattern);
+  if (how.kind === 'query') return fromQuery(src, how.query);
+  const fileVersion = await src.host.system.fileVersion(inside(src.physicalPath, how.file)).catch(() => null);
+  return fileVersion ? `${fileVersion}_${how.arch}` : null;
+}
+
+/** A description of where the version is read, for the admin's message. */
+export function versionSourceLabel(profile: Profile): string {
+  const how = profile.installedVersion;
+  return how.kind === 'query' ? 'SQL' : how.file;
+}
+
+/** The "Moduli:" text, or null when it can't be read; 'admin' when the admin reads it in the CRM. */
+export async function readLicenceModulesText(src: InstallSource): Promise<string | null | 'admin'> {
+  const how = src.profile.licence;
+  if (how.kind === 'admin-confirms') return 'admin';
+  if (how.kind === 'query') return fromQuery(src, how.query);
+  return fromFile(src.physicalPath, how.file, how.pattern);
 }

@@ -178,7 +178,7 @@ export const installedVersionCheck: StepDefinition = {
   async run(ctx) {
     const site = requireSite(ctx);
     const expected = ctx.kitVersion?.text ?? '?';
-    const found = (await readInstalledVersion(site.physicalPath, ctx.profile)) ?? '?';
+    const found = (await readInstalledVersion({ host: ctx.host, physicalPath: site.physicalPath, connections: ctx.discovery.connections, profile: ctx.profile })) ?? '?';
     const evidence = { expected, found };
     return found.toLowerCase() === expected.toLowerCase()
       ? { status: 'passed', evidence }

@@ -84,6 +84,11 @@ export function practiceDatabases(root: string): Databases & {
       await connect(c);
       return (await instance()).permissions ?? { sysadmin: true, dbOwner: true, backupOperator: true, viewServerState: true, createDatabase: true };
     },
+    async queryValue(c) {
+      await connect(c);
+      // The practice SQL Server runs no SQL: its profile reads the version and licence from files.
+      throw new UpgradeError(msg('practice.query-unsupported'));
+    },
     async schemaVersion(c) {
       return (await readJson(await connect(c), databaseFileSchema)).schemaVersion;
     },

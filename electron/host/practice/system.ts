@@ -17,6 +17,8 @@ export function practiceSystem(root: string): System {
       return st.bavail * st.bsize;
     },
     pendingReboot: async () => (await server()).pendingReboot,
+    // The practice CRM's DLLs are stand-ins without version resources; its profile reads a file.
+    fileVersion: async () => null,
     async stateDir() {
       const dir = p.resolve('C/ProgramData/CrmUpgradeManager');
       await mkdir(dir, { recursive: true });

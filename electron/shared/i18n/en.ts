@@ -267,4 +267,8 @@ export const en: Record<string, string> = {
   'check.exclusive.finding': 'Another upgrade ({{runId}}, process {{pid}}) has been under way on this server since {{since}}.',
   'check.exclusive.remedy': 'Close the other copy of the program and wait for it to end, then press Retry.',
   'sql.connection-note': 'Connection {{connection}}: {{note}}.',
+  'check.licence.admin': 'The profile does not say where the licence is read: the administrator reads it in the CRM.',
+  'check.licence.admin.instructions': 'In the CRM open "Informazioni su" → "Informazioni di Licenza" and check that "Moduli:" includes module "0" (active support contract). If it does, press Confirm.',
+  'check.licence.admin.confirmed': 'The administrator checked module "0" under "Informazioni su".',
+  'practice.query-unsupported': 'The practice server runs no SQL queries: its profile reads the version and licence from files.',
 };

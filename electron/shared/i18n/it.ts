@@ -280,4 +280,8 @@ export const it: Record<string, string> = {
   'check.exclusive.finding': 'Un altro aggiornamento ({{runId}}, processo {{pid}}) è in corso su questo server dal {{since}}.',
   'check.exclusive.remedy': 'Chiudi l\'altra istanza del programma e attendi che termini, poi premi Riprova.',
   'sql.connection-note': 'Connessione {{connection}}: {{note}}.',
+  'check.licence.admin': 'Il profilo non dice dove leggere la licenza: la legge l\'amministratore nel CRM.',
+  'check.licence.admin.instructions': 'Nel CRM apri «Informazioni su» → «Informazioni di Licenza» e verifica che la voce «Moduli:» contenga il modulo «0» (contratto di assistenza attivo). Se c\'è, premi Confermo.',
+  'check.licence.admin.confirmed': 'L\'amministratore ha verificato il modulo «0» in «Informazioni su».',
+  'practice.query-unsupported': 'Il server di prova non esegue query SQL: il suo profilo legge versione e licenza da file.',
 };

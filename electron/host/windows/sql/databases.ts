@@ -166,6 +166,11 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
         createDatabase: p?.createDatabase === 1,
       };
     },
+    async queryValue(c, text) {
+      const rows = await query<Record<string, unknown>>(c, text);
+      const first = rows[0] ? Object.values(rows[0])[0] : null;
+      return first === null || first === undefined ? null : String(first);
+    },
     async schemaVersion(c) {
       const q = options.queries;
       if (!q) throw new UpgradeError(msg('sql.error', { number: 0, detail: 'the profile names no schema version query' }));
