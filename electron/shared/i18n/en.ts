@@ -271,4 +271,6 @@ export const en: Record<string, string> = {
   'check.licence.admin.instructions': 'In the CRM open "Informazioni su" → "Informazioni di Licenza" and check that "Moduli:" includes module "0" (active support contract). If it does, press Confirm.',
   'check.licence.admin.confirmed': 'The administrator checked module "0" under "Informazioni su".',
   'practice.query-unsupported': 'The practice server runs no SQL queries: its profile reads the version and licence from files.',
+  'sql.connection-lost': 'The SQL server closed connection {{connection}} during the operation: the backup was not recorded.',
+  'sql.connection-lost.remedy': 'Check the SQL Server service and the network, then press Retry: the copy starts over.',
 };

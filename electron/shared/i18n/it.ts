@@ -284,4 +284,6 @@ export const it: Record<string, string> = {
   'check.licence.admin.instructions': 'Nel CRM apri «Informazioni su» → «Informazioni di Licenza» e verifica che la voce «Moduli:» contenga il modulo «0» (contratto di assistenza attivo). Se c\'è, premi Confermo.',
   'check.licence.admin.confirmed': 'L\'amministratore ha verificato il modulo «0» in «Informazioni su».',
   'practice.query-unsupported': 'Il server di prova non esegue query SQL: il suo profilo legge versione e licenza da file.',
+  'sql.connection-lost': 'Il server SQL ha chiuso la connessione {{connection}} durante l\'operazione: il backup non è stato registrato.',
+  'sql.connection-lost.remedy': 'Controlla il servizio SQL Server e la rete, poi premi Riprova: la copia si rifà da capo.',
 };

@@ -33,7 +33,14 @@ export function toMssqlConfig(conn: CrmConnection, credentials?: SqlCredentials)
     throw new UpgradeError(msg('sql.connection-string-invalid', { connection: conn.name }), String(err));
   }
   const options: NonNullable<sql.config['options']> = { ...(parsed.options ?? {}), appName: APP_NAME };
-  const config: sql.config = { ...parsed, options, connectionTimeout: 15_000, requestTimeout: 30_000, pool: { min: 0, max: 4 } };
+  const config: sql.config = {
+    ...parsed,
+    options,
+    connectionTimeout: parsed.connectionTimeout ?? 15_000,
+    // Ordinary queries only: BACKUP, VERIFY and RESTORE run with no timer at all.
+    requestTimeout: parsed.requestTimeout ?? 30_000,
+    pool: { min: 0, max: 4 },
+  };
   if (!config.server) throw new UpgradeError(msg('sql.connection-string-invalid', { connection: conn.name }));
 
   const explicitPort = /,\s*\d+\s*$/.test(keys.get('data source') ?? keys.get('server') ?? keys.get('address') ?? '');

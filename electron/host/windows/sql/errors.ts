@@ -25,6 +25,9 @@ export function toUpgradeError(err: unknown, context: { connection: string; path
   const chain = allSqlMessages(err);
   const detail = chain.map((m) => (m.number ? `${m.number}: ${m.message}` : m.message)).join(' | ');
   if (e.code === 'ELOGIN') return new UpgradeError(msg('sql.login-failed', { connection: context.connection, detail: e.message ?? '' }), detail);
+  if (e.code === 'ECONNRESET' || (e.code === 'ESOCKET' && /hang up|reset|closed/i.test(e.message ?? ''))) {
+    return new UpgradeError(msg('sql.connection-lost', { connection: context.connection }), detail);
+  }
   if (e.code === 'ESOCKET' || e.code === 'ETIMEOUT' || e.code === 'EINSTLOOKUP' || e.code === 'ECONNCLOSED') {
     return new UpgradeError(msg('sql.connect-failed', { connection: context.connection, server: e.message ?? '' }), detail);
   }

@@ -1,0 +1,22 @@
+/**
+ * Test support only (never shipped): a TDS (SQL Server wire protocol) test server for running
+ * the real mssql/tedious driver against scripted replies. See server.ts for the entry point.
+ */
+export { TdsTestServer, LOOPBACK } from './server';
+export type {
+  TdsColumn,
+  TdsColumnType,
+  TdsInfoSpec,
+  TdsLogin,
+  TdsLoginAttempt,
+  TdsMatcher,
+  TdsMessageSpec,
+  TdsParam,
+  TdsParamType,
+  TdsReply,
+  TdsReplyFn,
+  TdsRequest,
+  TdsResultSet,
+  TdsTestServerOptions,
+  TdsValue,
+} from './script';

@@ -1,0 +1,188 @@
+/**
+ * Test support only (never shipped): a scripted SQL Server stand-in that speaks enough TDS 7.4
+ * for the real `mssql`/tedious driver over a loopback socket, so the app's SQL Server code
+ * runs its true driver path (login, sp_executesql, info messages, timeouts and attentions)
+ * without a SQL Server.
+ *
+ *   const server = await TdsTestServer.start({ logins: [{ user: 'sa', password: 'Secret!1' }] });
+ *   server.on(/^SELECT @@VERSION/i, { results: [{ columns: [{ name: 'v', type: 'nvarchar' }], rows: [['…']] }] });
+ *   const pool = new sql.ConnectionPool({ server: '127.0.0.1', port: server.port, …, options: { encrypt: false } });
+ *   …
+ *   await server.close();
+ */
+import net from 'node:net';
+import {
+  HandlerRegistry,
+  type TdsLoginAttempt,
+  type TdsMatcher,
+  type TdsReply,
+  type TdsReplyFn,
+  type TdsRequest,
+  type TdsTestServerOptions,
+  matches,
+} from './script';
+import { type SessionContext, TdsSession } from './session';
+
+export const LOOPBACK = '127.0.0.1';
+
+interface Waiter {
+  match: TdsMatcher;
+  resolve: (req: TdsRequest) => void;
+  reject: (err: Error) => void;
+}
+
+export class TdsTestServer {
+  /** Every request in arrival order, across connections (housekeeping excluded unless asked for). */
+  readonly requests: TdsRequest[] = [];
+  /** Requests no handler or built-in answered; each got ERROR 50000 "no handler for: …". */
+  readonly unhandled: TdsRequest[] = [];
+  /** Every LOGIN7, accepted or not. */
+  readonly logins: TdsLoginAttempt[] = [];
+  readonly host = LOOPBACK;
+
+  private readonly registry = new HandlerRegistry();
+  private readonly sessions = new Set<TdsSession>();
+  private readonly waiters = new Set<Waiter>();
+  private attentionCount = 0;
+  private nextConnectionId = 1;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+  ) {}
+
+  static async start(options: TdsTestServerOptions = {}): Promise<TdsTestServer> {
+    const server = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, LOOPBACK, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('TdsTestServer: no TCP address');
+    const instance = new TdsTestServer(server, address.port);
+    instance.accept(options);
+    return instance;
+  }
+
+  private accept(options: TdsTestServerOptions): void {
+    const ctx: SessionContext = {
+      logins: options.logins,
+      databases: options.databases ? new Set(options.databases.map((d) => d.toLowerCase())) : undefined,
+      defaultDatabase: options.defaultDatabase ?? 'master',
+      serverName: options.serverName ?? 'TDSTEST',
+      version: options.version ?? { major: 15, minor: 0, build: 2000 },
+      registry: this.registry,
+      record: (req, outcome) => {
+        if (outcome === 'housekeeping' && !options.recordHousekeeping) return;
+        this.requests.push(req);
+        if (outcome === 'unhandled') this.unhandled.push(req);
+        for (const waiter of this.waiters) {
+          if (matches(waiter.match, req)) {
+            this.waiters.delete(waiter);
+            waiter.resolve(req);
+          }
+        }
+      },
+      recordLogin: (attempt) => {
+        this.logins.push(attempt);
+      },
+      countAttention: () => {
+        this.attentionCount += 1;
+      },
+    };
+    this.server.on('connection', (socket) => {
+      if (this.closing) {
+        socket.destroy();
+        return;
+      }
+      const session = new TdsSession(socket, this.nextConnectionId++, ctx);
+      this.sessions.add(session);
+      socket.once('close', () => this.sessions.delete(session));
+    });
+  }
+
+  /** ATTENTION messages received (tedious sends one on request timeout or cancel). */
+  get attentions(): number {
+    return this.attentionCount;
+  }
+
+  /** Connections currently open. */
+  get openConnections(): number {
+    return this.sessions.size;
+  }
+
+  /** Answer requests matching `match` with `reply` (latest registration wins). */
+  on(match: TdsMatcher, reply: TdsReply | TdsReplyFn): this {
+    this.registry.add(match, reply, false);
+    return this;
+  }
+
+  /** Like `on`, for the next matching request only. */
+  once(match: TdsMatcher, reply: TdsReply | TdsReplyFn): this {
+    this.registry.add(match, reply, true);
+    return this;
+  }
+
+  /** Forget handlers and everything recorded (connections stay open). */
+  reset(): void {
+    this.registry.clear();
+    this.requests.length = 0;
+    this.unhandled.length = 0;
+    this.logins.length = 0;
+    this.attentionCount = 0;
+  }
+
+  /** The first request matching `match`, already received or yet to come; rejects after `timeoutMs`. */
+  waitForRequest(match: TdsMatcher, timeoutMs = 2000): Promise<TdsRequest> {
+    const seen = this.requests.find((r) => matches(match, r));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        match,
+        resolve: (req) => {
+          clearTimeout(timer);
+          resolve(req);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`TdsTestServer: no request matching ${String(match)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** An ADO-style connection string for mssql (values with ';' or braces are brace-quoted). */
+  connectionString(login: { user: string; password: string; database?: string }): string {
+    const quote = (v: string): string => (/[;{}]|^\s|\s$/.test(v) ? `{${v.replace(/}/g, '}}')}}` : v);
+    const parts = [
+      `Server=${LOOPBACK},${this.port}`,
+      ...(login.database ? [`Database=${quote(login.database)}`] : []),
+      `User Id=${quote(login.user)}`,
+      `Password=${quote(login.password)}`,
+      'Encrypt=false',
+      'TrustServerCertificate=true',
+    ];
+    return parts.join(';');
+  }
+
+  /** Stops listening and drops every connection (pending replies are abandoned). */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const session of this.sessions) session.destroy();
+      this.sessions.clear();
+      for (const waiter of this.waiters) waiter.reject(new Error('TdsTestServer closed'));
+      this.waiters.clear();
+    });
+    return this.closing;
+  }
+}
