@@ -1,3 +1,5 @@
+import type { SqlCredentials } from '../shared/sql-credentials';
+
 /**
  * The machine behind the engine. core talks to a server only through these ports;
  * host/windows implements them on a real Windows server, host/practice over a folder.
@@ -147,10 +149,17 @@ export interface PracticeControls {
   pressAggiornaDatabase(connection: string): Promise<void>;
 }
 
+/** Where the admin's typed SQL credentials are kept: in the host's memory, never on disk. */
+export interface CredentialStore {
+  provide(connection: string, credentials: SqlCredentials): void;
+}
+
 export interface Host {
   system: System;
   iis: Iis;
   processes: Processes;
   databases: Databases;
   practice?: PracticeControls;
+  /** Only hosts whose SQL driver needs them (Windows); the practice server has none. */
+  credentials?: CredentialStore;
 }

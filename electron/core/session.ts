@@ -153,6 +153,14 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     skipStep: async (id, reason) => engine.skip(id, reason),
     retryStep: async (id) => engine.retry(id),
     rollback: async () => engine.rollback(),
+    provideSqlCredentials: async (connection, credentials) => {
+      if (!host.credentials) return { ok: false, error: msg('sql.credentials-not-needed') };
+      if (!discovery.connections.some((c) => c.name === connection)) return { ok: false, error: msg('practice.connection-unknown', { connection }) };
+      host.credentials.provide(connection, credentials);
+      // The log says who, never the password.
+      engine.note(msg('sql.credentials-received', { connection, user: credentials.kind === 'ntlm' ? `${credentials.domain}\\${credentials.user}` : credentials.user }));
+      return { ok: true };
+    },
     practiceLogOffUsers: async () => {
       if (!host.practice) return practiceOnly();
       const count = await host.practice.logOffAllUsers();

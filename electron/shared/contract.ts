@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { messageSchema } from './message';
 import { logEntrySchema, progressSchema, sessionSchema, stepIdSchema } from './plan';
+import { sqlCredentialsSchema } from './sql-credentials';
 
 /** Why the admin skips or forces something: it goes into the journal and the report verbatim. */
 export const reasonSchema = z
@@ -32,6 +33,8 @@ export const contract = {
     skipStep: { args: z.tuple([stepIdSchema, reasonSchema]), result: ackSchema },
     retryStep: { args: z.tuple([stepIdSchema]), result: ackSchema },
     rollback: { args: z.tuple([]), result: ackSchema },
+    /** Windows authentication in web.config: the admin's SQL login or domain user, kept in main's memory only. */
+    provideSqlCredentials: { args: z.tuple([connectionIdSchema, sqlCredentialsSchema]), result: ackSchema },
     /** Practice mode only: what the admin would do in the CRM's own web UI. */
     practiceLogOffUsers: { args: z.tuple([]), result: ackSchema },
     practicePressAggiornaDatabase: { args: z.tuple([connectionIdSchema]), result: ackSchema },

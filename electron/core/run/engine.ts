@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ack } from '../../shared/contract';
+import { engineCatalog } from '../../shared/i18n';
 import { type Message, UpgradeError, msg } from '../../shared/message';
 import type { LogEntry, Progress, ReleaseNote, RunState, Session, Step } from '../../shared/plan';
 import { treeHash } from '../files/tree';
@@ -360,7 +361,9 @@ export class UpgradeEngine {
   private failure(err: unknown): StepOutcome {
     if (err instanceof UpgradeError) {
       this.log('error', err.message_, err.detail);
-      return { status: 'failed', finding: err.message_, remedy: msg('engine.step-crashed.remedy') };
+      // The message's own remedy where the catalogue has one, else the general one.
+      const own = `${err.message_.key}.remedy`;
+      return { status: 'failed', finding: err.message_, remedy: own in engineCatalog.it ? msg(own, err.message_.params) : msg('engine.step-crashed.remedy') };
     }
     this.log('error', msg('engine.step-crashed'), err instanceof Error ? (err.stack ?? err.message) : String(err));
     return { status: 'failed', finding: msg('engine.step-crashed'), remedy: msg('engine.step-crashed.remedy') };

@@ -62,6 +62,7 @@ function makeHandlers() {
     rollback: vi.fn(ack),
     practiceLogOffUsers: vi.fn(ack),
     practicePressAggiornaDatabase: vi.fn(ack),
+    provideSqlCredentials: vi.fn(ack),
   } satisfies CallHandlers;
 }
 

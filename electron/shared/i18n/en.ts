@@ -273,4 +273,6 @@ export const en: Record<string, string> = {
   'practice.query-unsupported': 'The practice server runs no SQL queries: its profile reads the version and licence from files.',
   'sql.connection-lost': 'The SQL server closed connection {{connection}} during the operation: the backup was not recorded.',
   'sql.connection-lost.remedy': 'Check the SQL Server service and the network, then press Retry: the copy starts over.',
+  'sql.credentials-not-needed': 'On this server the connections ask for no credentials.',
+  'sql.credentials-received': 'Credentials received for {{connection}} ({{user}}): kept in memory only.',
 };

@@ -286,4 +286,6 @@ export const it: Record<string, string> = {
   'practice.query-unsupported': 'Il server di prova non esegue query SQL: il suo profilo legge versione e licenza da file.',
   'sql.connection-lost': 'Il server SQL ha chiuso la connessione {{connection}} durante l\'operazione: il backup non è stato registrato.',
   'sql.connection-lost.remedy': 'Controlla il servizio SQL Server e la rete, poi premi Riprova: la copia si rifà da capo.',
+  'sql.credentials-not-needed': 'Su questo server le connessioni non chiedono credenziali.',
+  'sql.credentials-received': 'Credenziali ricevute per {{connection}} ({{user}}): tenute solo in memoria.',
 };

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n';
 import { useUpgrade } from '../store/react';
 import { EvidenceList } from './EvidenceList';
 import { ProgressBar } from './ProgressBar';
+import { CredentialsForm } from './CredentialsForm';
 import { ReleaseNotes } from './ReleaseNotes';
 import { StatusIcon } from './StatusIcon';
 import { StepActions } from './StepActions';
@@ -91,6 +92,8 @@ export function StepRow({ session, step }: { session: Session; step: Step }) {
         )}
 
         {step.id === 'check.release-notes' && step.status !== 'pending' && <ReleaseNotes notes={session.releaseNotes} />}
+
+        {step.status === 'failed' && step.finding?.key === 'sql.credentials-needed' && <CredentialsForm step={step} />}
 
         {step.status === 'running' && progress && <ProgressBar progress={progress} label={title} />}
 

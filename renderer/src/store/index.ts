@@ -3,6 +3,7 @@ import type { Ack, UpgraderApi } from '../../../electron/shared/contract';
 import { DEFAULT_LANGUAGE, type Language } from '../../../electron/shared/i18n';
 import type { Message } from '../../../electron/shared/message';
 import type { LogEntry, Progress, Session, StepId, StepStatus } from '../../../electron/shared/plan';
+import type { SqlCredentials } from '../../../electron/shared/sql-credentials';
 
 /** How many log entries the renderer keeps (the journal on disk keeps them all). */
 export const LOG_LIMIT = 200;
@@ -15,7 +16,8 @@ export type ActionName =
   | 'retryStep'
   | 'rollback'
   | 'practiceLogOffUsers'
-  | 'practicePressAggiornaDatabase';
+  | 'practicePressAggiornaDatabase'
+  | 'provideSqlCredentials';
 
 export interface UpgradeState {
   /** The engine's view of the run; null until the first getSession() answers. */
@@ -41,6 +43,8 @@ export interface UpgradeState {
   rollback(): Promise<boolean>;
   practiceLogOffUsers(): Promise<boolean>;
   practicePressAggiornaDatabase(connectionId: string): Promise<boolean>;
+  /** Hands the typed SQL credentials to main, then runs the step that needed them again. */
+  provideSqlCredentials(stepId: StepId, connectionId: string, credentials: SqlCredentials): Promise<boolean>;
   dismissError(): void;
   setLanguage(language: Language): void;
 }
@@ -125,6 +129,9 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
         call({ name: 'practicePressAggiornaDatabase' }, () =>
           bridge.practicePressAggiornaDatabase(connectionId),
         ),
+      provideSqlCredentials: async (stepId, connectionId, credentials) =>
+        (await call({ name: 'provideSqlCredentials', stepId }, () => bridge.provideSqlCredentials(connectionId, credentials))) &&
+        call({ name: 'retryStep', stepId }, () => bridge.retryStep(stepId)),
       dismissError: () => set({ error: null }),
       setLanguage: (language) => set({ language }),
     };

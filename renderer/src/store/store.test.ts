@@ -179,3 +179,18 @@ describe('createUpgradeStore', () => {
     expect(store.getState().error).toEqual({ key: 'ui.error.session', params: { detail: 'no session' } });
   });
 });
+
+describe('SQL credentials', () => {
+  it('hands them to main, then retries the step that needed them', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    const ok = await store.getState().provideSqlCredentials('check.sql-permissions:Produzione', 'Produzione', { kind: 'sql', user: 'sa', password: 'x' });
+    expect(ok).toBe(true);
+    expect(bridge.calls.filter((c) => c.name !== 'getSession').slice(-2)).toEqual([
+      { name: 'provideSqlCredentials', args: ['Produzione', { kind: 'sql', user: 'sa', password: 'x' }] },
+      { name: 'retryStep', args: ['check.sql-permissions:Produzione'] },
+    ]);
+    store.dispose();
+  });
+});

@@ -1,3 +1,4 @@
+import type { SqlCredentials } from '../../../electron/shared/sql-credentials';
 import type { Ack, EventName, EventPayload, UpgraderApi } from '../../../electron/shared/contract';
 import type { Session, Step } from '../../../electron/shared/plan';
 
@@ -99,5 +100,8 @@ export class FakeBridge implements UpgraderApi {
   }
   practicePressAggiornaDatabase(connectionId: string): Promise<Ack> {
     return this.answer('practicePressAggiornaDatabase', [connectionId]);
+  }
+  provideSqlCredentials(connectionId: string, credentials: SqlCredentials): Promise<Ack> {
+    return this.answer('provideSqlCredentials', [connectionId, credentials]);
   }
 }

@@ -3,10 +3,9 @@ import { parseConnectionString } from '../../../shared/connection-string';
 import type { CrmConnection } from '../../../core/ports';
 import { UpgradeError, msg } from '../../../shared/message';
 
-/** What the admin types when the CRM connects with Windows authentication; held in memory only. */
-export type SqlCredentials =
-  | { kind: 'sql'; user: string; password: string }
-  | { kind: 'ntlm'; domain: string; user: string; password: string };
+import type { SqlCredentials } from '../../../shared/sql-credentials';
+
+export type { SqlCredentials };
 
 export interface ResolvedConnection {
   config: sql.config;
