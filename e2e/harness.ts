@@ -26,6 +26,7 @@ import { createPracticeKit } from '../electron/cli/practice-kit';
 import { sourceResourcesDir } from '../electron/core/resources';
 import { type AppSession, openSession } from '../electron/core/session';
 import { initPracticeServer, openPracticeHost } from '../electron/host/practice/index';
+import type { PracticeInitOptions } from '../electron/host/practice/init';
 import {
   type IpcMainLike,
   type InvokeEventLike,
@@ -62,6 +63,10 @@ export interface HarnessOptions {
   /** A pause per file the practice setups copy, so that progress can be watched. */
   setupDelayMs?: number;
   setupTimeoutMs?: number;
+  /** How the practice server is made (e.g. the user leaves after some seconds). */
+  init?: PracticeInitOptions;
+  /** Changes to the practice server before the session opens (to rehearse failing checks). */
+  prepare?: (serverDir: string) => Promise<void>;
 }
 
 export interface CallRecord {
@@ -255,7 +260,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 
   try {
-    await initPracticeServer(serverDir);
+    await initPracticeServer(serverDir, options.init);
+    await options.prepare?.(serverDir);
     await createPracticeKit(kitDir, {
       resourcesDir: sourceResourcesDir(),
       ...(options.setupFailsWith !== undefined ? { setupFailsWith: options.setupFailsWith } : {}),

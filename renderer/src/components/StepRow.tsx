@@ -6,6 +6,7 @@ import { EvidenceList } from './EvidenceList';
 import { ProgressBar } from './ProgressBar';
 import { CredentialsForm } from './CredentialsForm';
 import { ReleaseNotes } from './ReleaseNotes';
+import { WaitForUsers } from './WaitForUsers';
 import { StatusIcon } from './StatusIcon';
 import { StepActions } from './StepActions';
 
@@ -92,6 +93,8 @@ export function StepRow({ session, step }: { session: Session; step: Step }) {
         )}
 
         {step.id === 'check.release-notes' && step.status !== 'pending' && <ReleaseNotes notes={session.releaseNotes} />}
+
+        {step.id === 'check.users' && <WaitForUsers step={step} />}
 
         {step.status === 'failed' && step.finding?.key === 'sql.credentials-needed' && <CredentialsForm step={step} />}
 
