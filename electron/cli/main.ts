@@ -5,7 +5,9 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type AppSession, openSession } from '../core/session';
 import { sourceResourcesDir } from '../core/resources';
+import type { Host } from '../core/ports';
 import { initPracticeServer, openPracticeHost } from '../host/practice';
+import { openWindowsServer } from '../host/windows/server';
 import type { Language } from '../shared/i18n';
 import { UpgradeError } from '../shared/message';
 import type { Session } from '../shared/plan';
@@ -15,9 +17,9 @@ import { TerminalView } from './terminal';
 
 const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
 
-  crm-upgrade check --practice DIR --kit KITDIR [--json] [--lang it|en]
+  crm-upgrade check [--practice DIR] --kit KITDIR [--json] [--lang it|en]
       Every pre-flight finding. Exit 0: the server can be upgraded now; 1: a blocking check fails; 2: bad usage or input.
-  crm-upgrade run --practice DIR --kit KITDIR [--backup-dir DIR] [--setup-timeout SECONDS] [--notes-read] [--lang it|en]
+  crm-upgrade run [--practice DIR] --kit KITDIR [--backup-dir DIR] [--setup-timeout SECONDS] [--notes-read] [--lang it|en]
       The whole upgrade, asking you at each manual step. A run interrupted by anything continues from the kit's journal.
       --notes-read states that you have read the kit's release notes (NOTA BENE 1), for unattended use.
   crm-upgrade demo [--setup-fails CODE] [--lang it|en]
@@ -32,7 +34,7 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
   crm-upgrade practice aggiorna-database DIR CONNECTION
 
 The practice server is a folder that stands for a Windows server with the CRM installed, to rehearse on.
-The Windows host (a real IIS and SQL Server) is not in this version: without --practice, commands refuse to run.`;
+Without --practice, check and run work on the Windows server they run on (IIS, SQL Server, PowerShell).`;
 
 class UsageError extends Error {}
 
@@ -52,9 +54,17 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 }
 
 async function practiceSession(args: { practice?: string; kit?: string; 'backup-dir'?: string; 'setup-timeout'?: string }, readOnly: boolean) {
-  if (!args.practice) throw new UsageError('--practice DIR is required: this version upgrades practice servers only (the Windows host comes next).');
   if (!args.kit) throw new UsageError('--kit KITDIR is required: the folder of the upgrade kit (the USB stick).');
-  const host = await openPracticeHost(path.resolve(args.practice));
+  let host: Host;
+  if (args.practice) host = await openPracticeHost(path.resolve(args.practice));
+  else if (process.platform === 'win32') {
+    // A real server: the Windows host, never the practice one by default.
+    const windows = await openWindowsServer({ scriptsDir: path.join(sourceResourcesDir(), 'scripts') });
+    disposers.push(() => windows.dispose());
+    host = windows;
+  } else {
+    throw new UsageError('--practice DIR is required here: a real server is upgraded on Windows only.');
+  }
   const timeout = positiveInt('--setup-timeout', args['setup-timeout']);
   return openSession({
     host,
@@ -64,6 +74,9 @@ async function practiceSession(args: { practice?: string; kit?: string; 'backup-
     ...(timeout !== undefined ? { setupTimeoutMs: timeout * 1000 } : {}),
   });
 }
+
+/** Hosts opened by a command, closed when it ends (an open PowerShell keeps the process alive). */
+const disposers: (() => Promise<void>)[] = [];
 
 function attach(session: AppSession, view: TerminalView): void {
   session.subscribe((event, payload) => {
@@ -291,6 +304,14 @@ async function practice(argv: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } finally {
+    for (const dispose of disposers.splice(0)) await dispose().catch(() => undefined);
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const lang = argv.includes('--lang') && argv[argv.indexOf('--lang') + 1] === 'en' ? 'en' : 'it';
   try {

@@ -149,6 +149,14 @@ export interface PracticeControls {
   pressAggiornaDatabase(connection: string): Promise<void>;
 }
 
+/** What the product profile tells the host about the CRM: its own SQL tables. */
+export interface HostProfileHints {
+  sql?: { connectedUsersQuery: string; sessionTimeoutMinutes: number; schemaVersionQuery: string } | undefined;
+}
+
+/** An encrypted <connectionStrings> section, read in memory (Windows: through PowerShell). */
+export type ConnectionDecryptor = (webConfigPath: string) => Promise<{ name: string; connectionString: string; providerName?: string }[]>;
+
 /** Where the admin's typed SQL credentials are kept: in the host's memory, never on disk. */
 export interface CredentialStore {
   provide(connection: string, credentials: SqlCredentials): void;
@@ -162,4 +170,7 @@ export interface Host {
   practice?: PracticeControls;
   /** Only hosts whose SQL driver needs them (Windows); the practice server has none. */
   credentials?: CredentialStore;
+  /** The profile's hints, once it is known (the host is opened before the kit is read). */
+  adopt?(hints: HostProfileHints): void;
+  decryptConnections?: ConnectionDecryptor;
 }

@@ -59,7 +59,7 @@ async function discover(host: Host, profile: Profile): Promise<Discovery> {
   const mobileSite = profile.iis.mobileSiteName ? await host.iis.findCrm(profile.iis.mobileSiteName).catch(() => null) : null;
   let connections: Discovery['connections'] = [];
   if (site) {
-    connections = await readConnections(site.physicalPath, profile.connections.file).catch((err: unknown) => {
+    connections = await readConnections(site.physicalPath, profile.connections.file, host.decryptConnections).catch((err: unknown) => {
       problem = err instanceof UpgradeError ? err.message_ : msg('crm.web-config.invalid', { path: site.physicalPath });
       return [];
     });
@@ -101,6 +101,7 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
   }
   // A signed kit's own profile wins over the one shipped with the app.
   const profile = kit?.manifest.profile ?? (await loadProfile(path.join(resourcesDir, 'profiles', 'crm.json')));
+  host.adopt?.({ sql: profile.sql });
   const discovery = await discover(host, profile);
   const engineOptions: EngineOptions = {
     ...(options.backupDir ? { backupDir: options.backupDir } : {}),

@@ -2,7 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, protocol, type BrowserWindow } from 'electron';
 import { openSession, type AppSession } from '../core/session';
+import type { Host } from '../core/ports';
 import { openPracticeHost } from '../host/practice/index';
+import { openWindowsServer } from '../host/windows/server';
+import { relaunchElevated } from './relaunch';
 import { parseLaunchArgs, type LaunchArgs } from './args';
 import { appWindowSender, forwardEvents, registerHandlers } from './ipc/register';
 import { handleAppProtocol, registerAppScheme } from './protocol';
@@ -27,6 +30,7 @@ app.enableSandbox();
 let mainWindow: BrowserWindow | null = null;
 let session: AppSession | null = null;
 let closing: Promise<void> | null = null;
+let disposeHost: (() => Promise<void>) | null = null;
 
 /** Closes the session once, whichever exit path gets here first. */
 function shutdown(): Promise<void> {
@@ -36,20 +40,23 @@ function shutdown(): Promise<void> {
     closing =
       open === null
         ? Promise.resolve()
-        : open.close().catch((error: unknown) => {
-            console.error('Closing the session failed:', error);
-          });
+        : open
+            .close()
+            .then(() => disposeHost?.())
+            .catch((error: unknown) => {
+              console.error('Closing the session failed:', error);
+            });
   }
   return closing;
 }
 
 const PRACTICE_ONLY_MESSAGE = [
-  "L'aggiornamento di un server Windows reale arriva in una versione successiva. Per ora il programma funziona in modalità prova, su una cartella che fa da server:",
+  "Un server reale si aggiorna solo su Windows. Qui il programma funziona in modalità prova, su una cartella che fa da server:",
   '    npm start -- --practice CARTELLA --kit CARTELLAKIT',
   'oppure, dal terminale:',
   '    npx crm-upgrade demo',
   '',
-  'Upgrading a real Windows server arrives in a later version. For now the program runs in practice mode, on a folder that stands for a server:',
+  'A real server is upgraded on Windows only. Here the program runs in practice mode, on a folder that stands for a server:',
   '    npm start -- --practice DIR --kit KITDIR',
   'or, from a terminal:',
   '    npx crm-upgrade demo',
@@ -82,20 +89,56 @@ function fail(error: unknown): void {
   void shutdown().finally(() => app.exit(1));
 }
 
+/** Where the scripts and the kit are: packaged, beside the exe; from source, the repo. */
+const SCRIPTS_DIR = app.isPackaged ? path.join(process.resourcesPath, 'scripts') : path.join(OUT_DIR, '..', 'resources', 'scripts');
+
+async function openHost(launch: LaunchArgs): Promise<{ host: Host; kitDir: string } | 'relaunched' | null> {
+  if (launch.practiceDir !== undefined) {
+    if (launch.kitDir === undefined) return null;
+    return { host: await openPracticeHost(launch.practiceDir), kitDir: launch.kitDir };
+  }
+  // A real server: never the practice host, never silently.
+  if (process.platform !== 'win32') return null;
+  const kitDir = launch.kitDir ?? process.env.PORTABLE_EXECUTABLE_DIR ?? path.dirname(app.getPath('exe'));
+  const host = await openWindowsServer({ scriptsDir: SCRIPTS_DIR });
+  disposeHost = () => host.dispose();
+  if (!(await host.system.isElevated()) && process.env.PORTABLE_EXECUTABLE_FILE) {
+    const { response } = await dialog.showMessageBox({
+      type: 'warning',
+      title: TITLE,
+      message: 'Servono i diritti di amministratore / Administrator rights are needed',
+      detail:
+        'Il setup del CRM e IIS richiedono un amministratore. Riavvio il programma con «Esegui come amministratore»?\n\n' +
+        'The CRM setup and IIS need an administrator. Start the program again with "Run as administrator"?',
+      buttons: ['Riavvia come amministratore / Restart as administrator', 'Continua / Continue'],
+      defaultId: 0,
+    });
+    if (response === 0) {
+      await relaunchElevated(process.env.PORTABLE_EXECUTABLE_FILE);
+      return 'relaunched';
+    }
+  }
+  return { host, kitDir };
+}
+
 async function start(): Promise<void> {
   const launch = parseLaunchArgs(process.argv);
-  if (launch.practiceDir === undefined || launch.kitDir === undefined) {
-    // The Windows host is not implemented yet; never fall back to practice silently.
+  const opened_ = await openHost(launch);
+  if (opened_ === 'relaunched') {
+    app.quit();
+    return;
+  }
+  if (opened_ === null) {
     await explainPracticeOnly(launch);
     app.quit();
     return;
   }
 
   handleAppProtocol(protocol, RENDERER_ROOT);
-  const host = await openPracticeHost(launch.practiceDir);
+  const { host, kitDir } = opened_;
   const opened = await openSession({
     host,
-    kitDir: launch.kitDir,
+    kitDir,
     // Packaged, keys and profiles are extraResources; from source, the repo's resources/.
     ...(app.isPackaged ? { resourcesDir: process.resourcesPath } : {}),
     // The portable exe itself sits on the stick beside the kit and is not a kit file.

@@ -8,7 +8,8 @@
 #>
 param([Parameter(Mandatory = $true)][string]$ParamsBase64)
 $ErrorActionPreference = 'Stop'
-[Console]::OutputEncoding = [Text.Encoding]::UTF8
+# Without a console this can fail; the runner reads UTF-8 either way.
+try { [Console]::OutputEncoding = [Text.Encoding]::UTF8 } catch { }
 
 $params = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($ParamsBase64)) | ConvertFrom-Json
 $webConfig = [IO.Path]::GetFullPath([string]$params.webConfigPath)

@@ -64,6 +64,10 @@ export const crmAnswers: StepDefinition = {
     const expected = ctx.kitVersion?.text ?? '?';
     const evidence = { url: site.url, status: answer.status, version: answer.version ?? '', expected };
     if (answer.status === 200 && answer.version === expected) return { status: 'passed', evidence };
+    // It answers, but this host can't read a version from the page: the admin checks "Informazioni su".
+    if (answer.status === 200 && answer.version === undefined) {
+      return { status: 'warning', finding: msg('after.crm-answers.no-version', { url: site.url }), remedy: msg('after.crm-answers.no-version.remedy', { expected }), evidence };
+    }
     return { status: 'failed', finding: msg('after.crm-answers.finding', { ...evidence }), remedy: msg('after.crm-answers.remedy'), evidence };
   },
 };

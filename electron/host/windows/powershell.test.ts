@@ -1,0 +1,482 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { UpgradeError } from '../../shared/message';
+import { INJECTION_CORPUS } from './fixtures/corpus';
+import {
+  type ShellFactory,
+  RESULT_PREFIX,
+  SESSION_INIT,
+  createPowerShellRunner,
+  encodeParams,
+  invocationCommand,
+  nodePowerShellFactory,
+  parseInvocationOutput,
+} from './powershell';
+
+/*
+ * What runs here, on Linux: the whole runner against a fake shell (command text recorded,
+ * base64 decoded back), and node-powershell 5 itself against a fake powershell executable that
+ * speaks its stdin protocol. What only a Windows server can prove: that Windows PowerShell 5.1
+ * accepts SESSION_INIT as one line, that `*>&1` captures every stream of the scripts, that the
+ * scripts themselves read IIS and the registry as their comments say, and that accents survive
+ * the real console (the results travel as base64, so they should; the warnings are UTF-8 text).
+ */
+
+const SCRIPTS_DIR = fileURLToPath(new URL('../../../resources/scripts', import.meta.url));
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
+const COMMAND = /^Invoke-CrmumScript -S '([A-Za-z0-9+/=]+)' -P '([A-Za-z0-9+/=]+)'$/;
+
+interface Answer {
+  output?: string;
+  warnings?: string[];
+  error?: { message: string; type: string; at: string };
+  stderr?: string;
+  stdoutBefore?: string;
+  hang?: boolean;
+}
+
+function fakeShell(handler: (script: string, params: Record<string, unknown>) => Answer) {
+  const sessions: { commands: string[]; disposed: boolean }[] = [];
+  const calls: { file: string; params: unknown; command: string }[] = [];
+  const factory: ShellFactory = () => {
+    const session = { commands: [] as string[], disposed: false };
+    sessions.push(session);
+    return {
+      async invoke(command) {
+        session.commands.push(command);
+        if (command === SESSION_INIT) return { stdout: 'CRMUM-READY 5.1.17763.6414\r\n', stderr: '' };
+        const m = COMMAND.exec(command);
+        if (!m) throw new Error(`unexpected command: ${command}`);
+        const file = unb64(m[1]!);
+        const params = JSON.parse(unb64(m[2]!)) as Record<string, unknown>;
+        calls.push({ file, params, command });
+        const a = handler(path.basename(file, '.ps1'), params);
+        if (a.hang) return new Promise<never>(() => undefined);
+        const envelope = {
+          ok: !a.error,
+          output: a.output ?? '',
+          warnings: a.warnings ?? [],
+          error: a.error ?? null,
+        };
+        return {
+          stdout: `${a.stdoutBefore ?? ''}${RESULT_PREFIX}${b64(JSON.stringify(envelope))}\r\n`,
+          stderr: a.stderr ?? '',
+        };
+      },
+      async dispose() {
+        session.disposed = true;
+      },
+    };
+  };
+  return { factory, sessions, calls };
+}
+
+const json = (v: unknown) => ({ output: JSON.stringify(v) });
+
+describe('the command text', () => {
+  it('is constants and two base64 strings, which decode to the script path and the JSON parameters', () => {
+    const command = invocationCommand('C:\\Program Files\\CRM Upgrade\\resources\\scripts\\Get-CrmSite.ps1', {
+      siteName: 'CRM',
+      appPath: '/',
+    });
+    const m = COMMAND.exec(command);
+    expect(m).not.toBeNull();
+    expect(unb64(m![1]!)).toBe('C:\\Program Files\\CRM Upgrade\\resources\\scripts\\Get-CrmSite.ps1');
+    expect(JSON.parse(unb64(m![2]!))).toEqual({ siteName: 'CRM', appPath: '/' });
+    expect(encodeParams({ a: 'Città' })).toBe(b64('{"a":"Città"}'));
+  });
+
+  it.each(INJECTION_CORPUS.map((s) => [s]))('carries %j unchanged and never as text', (value) => {
+    const file = `C:\\Users\\${value}\\AppData\\Local\\Temp\\x\\resources\\scripts\\Get-FileVersion.ps1`;
+    const command = invocationCommand(file, { path: value, nested: { list: [value, value] } });
+    expect(command).toMatch(COMMAND);
+    if (value.trim() !== '') expect(command).not.toContain(value);
+    for (const ch of [
+      '"',
+      '`',
+      '$',
+      ';',
+      '&',
+      '|',
+      '\n',
+      '\r',
+      '’',
+      '‘',
+      '“',
+      '”',
+      '(',
+      ')',
+      '{',
+      '}',
+      '<',
+      '>',
+      '%',
+      '#',
+      ' -ParamsBase64',
+    ]) {
+      expect(command.slice('Invoke-CrmumScript -S '.length)).not.toContain(ch);
+    }
+    const m = COMMAND.exec(command)!;
+    expect(unb64(m[1]!)).toBe(file);
+    expect(JSON.parse(unb64(m[2]!))).toEqual({ path: value, nested: { list: [value, value] } });
+  });
+
+  it('prepares the session with one constant line that defines the wrapper and sets UTF-8', () => {
+    expect(SESSION_INIT).not.toMatch(/[\r\n]/);
+    expect(SESSION_INIT).toContain('function global:Invoke-CrmumScript');
+    expect(SESSION_INIT).toContain('*>&1');
+    expect(SESSION_INIT).toContain('[Console]::OutputEncoding');
+    expect(SESSION_INIT).toContain(`'${RESULT_PREFIX}'`);
+    // Balanced braces and parentheses: an unfinished statement would make -Command - wait for more.
+    for (const [open, close] of [
+      ['{', '}'],
+      ['(', ')'],
+      ['[', ']'],
+    ] as const) {
+      expect(SESSION_INIT.split(open).length, open).toBe(SESSION_INIT.split(close).length);
+    }
+  });
+});
+
+describe('reading what came back', () => {
+  it('takes the envelope line and keeps every other line as a warning', () => {
+    const envelope = { ok: true, output: '{"a":"Città"}', warnings: ['warning: W3SVC lento'], error: null };
+    const r = parseInvocationOutput(
+      `WARNING: stray\r\n${RESULT_PREFIX}${b64(JSON.stringify(envelope))}\r\n`,
+      'oops on stderr\r\n',
+    );
+    expect(r.envelope?.output).toBe('{"a":"Città"}');
+    expect(r.warnings).toEqual(['warning: W3SVC lento', 'stdout: WARNING: stray', 'stderr: oops on stderr']);
+  });
+
+  it('says why when the envelope is missing or damaged', () => {
+    expect(parseInvocationOutput('', '').problem).toBe('no result line');
+    expect(parseInvocationOutput(`${RESULT_PREFIX}%%%`, '').problem).toMatch(/not base64/);
+    expect(parseInvocationOutput(`${RESULT_PREFIX}${b64('{nope')}`, '').problem).toMatch(/not JSON/);
+    expect(parseInvocationOutput(`${RESULT_PREFIX}${b64('{"ok":"yes"}')}`, '').problem).toMatch(
+      /unexpected result/,
+    );
+  });
+});
+
+describe('the runner over a fake shell', () => {
+  it('starts one session, prepares it once, and runs allowlisted scripts by path', async () => {
+    const shell = fakeShell((script) =>
+      script === 'Get-Elevation' ? json({ elevated: true, user: 'CONTOSO\\admin' }) : json({ reasons: [] }),
+    );
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory });
+    expect((await runner.run('Get-Elevation', {})).result).toEqual({
+      elevated: true,
+      user: 'CONTOSO\\admin',
+    });
+    expect((await runner.run('Get-PendingReboot', {})).result).toEqual({ reasons: [] });
+    expect(shell.sessions).toHaveLength(1);
+    expect(shell.sessions[0]!.commands[0]).toBe(SESSION_INIT);
+    expect(shell.sessions[0]!.commands.filter((c) => c === SESSION_INIT)).toHaveLength(1);
+    expect(shell.calls.map((c) => c.file)).toEqual([
+      path.join(SCRIPTS_DIR, 'Get-Elevation.ps1'),
+      path.join(SCRIPTS_DIR, 'Get-PendingReboot.ps1'),
+    ]);
+    expect(shell.calls.map((c) => c.params)).toEqual([{}, {}]);
+    await runner.dispose();
+    expect(shell.sessions[0]!.disposed).toBe(true);
+  });
+
+  it.each(INJECTION_CORPUS.filter((s) => s !== '').map((s) => [s]))(
+    'round-trips %j to the script and back, executing nothing',
+    async (value) => {
+      const shell = fakeShell((script, params) =>
+        json({
+          found: true,
+          name: params.siteName,
+          id: 1,
+          state: 'Started',
+          applicationPath: params.appPath,
+          physicalPath: `D:\\${String(params.siteName)}`,
+          applicationPools: [params.siteName],
+          bindings: [],
+        }),
+      );
+      const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory });
+      const { result } = await runner.run('Get-CrmSite', { siteName: value, appPath: '/' });
+      expect(shell.calls[0]!.params).toEqual({ siteName: value, appPath: '/' });
+      expect(shell.calls[0]!.command).toMatch(COMMAND);
+      expect(shell.calls[0]!.command).not.toContain(value.trim());
+      expect(result).toMatchObject({
+        found: true,
+        name: value,
+        physicalPath: `D:\\${value}`,
+        applicationPools: [value],
+      });
+    },
+  );
+
+  it('keeps Italian accents and other scripts in results unchanged', async () => {
+    const shell = fakeShell(() =>
+      json([
+        {
+          name: 'Produzione Città',
+          connectionString: 'Data Source=db;Initial Catalog=CRM_Ελληνικά',
+          providerName: null,
+        },
+      ]),
+    );
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory });
+    const { result } = await runner.run('Read-ConnectionStrings', {
+      webConfigPath: 'C:\\inetpub\\wwwroot\\Città\\web.config',
+    });
+    expect(result).toEqual([
+      {
+        name: 'Produzione Città',
+        connectionString: 'Data Source=db;Initial Catalog=CRM_Ελληνικά',
+        providerName: null,
+      },
+    ]);
+    expect(shell.calls[0]!.params).toEqual({ webConfigPath: 'C:\\inetpub\\wwwroot\\Città\\web.config' });
+  });
+
+  it('keeps stderr and the scripts’ warnings as warnings for the log, not errors', async () => {
+    const log = vi.fn();
+    const shell = fakeShell(() => ({
+      ...json({ reasons: ['CBS'] }),
+      warnings: ['warning: chiave non leggibile'],
+      stderr: 'qualcosa su stderr\r\n',
+      stdoutBefore: 'WARNING: stray\r\n',
+    }));
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory, log });
+    const { result, warnings } = await runner.run('Get-PendingReboot', {});
+    expect(result.reasons).toEqual(['CBS']);
+    expect(warnings).toEqual([
+      'warning: chiave non leggibile',
+      'stdout: WARNING: stray',
+      'stderr: qualcosa su stderr',
+    ]);
+    expect(log).toHaveBeenCalledWith(
+      'warn',
+      { key: 'windows.powershell.warning', params: { script: 'Get-PendingReboot' } },
+      'stderr: qualcosa su stderr',
+    );
+  });
+
+  it('turns a script that threw into an UpgradeError with a message key and the detail', async () => {
+    const shell = fakeShell(() => ({
+      error: {
+        message: 'Impossibile trovare il percorso «C:\\x»',
+        type: 'System.Management.Automation.ItemNotFoundException',
+        at: 'At Get-FileVersion.ps1:13 char:10',
+      },
+      warnings: ['error: prima'],
+    }));
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory });
+    const err = await runner.run('Get-FileVersion', { path: 'C:\\x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UpgradeError);
+    const e = err as UpgradeError;
+    expect(e.message_).toEqual({
+      key: 'windows.powershell.script-failed',
+      params: { script: 'Get-FileVersion', error: 'Impossibile trovare il percorso «C:\\x»' },
+    });
+    expect(e.detail).toContain('ItemNotFoundException');
+    expect(e.detail).toContain('At Get-FileVersion.ps1:13');
+    expect(e.detail).toContain('error: prima');
+  });
+
+  it('refuses output that is not the script’s JSON document', async () => {
+    const runner = (output: string) =>
+      createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: fakeShell(() => ({ output })).factory });
+    for (const output of ['', 'not json', '{"elevated":"yes"}']) {
+      const err = (await runner(output)
+        .run('Get-Elevation', {})
+        .catch((e: unknown) => e)) as UpgradeError;
+      expect(err.message_.key, output).toBe('windows.powershell.bad-output');
+    }
+  });
+
+  it('reads the array shapes Windows PowerShell 5.1 writes', async () => {
+    for (const [reasons, want] of [
+      [
+        ['CBS', 'WindowsUpdate'],
+        ['CBS', 'WindowsUpdate'],
+      ],
+      ['CBS', ['CBS']],
+      [null, []],
+      [{ value: ['PendingFileRenameOperations'], Count: 1 }, ['PendingFileRenameOperations']],
+    ] as const) {
+      const runner = createPowerShellRunner({
+        scriptsDir: SCRIPTS_DIR,
+        shell: fakeShell(() => json({ reasons })).factory,
+      });
+      expect((await runner.run('Get-PendingReboot', {})).result.reasons).toEqual(want);
+    }
+  });
+
+  it('times a call out, kills that session, and answers the next call from a new one', async () => {
+    const shell = fakeShell((script) =>
+      script === 'Get-CrmSite' ? { hang: true } : json({ elevated: false }),
+    );
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory });
+    const started = Date.now();
+    const err = (await runner
+      .run('Get-CrmSite', { siteName: 'CRM', appPath: '/' }, 150)
+      .catch((e: unknown) => e)) as UpgradeError;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(err.message_).toEqual({
+      key: 'windows.powershell.timeout',
+      params: { script: 'Get-CrmSite', seconds: 1 },
+    });
+    expect(shell.sessions[0]!.disposed).toBe(true);
+    expect((await runner.run('Get-Elevation', {})).result.elevated).toBe(false);
+    expect(shell.sessions).toHaveLength(2);
+    expect(shell.sessions[1]!.commands[0]).toBe(SESSION_INIT);
+  });
+
+  it('runs one script at a time, each timeout counting from its own start', async () => {
+    let running = 0;
+    let most = 0;
+    const factory: ShellFactory = () => ({
+      async invoke(command) {
+        if (command === SESSION_INIT) return { stdout: 'CRMUM-READY 5.1\n', stderr: '' };
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 60));
+        running--;
+        return {
+          stdout: `${RESULT_PREFIX}${b64(JSON.stringify({ ok: true, output: '{"elevated":true}', warnings: [], error: null }))}\n`,
+          stderr: '',
+        };
+      },
+      dispose: async () => undefined,
+    });
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: factory });
+    const all = await Promise.all([1, 2, 3, 4].map(() => runner.run('Get-Elevation', {}, 100)));
+    expect(all.every((r) => r.result.elevated)).toBe(true);
+    expect(most).toBe(1);
+  });
+
+  it('refuses a script outside the allowlist, bad parameters and a missing file', async () => {
+    const shell = fakeShell(() => json({}));
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory });
+    await expect(runner.run('Remove-Everything' as 'Get-Elevation', {})).rejects.toThrow(
+      /not an allowlisted script/,
+    );
+    await expect(runner.run('Get-CrmSite', { siteName: 'CRM' } as never)).rejects.toThrow(/bad parameters/);
+    await expect(runner.run('Get-Elevation', { extra: '$(x)' } as never)).rejects.toThrow(/bad parameters/);
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'crmum-scripts-'));
+    try {
+      const missing = createPowerShellRunner({ scriptsDir: empty, shell: shell.factory });
+      const err = (await missing.run('Get-Elevation', {}).catch((e: unknown) => e)) as UpgradeError;
+      expect(err.message_).toEqual({
+        key: 'windows.powershell.script-missing',
+        params: { script: 'Get-Elevation', dir: empty },
+      });
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+    expect(shell.calls).toEqual([]);
+  });
+
+  it('reports a shell that does not start', async () => {
+    const factory: ShellFactory = () => ({
+      invoke: async () => Promise.reject(new Error('spawn powershell.exe ENOENT')),
+      dispose: async () => undefined,
+    });
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: factory });
+    const err = (await runner.run('Get-Elevation', {}).catch((e: unknown) => e)) as UpgradeError;
+    expect(err.message_.key).toBe('windows.powershell.unavailable');
+    expect(err.detail).toContain('ENOENT');
+  });
+});
+
+/**
+ * node-powershell itself, on Linux, against a stand-in for powershell.exe that speaks its stdin
+ * protocol: delimiters written with [Console]::Out/Error.WriteLine, one command per line. It
+ * proves our use of the library's real API (options, stdout and stderr with
+ * throwOnInvocationError off, dispose after a timeout), not Windows PowerShell.
+ */
+// The stand-in is a script run through its #! line: POSIX only. On Windows, the real powershell.exe is the test.
+describe.skipIf(process.platform === 'win32')('node-powershell 5 under the runner', () => {
+  let dir = '';
+  let executable = '';
+  const savedOverride = process.env.NODE_POWERSHELL;
+
+  beforeAll(async () => {
+    delete process.env.NODE_POWERSHELL;
+    dir = await mkdtemp(path.join(os.tmpdir(), 'crmum-fake-pwsh-'));
+    executable = path.join(dir, 'fake-powershell.mjs');
+    await writeFile(
+      executable,
+      `#!${process.execPath}
+import { createInterface } from 'node:readline';
+const args = process.argv.slice(2);
+const un = (s) => Buffer.from(s, 'base64').toString('utf8');
+let busy = false;
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (busy) return;
+  let m;
+  if ((m = /^\\[Console\\]::Out\\.WriteLine\\("([0-9A-Za-z]{16})"\\)$/.exec(line))) return void process.stdout.write(m[1] + '\\n');
+  if ((m = /^\\[Console\\]::Error\\.WriteLine\\("([0-9A-Za-z]{16})"\\)$/.exec(line))) return void process.stderr.write(m[1] + '\\n');
+  if (line.startsWith("$ProgressPreference")) return void process.stdout.write('CRMUM-READY fake ' + JSON.stringify(args) + '\\n');
+  if ((m = /^Invoke-CrmumScript -S '([A-Za-z0-9+/=]+)' -P '([A-Za-z0-9+/=]+)'$/.exec(line))) {
+    const file = un(m[1]);
+    const params = JSON.parse(un(m[2]));
+    if (params.path === 'hang') { busy = true; return; }
+    if (params.path.includes('warn')) process.stderr.write('WARNING: avviso dallo script\\n');
+    const output = JSON.stringify({ fileVersion: params.path, productVersion: file, fileMajorPart: 7, fileMinorPart: 8, fileBuildPart: 5, filePrivatePart: 58853 });
+    const envelope = { ok: true, output, warnings: [], error: null };
+    return void process.stdout.write('${RESULT_PREFIX}' + Buffer.from(JSON.stringify(envelope), 'utf8').toString('base64') + '\\n');
+  }
+  process.stderr.write('unknown command: ' + line + '\\n');
+});
+`,
+    );
+    await chmod(executable, 0o755);
+  });
+
+  afterAll(async () => {
+    if (savedOverride !== undefined) process.env.NODE_POWERSHELL = savedOverride;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('passes the executable options, reads stdout with stderr as warnings, and survives a timeout', async () => {
+    const log = vi.fn();
+    const runner = createPowerShellRunner({
+      scriptsDir: SCRIPTS_DIR,
+      shell: nodePowerShellFactory({ executable, invocationTimeoutMs: 20_000 }),
+      log,
+    });
+    try {
+      const first = await runner.run('Get-FileVersion', { path: 'C:\\inetpub\\Città\\bin\\Crm.Web.dll' });
+      expect(first.result.fileVersion).toBe('C:\\inetpub\\Città\\bin\\Crm.Web.dll');
+      expect(first.result.productVersion).toBe(path.join(SCRIPTS_DIR, 'Get-FileVersion.ps1'));
+      const started = log.mock.calls.find(
+        (c) => (c[1] as { key: string }).key === 'windows.powershell.started',
+      );
+      expect(JSON.parse(String(started?.[2]).replace(/^fake /, ''))).toEqual([
+        '-NoLogo',
+        '-NoProfile',
+        '-NonInteractive',
+        '-ExecutionPolicy',
+        'Bypass',
+        '-NoExit',
+        '-Command',
+        '-',
+      ]);
+
+      const warned = await runner.run('Get-FileVersion', { path: 'warn Ελληνικά' });
+      expect(warned.result.fileVersion).toBe('warn Ελληνικά');
+      expect(warned.warnings).toEqual(['stderr: WARNING: avviso dallo script']);
+
+      const err = (await runner
+        .run('Get-FileVersion', { path: 'hang' }, 300)
+        .catch((e: unknown) => e)) as UpgradeError;
+      expect(err.message_.key).toBe('windows.powershell.timeout');
+      const after = await runner.run('Get-FileVersion', { path: 'dopo il timeout' });
+      expect(after.result.fileVersion).toBe('dopo il timeout');
+    } finally {
+      await runner.dispose();
+    }
+  });
+});

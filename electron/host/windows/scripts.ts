@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/**
+ * The allowlist: every PowerShell script the Windows host may run, by name (the file is
+ * resources/scripts/<name>.ps1), with the zod schemas of its parameters and of the one JSON
+ * document it prints. Nothing outside this table can be run through the PowerShellRunner.
+ */
+
+/**
+ * An array as Windows PowerShell 5.1's ConvertTo-Json may write it: a real array; `null` for an
+ * empty pipeline; a lone value when a one-element array was unrolled; or `{ "value": [...],
+ * "Count": n }` when the array was wrapped in a PSObject (the System.Array ETS quirk of 5.1).
+ */
+export const psArray = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => {
+    if (v === null || v === undefined) return [];
+    if (Array.isArray(v)) return v;
+    if (typeof v === 'object' && 'value' in v && Array.isArray((v as { value: unknown }).value)) {
+      return (v as { value: unknown[] }).value;
+    }
+    return [v];
+  }, z.array(item));
+
+const noParams = z.object({}).strict();
+const text = z.string().nullable().optional();
+const int = z.number().int().nullable().optional();
+
+/** Get-Service's Status as a string, or the enum's number when a script forgot the [string] cast. */
+const SERVICE_STATUS = [
+  '',
+  'Stopped',
+  'StartPending',
+  'StopPending',
+  'Running',
+  'ContinuePending',
+  'PausePending',
+  'Paused',
+];
+const serviceStatus = z
+  .union([z.string(), z.number().int()])
+  .transform((s) => (typeof s === 'number' ? (SERVICE_STATUS[s] ?? String(s)) : s));
+
+export const SCRIPTS = {
+  'Get-Elevation': {
+    params: noParams,
+    result: z.object({ elevated: z.boolean(), user: z.string().nullable().optional() }),
+  },
+  'Get-OsArchitecture': {
+    params: noParams,
+    result: z.object({ architecture: z.string(), is64BitOperatingSystem: z.boolean() }),
+  },
+  'Get-PendingReboot': {
+    params: noParams,
+    result: z.object({ reasons: psArray(z.string()) }),
+  },
+  'Get-IisStatus': {
+    params: noParams,
+    result: z.object({
+      inetStp: z
+        .object({
+          VersionString: text,
+          MajorVersion: int,
+          MinorVersion: int,
+          SetupString: text,
+          InstallPath: text,
+        })
+        .nullable(),
+      w3svc: z
+        .object({ Status: serviceStatus, StartType: z.union([z.string(), z.number()]).nullable().optional() })
+        .nullable(),
+    }),
+  },
+  'Get-CrmSite': {
+    params: z.object({ siteName: z.string().min(1), appPath: z.string().startsWith('/') }).strict(),
+    result: z.discriminatedUnion('found', [
+      z.object({ found: z.literal(false), name: z.string().optional() }),
+      z.object({
+        found: z.literal(true),
+        name: z.string(),
+        id: z.number().int(),
+        state: z.string(),
+        applicationPath: z.string(),
+        physicalPath: z.string(),
+        physicalPathExpanded: z.string().nullable().optional(),
+        applicationPools: psArray(z.string()),
+        bindings: psArray(z.object({ protocol: z.string(), bindingInformation: z.string() })),
+      }),
+    ]),
+  },
+  'Get-FixedDrives': {
+    params: noParams,
+    result: z.object({
+      drives: psArray(
+        z.object({
+          name: z.string(),
+          freeBytes: z.number(),
+          totalBytes: z.number(),
+          format: z.string().nullable().optional(),
+        }),
+      ),
+    }),
+  },
+  'Get-FileVersion': {
+    params: z.object({ path: z.string().min(1) }).strict(),
+    result: z.object({
+      fileVersion: text,
+      productVersion: text,
+      fileMajorPart: int,
+      fileMinorPart: int,
+      fileBuildPart: int,
+      filePrivatePart: int,
+    }),
+  },
+  'Read-ConnectionStrings': {
+    params: z.object({ webConfigPath: z.string().min(1) }).strict(),
+    result: psArray(z.object({ name: z.string(), connectionString: z.string(), providerName: text })),
+  },
+} as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
+
+export type AllowlistedScript = keyof typeof SCRIPTS;
+export type ScriptParams<S extends AllowlistedScript> = z.input<(typeof SCRIPTS)[S]['params']>;
+export type ScriptResult<S extends AllowlistedScript> = z.output<(typeof SCRIPTS)[S]['result']>;
+
+export const isAllowlisted = (name: string): name is AllowlistedScript => Object.hasOwn(SCRIPTS, name);

@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { UpgradeError } from '../../shared/message';
+import { runnerAnswering } from './fixtures/fake-shell';
+import { osArchFromEnv } from './paths';
+import { fileVersionFrom } from './readers';
+import { chooseBackupDrive, windowsSystem } from './system';
+
+/*
+ * Windows only: that the scripts read the registry keys and the token as their comments say, that
+ * [IO.DriveInfo] reports a USB stick as Removable (some report Fixed: hence the exclusion of the
+ * app's own drive, tested here), and fs.statfs's numbers on an NTFS volume.
+ */
+
+const SCRIPTS_DIR = fileURLToPath(new URL('../../../resources/scripts', import.meta.url));
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const GB = 1024 ** 3;
+
+describe('the OS architecture from the environment', () => {
+  it.each([
+    ['64-bit process on 64-bit Windows', { PROCESSOR_ARCHITECTURE: 'AMD64' }, 'x64'],
+    [
+      '32-bit process on 64-bit Windows (WOW64)',
+      { PROCESSOR_ARCHITECTURE: 'x86', PROCESSOR_ARCHITEW6432: 'AMD64' },
+      'x64',
+    ],
+    ['32-bit Windows', { PROCESSOR_ARCHITECTURE: 'x86' }, 'x86'],
+    ['ARM64 Windows', { PROCESSOR_ARCHITECTURE: 'ARM64' }, 'arm64'],
+    [
+      '32-bit process on ARM64 Windows',
+      { PROCESSOR_ARCHITECTURE: 'x86', PROCESSOR_ARCHITEW6432: 'ARM64' },
+      'arm64',
+    ],
+    ['names in another case', { processor_architecture: 'x86', Processor_ArchiteW6432: 'amd64' }, 'x64'],
+    ['an empty WOW64 variable', { PROCESSOR_ARCHITECTURE: 'x86', PROCESSOR_ARCHITEW6432: '' }, 'x86'],
+    ['Itanium', { PROCESSOR_ARCHITECTURE: 'IA64' }, null],
+    ['nothing said', {}, null],
+  ] as const)('%s', (_name, env, want) => {
+    expect(osArchFromEnv(env)).toBe(want);
+  });
+});
+
+describe('the default backup drive', () => {
+  const drive = (name: string, free: number) => ({ name, freeBytes: free * GB });
+  it.each([
+    ['only the system drive', [drive('C:\\', 80)], 'C:', undefined, 'C:\\CrmUpgradeBackups'],
+    [
+      'a data drive with more room',
+      [drive('C:\\', 50), drive('D:\\', 200)],
+      'C:',
+      undefined,
+      'D:\\CrmUpgradeBackups',
+    ],
+    [
+      'a data drive with less room',
+      [drive('C:\\', 300), drive('D:\\', 200)],
+      'C:',
+      undefined,
+      'C:\\CrmUpgradeBackups',
+    ],
+    [
+      'a tie goes to the system drive',
+      [drive('D:\\', 100), drive('C:\\', 100)],
+      'C:',
+      undefined,
+      'C:\\CrmUpgradeBackups',
+    ],
+    [
+      'never the stick the app runs from, even when it says fixed',
+      [drive('C:\\', 50), drive('E:\\', 900)],
+      'C:',
+      'E:\\CrmKit',
+      'C:\\CrmUpgradeBackups',
+    ],
+    [
+      'the stick is left out, another drive still wins',
+      [drive('C:\\', 50), drive('D:\\', 200), drive('F:\\', 900)],
+      'C:',
+      'f:\\kit\\',
+      'D:\\CrmUpgradeBackups',
+    ],
+    [
+      'the app copied to the system drive does not exclude it',
+      [drive('C:\\', 50)],
+      'C:',
+      'C:\\Users\\admin\\Desktop\\kit',
+      'C:\\CrmUpgradeBackups',
+    ],
+    [
+      'a network path for the app excludes nothing',
+      [drive('C:\\', 50), drive('D:\\', 60)],
+      'C:',
+      '\\\\nas\\kit',
+      'D:\\CrmUpgradeBackups',
+    ],
+    ['no drive reported', [], 'C:', undefined, 'C:\\CrmUpgradeBackups'],
+    ['Windows on D:', [drive('d:\\', 10)], 'D:', undefined, 'D:\\CrmUpgradeBackups'],
+  ] as const)('%s', (_name, drives, systemDrive, appDir, want) => {
+    expect(chooseBackupDrive({ drives, systemDrive, appDir })).toBe(want);
+  });
+});
+
+describe('a DLL’s version from (Get-Item).VersionInfo', () => {
+  const recorded = JSON.parse(fixture('versioninfo.json')) as Parameters<typeof fileVersionFrom>[0];
+  it.each([
+    ['the recorded FileVersion, whose last part does not fit 16 bits', recorded, '7.8.5.13100517'],
+    [
+      'text after the number',
+      { ...recorded, fileVersion: '7.8.5.13100517 (release, built by: CRM-BUILD)' },
+      '7.8.5.13100517',
+    ],
+    ['an old resource script with commas', { ...recorded, fileVersion: '7, 8, 5, 1310' }, '7.8.5.1310'],
+    ['no string: the binary parts', { ...recorded, fileVersion: null }, '7.8.5.58853'],
+    ['a string that is not a version: the binary parts', { ...recorded, fileVersion: 'n/a' }, '7.8.5.58853'],
+    [
+      'no version resource at all',
+      {
+        fileVersion: null,
+        productVersion: null,
+        fileMajorPart: 0,
+        fileMinorPart: 0,
+        fileBuildPart: 0,
+        filePrivatePart: 0,
+      },
+      null,
+    ],
+  ] as const)('%s', (_name, info, want) => {
+    expect(fileVersionFrom(info)).toBe(want);
+  });
+});
+
+describe('the System port on Windows', () => {
+  const answers = {
+    'Get-Elevation': '{"elevated":true,"user":"CONTOSO\\\\admin"}',
+    'Get-PendingReboot': '{"reasons":["CBS","PendingFileRenameOperations"]}',
+    'Get-FixedDrives':
+      '{"drives":[{"name":"C:\\\\","freeBytes":53687091200,"totalBytes":107374182400,"format":"NTFS"},{"name":"D:\\\\","freeBytes":214748364800,"totalBytes":536870912000,"format":"NTFS"},{"name":"E:\\\\","freeBytes":900000000000,"totalBytes":1000000000000,"format":"exFAT"}]}',
+    'Get-OsArchitecture': '{"architecture":"AMD64","is64BitOperatingSystem":true}',
+    'Get-FileVersion': fixture('versioninfo.json'),
+  };
+
+  it('asks the scripts for elevation, pending reboot and the file version', async () => {
+    const runner = runnerAnswering(SCRIPTS_DIR, answers);
+    const system = windowsSystem({ runner, env: { PROCESSOR_ARCHITECTURE: 'AMD64' } });
+    expect(system.mode).toBe('windows');
+    expect(await system.isElevated()).toBe(true);
+    expect(await system.pendingReboot()).toEqual(['CBS', 'PendingFileRenameOperations']);
+    expect(await system.fileVersion('C:\\inetpub\\wwwroot\\CRM\\bin\\Crm.Web.dll')).toBe('7.8.5.13100517');
+    expect(runner.calls).toEqual([
+      { script: 'Get-Elevation', params: {} },
+      { script: 'Get-PendingReboot', params: {} },
+      { script: 'Get-FileVersion', params: { path: 'C:\\inetpub\\wwwroot\\CRM\\bin\\Crm.Web.dll' } },
+    ]);
+    expect(await system.hostname()).toBe(os.hostname());
+  });
+
+  it('reads the architecture from the environment, and asks the script only when it does not say', async () => {
+    const runner = runnerAnswering(SCRIPTS_DIR, answers);
+    expect(
+      await windowsSystem({
+        runner,
+        env: { PROCESSOR_ARCHITECTURE: 'x86', PROCESSOR_ARCHITEW6432: 'AMD64' },
+      }).osArch(),
+    ).toBe('x64');
+    expect(runner.calls).toEqual([]);
+    expect(await windowsSystem({ runner, env: {} }).osArch()).toBe('x64');
+    expect(runner.calls).toEqual([{ script: 'Get-OsArchitecture', params: {} }]);
+    const odd = runnerAnswering(SCRIPTS_DIR, {
+      'Get-OsArchitecture': '{"architecture":"IA64","is64BitOperatingSystem":true}',
+    });
+    const err = (await windowsSystem({ runner: odd, env: {} })
+      .osArch()
+      .catch((e: unknown) => e)) as UpgradeError;
+    expect(err.message_).toEqual({ key: 'windows.arch-unknown', params: { arch: 'IA64' } });
+  });
+
+  it('puts the backup on the fixed drive with most room that is not the stick', async () => {
+    const made: string[] = [];
+    const runner = runnerAnswering(SCRIPTS_DIR, answers);
+    const ensureDir = async (dir: string) => made.push(dir);
+    const env = { SystemDrive: 'C:', PORTABLE_EXECUTABLE_DIR: 'E:\\' };
+    expect(await windowsSystem({ runner, env, ensureDir }).defaultBackupDir()).toBe('D:\\CrmUpgradeBackups');
+    expect(made).toEqual(['D:\\CrmUpgradeBackups']);
+  });
+
+  it('keeps its state under ProgramData, and measures free space with statfs', async () => {
+    const programData = await mkdtemp(path.join(os.tmpdir(), 'crmum-programdata-'));
+    try {
+      const system = windowsSystem({
+        runner: runnerAnswering(SCRIPTS_DIR, {}),
+        env: { PROGRAMDATA: programData },
+      });
+      const dir = await system.stateDir();
+      expect(dir).toBe(path.join(programData, 'CrmUpgradeManager'));
+      expect((await stat(dir)).isDirectory()).toBe(true);
+      expect(await system.freeBytes(programData)).toBeGreaterThan(0);
+    } finally {
+      await rm(programData, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { mkdir, statfs } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { System } from '../../core/ports';
+import { UpgradeError, msg } from '../../shared/message';
+import { type Env, driveOf, envGet, osArchFromEnv } from './paths';
+import type { PowerShellRunner } from './powershell';
+import { readFileVersion } from './readers';
+
+export const BACKUP_FOLDER = 'CrmUpgradeBackups';
+export const STATE_FOLDER = 'CrmUpgradeManager';
+
+export interface FixedDrive {
+  /** `C:\` as [IO.DriveInfo] names it. */
+  name: string;
+  freeBytes: number;
+}
+
+/**
+ * Where the folder backup goes by default: the local fixed drive with the most room, the
+ * system drive when it ties or nothing else qualifies. Never the drive the upgrade manager runs
+ * from (a USB stick can report itself as fixed), unless that is the system drive itself (the kit
+ * was copied to C:).
+ */
+export function chooseBackupDrive(input: {
+  drives: readonly FixedDrive[];
+  systemDrive: string;
+  appDir?: string | undefined;
+}): string {
+  const system = driveOf(input.systemDrive) ?? 'C:';
+  const appDrive = input.appDir ? driveOf(input.appDir) : null;
+  const candidates = input.drives
+    .map((d) => ({ drive: driveOf(d.name), freeBytes: d.freeBytes }))
+    .filter((d): d is { drive: string; freeBytes: number } => d.drive !== null)
+    .filter((d) => d.drive === system || d.drive !== appDrive);
+  let best: { drive: string; freeBytes: number } | undefined;
+  for (const d of candidates) {
+    if (!best || d.freeBytes > best.freeBytes || (d.freeBytes === best.freeBytes && d.drive === system))
+      best = d;
+  }
+  return `${best?.drive ?? system}\\${BACKUP_FOLDER}`;
+}
+
+export interface WindowsSystemOptions {
+  runner: PowerShellRunner;
+  env?: Env;
+  /** Creates a folder and its parents (tests replace it: a Windows path means nothing on Linux). */
+  ensureDir?: (dir: string) => Promise<unknown>;
+}
+
+export function windowsSystem(options: WindowsSystemOptions): System {
+  const env = options.env ?? process.env;
+  const { runner } = options;
+  const ensureDir = options.ensureDir ?? ((dir: string) => mkdir(dir, { recursive: true }));
+  const made = async (dir: string) => {
+    await ensureDir(dir);
+    return dir;
+  };
+  return {
+    mode: 'windows',
+    hostname: async () => os.hostname(),
+    // WindowsPrincipal.IsInRole(Administrator) in the session already open, rather than
+    // `fsutil dirty query` (is-admin's way): it is the documented API, true only for the elevated
+    // token under UAC, says which user it is for the log, and depends neither on fsutil being
+    // present nor on an exit code that a localized or future fsutil may change. If PowerShell
+    // itself cannot run, the IIS checks cannot either, and this check says so first.
+    async isElevated() {
+      const { result } = await runner.run('Get-Elevation', {});
+      return result.elevated;
+    },
+    async osArch() {
+      const fromEnv = osArchFromEnv(env);
+      if (fromEnv) return fromEnv;
+      const { result } = await runner.run('Get-OsArchitecture', {});
+      const fromScript = osArchFromEnv({ PROCESSOR_ARCHITECTURE: result.architecture });
+      if (!fromScript) throw new UpgradeError(msg('windows.arch-unknown', { arch: result.architecture }));
+      return fromScript;
+    },
+    async freeBytes(target) {
+      // Node ≥ 18.15 has statfs on Windows too (GetDiskFreeSpace): the bytes available to this user.
+      const st = await statfs(target);
+      return st.bavail * st.bsize;
+    },
+    async defaultBackupDir() {
+      const { result } = await runner.run('Get-FixedDrives', {});
+      const dir = chooseBackupDrive({
+        drives: result.drives,
+        systemDrive: envGet(env, 'SystemDrive') ?? 'C:',
+        appDir: envGet(env, 'PORTABLE_EXECUTABLE_DIR'),
+      });
+      return made(dir);
+    },
+    async pendingReboot() {
+      const { result } = await runner.run('Get-PendingReboot', {});
+      return result.reasons;
+    },
+    // The version resource's FileVersion string (Get-FileVersion.ps1), see readers.fileVersionFrom.
+    fileVersion: (file) => readFileVersion(runner, file),
+    async stateDir() {
+      return made(path.join(envGet(env, 'ProgramData') ?? 'C:\\ProgramData', STATE_FOLDER));
+    },
+  };
+}
