@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CallHandlers, EventName, EventPayload } from '../shared/contract';
 import { type Message, UpgradeError, msg } from '../shared/message';
@@ -11,7 +11,7 @@ import type { Host } from './ports';
 import { type Profile, loadProfile } from './profile';
 import { sourceResourcesDir } from './resources';
 import type { Discovery, EngineOptions } from './run/context';
-import { UpgradeEngine, hostFolderName } from './run/engine';
+import { type EngineSetup, UpgradeEngine, hostFolderName } from './run/engine';
 import { Journal, findUnfinishedRun, replay } from './run/journal';
 import { buildPlan } from './steps/plan';
 import { readInstalledVersion } from './steps/read-install';
@@ -28,6 +28,8 @@ export interface SessionOptions {
   backupDir?: string;
   setupTimeoutMs?: number;
   poolStopTimeoutMs?: number;
+  /** Opens a folder picker (main: Electron's dialog) for the admin to correct the CRM's path. */
+  chooseFolder?: () => Promise<string | null>;
   /** Checks only, nothing written to the kit (the CLI's `check`). */
   readOnly?: boolean;
   allowedKitExtras?: string[];
@@ -49,13 +51,23 @@ export interface AppSession {
   close(): Promise<void>;
 }
 
-async function discover(host: Host, profile: Profile): Promise<Discovery> {
+async function discover(host: Host, profile: Profile, correctedPath?: string): Promise<Discovery> {
   const hostname = await host.system.hostname();
   let problem: Message | null = null;
-  const site = await host.iis.findCrm(profile.iis.siteName).catch((err: unknown) => {
+  const found = await host.iis.findCrm(profile.iis.siteName).catch((err: unknown) => {
     problem = err instanceof UpgradeError ? err.message_ : msg('check.installation.no-site.finding', { site: profile.iis.siteName });
     return null;
   });
+  // The procedure's "Info Server → [Path:]": the admin may correct the folder IIS reports.
+  const site = correctedPath
+    ? {
+        ...(found ?? { siteName: profile.iis.siteName, appPath: '/', pools: profile.iis.appPools ?? [], url: profile.url ?? '' }),
+        physicalPath: correctedPath,
+      }
+    : found && profile.iis.appPools
+      ? { ...found, pools: profile.iis.appPools }
+      : found;
+  if (correctedPath) problem = null;
   const mobileSite = profile.iis.mobileSiteName ? await host.iis.findCrm(profile.iis.mobileSiteName).catch(() => null) : null;
   let connections: Discovery['connections'] = [];
   if (site) {
@@ -102,7 +114,7 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
   // A signed kit's own profile wins over the one shipped with the app.
   const profile = kit?.manifest.profile ?? (await loadProfile(path.join(resourcesDir, 'profiles', 'crm.json')));
   host.adopt?.({ sql: profile.sql });
-  const discovery = await discover(host, profile);
+  let discovery = await discover(host, profile);
   const engineOptions: EngineOptions = {
     ...(options.backupDir ? { backupDir: options.backupDir } : {}),
     setupTimeoutMs: options.setupTimeoutMs ?? 30 * 60_000,
@@ -110,7 +122,7 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     allowedKitExtras: options.allowedKitExtras ?? [],
   };
 
-  let restored;
+  let restored: EngineSetup['restored'];
   if (!options.readOnly) {
     const journalFile = await findUnfinishedRun(path.join(options.kitDir, KIT_REPORTS, hostFolderName(discovery.hostname)));
     if (journalFile) {
@@ -125,25 +137,28 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
   const emit: SessionListener = (event, payload) => {
     for (const l of listeners) l(event, payload);
   };
-  const engine = new UpgradeEngine({
-    host,
-    kit,
-    kitProblem,
-    kitDir: options.kitDir,
-    kitVersionText: kit?.manifest.version ?? (await claimedVersion(options.kitDir)),
-    profile,
-    discovery,
-    options: engineOptions,
-    definitions: buildPlan({ discovery, profile }),
-    releaseNotes,
-    events: {
-      session: (s) => emit('session', s),
-      progress: (p) => emit('progress', p),
-      log: (e) => emit('log', e),
-    },
-    ...(restored ? { restored } : {}),
-    readOnly: options.readOnly ?? false,
-  });
+  const kitVersionText = kit?.manifest.version ?? (await claimedVersion(options.kitDir));
+  const makeEngine = () =>
+    new UpgradeEngine({
+      host,
+      kit,
+      kitProblem,
+      kitDir: options.kitDir,
+      kitVersionText,
+      profile,
+      discovery,
+      options: engineOptions,
+      definitions: buildPlan({ discovery, profile }),
+      releaseNotes,
+      events: {
+        session: (s) => emit('session', s),
+        progress: (p) => emit('progress', p),
+        log: (e) => emit('log', e),
+      },
+      ...(restored ? { restored } : {}),
+      readOnly: options.readOnly ?? false,
+    });
+  let engine = makeEngine();
   await engine.recoverInterrupted();
 
   const practiceOnly = () => ({ ok: false as const, error: msg('practice.only') });
@@ -154,6 +169,22 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     skipStep: async (id, reason) => engine.skip(id, reason),
     retryStep: async (id) => engine.retry(id),
     rollback: async () => engine.rollback(),
+    correctInstallPath: async () => {
+      // Only before anything is done: the whole plan is built on this folder.
+      if (engine.snapshot().run.state !== 'ready') return { ok: false, error: msg('engine.not-now', { state: engine.snapshot().run.state }) };
+      if (!options.chooseFolder) return { ok: false, error: msg('session.choose-folder-unavailable') };
+      const folder = await options.chooseFolder();
+      if (folder === null) return { ok: true };
+      const marker = path.join(folder, ...profile.connections.file.split(/[\\/]/));
+      if (!(await access(marker).then(() => true, () => false))) {
+        return { ok: false, error: msg('check.installation.no-files.finding', { path: folder }) };
+      }
+      discovery = await discover(host, profile, folder);
+      engine = makeEngine();
+      engine.note(msg('session.install-path-corrected', { path: folder }));
+      emit('session', engine.snapshot());
+      return { ok: true };
+    },
     provideSqlCredentials: async (connection, credentials) => {
       if (!host.credentials) return { ok: false, error: msg('sql.credentials-not-needed') };
       if (!discovery.connections.some((c) => c.name === connection)) return { ok: false, error: msg('practice.connection-unknown', { connection }) };

@@ -141,6 +141,11 @@ async function start(): Promise<void> {
     kitDir,
     // Packaged, keys and profiles are extraResources; from source, the repo's resources/.
     ...(app.isPackaged ? { resourcesDir: process.resourcesPath } : {}),
+    // The admin corrects the CRM's folder in a picker main shows; the renderer never sends a path.
+    chooseFolder: async () => {
+      const picked = await dialog.showOpenDialog({ title: TITLE, properties: ['openDirectory'] });
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
     // The portable exe itself sits on the stick beside the kit and is not a kit file.
     ...(process.env.PORTABLE_EXECUTABLE_FILE ? { allowedKitExtras: [path.basename(process.env.PORTABLE_EXECUTABLE_FILE)] } : {}),
   });

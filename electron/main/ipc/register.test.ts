@@ -63,6 +63,7 @@ function makeHandlers() {
     practiceLogOffUsers: vi.fn(ack),
     practicePressAggiornaDatabase: vi.fn(ack),
     provideSqlCredentials: vi.fn(ack),
+    correctInstallPath: vi.fn(ack),
   } satisfies CallHandlers;
 }
 

@@ -316,4 +316,6 @@ export const en: Record<string, string> = {
   'iis.request-failed.remedy': 'Check that the site and its application pool are started and that the address is right, then press Retry.',
   'after.crm-answers.no-version': 'The CRM at {{url}} answers, but the page does not tell its version.',
   'after.crm-answers.no-version.remedy': 'Open "Informazioni su" in the CRM and check that the version is {{expected}}.',
+  'session.choose-folder-unavailable': 'A folder cannot be chosen here.',
+  'session.install-path-corrected': "The CRM's path was corrected by the administrator: {{path}}.",
 };

@@ -329,4 +329,6 @@ export const it: Record<string, string> = {
   'iis.request-failed.remedy': 'Controlla che il sito e il suo application pool siano avviati e che l\'indirizzo sia giusto, poi premi Riprova.',
   'after.crm-answers.no-version': 'Il CRM su {{url}} risponde, ma la pagina non dice la versione.',
   'after.crm-answers.no-version.remedy': 'Apri «Informazioni su» nel CRM e verifica che la versione sia {{expected}}.',
+  'session.choose-folder-unavailable': 'Qui non si può scegliere una cartella.',
+  'session.install-path-corrected': 'Percorso del CRM corretto dall\'amministratore: {{path}}.',
 };

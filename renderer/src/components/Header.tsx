@@ -1,7 +1,20 @@
 import type { Session } from '../../../electron/shared/plan';
 import { useI18n } from '../i18n';
 import { describeVersionText } from '../logic/version';
+import { useUpgrade } from '../store/react';
 import { LanguageToggle } from './LanguageToggle';
+
+/** The procedure's "Info Server → [Path:]": before the run starts, the admin may correct the folder. */
+function CorrectPathButton() {
+  const { t } = useI18n();
+  const correct = useUpgrade((s) => s.correctInstallPath);
+  const pending = useUpgrade((s) => s.pending);
+  return (
+    <button type="button" className="btn btn--ghost btn--small" data-testid="install-path-correct" disabled={pending} onClick={() => void correct()}>
+      {t('ui.header.correctPath')}
+    </button>
+  );
+}
 
 /** Which server, which versions, which mode: what the admin must be sure of before anything else. */
 export function Header({ session }: { session: Session | null }) {
@@ -40,6 +53,7 @@ export function Header({ session }: { session: Session | null }) {
               <dd data-testid="install-path" className="mono">
                 {session.server.installPath}
               </dd>
+              {session.run.state === 'ready' && <CorrectPathButton />}
             </div>
           )}
         </dl>

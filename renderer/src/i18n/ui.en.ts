@@ -50,6 +50,7 @@ export const uiEn: Record<UiKey, string> = {
   'ui.credentials.submit': 'Use these credentials and retry',
   'ui.users.wait': 'Wait for them to leave (checks again every {{seconds}} s)',
   'ui.users.stopWaiting': 'Stop waiting',
+  'ui.header.correctPath': 'Correct…',
   'ui.step.blocking': 'blocking',
   'ui.step.optional': 'optional',
   'ui.step.finding': 'Finding',

@@ -53,6 +53,7 @@ export const uiIt = {
   'ui.credentials.submit': 'Usa queste credenziali e riprova',
   'ui.users.wait': 'Attendi che escano (ricontrolla ogni {{seconds}} s)',
   'ui.users.stopWaiting': 'Smetti di attendere',
+  'ui.header.correctPath': 'Correggi…',
   'ui.step.blocking': 'bloccante',
   'ui.step.optional': 'facoltativo',
   'ui.step.finding': 'Esito',

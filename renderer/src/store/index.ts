@@ -17,7 +17,8 @@ export type ActionName =
   | 'rollback'
   | 'practiceLogOffUsers'
   | 'practicePressAggiornaDatabase'
-  | 'provideSqlCredentials';
+  | 'provideSqlCredentials'
+  | 'correctInstallPath';
 
 export interface UpgradeState {
   /** The engine's view of the run; null until the first getSession() answers. */
@@ -43,6 +44,8 @@ export interface UpgradeState {
   rollback(): Promise<boolean>;
   practiceLogOffUsers(): Promise<boolean>;
   practicePressAggiornaDatabase(connectionId: string): Promise<boolean>;
+  /** Asks main to show a folder picker for the CRM's path (no path leaves the renderer). */
+  correctInstallPath(): Promise<boolean>;
   /** Hands the typed SQL credentials to main, then runs the step that needed them again. */
   provideSqlCredentials(stepId: StepId, connectionId: string, credentials: SqlCredentials): Promise<boolean>;
   dismissError(): void;
@@ -129,6 +132,7 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
         call({ name: 'practicePressAggiornaDatabase' }, () =>
           bridge.practicePressAggiornaDatabase(connectionId),
         ),
+      correctInstallPath: () => call({ name: 'correctInstallPath' }, () => bridge.correctInstallPath()),
       provideSqlCredentials: async (stepId, connectionId, credentials) =>
         (await call({ name: 'provideSqlCredentials', stepId }, () => bridge.provideSqlCredentials(connectionId, credentials))) &&
         call({ name: 'retryStep', stepId }, () => bridge.retryStep(stepId)),

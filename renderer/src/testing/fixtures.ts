@@ -101,6 +101,9 @@ export class FakeBridge implements UpgraderApi {
   practicePressAggiornaDatabase(connectionId: string): Promise<Ack> {
     return this.answer('practicePressAggiornaDatabase', [connectionId]);
   }
+  correctInstallPath(): Promise<Ack> {
+    return this.answer('correctInstallPath', []);
+  }
   provideSqlCredentials(connectionId: string, credentials: SqlCredentials): Promise<Ack> {
     return this.answer('provideSqlCredentials', [connectionId, credentials]);
   }
