@@ -60,6 +60,8 @@ export const profileSchema = z
         appPools: z.array(z.string().min(1)).optional(),
       })
       .strict(),
+    /** Files that prove a folder holds this CRM, not another application on the same site. */
+    markers: z.array(relPath).default([]),
     /** The CRM's address, when IIS's bindings don't tell it (a proxy, a host header). */
     url: z.url().optional(),
     installedVersion: installedVersionSchema,

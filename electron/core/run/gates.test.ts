@@ -15,6 +15,7 @@ const profile: Profile = {
   format: 1,
   product: 'crm',
   iis: { siteName: 'CRM' },
+  markers: [],
   installedVersion: { kind: 'file', file: 'v.txt', pattern: '(.*)' },
   licence: { kind: 'file', file: 'l.txt', pattern: '(.*)' },
   connections: { file: 'web.config' },

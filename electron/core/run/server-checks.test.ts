@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { Step } from '../../shared/plan';
@@ -100,4 +100,9 @@ it('a run holds the lock while it works and lets it go when it ends', async () =
   expect(await readLiveLock(state)).toBeNull();
   const iis = await readJson(paths(fx.serverDir).iis, iisFileSchema);
   expect(iis.pools.CRMAppPool?.state).toBe('started');
+});
+
+it("a folder without the profile's marker files is not taken for the CRM", async () => {
+  const steps = await checks((f) => rm(path.join(f.appDir, 'bin', 'Crm.Web.dll')));
+  expect(byId(steps, 'check.installation')).toMatchObject({ status: 'failed', finding: { key: 'check.installation.marker-missing.finding', params: { marker: 'bin/Crm.Web.dll' } } });
 });

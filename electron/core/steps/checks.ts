@@ -99,6 +99,10 @@ export const installationCheck: StepDefinition = {
     const present = await access(path.join(site.physicalPath, ctx.profile.connections.file)).then(() => true, () => false);
     if (!present) return failed('check.installation.no-files', { path: site.physicalPath });
     if (problem) return { status: 'failed', finding: problem, remedy: msg('check.installation.no-files.remedy', { path: site.physicalPath }) };
+    for (const marker of ctx.profile.markers) {
+      const there = await access(path.join(site.physicalPath, ...marker.split(/[\\/]/))).then(() => true, () => false);
+      if (!there) return failed('check.installation.marker-missing', { path: site.physicalPath, marker });
+    }
     if (connections.length === 0) return failed('check.installation.no-connections', { path: site.physicalPath });
     return {
       status: 'passed',

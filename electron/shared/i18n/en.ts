@@ -318,4 +318,6 @@ export const en: Record<string, string> = {
   'after.crm-answers.no-version.remedy': 'Open "Informazioni su" in the CRM and check that the version is {{expected}}.',
   'session.choose-folder-unavailable': 'A folder cannot be chosen here.',
   'session.install-path-corrected': "The CRM's path was corrected by the administrator: {{path}}.",
+  'check.installation.marker-missing.finding': '{{marker}} is missing in {{path}}: the folder does not look like the CRM.',
+  'check.installation.marker-missing.remedy': 'Check the path under "Informazioni su" → "Info Server" → [Path:] and correct it.',
 };

@@ -331,4 +331,6 @@ export const it: Record<string, string> = {
   'after.crm-answers.no-version.remedy': 'Apri «Informazioni su» nel CRM e verifica che la versione sia {{expected}}.',
   'session.choose-folder-unavailable': 'Qui non si può scegliere una cartella.',
   'session.install-path-corrected': 'Percorso del CRM corretto dall\'amministratore: {{path}}.',
+  'check.installation.marker-missing.finding': 'In {{path}} manca {{marker}}: la cartella non sembra il CRM.',
+  'check.installation.marker-missing.remedy': 'Verifica il percorso in «Informazioni su» → «Info Server» → [Path:] e correggilo.',
 };
