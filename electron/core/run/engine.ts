@@ -125,15 +125,7 @@ export class UpgradeEngine {
       await this.update(s.id, { status: 'failed', finding: msg('engine.interrupted.finding'), remedy: msg('engine.interrupted.remedy') });
     }
     if (this.state === 'running' || this.state === 'rolling-back') await this.setState('paused');
-    if (!this.setup.readOnly) {
-      await acquireLock(await this.setup.host.system.stateDir(), {
-        runId: this.runId,
-        pid: process.pid,
-        hostname: this.setup.discovery.hostname,
-        startedAt: this.startedAt ?? new Date().toISOString(),
-        kitDir: this.setup.kitDir,
-      });
-    }
+    if (!this.setup.readOnly) await this.takeLock();
     this.log('warn', msg('engine.resumed', { runId: this.runId }));
   }
 
@@ -469,15 +461,19 @@ export class UpgradeEngine {
       installPath: d.site?.physicalPath ?? null,
       steps: this.steps,
     });
-    // This server's lock: another manager's live run shows in check.exclusive.
+    await this.takeLock();
+    return this.journal;
+  }
+
+  /** This server's lock: another manager's live run shows in check.exclusive. */
+  private async takeLock(): Promise<void> {
     await acquireLock(await this.setup.host.system.stateDir(), {
       runId: this.runId,
       pid: process.pid,
-      hostname: d.hostname,
-      startedAt: this.startedAt,
+      hostname: this.setup.discovery.hostname,
+      startedAt: this.startedAt ?? new Date().toISOString(),
       kitDir: this.setup.kitDir,
     });
-    return this.journal;
   }
 
   private async journalAppend(record: Parameters<Journal['append']>[0]): Promise<void> {
