@@ -53,3 +53,21 @@ it('when only the CRM shows the licence, the admin reads "Informazioni su" and c
   snap = await session.handlers.getSession();
   expect(byId(snap.steps, 'check.licence')).toMatchObject({ status: 'passed', evidence: { confirmedByAdmin: true } });
 });
+
+it("without a way to read the database's version, the admin's confirmation stands, marked as unchecked", async () => {
+  fx = await practiceFixture();
+  const { UpgradeError, msg } = await import('../../shared/message');
+  const databases = { ...fx.host.databases, schemaVersion: async () => Promise.reject(new UpgradeError(msg('sql.no-version-query'))) };
+  session = await openSession({ host: { ...fx.host, databases }, kitDir: fx.kitDir });
+  await session.handlers.practiceLogOffUsers();
+  await session.handlers.startRun();
+  await session.idle();
+  await session.handlers.confirmStep('check.release-notes');
+  await session.idle();
+  let snap = await session.handlers.getSession();
+  expect(byId(snap.steps, 'after.db-update:Produzione')).toMatchObject({ status: 'waiting' });
+  expect(await session.handlers.confirmStep('after.db-update:Produzione')).toEqual({ ok: true });
+  await session.idle();
+  snap = await session.handlers.getSession();
+  expect(byId(snap.steps, 'after.db-update:Produzione')).toMatchObject({ status: 'warning', finding: { key: 'after.db-update.unchecked' }, evidence: { confirmedByAdmin: true } });
+});

@@ -1,8 +1,18 @@
-import { msg } from '../../shared/message';
+import { UpgradeError, msg } from '../../shared/message';
 import type { CrmConnection } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 
 /** Procedure steps 4-7: the admin presses "Aggiorna Database" per connection; the engine reads the database's version. */
+/** The database's version, or null when the profile gives no way to read it: then the admin's word stands. */
+async function versionOrNull(ctx: StepContext, c: CrmConnection): Promise<string | null> {
+  try {
+    return await ctx.host.databases.schemaVersion(c);
+  } catch (err) {
+    if (err instanceof UpgradeError && err.message_.key === 'sql.no-version-query') return null;
+    throw err;
+  }
+}
+
 export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition {
   const url = (ctx: StepContext) => ctx.discovery.site?.url ?? '';
   return {
@@ -13,8 +23,9 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
     title: msg('step.after.db-update.title', { connection: c.name }),
     instructions: msg(first ? 'after.db-update.instructions.first' : 'after.db-update.instructions.next', { connection: c.name }),
     async run(ctx): Promise<StepOutcome> {
-      const found = await ctx.host.databases.schemaVersion(c);
+      const found = await versionOrNull(ctx, c);
       const expected = ctx.kitVersion?.text ?? '?';
+      if (found === null) return { status: 'waiting', evidence: { database: c.database, url: url(ctx) } };
       if (found === expected) return { status: 'passed', finding: msg('after.db-update.done', { database: c.database, version: found }), evidence: { database: c.database, version: found } };
       return {
         status: 'waiting',
@@ -23,8 +34,11 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
       };
     },
     async confirm(ctx) {
-      const found = await ctx.host.databases.schemaVersion(c);
+      const found = await versionOrNull(ctx, c);
       const expected = ctx.kitVersion?.text ?? '?';
+      if (found === null) {
+        return { status: 'warning', finding: msg('after.db-update.unchecked', { database: c.database }), remedy: msg('after.db-update.unchecked.remedy'), evidence: { database: c.database, confirmedByAdmin: true } };
+      }
       const evidence = { database: c.database, version: found, expected };
       return found === expected
         ? { status: 'passed', finding: msg('after.db-update.done', { database: c.database, version: found }), evidence }

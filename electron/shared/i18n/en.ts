@@ -320,4 +320,7 @@ export const en: Record<string, string> = {
   'session.install-path-corrected': "The CRM's path was corrected by the administrator: {{path}}.",
   'check.installation.marker-missing.finding': '{{marker}} is missing in {{path}}: the folder does not look like the CRM.',
   'check.installation.marker-missing.remedy': 'Check the path under "Informazioni su" → "Info Server" → [Path:] and correct it.',
+  'sql.no-version-query': "The profile does not say how to read the database's version.",
+  'after.db-update.unchecked': 'Confirmed by the administrator; the version of {{database}} could not be read (the profile names no query).',
+  'after.db-update.unchecked.remedy': "Ask the vendor for the database version query for the profile.",
 };

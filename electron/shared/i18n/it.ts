@@ -333,4 +333,7 @@ export const it: Record<string, string> = {
   'session.install-path-corrected': 'Percorso del CRM corretto dall\'amministratore: {{path}}.',
   'check.installation.marker-missing.finding': 'In {{path}} manca {{marker}}: la cartella non sembra il CRM.',
   'check.installation.marker-missing.remedy': 'Verifica il percorso in «Informazioni su» → «Info Server» → [Path:] e correggilo.',
+  'sql.no-version-query': 'Il profilo non dice come leggere la versione del database.',
+  'after.db-update.unchecked': 'Confermato dall\'amministratore; la versione di {{database}} non si è potuta leggere (il profilo non indica la query).',
+  'after.db-update.unchecked.remedy': 'Chiedi al fornitore la query della versione del database per il profilo.',
 };

@@ -173,7 +173,7 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     },
     async schemaVersion(c) {
       const q = options.queries;
-      if (!q) throw new UpgradeError(msg('sql.error', { number: 0, detail: 'the profile names no schema version query' }));
+      if (!q) throw new UpgradeError(msg('sql.no-version-query'));
       const [row] = await query<{ version: string }>(c, q.schemaVersionQuery);
       return String(row?.version ?? '');
     },
