@@ -7,7 +7,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['electron/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'build/**/*.test.ts'],
+          include: [
+            'electron/**/*.test.ts',
+            'renderer/**/*.test.ts',
+            'renderer/**/*.test.tsx',
+            'build/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },

@@ -33,7 +33,12 @@ check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 check('build renderer', process.execPath, [path.join(root, 'build', 'build.mjs'), 'renderer']);
 
 rmSync(resultsFile, { force: true });
-const vitestOk = step('unit + e2e tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`]);
+const vitestOk = step('unit + e2e tests', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${resultsFile}`,
+]);
 if (existsSync(resultsFile)) {
   const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
   passed += report.numPassedTests;

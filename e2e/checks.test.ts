@@ -43,8 +43,12 @@ describe('pre-flight checks in the UI', () => {
     }
     expect(await row(page, 'check.reboot').getAttribute('data-status')).toBe('warning');
     // Nothing past the checks has run.
-    expect(await page.locator('[data-testid="phase-backup"] [data-status="pending"]').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid="phase-backup"] [data-status]:not([data-status="pending"])').count()).toBe(0);
+    expect(
+      await page.locator('[data-testid="phase-backup"] [data-status="pending"]').count(),
+    ).toBeGreaterThan(0);
+    expect(
+      await page.locator('[data-testid="phase-backup"] [data-status]:not([data-status="pending"])').count(),
+    ).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'checks-failing-it.png'), fullPage: true });
 
     await page.getByTestId('language-toggle').click();
@@ -56,7 +60,9 @@ describe('pre-flight checks in the UI', () => {
       // No untranslated key shows through.
       expect(en, id).not.toMatch(/\b[a-z]+\.[a-z-]+\.[a-z-]+\b/);
     }
-    expect(await row(page, 'check.licence').getByTestId('step-finding').textContent()).toContain('Module "0" is missing');
+    expect(await row(page, 'check.licence').getByTestId('step-finding').textContent()).toContain(
+      'Module "0" is missing',
+    );
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'checks-failing-en.png'), fullPage: true });
     expect(h.problems()).toEqual([]);
   });

@@ -37,10 +37,14 @@ try {
   }
   const a = median(together);
   const b = median(oneByOne);
-  console.log(`pre-flight on the practice server, ${count} checks (session opening included), median of ${RUNS}`);
+  console.log(
+    `pre-flight on the practice server, ${count} checks (session opening included), median of ${RUNS}`,
+  );
   console.log(`  together     ${a.toFixed(0)} ms   runs: ${together.map((x) => x.toFixed(0)).join(', ')}`);
   console.log(`  one by one   ${b.toFixed(0)} ms   runs: ${oneByOne.map((x) => x.toFixed(0)).join(', ')}`);
-  console.log(`  ratio together/one-by-one ${(a / b).toFixed(2)}x; target: under 2000 ms (${a < 2000 ? 'met' : 'NOT met'})`);
+  console.log(
+    `  ratio together/one-by-one ${(a / b).toFixed(2)}x; target: under 2000 ms (${a < 2000 ? 'met' : 'NOT met'})`,
+  );
 } finally {
   await rm(root, { recursive: true, force: true });
 }

@@ -34,7 +34,9 @@ async function main() {
       version: '7.8.5.13100517_x64',
       minimumInstalledVersion: '7.0',
       contents: [{ from: setup, to: 'setup/CrmSetup.exe' }],
-      setups: [{ role: 'main', path: 'setup/CrmSetup.exe', args: [], successExitCodes: [0], rebootExitCodes: [] }],
+      setups: [
+        { role: 'main', path: 'setup/CrmSetup.exe', args: [], successExitCodes: [0], rebootExitCodes: [] },
+      ],
       releaseNotes: [],
       privateKeyPem: key.privatePem,
     });
@@ -59,8 +61,12 @@ async function main() {
     const o = median(ours);
     const p = median(peer);
     console.log(`kit verify, ${SIZE_MIB} MiB setup, median of ${RUNS}`);
-    console.log(`  crm-upgrade verify  ${(o / 1000).toFixed(2)} s   runs: ${ours.map((x) => (x / 1000).toFixed(2)).join(', ')}`);
-    console.log(`  sha256sum           ${(p / 1000).toFixed(2)} s   runs: ${peer.map((x) => (x / 1000).toFixed(2)).join(', ')}`);
+    console.log(
+      `  crm-upgrade verify  ${(o / 1000).toFixed(2)} s   runs: ${ours.map((x) => (x / 1000).toFixed(2)).join(', ')}`,
+    );
+    console.log(
+      `  sha256sum           ${(p / 1000).toFixed(2)} s   runs: ${peer.map((x) => (x / 1000).toFixed(2)).join(', ')}`,
+    );
     console.log(`  ratio ours/sha256sum ${(o / p).toFixed(2)}x (target <= 1.25x)`);
   } finally {
     await rm(dir, { recursive: true, force: true });

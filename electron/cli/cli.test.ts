@@ -135,7 +135,9 @@ describe.concurrent('crm-upgrade check', SLOW, () => {
     expect(report.findings.length).toBeGreaterThanOrEqual(8);
     // Reading the release notes is the admin's part of the run, not something a check can pass.
     expect(byId(report, 'check.release-notes').status).toBe('waiting');
-    expect(report.findings.filter((f) => f.status !== 'passed' && f.id !== 'check.release-notes')).toEqual([]);
+    expect(report.findings.filter((f) => f.status !== 'passed' && f.id !== 'check.release-notes')).toEqual(
+      [],
+    );
     expect(byId(report, 'check.users').finding).toBe('Nessun utente collegato.');
 
     expect(text.code).toBe(0);

@@ -30,9 +30,31 @@ it('keygen → create → verify → tamper → verify fails with the exit code 
   await writeFile(path.join(dir, 'notes', '7.9.0.14010110_x64.en.md'), '# 7.9\n- news\n');
   await writeFile(path.join(dir, 'CrmSetup.exe'), 'MZ not really a setup');
   const kit = path.join(dir, 'kit');
-  const created = await run('kit', 'create', '--version', '7.9.0.14010110_x64', '--setup', path.join(dir, 'CrmSetup.exe'), '--setup-arg', '/quiet', '--setup-arg', '{installPath}', '--notes', path.join(dir, 'notes'), '--key', path.join(dir, 'keys', 'v1.key.pem'), '--out', kit, '--minimum', '7.5');
+  const created = await run(
+    'kit',
+    'create',
+    '--version',
+    '7.9.0.14010110_x64',
+    '--setup',
+    path.join(dir, 'CrmSetup.exe'),
+    '--setup-arg',
+    '/quiet',
+    '--setup-arg',
+    '{installPath}',
+    '--notes',
+    path.join(dir, 'notes'),
+    '--key',
+    path.join(dir, 'keys', 'v1.key.pem'),
+    '--out',
+    kit,
+    '--minimum',
+    '7.5',
+  );
   expect(created.code).toBe(0);
-  const manifest = JSON.parse(await readFile(path.join(kit, 'kit.json'), 'utf8')) as { setups: { args: string[] }[]; minimumInstalledVersion: string };
+  const manifest = JSON.parse(await readFile(path.join(kit, 'kit.json'), 'utf8')) as {
+    setups: { args: string[] }[];
+    minimumInstalledVersion: string;
+  };
   expect(manifest.setups[0]?.args).toEqual(['/quiet', '{installPath}']);
   expect(manifest.minimumInstalledVersion).toBe('7.5');
 
@@ -60,7 +82,20 @@ it('refuses bad usage with exit code 2', async () => {
   const badNotes = path.join(dir, 'bad-notes');
   await mkdir(badNotes);
   await writeFile(path.join(badNotes, 'readme.txt'), 'x');
-  const r = await run('kit', 'create', '--version', '7.9.0.14010110_x64', '--setup', path.join(dir, 'CrmSetup.exe'), '--notes', badNotes, '--key', path.join(dir, 'keys', 'v1.key.pem'), '--out', path.join(dir, 'kit2'));
+  const r = await run(
+    'kit',
+    'create',
+    '--version',
+    '7.9.0.14010110_x64',
+    '--setup',
+    path.join(dir, 'CrmSetup.exe'),
+    '--notes',
+    badNotes,
+    '--key',
+    path.join(dir, 'keys', 'v1.key.pem'),
+    '--out',
+    path.join(dir, 'kit2'),
+  );
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('<version name>.<it|en>.md');
 });

@@ -18,24 +18,30 @@ export const KIT_EXIT = { ok: 0, usage: 2, signature: 3, files: 4, manifest: 5 }
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function exitFor(key: string): number {
-  if (['kit.no-signature', 'kit.signature-malformed', 'kit.unknown-key', 'kit.bad-signature'].includes(key)) return KIT_EXIT.signature;
-  if (['kit.no-manifest', 'kit.manifest-too-large', 'kit.manifest-invalid'].includes(key)) return KIT_EXIT.manifest;
+  if (['kit.no-signature', 'kit.signature-malformed', 'kit.unknown-key', 'kit.bad-signature'].includes(key))
+    return KIT_EXIT.signature;
+  if (['kit.no-manifest', 'kit.manifest-too-large', 'kit.manifest-invalid'].includes(key))
+    return KIT_EXIT.manifest;
   return KIT_EXIT.files;
 }
 
 function codes(name: string, text: string | undefined, fallback: number[]): number[] {
   if (text === undefined) return fallback;
-  if (!/^\d+(,\d+)*$/.test(text)) throw new KitUsageError(`${name} takes numbers separated by commas, not ${text}`);
+  if (!/^\d+(,\d+)*$/.test(text))
+    throw new KitUsageError(`${name} takes numbers separated by commas, not ${text}`);
   return text.split(',').map(Number);
 }
 
 /** Release notes: files named `<version name>.<it|en>.md`, e.g. 7.8.5.13100517_x64.it.md. */
-async function readNotes(dir: string): Promise<{ entries: KitManifest['releaseNotes']; contents: { from: string; to: string }[] }> {
+async function readNotes(
+  dir: string,
+): Promise<{ entries: KitManifest['releaseNotes']; contents: { from: string; to: string }[] }> {
   const entries: KitManifest['releaseNotes'] = [];
   const contents: { from: string; to: string }[] = [];
   for (const name of (await readdir(dir)).sort()) {
     const m = /^(.+)\.(it|en)\.md$/.exec(name);
-    if (!m?.[1] || !m[2]) throw new KitUsageError(`release notes must be named <version name>.<it|en>.md, not ${name}`);
+    if (!m?.[1] || !m[2])
+      throw new KitUsageError(`release notes must be named <version name>.<it|en>.md, not ${name}`);
     parseVersionName(m[1]);
     entries.push({ version: m[1], lang: m[2] as 'it' | 'en', path: `notes/${name}` });
     contents.push({ from: path.join(dir, name), to: `notes/${name}` });
@@ -46,7 +52,11 @@ async function readNotes(dir: string): Promise<{ entries: KitManifest['releaseNo
 export async function kitCommand(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === 'keygen') {
-    const { values } = parseArgs({ args: rest, options: { out: { type: 'string' }, name: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({
+      args: rest,
+      options: { out: { type: 'string' }, name: { type: 'string' } },
+      strict: true,
+    });
     if (!values.out) throw new KitUsageError('kit keygen --out DIR [--name NAME]');
     const name = values.name ?? 'vendor';
     if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) throw new KitUsageError('--name: letters, digits, - and _ only');
@@ -56,7 +66,9 @@ export async function kitCommand(argv: string[]): Promise<number> {
     await writeFile(priv, key.privatePem, { flag: 'wx', mode: 0o600 });
     await chmod(priv, 0o600);
     await writeFile(path.join(values.out, `${name}.pub.pem`), key.publicPem, { flag: 'wx' });
-    say(`key ${key.keyId}: ${priv} (private: keep it off the kit) and ${name}.pub.pem (ship it in resources/keys/vendor/)`);
+    say(
+      `key ${key.keyId}: ${priv} (private: keep it off the kit) and ${name}.pub.pem (ship it in resources/keys/vendor/)`,
+    );
     return 0;
   }
   if (verb === 'create') {
@@ -80,22 +92,37 @@ export async function kitCommand(argv: string[]): Promise<number> {
       strict: true,
     });
     if (!values.version || !values.setup || !values.notes || !values.key || !values.out) {
-      throw new KitUsageError('kit create --version NAME --setup FILE [--mobile-setup FILE] --notes DIR --key KEY --out DIR');
+      throw new KitUsageError(
+        'kit create --version NAME --setup FILE [--mobile-setup FILE] --notes DIR --key KEY --out DIR',
+      );
     }
     parseVersionName(values.version);
-    if ((await readdir(values.out).catch(() => [])).length > 0) throw new KitUsageError(`--out ${values.out} is not empty`);
+    if ((await readdir(values.out).catch(() => [])).length > 0)
+      throw new KitUsageError(`--out ${values.out} is not empty`);
     const success = codes('--success-codes', values['success-codes'], [0]);
     const reboot = codes('--reboot-codes', values['reboot-codes'], [3010, 1641]);
     const notes = await readNotes(values.notes);
     const setupPath = `setup/${path.basename(values.setup)}`;
     const contents = [{ from: values.setup, to: setupPath }, ...notes.contents];
     const setups: KitManifest['setups'] = [
-      { role: 'main', path: setupPath, args: values['setup-arg'] ?? [], successExitCodes: success, rebootExitCodes: reboot },
+      {
+        role: 'main',
+        path: setupPath,
+        args: values['setup-arg'] ?? [],
+        successExitCodes: success,
+        rebootExitCodes: reboot,
+      },
     ];
     if (values['mobile-setup']) {
       const mobilePath = `setup/mobile/${path.basename(values['mobile-setup'])}`;
       contents.push({ from: values['mobile-setup'], to: mobilePath });
-      setups.push({ role: 'mobile', path: mobilePath, args: values['mobile-setup-arg'] ?? [], successExitCodes: success, rebootExitCodes: reboot });
+      setups.push({
+        role: 'mobile',
+        path: mobilePath,
+        args: values['mobile-setup-arg'] ?? [],
+        successExitCodes: success,
+        rebootExitCodes: reboot,
+      });
     }
     const manifest = await createKit({
       outDir: values.out,
@@ -111,9 +138,19 @@ export async function kitCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (verb === 'verify') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { practice: { type: 'boolean' }, json: { type: 'boolean' }, trust: { type: 'string', multiple: true } }, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        practice: { type: 'boolean' },
+        json: { type: 'boolean' },
+        trust: { type: 'string', multiple: true },
+      },
+      strict: true,
+    });
     const dir = positionals[0];
-    if (!dir || positionals.length > 1) throw new KitUsageError('kit verify DIR [--practice] [--trust PUBKEY.pem…] [--json]');
+    if (!dir || positionals.length > 1)
+      throw new KitUsageError('kit verify DIR [--practice] [--trust PUBKEY.pem…] [--json]');
     const trusted = await loadTrustedKeys(sourceResourcesDir(), values.practice ?? false);
     // The vendor checks a kit against the key it was just signed with, before shipping it.
     for (const file of values.trust ?? []) {
@@ -123,8 +160,12 @@ export async function kitCommand(argv: string[]): Promise<number> {
     try {
       const kit = await readSignedKit(path.resolve(dir), trusted);
       const { files, bytes } = await verifyKitFiles(kit);
-      if (values.json) say(JSON.stringify({ ok: true, version: kit.manifest.version, key: kit.key, files, bytes }));
-      else say(`ok: kit ${kit.manifest.version}, ${files} files, ${bytes} bytes, signed by ${kit.key.kind} key ${kit.key.id}`);
+      if (values.json)
+        say(JSON.stringify({ ok: true, version: kit.manifest.version, key: kit.key, files, bytes }));
+      else
+        say(
+          `ok: kit ${kit.manifest.version}, ${files} files, ${bytes} bytes, signed by ${kit.key.kind} key ${kit.key.id}`,
+        );
       return KIT_EXIT.ok;
     } catch (err) {
       if (!(err instanceof UpgradeError)) throw err;

@@ -36,27 +36,49 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
   try {
     const setupDir = path.join(stage, 'setup');
     await mkdir(setupDir, { recursive: true });
-    await writeFile(path.join(setupDir, 'crm-setup.mjs'), await readFile(path.join(options.resourcesDir, 'practice', 'crm-setup.mjs')));
+    await writeFile(
+      path.join(setupDir, 'crm-setup.mjs'),
+      await readFile(path.join(options.resourcesDir, 'practice', 'crm-setup.mjs')),
+    );
     await writeFile(
       path.join(setupDir, 'practice-setup.json'),
       JSON.stringify({ failWith: options.setupFailsWith ?? null, hang: options.setupHangs ?? false }),
     );
-    const crm = { ...crmFiles(TO_VERSION), 'bin/Crm.Reports.dll': crmFiles(TO_VERSION)['bin/Crm.Data.dll'] ?? '' };
+    const crm = {
+      ...crmFiles(TO_VERSION),
+      'bin/Crm.Reports.dll': crmFiles(TO_VERSION)['bin/Crm.Data.dll'] ?? '',
+    };
     await writeTree(path.join(setupDir, 'payload-crm', 'files'), crm);
     await writeFile(
       path.join(setupDir, 'payload-crm', 'payload.json'),
-      JSON.stringify({ product: 'CRM', role: 'main', version: TO_VERSION, from: FROM_VERSION, remove: ['js/legacy.js'], delayMs: options.setupDelayMs ?? 15 }),
+      JSON.stringify({
+        product: 'CRM',
+        role: 'main',
+        version: TO_VERSION,
+        from: FROM_VERSION,
+        remove: ['js/legacy.js'],
+        delayMs: options.setupDelayMs ?? 15,
+      }),
     );
     await writeTree(path.join(setupDir, 'payload-mobile', 'files'), mobileFiles(TO_VERSION));
     await writeFile(
       path.join(setupDir, 'payload-mobile', 'payload.json'),
-      JSON.stringify({ product: 'CRM MOBILE server', role: 'mobile', version: TO_VERSION, remove: [], delayMs: options.setupDelayMs ?? 15 }),
+      JSON.stringify({
+        product: 'CRM MOBILE server',
+        role: 'mobile',
+        version: TO_VERSION,
+        remove: [],
+        delayMs: options.setupDelayMs ?? 15,
+      }),
     );
     const notesDir = path.join(stage, 'notes');
     await mkdir(notesDir);
     await writeFile(path.join(notesDir, '7.8.5.it.md'), NOTES.it);
     await writeFile(path.join(notesDir, '7.8.5.en.md'), NOTES.en);
-    const privateKeyPem = await readFile(path.join(options.resourcesDir, 'keys', 'practice', 'practice.key.pem'), 'utf8');
+    const privateKeyPem = await readFile(
+      path.join(options.resourcesDir, 'keys', 'practice', 'practice.key.pem'),
+      'utf8',
+    );
     const setupArgs = (payload: string) => ['--payload', payload, '--target', '{installPath}'];
     return await createKit({
       outDir,
@@ -68,8 +90,20 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
         { from: notesDir, to: 'notes' },
       ],
       setups: [
-        { role: 'main', path: 'setup/crm-setup.mjs', args: setupArgs('payload-crm'), successExitCodes: [0], rebootExitCodes: [3010, 1641] },
-        { role: 'mobile', path: 'setup/crm-setup.mjs', args: setupArgs('payload-mobile'), successExitCodes: [0], rebootExitCodes: [3010, 1641] },
+        {
+          role: 'main',
+          path: 'setup/crm-setup.mjs',
+          args: setupArgs('payload-crm'),
+          successExitCodes: [0],
+          rebootExitCodes: [3010, 1641],
+        },
+        {
+          role: 'mobile',
+          path: 'setup/crm-setup.mjs',
+          args: setupArgs('payload-mobile'),
+          successExitCodes: [0],
+          rebootExitCodes: [3010, 1641],
+        },
       ],
       releaseNotes: [
         { version: TO_VERSION, lang: 'it', path: 'notes/7.8.5.it.md' },

@@ -40,7 +40,8 @@ export class TerminalView {
   describe(s: Step): string[] {
     const lines = [this.stepLine(s)];
     if (s.finding) lines.push(`    ${this.t(s.finding)}`);
-    if (s.remedy && (s.status === 'failed' || s.status === 'warning' || s.status === 'waiting')) lines.push(`    → ${this.t(s.remedy)}`);
+    if (s.remedy && (s.status === 'failed' || s.status === 'warning' || s.status === 'waiting'))
+      lines.push(`    → ${this.t(s.remedy)}`);
     if (s.status === 'waiting' && s.instructions) lines.push(`    ${this.t(s.instructions)}`);
     if (s.skipReason) lines.push(`    ${this.lang === 'it' ? 'motivo' : 'reason'}: ${s.skipReason}`);
     return lines;
@@ -77,12 +78,15 @@ export class TerminalView {
     const mark = Math.floor(p.percent / 25) * 25;
     if (mark === 0 || (this.progressMarks.get(p.stepId) ?? 0) >= mark) return;
     this.progressMarks.set(p.stepId, mark);
-    const bytes = p.bytesTotal ? ` ${(p.bytesDone ?? 0).toLocaleString(this.lang)} / ${p.bytesTotal.toLocaleString(this.lang)} B` : '';
+    const bytes = p.bytesTotal
+      ? ` ${(p.bytesDone ?? 0).toLocaleString(this.lang)} / ${p.bytesTotal.toLocaleString(this.lang)} B`
+      : '';
     this.write(`    ${p.stepId}: ${mark}%${bytes}, ${(p.elapsedMs / 1000).toFixed(1)} s`);
   }
 
   onLog(e: LogEntry): void {
-    if (this.verbose || e.level !== 'info') this.write(`    ${e.level === 'error' ? '✖' : e.level === 'warn' ? '!' : 'i'} ${this.t(e.message)}`);
+    if (this.verbose || e.level !== 'info')
+      this.write(`    ${e.level === 'error' ? '✖' : e.level === 'warn' ? '!' : 'i'} ${this.t(e.message)}`);
     if (this.verbose && e.detail) this.write(`      ${e.detail.split('\n').join('\n      ')}`);
   }
 }

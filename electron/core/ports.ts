@@ -139,8 +139,16 @@ export interface Databases {
   /** Free bytes where this connection's backups land (on the SQL Server's side); null when it can't be measured. */
   backupFreeBytes(connection: CrmConnection): Promise<number | null>;
   backup(connection: CrmConnection, onProgress: (percent: number) => void): Promise<DatabaseBackup>;
-  verify(connection: CrmConnection, backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
-  restore(connection: CrmConnection, backup: DatabaseBackup, onProgress: (percent: number) => void): Promise<void>;
+  verify(
+    connection: CrmConnection,
+    backup: DatabaseBackup,
+    onProgress: (percent: number) => void,
+  ): Promise<void>;
+  restore(
+    connection: CrmConnection,
+    backup: DatabaseBackup,
+    onProgress: (percent: number) => void,
+  ): Promise<void>;
 }
 
 /** Practice-only controls: what the admin does in the CRM's own web UI on a real server. */
@@ -151,11 +159,14 @@ export interface PracticeControls {
 
 /** What the product profile tells the host about the CRM: its own SQL tables. */
 export interface HostProfileHints {
-  sql?: { connectedUsersQuery: string; sessionTimeoutMinutes: number; schemaVersionQuery: string } | undefined;
+  sql?:
+    { connectedUsersQuery: string; sessionTimeoutMinutes: number; schemaVersionQuery: string } | undefined;
 }
 
 /** An encrypted <connectionStrings> section, read in memory (Windows: through PowerShell). */
-export type ConnectionDecryptor = (webConfigPath: string) => Promise<{ name: string; connectionString: string; providerName?: string }[]>;
+export type ConnectionDecryptor = (
+  webConfigPath: string,
+) => Promise<{ name: string; connectionString: string; providerName?: string }[]>;
 
 /** Where the admin's typed SQL credentials are kept: in the host's memory, never on disk. */
 export interface CredentialStore {

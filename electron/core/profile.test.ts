@@ -30,7 +30,11 @@ describe('parseProfile', () => {
     const profile = parseProfile(shipped(), CRM_JSON);
     expect(profile).toEqual(shipped());
     expect(profile.iis.siteName).toBe('CRM');
-    expect(profile.licence).toEqual({ kind: 'file', file: 'App_Data/licenza.txt', pattern: 'Moduli:\\s*(.*)' });
+    expect(profile.licence).toEqual({
+      kind: 'file',
+      file: 'App_Data/licenza.txt',
+      pattern: 'Moduli:\\s*(.*)',
+    });
     if (profile.licence.kind !== 'file') throw new Error('the shipped profile reads the licence from a file');
     expect(new RegExp(profile.licence.pattern).exec('Moduli: 0, 3, 7')?.[1]).toBe('0, 3, 7');
     expect(await loadProfile(CRM_JSON)).toEqual(profile);
@@ -150,10 +154,24 @@ describe('where the version and the licence are read', () => {
   const base = () => JSON.parse(JSON.stringify(shipped())) as Record<string, unknown>;
   it('accepts a file written without its kind (the first form), a DLL file version, a query, and the admin', () => {
     const legacy = { ...base(), installedVersion: { file: 'bin/version.txt', pattern: '(.*)' } };
-    expect(parseProfile(legacy, 'p').installedVersion).toEqual({ kind: 'file', file: 'bin/version.txt', pattern: '(.*)' });
-    expect(parseProfile({ ...base(), installedVersion: { kind: 'file-version', file: 'bin/Crm.Web.dll', arch: 'x64' } }, 'p').installedVersion.kind).toBe('file-version');
-    expect(parseProfile({ ...base(), installedVersion: { kind: 'query', query: 'SELECT v FROM t' } }, 'p').installedVersion.kind).toBe('query');
-    expect(parseProfile({ ...base(), licence: { kind: 'admin-confirms' } }, 'p').licence).toEqual({ kind: 'admin-confirms' });
+    expect(parseProfile(legacy, 'p').installedVersion).toEqual({
+      kind: 'file',
+      file: 'bin/version.txt',
+      pattern: '(.*)',
+    });
+    expect(
+      parseProfile(
+        { ...base(), installedVersion: { kind: 'file-version', file: 'bin/Crm.Web.dll', arch: 'x64' } },
+        'p',
+      ).installedVersion.kind,
+    ).toBe('file-version');
+    expect(
+      parseProfile({ ...base(), installedVersion: { kind: 'query', query: 'SELECT v FROM t' } }, 'p')
+        .installedVersion.kind,
+    ).toBe('query');
+    expect(parseProfile({ ...base(), licence: { kind: 'admin-confirms' } }, 'p').licence).toEqual({
+      kind: 'admin-confirms',
+    });
   });
 
   it.each([
@@ -161,7 +179,10 @@ describe('where the version and the licence are read', () => {
     [{ kind: 'dll', file: 'x' }, 'installedVersion.kind'],
     [{ kind: 'query' }, 'installedVersion.query'],
   ])('names the field of a bad source %j', (installedVersion, field) => {
-    expect(() => parseProfile({ ...base(), installedVersion }, 'p')).toThrow(expect.objectContaining({ message_: expect.objectContaining({ params: expect.objectContaining({ field }) }) }));
+    expect(() => parseProfile({ ...base(), installedVersion }, 'p')).toThrow(
+      expect.objectContaining({
+        message_: expect.objectContaining({ params: expect.objectContaining({ field }) }),
+      }),
+    );
   });
 });
-

@@ -8,7 +8,11 @@ const relPath = z
   .min(1)
   // The profile describes a Windows server: drive and UNC paths are absolute whatever OS validates it.
   .refine(
-    (p) => !path.posix.isAbsolute(p) && !path.win32.isAbsolute(p) && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'),
+    (p) =>
+      !path.posix.isAbsolute(p) &&
+      !path.win32.isAbsolute(p) &&
+      !/^[A-Za-z]:/.test(p) &&
+      !p.split(/[\\/]/).includes('..'),
     'must be a relative path inside the application folder',
   );
 
@@ -22,7 +26,8 @@ const regexText = z.string().refine((s) => {
 }, 'not a valid regular expression');
 
 /** A source written without its kind is a file: the profile's first and simplest form. */
-const withFileDefault = (v: unknown) => (typeof v === 'object' && v !== null && !('kind' in v) ? { kind: 'file', ...v } : v);
+const withFileDefault = (v: unknown) =>
+  typeof v === 'object' && v !== null && !('kind' in v) ? { kind: 'file', ...v } : v;
 
 /** Where the installed version is read: a file and a pattern, a DLL's file version, or a database query. */
 const installedVersionSchema = z.preprocess(

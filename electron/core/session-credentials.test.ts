@@ -14,13 +14,18 @@ afterEach(async () => {
 it('the practice server needs no SQL credentials and says so', async () => {
   fx = await practiceFixture();
   session = await openSession({ host: fx.host, kitDir: fx.kitDir });
-  expect(await session.handlers.provideSqlCredentials('Produzione', { kind: 'sql', user: 'sa', password: 'x' })).toMatchObject({ ok: false, error: { key: 'sql.credentials-not-needed' } });
+  expect(
+    await session.handlers.provideSqlCredentials('Produzione', { kind: 'sql', user: 'sa', password: 'x' }),
+  ).toMatchObject({ ok: false, error: { key: 'sql.credentials-not-needed' } });
 });
 
 it('a host with a credential store gets them for a known connection, and the log never shows the password', async () => {
   fx = await practiceFixture();
   const kept: [string, SqlCredentials][] = [];
-  const host = { ...fx.host, credentials: { provide: (c: string, cr: SqlCredentials) => void kept.push([c, cr]) } };
+  const host = {
+    ...fx.host,
+    credentials: { provide: (c: string, cr: SqlCredentials) => void kept.push([c, cr]) },
+  };
   session = await openSession({ host, kitDir: fx.kitDir });
   const logs: string[] = [];
   session.subscribe((event, payload) => {
@@ -31,7 +36,10 @@ it('a host with a credential store gets them for a known connection, and the log
   expect(kept).toEqual([['Produzione', creds]]);
   expect(logs.join('\n')).toContain('AZIENDA\\\\admin.crm');
   expect(logs.join('\n')).not.toContain('Segreta');
-  expect(await session.handlers.provideSqlCredentials('Nessuna', creds)).toMatchObject({ ok: false, error: { key: 'practice.connection-unknown' } });
+  expect(await session.handlers.provideSqlCredentials('Nessuna', creds)).toMatchObject({
+    ok: false,
+    error: { key: 'practice.connection-unknown' },
+  });
 });
 
 it.each([

@@ -25,7 +25,12 @@ it("hands the profile's SQL hints to the host, and decrypts an encrypted section
     adopt: (h: HostProfileHints) => void adopted.push(h),
     decryptConnections: async (file: string) => {
       decrypted.push(file);
-      return [{ name: 'Produzione', connectionString: 'Data Source=.\\SQLEXPRESS;Initial Catalog=CRM_PROD;User ID=u;Password=p' }];
+      return [
+        {
+          name: 'Produzione',
+          connectionString: 'Data Source=.\\SQLEXPRESS;Initial Catalog=CRM_PROD;User ID=u;Password=p',
+        },
+      ];
     },
   };
   session = await openSession({ host, kitDir: fx.kitDir });

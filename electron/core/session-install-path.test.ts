@@ -23,7 +23,10 @@ it('the admin corrects the folder IIS reports, before the run starts, and the pl
   session = await openSession({ host: fx.host, kitDir: fx.kitDir, chooseFolder: async () => answer });
 
   expect((await session.handlers.getSession()).server.installPath).toBe(fx.appDir);
-  expect(await session.handlers.correctInstallPath()).toMatchObject({ ok: false, error: { key: 'check.installation.no-files.finding' } });
+  expect(await session.handlers.correctInstallPath()).toMatchObject({
+    ok: false,
+    error: { key: 'check.installation.no-files.finding' },
+  });
   answer = null; // cancelled
   expect(await session.handlers.correctInstallPath()).toEqual({ ok: true });
   expect((await session.handlers.getSession()).server.installPath).toBe(fx.appDir);
@@ -36,11 +39,17 @@ it('the admin corrects the folder IIS reports, before the run starts, and the pl
   const installation = (await session.handlers.getSession()).steps.find((s) => s.id === 'check.installation');
   expect(installation).toMatchObject({ status: 'passed', evidence: { path: copy } });
   // Once the run has begun, the folder is fixed.
-  expect(await session.handlers.correctInstallPath()).toMatchObject({ ok: false, error: { key: 'engine.not-now' } });
+  expect(await session.handlers.correctInstallPath()).toMatchObject({
+    ok: false,
+    error: { key: 'engine.not-now' },
+  });
 });
 
 it('without a folder picker (CLI, tests) the intent is refused plainly', async () => {
   fx = await practiceFixture();
   session = await openSession({ host: fx.host, kitDir: fx.kitDir });
-  expect(await session.handlers.correctInstallPath()).toMatchObject({ ok: false, error: { key: 'session.choose-folder-unavailable' } });
+  expect(await session.handlers.correctInstallPath()).toMatchObject({
+    ok: false,
+    error: { key: 'session.choose-folder-unavailable' },
+  });
 });

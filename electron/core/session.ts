@@ -55,28 +55,47 @@ async function discover(host: Host, profile: Profile, correctedPath?: string): P
   const hostname = await host.system.hostname();
   let problem: Message | null = null;
   const found = await host.iis.findCrm(profile.iis.siteName).catch((err: unknown) => {
-    problem = err instanceof UpgradeError ? err.message_ : msg('check.installation.no-site.finding', { site: profile.iis.siteName });
+    problem =
+      err instanceof UpgradeError
+        ? err.message_
+        : msg('check.installation.no-site.finding', { site: profile.iis.siteName });
     return null;
   });
   // The procedure's "Info Server → [Path:]": the admin may correct the folder IIS reports.
   const site = correctedPath
     ? {
-        ...(found ?? { siteName: profile.iis.siteName, appPath: '/', pools: profile.iis.appPools ?? [], url: profile.url ?? '' }),
+        ...(found ?? {
+          siteName: profile.iis.siteName,
+          appPath: '/',
+          pools: profile.iis.appPools ?? [],
+          url: profile.url ?? '',
+        }),
         physicalPath: correctedPath,
       }
     : found && profile.iis.appPools
       ? { ...found, pools: profile.iis.appPools }
       : found;
   if (correctedPath) problem = null;
-  const mobileSite = profile.iis.mobileSiteName ? await host.iis.findCrm(profile.iis.mobileSiteName).catch(() => null) : null;
+  const mobileSite = profile.iis.mobileSiteName
+    ? await host.iis.findCrm(profile.iis.mobileSiteName).catch(() => null)
+    : null;
   let connections: Discovery['connections'] = [];
   if (site) {
-    connections = await readConnections(site.physicalPath, profile.connections.file, host.decryptConnections).catch((err: unknown) => {
-      problem = err instanceof UpgradeError ? err.message_ : msg('crm.web-config.invalid', { path: site.physicalPath });
+    connections = await readConnections(
+      site.physicalPath,
+      profile.connections.file,
+      host.decryptConnections,
+    ).catch((err: unknown) => {
+      problem =
+        err instanceof UpgradeError
+          ? err.message_
+          : msg('crm.web-config.invalid', { path: site.physicalPath });
       return [];
     });
   }
-  const installedVersion = site ? await readInstalledVersion({ host, physicalPath: site.physicalPath, connections, profile }) : null;
+  const installedVersion = site
+    ? await readInstalledVersion({ host, physicalPath: site.physicalPath, connections, profile })
+    : null;
   return { hostname, site, mobileSite, connections, installedVersion, problem };
 }
 
@@ -112,7 +131,8 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     kitProblem = { message: err.message_, ...(err.detail ? { detail: err.detail } : {}) };
   }
   // A signed kit's own profile wins over the one shipped with the app.
-  const profile = kit?.manifest.profile ?? (await loadProfile(path.join(resourcesDir, 'profiles', 'crm.json')));
+  const profile =
+    kit?.manifest.profile ?? (await loadProfile(path.join(resourcesDir, 'profiles', 'crm.json')));
   host.adopt?.({ sql: profile.sql });
   let discovery = await discover(host, profile);
   const engineOptions: EngineOptions = {
@@ -124,14 +144,18 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
 
   let restored: EngineSetup['restored'];
   if (!options.readOnly) {
-    const journalFile = await findUnfinishedRun(path.join(options.kitDir, KIT_REPORTS, hostFolderName(discovery.hostname)));
+    const journalFile = await findUnfinishedRun(
+      path.join(options.kitDir, KIT_REPORTS, hostFolderName(discovery.hostname)),
+    );
     if (journalFile) {
       const { journal, records } = await Journal.open(journalFile);
       restored = { replayed: replay(records), journal, runDir: path.dirname(journalFile) };
     }
   }
 
-  const releaseNotes = kit ? await readReleaseNotes(kit, installedVersionName(discovery.installedVersion)) : [];
+  const releaseNotes = kit
+    ? await readReleaseNotes(kit, installedVersionName(discovery.installedVersion))
+    : [];
 
   const listeners = new Set<SessionListener>();
   const emit: SessionListener = (event, payload) => {
@@ -171,12 +195,18 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     rollback: async () => engine.rollback(),
     correctInstallPath: async () => {
       // Only before anything is done: the whole plan is built on this folder.
-      if (engine.snapshot().run.state !== 'ready') return { ok: false, error: msg('engine.not-now', { state: engine.snapshot().run.state }) };
+      if (engine.snapshot().run.state !== 'ready')
+        return { ok: false, error: msg('engine.not-now', { state: engine.snapshot().run.state }) };
       if (!options.chooseFolder) return { ok: false, error: msg('session.choose-folder-unavailable') };
       const folder = await options.chooseFolder();
       if (folder === null) return { ok: true };
       const marker = path.join(folder, ...profile.connections.file.split(/[\\/]/));
-      if (!(await access(marker).then(() => true, () => false))) {
+      if (
+        !(await access(marker).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         return { ok: false, error: msg('check.installation.no-files.finding', { path: folder }) };
       }
       discovery = await discover(host, profile, folder);
@@ -187,10 +217,16 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
     },
     provideSqlCredentials: async (connection, credentials) => {
       if (!host.credentials) return { ok: false, error: msg('sql.credentials-not-needed') };
-      if (!discovery.connections.some((c) => c.name === connection)) return { ok: false, error: msg('practice.connection-unknown', { connection }) };
+      if (!discovery.connections.some((c) => c.name === connection))
+        return { ok: false, error: msg('practice.connection-unknown', { connection }) };
       host.credentials.provide(connection, credentials);
       // The log says who, never the password.
-      engine.note(msg('sql.credentials-received', { connection, user: credentials.kind === 'ntlm' ? `${credentials.domain}\\${credentials.user}` : credentials.user }));
+      engine.note(
+        msg('sql.credentials-received', {
+          connection,
+          user: credentials.kind === 'ntlm' ? `${credentials.domain}\\${credentials.user}` : credentials.user,
+        }),
+      );
       return { ok: true };
     },
     practiceLogOffUsers: async () => {

@@ -51,7 +51,7 @@ function shutdown(): Promise<void> {
 }
 
 const PRACTICE_ONLY_MESSAGE = [
-  "Un server reale si aggiorna solo su Windows. Qui il programma funziona in modalità prova, su una cartella che fa da server:",
+  'Un server reale si aggiorna solo su Windows. Qui il programma funziona in modalità prova, su una cartella che fa da server:',
   '    npm start -- --practice CARTELLA --kit CARTELLAKIT',
   'oppure, dal terminale:',
   '    npx crm-upgrade demo',
@@ -90,7 +90,9 @@ function fail(error: unknown): void {
 }
 
 /** Where the scripts and the kit are: packaged, beside the exe; from source, the repo. */
-const SCRIPTS_DIR = app.isPackaged ? path.join(process.resourcesPath, 'scripts') : path.join(OUT_DIR, '..', 'resources', 'scripts');
+const SCRIPTS_DIR = app.isPackaged
+  ? path.join(process.resourcesPath, 'scripts')
+  : path.join(OUT_DIR, '..', 'resources', 'scripts');
 
 async function openHost(launch: LaunchArgs): Promise<{ host: Host; kitDir: string } | 'relaunched' | null> {
   if (launch.practiceDir !== undefined) {
@@ -147,7 +149,9 @@ async function start(): Promise<void> {
       return picked.canceled ? null : (picked.filePaths[0] ?? null);
     },
     // The portable exe itself sits on the stick beside the kit and is not a kit file.
-    ...(process.env.PORTABLE_EXECUTABLE_FILE ? { allowedKitExtras: [path.basename(process.env.PORTABLE_EXECUTABLE_FILE)] } : {}),
+    ...(process.env.PORTABLE_EXECUTABLE_FILE
+      ? { allowedKitExtras: [path.basename(process.env.PORTABLE_EXECUTABLE_FILE)] }
+      : {}),
   });
   session = opened;
 

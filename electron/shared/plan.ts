@@ -9,7 +9,15 @@ export const PHASES: readonly Phase[] = phaseSchema.options;
 export const stepKindSchema = z.enum(['check', 'action', 'manual']);
 export type StepKind = z.infer<typeof stepKindSchema>;
 
-export const stepStatusSchema = z.enum(['pending', 'running', 'passed', 'warning', 'failed', 'skipped', 'waiting']);
+export const stepStatusSchema = z.enum([
+  'pending',
+  'running',
+  'passed',
+  'warning',
+  'failed',
+  'skipped',
+  'waiting',
+]);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 
 /** A step id, with the connection's name after ':' for per-connection steps. */

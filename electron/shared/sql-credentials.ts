@@ -10,6 +10,13 @@ const text = (max: number) => z.string().min(1).max(max).refine(noControl, 'cont
  */
 export const sqlCredentialsSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sql'), user: text(128), password: z.string().min(1).max(256) }).strict(),
-  z.object({ kind: z.literal('ntlm'), domain: text(64), user: text(128), password: z.string().min(1).max(256) }).strict(),
+  z
+    .object({
+      kind: z.literal('ntlm'),
+      domain: text(64),
+      user: text(128),
+      password: z.string().min(1).max(256),
+    })
+    .strict(),
 ]);
 export type SqlCredentials = z.infer<typeof sqlCredentialsSchema>;

@@ -4,7 +4,12 @@ import { UpgradeError, msg } from './message';
 export interface VersionName {
   readonly text: string;
   readonly version: readonly number[];
-  readonly build: { readonly year: number; readonly month: number; readonly day: number; readonly hour: number };
+  readonly build: {
+    readonly year: number;
+    readonly month: number;
+    readonly day: number;
+    readonly hour: number;
+  };
   /** The 8-digit stamp as written, so that ordering by it is plain numeric ordering. */
   readonly stamp: number;
   readonly arch: 'x64' | 'x86';
@@ -68,8 +73,34 @@ export function compareVersions(a: readonly number[], b: readonly number[]): num
 }
 
 const MONTHS = {
-  it: ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'],
-  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  it: [
+    'gennaio',
+    'febbraio',
+    'marzo',
+    'aprile',
+    'maggio',
+    'giugno',
+    'luglio',
+    'agosto',
+    'settembre',
+    'ottobre',
+    'novembre',
+    'dicembre',
+  ],
+  en: [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ],
 } as const;
 
 /** "7.8.5, build 5 ottobre 2013 ore 17" / "7.8.5, build 5 October 2013 at 17:00". */

@@ -46,9 +46,13 @@ if (!existsSync(path.join(target, 'web.config'))) {
 
 // IIS holds the files while the site's pool runs.
 const iis = JSON.parse(readFileSync(path.join(server, 'iis', 'applicationHost.json'), 'utf8'));
-const site = iis.sites.find((s) => path.resolve(server, ...s.physicalPath.split(/[\\/]/)) === path.resolve(target));
+const site = iis.sites.find(
+  (s) => path.resolve(server, ...s.physicalPath.split(/[\\/]/)) === path.resolve(target),
+);
 if (site && iis.pools[site.pool]?.state !== 'stopped') {
-  console.error(`The files are in use by w3wp.exe (application pool ${site.pool} is ${iis.pools[site.pool]?.state}).`);
+  console.error(
+    `The files are in use by w3wp.exe (application pool ${site.pool} is ${iis.pools[site.pool]?.state}).`,
+  );
   exit(32); // ERROR_SHARING_VIOLATION
 }
 

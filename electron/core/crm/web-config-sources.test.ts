@@ -14,17 +14,27 @@ const config = (inner: string) => `<?xml version="1.0"?><configuration>${inner}<
 
 it('follows configSource to a file inside the application folder', async () => {
   await mkdir(path.join(dir, 'App_Config'));
-  await writeFile(path.join(dir, 'web.config'), config('<connectionStrings configSource="App_Config\\connections.config" />'));
+  await writeFile(
+    path.join(dir, 'web.config'),
+    config('<connectionStrings configSource="App_Config\\connections.config" />'),
+  );
   await writeFile(
     path.join(dir, 'App_Config', 'connections.config'),
     '<connectionStrings><add name="Produzione" connectionString="Data Source=db01;Initial Catalog=CRM_PROD;User ID=u;Password=p" /></connectionStrings>',
   );
-  expect(await readConnections(dir)).toEqual([expect.objectContaining({ name: 'Produzione', server: 'db01', database: 'CRM_PROD' })]);
+  expect(await readConnections(dir)).toEqual([
+    expect.objectContaining({ name: 'Produzione', server: 'db01', database: 'CRM_PROD' }),
+  ]);
 });
 
 it('refuses a configSource that leaves the application folder', async () => {
-  await writeFile(path.join(dir, 'web.config'), config('<connectionStrings configSource="..\\..\\secrets.config" />'));
-  await expect(readConnections(dir)).rejects.toMatchObject({ message_: { key: 'crm.web-config.config-source-outside' } });
+  await writeFile(
+    path.join(dir, 'web.config'),
+    config('<connectionStrings configSource="..\\..\\secrets.config" />'),
+  );
+  await expect(readConnections(dir)).rejects.toMatchObject({
+    message_: { key: 'crm.web-config.config-source-outside' },
+  });
 });
 
 it('unwraps Entity Framework strings', async () => {
@@ -36,14 +46,18 @@ it('unwraps Entity Framework strings', async () => {
   );
   const [c] = await readConnections(dir);
   expect(c).toMatchObject({ name: 'CrmEntities', server: '.\\SQLEXPRESS', database: 'CRM' });
-  expect(c?.connectionString).toBe('Data Source=.\\SQLEXPRESS;Initial Catalog=CRM;Integrated Security=True;MultipleActiveResultSets=True');
+  expect(c?.connectionString).toBe(
+    'Data Source=.\\SQLEXPRESS;Initial Catalog=CRM;Integrated Security=True;MultipleActiveResultSets=True',
+  );
   expect(unwrapEntityClient('metadata=x', 'System.Data.EntityClient')).toBe('');
 });
 
 it('an encrypted section is decrypted through the given hook, or refused with a clear message', async () => {
   await writeFile(
     path.join(dir, 'web.config'),
-    config('<connectionStrings configProtectionProvider="DataProtectionConfigurationProvider"><EncryptedData><CipherData><CipherValue>AQAAANCMnd8=</CipherValue></CipherData></EncryptedData></connectionStrings>'),
+    config(
+      '<connectionStrings configProtectionProvider="DataProtectionConfigurationProvider"><EncryptedData><CipherData><CipherValue>AQAAANCMnd8=</CipherValue></CipherData></EncryptedData></connectionStrings>',
+    ),
   );
   await expect(readConnections(dir)).rejects.toMatchObject({ message_: { key: 'crm.web-config.encrypted' } });
   const seen: string[] = [];
@@ -56,10 +70,13 @@ it('an encrypted section is decrypted through the given hook, or refused with a 
 });
 
 it.each([
-  ['Server=db01;User Id=u;Password=Segreta!1;Database=CRM', 'Server=db01;User Id=u;Password=***;Database=CRM'],
+  [
+    'Server=db01;User Id=u;Password=Segreta!1;Database=CRM',
+    'Server=db01;User Id=u;Password=***;Database=CRM',
+  ],
   ['Server=db01;PWD="a;b";Database=CRM', 'Server=db01;PWD=***;Database=CRM'],
   ['password=x', 'password=***'],
-  ['Server=db01; pwd = \'q\'', "Server=db01; pwd = ***"],
+  ["Server=db01; pwd = 'q'", 'Server=db01; pwd = ***'],
 ])('redacts %s', (raw, redacted) => {
   expect(redactConnectionString(raw)).toBe(redacted);
 });

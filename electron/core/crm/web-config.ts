@@ -75,7 +75,10 @@ async function readXml(file: string): Promise<unknown> {
   // The parser alone accepts a truncated or garbled file: validate first, so damage is reported, not guessed around.
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new UpgradeError(msg('crm.web-config.invalid', { path: file }), `${valid.err.msg} (line ${valid.err.line})`);
+    throw new UpgradeError(
+      msg('crm.web-config.invalid', { path: file }),
+      `${valid.err.msg} (line ${valid.err.line})`,
+    );
   }
   try {
     return parser.parse(xml);
@@ -89,7 +92,11 @@ async function readXml(file: string): Promise<unknown> {
  * honoured, a configSource file followed (inside the application folder only), Entity Framework
  * strings unwrapped, an encrypted section decrypted in memory when a way to do so is given.
  */
-export async function readConnections(appFolder: string, webConfig = 'web.config', decrypt?: DecryptConnections): Promise<CrmConnection[]> {
+export async function readConnections(
+  appFolder: string,
+  webConfig = 'web.config',
+  decrypt?: DecryptConnections,
+): Promise<CrmConnection[]> {
   const file = path.join(appFolder, webConfig);
   const doc = await readXml(file);
   const configuration = children(doc, 'configuration')[0]?.configuration;
@@ -112,9 +119,15 @@ export async function readConnections(appFolder: string, webConfig = 'web.config
     if ('clear' in node) list.clear();
     else if ('remove' in node && attrs.name) list.delete(attrs.name);
     else if ('add' in node && attrs.name && attrs.connectionString) {
-      list.set(attrs.name, toConnection({ name: attrs.name, connectionString: attrs.connectionString, ...(attrs.providerName ? { providerName: attrs.providerName } : {}) }));
+      list.set(
+        attrs.name,
+        toConnection({
+          name: attrs.name,
+          connectionString: attrs.connectionString,
+          ...(attrs.providerName ? { providerName: attrs.providerName } : {}),
+        }),
+      );
     }
   }
   return [...list.values()];
 }
-

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { cp, lstat, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { KIT_MANIFEST, KIT_REPORTS, KIT_SIGNATURE, type KitManifest, kitManifestSchema } from './kit-manifest';
+import {
+  KIT_MANIFEST,
+  KIT_REPORTS,
+  KIT_SIGNATURE,
+  type KitManifest,
+  kitManifestSchema,
+} from './kit-manifest';
 import { signBytes } from './kit-keys';
 
 export interface KitCreateInput {
@@ -32,7 +38,11 @@ async function listFiles(root: string, rel = ''): Promise<string[]> {
 export async function createKit(input: KitCreateInput): Promise<KitManifest> {
   await mkdir(input.outDir, { recursive: true });
   for (const c of input.contents) {
-    await cp(c.from, path.join(input.outDir, ...c.to.split('/')), { recursive: true, errorOnExist: false, force: true });
+    await cp(c.from, path.join(input.outDir, ...c.to.split('/')), {
+      recursive: true,
+      errorOnExist: false,
+      force: true,
+    });
   }
   await mkdir(path.join(input.outDir, KIT_REPORTS), { recursive: true });
   const files = [];

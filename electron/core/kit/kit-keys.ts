@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -10,12 +18,20 @@ export interface TrustedKey {
 }
 
 export const signatureFileSchema = z
-  .object({ format: z.literal(1), algorithm: z.literal('ed25519'), keyId: z.string().regex(/^[0-9a-f]{16}$/), signature: z.string().min(80).max(200) })
+  .object({
+    format: z.literal(1),
+    algorithm: z.literal('ed25519'),
+    keyId: z.string().regex(/^[0-9a-f]{16}$/),
+    signature: z.string().min(80).max(200),
+  })
   .strict();
 
 /** A key's id: the first 16 hex digits of the SHA-256 of its public key (SPKI DER). */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function generateSigningKey(): { privatePem: string; publicPem: string; keyId: string } {
@@ -31,7 +47,12 @@ export function signBytes(bytes: Buffer, privatePem: string): string {
   const key = createPrivateKey(privatePem);
   const publicKey = createPublicKey(key);
   return JSON.stringify(
-    { format: 1, algorithm: 'ed25519', keyId: keyIdOf(publicKey), signature: sign(null, bytes, key).toString('base64') },
+    {
+      format: 1,
+      algorithm: 'ed25519',
+      keyId: keyIdOf(publicKey),
+      signature: sign(null, bytes, key).toString('base64'),
+    },
     null,
     1,
   );

@@ -9,7 +9,10 @@ export const kitPathSchema = z
   .max(240)
   .refine((p) => !p.includes('\\'), 'use forward slashes')
   .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p), 'absolute path')
-  .refine((p) => p.split('/').every((part) => part !== '..' && part !== '.' && part !== ''), 'traversal or empty part')
+  .refine(
+    (p) => p.split('/').every((part) => part !== '..' && part !== '.' && part !== ''),
+    'traversal or empty part',
+  )
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   .refine((p) => !/[\u0000-\u001f<>:"|?*]/.test(p), 'character not allowed on Windows');
 
@@ -36,16 +39,28 @@ export type KitSetup = z.infer<typeof setupSchema>;
 export const kitManifestSchema = z
   .object({
     format: z.literal(1),
-    product: z.object({ id: z.string().regex(/^[a-z0-9-]{1,40}$/), name: z.string().min(1).max(80) }).strict(),
+    product: z
+      .object({ id: z.string().regex(/^[a-z0-9-]{1,40}$/), name: z.string().min(1).max(80) })
+      .strict(),
     version: versionNameSchema,
     /** The oldest installed version (numeric parts, e.g. "7.0") that may jump straight to this kit. */
     minimumInstalledVersion: z.string().regex(/^\d+(\.\d+){0,5}$/),
     files: z
-      .array(z.object({ path: kitPathSchema, size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict())
+      .array(
+        z
+          .object({
+            path: kitPathSchema,
+            size: z.number().int().nonnegative(),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          })
+          .strict(),
+      )
       .max(10_000),
     setups: z.array(setupSchema).min(1).max(4),
     releaseNotes: z
-      .array(z.object({ version: versionNameSchema, lang: z.enum(['it', 'en']), path: kitPathSchema }).strict())
+      .array(
+        z.object({ version: versionNameSchema, lang: z.enum(['it', 'en']), path: kitPathSchema }).strict(),
+      )
       .max(500),
     /** The vendor may ship a product profile with the kit; it is trusted as the kit is, by the signature. */
     profile: profileSchema.optional(),
@@ -55,15 +70,26 @@ export const kitManifestSchema = z
     const seen = new Set<string>();
     kit.files.forEach((f, i) => {
       const key = f.path.toLowerCase();
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['files', i, 'path'], message: `repeats another path: ${f.path}` });
+      if (seen.has(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['files', i, 'path'],
+          message: `repeats another path: ${f.path}`,
+        });
       seen.add(key);
     });
     const listed = new Set(kit.files.map((f) => f.path));
     for (const [i, s] of kit.setups.entries()) {
-      if (!listed.has(s.path)) ctx.addIssue({ code: 'custom', path: ['setups', i, 'path'], message: 'setup not among the files' });
+      if (!listed.has(s.path))
+        ctx.addIssue({ code: 'custom', path: ['setups', i, 'path'], message: 'setup not among the files' });
     }
     for (const [i, n] of kit.releaseNotes.entries()) {
-      if (!listed.has(n.path)) ctx.addIssue({ code: 'custom', path: ['releaseNotes', i, 'path'], message: 'notes not among the files' });
+      if (!listed.has(n.path))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['releaseNotes', i, 'path'],
+          message: 'notes not among the files',
+        });
     }
     if (kit.setups.filter((s) => s.role === 'main').length !== 1) {
       ctx.addIssue({ code: 'custom', path: ['setups'], message: 'exactly one main setup' });

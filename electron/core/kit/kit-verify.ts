@@ -5,7 +5,14 @@ import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { type VersionName, parseVersionName } from '../../shared/version-name';
 import { issueField } from '../profile';
-import { KIT_MANIFEST, KIT_MANIFEST_MAX_BYTES, KIT_REPORTS, KIT_SIGNATURE, type KitManifest, kitManifestSchema } from './kit-manifest';
+import {
+  KIT_MANIFEST,
+  KIT_MANIFEST_MAX_BYTES,
+  KIT_REPORTS,
+  KIT_SIGNATURE,
+  type KitManifest,
+  kitManifestSchema,
+} from './kit-manifest';
 import { type TrustedKey, signatureFileSchema, verifyBytes } from './kit-keys';
 
 export interface SignedKit {
@@ -17,7 +24,12 @@ export interface SignedKit {
 
 const EXECUTABLE = /\.(exe|msi|msp|bat|cmd|com|scr|ps1|psm1|vbs|js|mjs|cjs|dll|jar|lnk)$/i;
 
-async function readLimited(file: string, limit: number, tooLarge: () => UpgradeError, missing: () => UpgradeError): Promise<Buffer> {
+async function readLimited(
+  file: string,
+  limit: number,
+  tooLarge: () => UpgradeError,
+  missing: () => UpgradeError,
+): Promise<Buffer> {
   const st = await lstat(file).catch(() => null);
   if (!st || !st.isFile()) throw missing();
   if (st.size > limit) throw tooLarge();
@@ -46,7 +58,8 @@ export async function readSignedKit(dir: string, trusted: readonly TrustedKey[])
   }
   const key = trusted.find((k) => k.id === sig.keyId);
   if (!key) throw new UpgradeError(msg('kit.unknown-key', { keyId: sig.keyId }));
-  if (!verifyBytes(manifestBytes, sig.signature, key.key)) throw new UpgradeError(msg('kit.bad-signature', { keyId: sig.keyId }));
+  if (!verifyBytes(manifestBytes, sig.signature, key.key))
+    throw new UpgradeError(msg('kit.bad-signature', { keyId: sig.keyId }));
 
   let json: unknown;
   try {
@@ -56,9 +69,17 @@ export async function readSignedKit(dir: string, trusted: readonly TrustedKey[])
   }
   const parsed = kitManifestSchema.safeParse(json);
   if (!parsed.success) {
-    throw new UpgradeError(msg('kit.manifest-invalid', { field: issueField(parsed.error.issues[0]) }), parsed.error.message);
+    throw new UpgradeError(
+      msg('kit.manifest-invalid', { field: issueField(parsed.error.issues[0]) }),
+      parsed.error.message,
+    );
   }
-  return { dir, manifest: parsed.data, version: parseVersionName(parsed.data.version), key: { id: key.id, kind: key.kind } };
+  return {
+    dir,
+    manifest: parsed.data,
+    version: parseVersionName(parsed.data.version),
+    key: { id: key.id, kind: key.kind },
+  };
 }
 
 export interface KitFilesProgress {
@@ -79,13 +100,19 @@ export async function verifyKitFiles(
 ): Promise<{ files: number; bytes: number }> {
   const { dir, manifest } = kit;
   const bytesTotal = manifest.files.reduce((s, f) => s + f.size, 0);
-  const progress: KitFilesProgress = { itemsDone: 0, itemsTotal: manifest.files.length, bytesDone: 0, bytesTotal };
+  const progress: KitFilesProgress = {
+    itemsDone: 0,
+    itemsTotal: manifest.files.length,
+    bytesDone: 0,
+    bytesTotal,
+  };
   for (const f of manifest.files) {
     const full = path.join(dir, ...f.path.split('/'));
     const st = await lstat(full).catch(() => null);
     if (!st) throw new UpgradeError(msg('kit.file-missing', { path: f.path }));
     if (st.isSymbolicLink()) throw new UpgradeError(msg('kit.symlink', { path: f.path }));
-    if (st.size !== f.size) throw new UpgradeError(msg('kit.file-size', { path: f.path, expected: f.size, actual: st.size }));
+    if (st.size !== f.size)
+      throw new UpgradeError(msg('kit.file-size', { path: f.path, expected: f.size, actual: st.size }));
     const h = createHash('sha256');
     for await (const chunk of createReadStream(full, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
       h.update(chunk);
@@ -106,7 +133,11 @@ export async function verifyKitFiles(
       const st = await lstat(path.join(dir, child));
       if (st.isSymbolicLink()) throw new UpgradeError(msg('kit.symlink', { path: child }));
       if (st.isDirectory()) await walk(child);
-      else if (EXECUTABLE.test(name) && !listed.has(child.toLowerCase()) && !allowed.has(child.toLowerCase())) {
+      else if (
+        EXECUTABLE.test(name) &&
+        !listed.has(child.toLowerCase()) &&
+        !allowed.has(child.toLowerCase())
+      ) {
         throw new UpgradeError(msg('kit.unlisted-executable', { path: child }));
       }
     }

@@ -1,5 +1,16 @@
 import { createPublicKey } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rename, rm, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  truncate,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -252,7 +263,8 @@ describe('tampered kits', () => {
     {
       name: 'a file renamed',
       key: 'kit.file-missing',
-      tamper: (dir) => rename(path.join(dir, 'notes', '7.8.5.it.md'), path.join(dir, 'notes', '7.8.5.it.old.md')),
+      tamper: (dir) =>
+        rename(path.join(dir, 'notes', '7.8.5.it.md'), path.join(dir, 'notes', '7.8.5.it.old.md')),
       params: { path: 'notes/7.8.5.it.md' },
     },
     {

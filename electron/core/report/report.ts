@@ -12,13 +12,17 @@ export interface ReportInput {
   toVersion: string;
   kitKey: { id: string; kind: string } | null;
   artifacts: readonly Artifact[];
-  rollback?: { startedAt: string; finishedAt: string; actions: string[]; treeHashMatches: boolean | null } | undefined;
+  rollback?:
+    { startedAt: string; finishedAt: string; actions: string[]; treeHashMatches: boolean | null } | undefined;
   startedAt: string;
   finishedAt: string;
 }
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 function stepJson(step: Step) {
   const it = translator('it');
@@ -46,7 +50,15 @@ const LABELS = {
     backups: 'Copie di sicurezza',
     rollback: 'Ripristino',
     skipped: 'Saltato, motivo',
-    status_: { pending: 'da fare', running: 'in corso', passed: 'superato', warning: 'avviso', failed: 'fallito', skipped: 'saltato', waiting: 'in attesa' },
+    status_: {
+      pending: 'da fare',
+      running: 'in corso',
+      passed: 'superato',
+      warning: 'avviso',
+      failed: 'fallito',
+      skipped: 'saltato',
+      waiting: 'in attesa',
+    },
   },
   en: {
     title: 'CRM upgrade report',
@@ -62,7 +74,15 @@ const LABELS = {
     backups: 'Backups',
     rollback: 'Rollback',
     skipped: 'Skipped, reason',
-    status_: { pending: 'pending', running: 'running', passed: 'passed', warning: 'warning', failed: 'failed', skipped: 'skipped', waiting: 'waiting' },
+    status_: {
+      pending: 'pending',
+      running: 'running',
+      passed: 'passed',
+      warning: 'warning',
+      failed: 'failed',
+      skipped: 'skipped',
+      waiting: 'waiting',
+    },
   },
 } as const;
 
@@ -122,7 +142,10 @@ ${rollback}
 }
 
 /** The report on the kit: JSON for the vendor's support, HTML in Italian and English for the admin's records. */
-export async function writeReport(runDir: string, input: ReportInput): Promise<{ jsonPath: string; htmlPath: string }> {
+export async function writeReport(
+  runDir: string,
+  input: ReportInput,
+): Promise<{ jsonPath: string; htmlPath: string }> {
   await mkdir(runDir, { recursive: true });
   const jsonPath = path.join(runDir, 'report.json');
   const htmlPath = path.join(runDir, 'report.html');

@@ -14,8 +14,22 @@ import type { Profile } from '../profile';
 import { writeReport } from '../report/report';
 import { acquireLock, releaseLock } from './run-lock';
 import { readInstalledVersion } from '../steps/read-install';
-import type { Discovery, EngineOptions, ProgressReport, StepContext, StepDefinition, StepOutcome } from './context';
-import { type Artifact, JOURNAL_FILE, Journal, type Replayed, type RollbackRecord, artifactKey } from './journal';
+import type {
+  Discovery,
+  EngineOptions,
+  ProgressReport,
+  StepContext,
+  StepDefinition,
+  StepOutcome,
+} from './context';
+import {
+  type Artifact,
+  JOURNAL_FILE,
+  Journal,
+  type Replayed,
+  type RollbackRecord,
+  artifactKey,
+} from './journal';
 
 const DONE: ReadonlySet<Step['status']> = new Set(['passed', 'warning', 'skipped']);
 const PROGRESS_INTERVAL_MS = 100;
@@ -45,7 +59,10 @@ export interface EngineSetup {
 }
 
 const ok: Ack = { ok: true };
-const refuse = (key: string, params?: Record<string, string | number>): Ack => ({ ok: false, error: msg(key, params) });
+const refuse = (key: string, params?: Record<string, string | number>): Ack => ({
+  ok: false,
+  error: msg(key, params),
+});
 
 export function hostFolderName(hostname: string): string {
   return hostname.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'server';
@@ -106,7 +123,12 @@ export class UpgradeEngine {
       this.fromVersion = r.replayed.run.installedVersion;
     } else {
       this.runId = newRunId();
-      this.runDir = path.join(setup.kitDir, KIT_REPORTS, hostFolderName(setup.discovery.hostname), this.runId);
+      this.runDir = path.join(
+        setup.kitDir,
+        KIT_REPORTS,
+        hostFolderName(setup.discovery.hostname),
+        this.runId,
+      );
       this.journal = null;
       this.steps = fresh;
       this.state = 'ready';
@@ -122,7 +144,11 @@ export class UpgradeEngine {
   async recoverInterrupted(): Promise<void> {
     if (!this.resumed) return;
     for (const s of this.steps.filter((x) => x.status === 'running')) {
-      await this.update(s.id, { status: 'failed', finding: msg('engine.interrupted.finding'), remedy: msg('engine.interrupted.remedy') });
+      await this.update(s.id, {
+        status: 'failed',
+        finding: msg('engine.interrupted.finding'),
+        remedy: msg('engine.interrupted.remedy'),
+      });
     }
     if (this.state === 'running' || this.state === 'rolling-back') await this.setState('paused');
     if (!this.setup.readOnly) await this.takeLock();
@@ -133,9 +159,18 @@ export class UpgradeEngine {
     const d = this.setup.discovery;
     return {
       mode: this.setup.host.system.mode,
-      server: { hostname: d.hostname, installedVersion: this.installedNow, installPath: d.site?.physicalPath ?? null },
+      server: {
+        hostname: d.hostname,
+        installedVersion: this.installedNow,
+        installPath: d.site?.physicalPath ?? null,
+      },
       kit: { versionName: this.setup.kitVersionText, practiceKey: this.setup.kit?.key.kind === 'practice' },
-      run: { id: this.runId, state: this.state, resumed: this.resumed, ...(this.startedAt ? { startedAt: this.startedAt } : {}) },
+      run: {
+        id: this.runId,
+        state: this.state,
+        resumed: this.resumed,
+        ...(this.startedAt ? { startedAt: this.startedAt } : {}),
+      },
       steps: this.steps.map((s) => ({ ...s })),
       canRollback: this.canRollback(),
       releaseNotes: [...(this.setup.releaseNotes ?? [])],
@@ -153,7 +188,9 @@ export class UpgradeEngine {
   }
 
   private canRollback(): boolean {
-    const upgradeStarted = this.steps.some((s) => (s.phase === 'upgrade' || s.phase === 'after') && s.status !== 'pending');
+    const upgradeStarted = this.steps.some(
+      (s) => (s.phase === 'upgrade' || s.phase === 'after') && s.status !== 'pending',
+    );
     const anyBackup = this.artifacts.some((a) => a.verified);
     return (this.state === 'paused' || this.state === 'waiting') && upgradeStarted && anyBackup;
   }
@@ -165,7 +202,11 @@ export class UpgradeEngine {
   private spawn(work: () => Promise<void>): void {
     const run = work()
       .catch((err: unknown) => {
-        this.log('error', msg('engine.unexpected'), err instanceof Error ? (err.stack ?? err.message) : String(err));
+        this.log(
+          'error',
+          msg('engine.unexpected'),
+          err instanceof Error ? (err.stack ?? err.message) : String(err),
+        );
         return this.setState('paused').catch(() => undefined);
       })
       .finally(() => {
@@ -179,7 +220,8 @@ export class UpgradeEngine {
 
   start(): Ack {
     if (this.busy()) return refuse('engine.busy');
-    if (!['ready', 'paused', 'waiting'].includes(this.state)) return refuse('engine.not-now', { state: this.state });
+    if (!['ready', 'paused', 'waiting'].includes(this.state))
+      return refuse('engine.not-now', { state: this.state });
     this.spawn(() => this.loop());
     return ok;
   }
@@ -200,9 +242,11 @@ export class UpgradeEngine {
     const step = this.find(id);
     if (!step) return refuse('engine.unknown-step', { id });
     if (this.busy()) return refuse('engine.busy');
-    if (!['ready', 'paused', 'waiting'].includes(this.state)) return refuse('engine.not-now', { state: this.state });
+    if (!['ready', 'paused', 'waiting'].includes(this.state))
+      return refuse('engine.not-now', { state: this.state });
     const allowed =
-      (step.skippable && (step.status === 'pending' || step.status === 'failed')) || (step.optional && step.status === 'waiting');
+      (step.skippable && (step.status === 'pending' || step.status === 'failed')) ||
+      (step.optional && step.status === 'waiting');
     if (!allowed) return refuse('engine.skip-not-allowed');
     const continueAfter = this.state !== 'ready';
     this.spawn(async () => {
@@ -224,7 +268,8 @@ export class UpgradeEngine {
     const def = this.defs.get(id);
     if (!step || !def) return refuse('engine.unknown-step', { id });
     if (this.busy()) return refuse('engine.busy');
-    if (step.kind !== 'manual' || step.status !== 'waiting' || !def.confirm) return refuse('engine.confirm-not-waiting');
+    if (step.kind !== 'manual' || step.status !== 'waiting' || !def.confirm)
+      return refuse('engine.confirm-not-waiting');
     let outcome: StepOutcome;
     try {
       outcome = await def.confirm(this.context(id));
@@ -232,7 +277,11 @@ export class UpgradeEngine {
       outcome = this.failure(err);
     }
     if (outcome.status === 'waiting') {
-      await this.update(id, { finding: outcome.finding, remedy: outcome.remedy, evidence: outcome.evidence ?? step.evidence });
+      await this.update(id, {
+        finding: outcome.finding,
+        remedy: outcome.remedy,
+        evidence: outcome.evidence ?? step.evidence,
+      });
       return { ok: false, error: outcome.finding ?? msg('engine.confirm-not-waiting') };
     }
     this.spawn(async () => {
@@ -303,13 +352,18 @@ export class UpgradeEngine {
   /** No step past the backup runs unless every check and every backup passed or was skipped with a reason. */
   gateProblem(step: Step): Message | null {
     if (step.phase === 'checks' || step.phase === 'backup') return null;
-    const open = this.steps.filter((s) => (s.phase === 'checks' || s.phase === 'backup') && !DONE.has(s.status));
+    const open = this.steps.filter(
+      (s) => (s.phase === 'checks' || s.phase === 'backup') && !DONE.has(s.status),
+    );
     if (open.length > 0) return msg('engine.gate.closed', { steps: open.map((s) => s.id).join(', ') });
-    const unverified = this.steps.filter((s) => s.phase === 'backup' && s.kind === 'action' && s.status === 'passed').filter((s) => {
-      const key = s.id === 'backup.files' ? 'files' : `db:${s.id.slice('backup.db:'.length)}`;
-      return !this.artifacts.some((a) => artifactKey(a) === key && a.verified);
-    });
-    if (unverified.length > 0) return msg('engine.gate.unverified', { steps: unverified.map((s) => s.id).join(', ') });
+    const unverified = this.steps
+      .filter((s) => s.phase === 'backup' && s.kind === 'action' && s.status === 'passed')
+      .filter((s) => {
+        const key = s.id === 'backup.files' ? 'files' : `db:${s.id.slice('backup.db:'.length)}`;
+        return !this.artifacts.some((a) => artifactKey(a) === key && a.verified);
+      });
+    if (unverified.length > 0)
+      return msg('engine.gate.unverified', { steps: unverified.map((s) => s.id).join(', ') });
     return null;
   }
 
@@ -347,7 +401,8 @@ export class UpgradeEngine {
       ...(status === 'waiting' ? {} : { finishedAt: new Date(now).toISOString(), durationMs: now - started }),
     });
     if (status === 'failed') this.log('error', msg('engine.step-failed', { step: id }), outcome.finding?.key);
-    if (id === 'upgrade.check-version' && typeof outcome.evidence?.found === 'string') this.installedNow = outcome.evidence.found;
+    if (id === 'upgrade.check-version' && typeof outcome.evidence?.found === 'string')
+      this.installedNow = outcome.evidence.found;
   }
 
   private failure(err: unknown): StepOutcome {
@@ -355,10 +410,22 @@ export class UpgradeEngine {
       this.log('error', err.message_, err.detail);
       // The message's own remedy where the catalogue has one, else the general one.
       const own = `${err.message_.key}.remedy`;
-      return { status: 'failed', finding: err.message_, remedy: own in engineCatalog.it ? msg(own, err.message_.params) : msg('engine.step-crashed.remedy') };
+      return {
+        status: 'failed',
+        finding: err.message_,
+        remedy: own in engineCatalog.it ? msg(own, err.message_.params) : msg('engine.step-crashed.remedy'),
+      };
     }
-    this.log('error', msg('engine.step-crashed'), err instanceof Error ? (err.stack ?? err.message) : String(err));
-    return { status: 'failed', finding: msg('engine.step-crashed'), remedy: msg('engine.step-crashed.remedy') };
+    this.log(
+      'error',
+      msg('engine.step-crashed'),
+      err instanceof Error ? (err.stack ?? err.message) : String(err),
+    );
+    return {
+      status: 'failed',
+      finding: msg('engine.step-crashed'),
+      remedy: msg('engine.step-crashed.remedy'),
+    };
   }
 
   /** The last step: the report goes on the kit with every step's outcome, itself included. */
@@ -367,19 +434,37 @@ export class UpgradeEngine {
     const step = this.find(id);
     const started = Date.parse(step?.startedAt ?? new Date().toISOString());
     const finishedAt = new Date().toISOString();
-    const paths = { jsonPath: path.join(this.runDir, 'report.json'), htmlPath: path.join(this.runDir, 'report.html') };
-    const outcome: StepOutcome = { status: 'passed', evidence: { json: paths.jsonPath, html: paths.htmlPath } };
+    const paths = {
+      jsonPath: path.join(this.runDir, 'report.json'),
+      htmlPath: path.join(this.runDir, 'report.html'),
+    };
+    const outcome: StepOutcome = {
+      status: 'passed',
+      evidence: { json: paths.jsonPath, html: paths.htmlPath },
+    };
     // The report records itself as passed; the engine journals that once the files are written.
     const snapshot = this.snapshot();
     snapshot.steps = snapshot.steps.map((s) =>
-      s.id === id ? { ...s, status: 'passed', evidence: outcome.evidence ?? {}, finishedAt, durationMs: Date.parse(finishedAt) - started } : s,
+      s.id === id
+        ? {
+            ...s,
+            status: 'passed',
+            evidence: outcome.evidence ?? {},
+            finishedAt,
+            durationMs: Date.parse(finishedAt) - started,
+          }
+        : s,
     );
     snapshot.run.state = 'finished';
     this.report = await this.writeReportFiles(snapshot, 'upgraded', finishedAt);
     return outcome;
   }
 
-  private async writeReportFiles(snapshot: Session, outcome: 'upgraded' | 'rolled-back' | 'failed', finishedAt: string) {
+  private async writeReportFiles(
+    snapshot: Session,
+    outcome: 'upgraded' | 'rolled-back' | 'failed',
+    finishedAt: string,
+  ) {
     const written = await writeReport(this.runDir, {
       session: snapshot,
       outcome,
@@ -400,19 +485,28 @@ export class UpgradeEngine {
     const startedAt = new Date().toISOString();
     const actions: string[] = [];
     const { host, discovery } = this.setup;
-    const sites = [discovery.site, discovery.mobileSite].filter((s): s is NonNullable<typeof s> => s !== null);
+    const sites = [discovery.site, discovery.mobileSite].filter(
+      (s): s is NonNullable<typeof s> => s !== null,
+    );
     const progress = (p: ProgressReport) => this.progress('rollback', Date.parse(startedAt), p);
     let treeHashMatches: boolean | null = null;
     try {
-      for (const site of sites) for (const pool of site.pools) await host.iis.stopPool(pool, this.setup.options.poolStopTimeoutMs);
+      for (const site of sites)
+        for (const pool of site.pools) await host.iis.stopPool(pool, this.setup.options.poolStopTimeoutMs);
       actions.push('pools stopped');
-      const files = this.artifacts.find((a): a is Extract<Artifact, { kind: 'files-backup' }> => a.kind === 'files-backup' && a.verified);
+      const files = this.artifacts.find(
+        (a): a is Extract<Artifact, { kind: 'files-backup' }> => a.kind === 'files-backup' && a.verified,
+      );
       if (files) {
         const after = await restoreZip(files.zipPath, files.source, progress);
-        treeHashMatches = after === files.treeHash && (await treeHash(files.source, this.setup.profile.backupExclusions)) === files.treeHash;
+        treeHashMatches =
+          after === files.treeHash &&
+          (await treeHash(files.source, this.setup.profile.backupExclusions)) === files.treeHash;
         actions.push(`files restored from ${files.zipPath} (tree hash ${after})`);
       }
-      for (const db of this.artifacts.filter((a): a is Extract<Artifact, { kind: 'db-backup' }> => a.kind === 'db-backup' && a.verified)) {
+      for (const db of this.artifacts.filter(
+        (a): a is Extract<Artifact, { kind: 'db-backup' }> => a.kind === 'db-backup' && a.verified,
+      )) {
         const connection = discovery.connections.find((c) => c.name === db.connection);
         if (!connection) continue;
         const now = await host.databases.schemaVersion(connection);
@@ -427,15 +521,32 @@ export class UpgradeEngine {
       if (discovery.site) await host.iis.setMaintenance(discovery.site, false, '');
       actions.push('pools started, maintenance page removed');
       if (discovery.site) {
-        this.installedNow = await readInstalledVersion({ host, physicalPath: discovery.site.physicalPath, connections: discovery.connections, profile: this.setup.profile });
+        this.installedNow = await readInstalledVersion({
+          host,
+          physicalPath: discovery.site.physicalPath,
+          connections: discovery.connections,
+          profile: this.setup.profile,
+        });
       }
       this.rollbackRecord = { startedAt, finishedAt: new Date().toISOString(), actions, treeHashMatches };
-      await this.journalAppend({ t: 'rollback', at: this.rollbackRecord.finishedAt, rollback: this.rollbackRecord });
-      this.report = await this.writeReportFiles({ ...this.snapshot(), run: { ...this.snapshot().run, state: 'rolled-back' } }, 'rolled-back', this.rollbackRecord.finishedAt);
+      await this.journalAppend({
+        t: 'rollback',
+        at: this.rollbackRecord.finishedAt,
+        rollback: this.rollbackRecord,
+      });
+      this.report = await this.writeReportFiles(
+        { ...this.snapshot(), run: { ...this.snapshot().run, state: 'rolled-back' } },
+        'rolled-back',
+        this.rollbackRecord.finishedAt,
+      );
       await this.setState('rolled-back');
       this.log('info', msg('engine.rolled-back'));
     } catch (err) {
-      this.log('error', err instanceof UpgradeError ? err.message_ : msg('engine.rollback-failed'), String(err));
+      this.log(
+        'error',
+        err instanceof UpgradeError ? err.message_ : msg('engine.rollback-failed'),
+        String(err),
+      );
       await this.setState('paused');
     }
   }
@@ -537,7 +648,12 @@ export class UpgradeEngine {
 
   private progress(stepId: string, started: number, p: ProgressReport): void {
     const percent =
-      p.percent ?? (p.bytesTotal ? (100 * (p.bytesDone ?? 0)) / p.bytesTotal : p.itemsTotal ? (100 * (p.itemsDone ?? 0)) / p.itemsTotal : 0);
+      p.percent ??
+      (p.bytesTotal
+        ? (100 * (p.bytesDone ?? 0)) / p.bytesTotal
+        : p.itemsTotal
+          ? (100 * (p.itemsDone ?? 0)) / p.itemsTotal
+          : 0);
     const now = Date.now();
     const last = this.lastProgress.get(stepId) ?? 0;
     if (percent < 100 && now - last < PROGRESS_INTERVAL_MS) return;

@@ -24,7 +24,12 @@ const profile: Profile = {
 const host = { system: { mode: 'practice', stateDir: async () => kitDir } } as unknown as Host;
 
 /** A plan of stand-in steps, to look at the gates alone. */
-function define(id: string, phase: StepDefinition['phase'], outcome: () => Promise<StepOutcome>, extra: Partial<StepDefinition> = {}): StepDefinition & { runs: number } {
+function define(
+  id: string,
+  phase: StepDefinition['phase'],
+  outcome: () => Promise<StepOutcome>,
+  extra: Partial<StepDefinition> = {},
+): StepDefinition & { runs: number } {
   const def = {
     id,
     phase,
@@ -41,10 +46,15 @@ function define(id: string, phase: StepDefinition['phase'], outcome: () => Promi
   return def;
 }
 
-async function engineWith(definitions: StepDefinition[], artifacts: (ctx: Parameters<StepDefinition['run']>[0]) => Promise<void> = async () => undefined) {
+async function engineWith(
+  definitions: StepDefinition[],
+  artifacts: (ctx: Parameters<StepDefinition['run']>[0]) => Promise<void> = async () => undefined,
+) {
   kitDir = await mkdtemp(path.join(tmpdir(), 'gates-'));
   const wrapped = definitions.map((d) =>
-    d.phase === 'backup' ? { ...d, run: async (ctx: Parameters<StepDefinition['run']>[0]) => (await artifacts(ctx), d.run(ctx)) } : d,
+    d.phase === 'backup'
+      ? { ...d, run: async (ctx: Parameters<StepDefinition['run']>[0]) => (await artifacts(ctx), d.run(ctx)) }
+      : d,
   );
   const engine = new UpgradeEngine({
     host,
@@ -53,7 +63,14 @@ async function engineWith(definitions: StepDefinition[], artifacts: (ctx: Parame
     kitDir,
     kitVersionText: '7.8.5.13100517_x64',
     profile,
-    discovery: { hostname: 'H', site: null, mobileSite: null, connections: [], installedVersion: null, problem: null },
+    discovery: {
+      hostname: 'H',
+      site: null,
+      mobileSite: null,
+      connections: [],
+      installedVersion: null,
+      problem: null,
+    },
     options: { setupTimeoutMs: 1000, poolStopTimeoutMs: 1000, allowedKitExtras: [] },
     definitions: wrapped,
     events: { session: () => undefined, progress: () => undefined, log: () => undefined },
@@ -66,7 +83,11 @@ const pass = async (): Promise<StepOutcome> => ({ status: 'passed' });
 describe('gates', () => {
   it('no upgrade step runs while a blocking check has failed', async () => {
     const upgrade = define('upgrade.x', 'upgrade', pass);
-    const engine = await engineWith([define('check.a', 'checks', async () => ({ status: 'failed', finding: msg('f') })), define('backup.files', 'backup', pass), upgrade]);
+    const engine = await engineWith([
+      define('check.a', 'checks', async () => ({ status: 'failed', finding: msg('f') })),
+      define('backup.files', 'backup', pass),
+      upgrade,
+    ]);
     engine.start();
     await engine.idle();
     expect(engine.snapshot().run.state).toBe('paused');
@@ -76,18 +97,37 @@ describe('gates', () => {
   it('a backup that passed but was never verified keeps the gate closed', async () => {
     const upgrade = define('upgrade.x', 'upgrade', pass);
     // The backup step reports success but records no verified artifact.
-    const engine = await engineWith([define('check.a', 'checks', pass), define('backup.files', 'backup', pass), upgrade]);
+    const engine = await engineWith([
+      define('check.a', 'checks', pass),
+      define('backup.files', 'backup', pass),
+      upgrade,
+    ]);
     engine.start();
     await engine.idle();
     const snap = engine.snapshot();
     expect(upgrade.runs).toBe(0);
-    expect(snap.steps.find((s) => s.id === 'upgrade.x')).toMatchObject({ status: 'failed', finding: { key: 'engine.gate.unverified' } });
+    expect(snap.steps.find((s) => s.id === 'upgrade.x')).toMatchObject({
+      status: 'failed',
+      finding: { key: 'engine.gate.unverified' },
+    });
   });
 
   it('a verified backup opens the gate', async () => {
     const upgrade = define('upgrade.x', 'upgrade', pass);
-    const engine = await engineWith([define('check.a', 'checks', pass), define('backup.files', 'backup', pass), upgrade], (ctx) =>
-      ctx.recordArtifact({ kind: 'files-backup', zipPath: 'z', source: 's', treeHash: 't', bytes: 1, sha256: 'h', entries: 1, durationMs: 1, verified: true }),
+    const engine = await engineWith(
+      [define('check.a', 'checks', pass), define('backup.files', 'backup', pass), upgrade],
+      (ctx) =>
+        ctx.recordArtifact({
+          kind: 'files-backup',
+          zipPath: 'z',
+          source: 's',
+          treeHash: 't',
+          bytes: 1,
+          sha256: 'h',
+          entries: 1,
+          durationMs: 1,
+          verified: true,
+        }),
     );
     engine.start();
     await engine.idle();
@@ -97,14 +137,20 @@ describe('gates', () => {
 
   it('a check skipped with a reason opens the gate, and the reason is kept', async () => {
     const upgrade = define('upgrade.x', 'upgrade', pass);
-    const engine = await engineWith([define('check.users', 'checks', async () => ({ status: 'failed' }), { skippable: true }), upgrade]);
+    const engine = await engineWith([
+      define('check.users', 'checks', async () => ({ status: 'failed' }), { skippable: true }),
+      upgrade,
+    ]);
     engine.start();
     await engine.idle();
     expect(upgrade.runs).toBe(0);
     expect(engine.skip('check.users', 'manutenzione concordata')).toEqual({ ok: true });
     await engine.idle();
     expect(upgrade.runs).toBe(1);
-    expect(engine.snapshot().steps[0]).toMatchObject({ status: 'skipped', skipReason: 'manutenzione concordata' });
+    expect(engine.snapshot().steps[0]).toMatchObject({
+      status: 'skipped',
+      skipReason: 'manutenzione concordata',
+    });
   });
 
   it('checks run together, not one after another', async () => {
@@ -117,7 +163,11 @@ describe('gates', () => {
       running--;
       return { status: 'passed' };
     };
-    const engine = await engineWith([define('check.a', 'checks', slow), define('check.b', 'checks', slow), define('check.c', 'checks', slow)]);
+    const engine = await engineWith([
+      define('check.a', 'checks', slow),
+      define('check.b', 'checks', slow),
+      define('check.c', 'checks', slow),
+    ]);
     engine.start();
     await engine.idle();
     expect(peak).toBe(3);
@@ -125,7 +175,10 @@ describe('gates', () => {
 
   it('a warning-severity check that fails warns and lets the run go on', async () => {
     const upgrade = define('upgrade.x', 'upgrade', pass);
-    const engine = await engineWith([define('check.w', 'checks', async () => ({ status: 'failed' }), { severity: 'warning' }), upgrade]);
+    const engine = await engineWith([
+      define('check.w', 'checks', async () => ({ status: 'failed' }), { severity: 'warning' }),
+      upgrade,
+    ]);
     engine.start();
     await engine.idle();
     expect(engine.snapshot().steps[0]?.status).toBe('warning');
@@ -133,10 +186,17 @@ describe('gates', () => {
   });
 
   it('a step that throws fails with a clear message instead of stopping the engine', async () => {
-    const engine = await engineWith([define('check.boom', 'checks', async () => { throw new Error('disk on fire'); })]);
+    const engine = await engineWith([
+      define('check.boom', 'checks', async () => {
+        throw new Error('disk on fire');
+      }),
+    ]);
     engine.start();
     await engine.idle();
-    expect(engine.snapshot().steps[0]).toMatchObject({ status: 'failed', finding: { key: 'engine.step-crashed' } });
+    expect(engine.snapshot().steps[0]).toMatchObject({
+      status: 'failed',
+      finding: { key: 'engine.step-crashed' },
+    });
     expect(engine.snapshot().run.state).toBe('paused');
   });
 });

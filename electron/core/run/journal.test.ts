@@ -41,7 +41,18 @@ describe('journal', () => {
     await j.append({ t: 'state', at: 'x', state: 'running' });
     await j.append({ t: 'step', at: 'x', step: step('check.kit', 'running') });
     await j.append({ t: 'step', at: 'x', step: step('check.kit', 'passed') });
-    const backup = { kind: 'db-backup' as const, connection: 'A', database: 'DB', schemaVersion: 'v', path: '/b', bytes: 1, sha256: 'h', position: 1, durationMs: 1, verified: false };
+    const backup = {
+      kind: 'db-backup' as const,
+      connection: 'A',
+      database: 'DB',
+      schemaVersion: 'v',
+      path: '/b',
+      bytes: 1,
+      sha256: 'h',
+      position: 1,
+      durationMs: 1,
+      verified: false,
+    };
     await j.append({ t: 'artifact', at: 'x', artifact: backup });
     await j.append({ t: 'artifact', at: 'x', artifact: { ...backup, verified: true } });
     await j.append({ t: 'state', at: 'x', state: 'paused' });
@@ -55,7 +66,11 @@ describe('journal', () => {
   it('serialises concurrent appends: every line whole, in call order', async () => {
     const file = path.join(dir, 'r2', JOURNAL_FILE);
     const j = await Journal.create(file, runRecord('r2'));
-    await Promise.all(Array.from({ length: 40 }, (_, i) => j.append({ t: 'step', at: String(i), step: step('check.kit', i % 2 ? 'running' : 'passed') })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        j.append({ t: 'step', at: String(i), step: step('check.kit', i % 2 ? 'running' : 'passed') }),
+      ),
+    );
     const records = await readJournal(file);
     expect(records).toHaveLength(41);
     expect(records.slice(1).map((r) => r.at)).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
@@ -71,7 +86,9 @@ describe('journal', () => {
     const lines = (await readFile(file, 'utf8')).split('\n');
     lines.splice(1, 0, '{not json');
     await writeFile(file, lines.join('\n'));
-    await expect(readJournal(file)).rejects.toMatchObject({ message_: { key: 'journal.corrupt', params: { line: 2 } } });
+    await expect(readJournal(file)).rejects.toMatchObject({
+      message_: { key: 'journal.corrupt', params: { line: 2 } },
+    });
   });
 
   it('refuses a record that does not fit the schema instead of writing it', async () => {

@@ -138,7 +138,9 @@ export function replay(records: readonly JournalRecord[]): Replayed {
     else if (r.t === 'step') steps.set(r.step.id, r.step);
     else if (r.t === 'state') state = r.state;
     else if (r.t === 'artifact') {
-      const same = artifacts.findIndex((a) => a.kind === r.artifact.kind && artifactKey(a) === artifactKey(r.artifact));
+      const same = artifacts.findIndex(
+        (a) => a.kind === r.artifact.kind && artifactKey(a) === artifactKey(r.artifact),
+      );
       if (same >= 0) artifacts[same] = r.artifact;
       else artifacts.push(r.artifact);
     }

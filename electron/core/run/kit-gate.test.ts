@@ -40,7 +40,11 @@ describe('the kit gates everything', () => {
     await session.handlers.startRun();
     await session.idle();
     const snap = await session.handlers.getSession();
-    expect(byId(snap.steps, 'check.kit')).toMatchObject({ status: 'failed', skippable: false, finding: { key: 'kit.file-hash' } });
+    expect(byId(snap.steps, 'check.kit')).toMatchObject({
+      status: 'failed',
+      skippable: false,
+      finding: { key: 'kit.file-hash' },
+    });
     expect(await session.handlers.skipStep('check.kit', 'lo so, procedi')).toMatchObject({ ok: false });
     expect(snap.steps.filter((s) => s.phase !== 'checks').every((s) => s.status === 'pending')).toBe(true);
     expect(await treeHash(fx.appDir)).toBe(before);
@@ -59,35 +63,55 @@ describe('the kit gates everything', () => {
       await writeFile(marked(f.kitDir), '[ZoneTransfer]\r\nZoneId=3\r\n');
       await writeFile(path.join(f.kitDir, 'kit.sig'), 'broken');
     });
-    expect(byId(steps, 'check.kit')).toMatchObject({ status: 'failed', finding: { key: 'kit.signature-malformed' } });
+    expect(byId(steps, 'check.kit')).toMatchObject({
+      status: 'failed',
+      finding: { key: 'kit.signature-malformed' },
+    });
     await expect(readFile(marked(fx?.kitDir ?? ''), 'utf8')).resolves.toContain('ZoneId=3');
   });
 });
 
 it("a kit's own signed profile is the one used", async () => {
-  const profile = { ...(await loadProfile(path.join(sourceResourcesDir(), 'profiles', 'crm.json'))), iis: { siteName: 'CRM-Nuovo' } };
+  const profile = {
+    ...(await loadProfile(path.join(sourceResourcesDir(), 'profiles', 'crm.json'))),
+    iis: { siteName: 'CRM-Nuovo' },
+  };
   fx = await practiceFixture({ kit: { profile } });
   session = await openSession({ host: fx.host, kitDir: fx.kitDir, readOnly: true });
   const steps = await session.runChecks();
-  expect(byId(steps, 'check.installation')).toMatchObject({ status: 'failed', finding: { key: 'check.installation.no-site.finding', params: { site: 'CRM-Nuovo' } } });
+  expect(byId(steps, 'check.installation')).toMatchObject({
+    status: 'failed',
+    finding: { key: 'check.installation.no-site.finding', params: { site: 'CRM-Nuovo' } },
+  });
 });
 
 describe('upgrade path rules', () => {
-  const setVersion = (v: string) => (f: PracticeFixture) => writeFile(path.join(f.appDir, 'bin', 'version.txt'), `${v}\n`);
+  const setVersion = (v: string) => (f: PracticeFixture) =>
+    writeFile(path.join(f.appDir, 'bin', 'version.txt'), `${v}\n`);
 
   it('an older installed version may jump straight to the kit', async () => {
     const steps = await checks(setVersion('7.1.0.12010100_x64'));
-    expect(byId(steps, 'check.version')).toMatchObject({ status: 'passed', evidence: { installed: '7.1.0.12010100_x64' } });
+    expect(byId(steps, 'check.version')).toMatchObject({
+      status: 'passed',
+      evidence: { installed: '7.1.0.12010100_x64' },
+    });
   });
 
   it('a kit older than the installed version is refused, and cannot be forced', async () => {
     const steps = await checks(setVersion('7.10.0.14010100_x64'));
-    expect(byId(steps, 'check.version')).toMatchObject({ status: 'failed', skippable: false, finding: { key: 'check.version.downgrade.finding' } });
+    expect(byId(steps, 'check.version')).toMatchObject({
+      status: 'failed',
+      skippable: false,
+      finding: { key: 'check.version.downgrade.finding' },
+    });
   });
 
   it('an installation older than the kit minimum is refused, naming the version to install first', async () => {
     const steps = await checks(setVersion('6.9.9.11010100_x64'));
-    expect(byId(steps, 'check.version')).toMatchObject({ status: 'failed', finding: { key: 'check.version.too-old.finding', params: { minimum: '7.0' } } });
+    expect(byId(steps, 'check.version')).toMatchObject({
+      status: 'failed',
+      finding: { key: 'check.version.too-old.finding', params: { minimum: '7.0' } },
+    });
   });
 
   it('a 64-bit kit on a 32-bit operating system is refused', async () => {
@@ -95,17 +119,28 @@ describe('upgrade path rules', () => {
       const file = paths(f.serverDir).server;
       await writeJsonAtomic(file, { ...(await readJson(file, serverFileSchema)), osArch: 'x86' });
     });
-    expect(byId(steps, 'check.architecture')).toMatchObject({ status: 'failed', finding: { key: 'check.architecture.finding', params: { os: 'x86', kit: 'x64' } } });
+    expect(byId(steps, 'check.architecture')).toMatchObject({
+      status: 'failed',
+      finding: { key: 'check.architecture.finding', params: { os: 'x86', kit: 'x64' } },
+    });
   });
 
   it('an unreadable installed version blocks', async () => {
     const steps = await checks(setVersion('versione sconosciuta'));
-    expect(byId(steps, 'check.version')).toMatchObject({ status: 'failed', finding: { key: 'check.version.unreadable.finding' } });
+    expect(byId(steps, 'check.version')).toMatchObject({
+      status: 'failed',
+      finding: { key: 'check.version.unreadable.finding' },
+    });
   });
 
   it('licence without module 0 blocks, with NOTA BENE 2', async () => {
-    const steps = await checks((f) => writeFile(path.join(f.appDir, 'App_Data', 'licenza.txt'), 'Moduli: 3, 7, 10\n'));
-    expect(byId(steps, 'check.licence')).toMatchObject({ status: 'failed', remedy: { key: 'check.licence.remedy' } });
+    const steps = await checks((f) =>
+      writeFile(path.join(f.appDir, 'App_Data', 'licenza.txt'), 'Moduli: 3, 7, 10\n'),
+    );
+    expect(byId(steps, 'check.licence')).toMatchObject({
+      status: 'failed',
+      remedy: { key: 'check.licence.remedy' },
+    });
   });
 
   it('a full backup disk blocks', async () => {
@@ -113,6 +148,9 @@ describe('upgrade path rules', () => {
       const file = paths(f.serverDir).server;
       await writeJsonAtomic(file, { ...(await readJson(file, serverFileSchema)), freeBytes: 1000 });
     });
-    expect(byId(steps, 'check.disk')).toMatchObject({ status: 'failed', finding: { key: 'check.disk.files.finding' } });
+    expect(byId(steps, 'check.disk')).toMatchObject({
+      status: 'failed',
+      finding: { key: 'check.disk.files.finding' },
+    });
   });
 });

@@ -32,7 +32,11 @@ it('a run killed mid-setup is found on the kit, shows the step as interrupted, a
   fx = await practiceFixture({ init: { userLeavesAfterSeconds: 0 }, kit: { setupHangs: true } });
   const before = await treeHash(fx.appDir);
   // The CLI in its own process group, so the kill takes the setup with it, as a power cut would.
-  const child = spawn(process.execPath, [CLI, 'run', '--practice', fx.serverDir, '--kit', fx.kitDir, '--notes-read'], { detached: true, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', '--practice', fx.serverDir, '--kit', fx.kitDir, '--notes-read'],
+    { detached: true, stdio: 'ignore' },
+  );
   const hostDir = path.join(fx.kitDir, KIT_REPORTS, 'CRM-APP01');
   const journalFile = await waitFor(async () => {
     const file = await findUnfinishedRun(hostDir);
@@ -41,7 +45,11 @@ it('a run killed mid-setup is found on the kit, shows the step as interrupted, a
     return r.steps.get('upgrade.setup')?.status === 'running' ? file : null;
   }, 60_000);
   // Let the setup replace some files before the cut.
-  await waitFor(async () => ((await readFile(path.join(fx?.appDir ?? '', 'Default.aspx'), 'utf8')).includes('7.8.5') ? true : null), 20_000);
+  await waitFor(
+    async () =>
+      (await readFile(path.join(fx?.appDir ?? '', 'Default.aspx'), 'utf8')).includes('7.8.5') ? true : null,
+    20_000,
+  );
   process.kill(-(child.pid ?? 0), 'SIGKILL');
   await new Promise((r) => child.once('exit', r));
 
@@ -49,7 +57,10 @@ it('a run killed mid-setup is found on the kit, shows the step as interrupted, a
   const snap = await session.handlers.getSession();
   expect(snap.run).toMatchObject({ resumed: true, state: 'paused' });
   expect(path.join(session.runFolder, 'journal.jsonl')).toBe(journalFile);
-  expect(snap.steps.find((s) => s.id === 'upgrade.setup')).toMatchObject({ status: 'failed', finding: { key: 'engine.interrupted.finding' } });
+  expect(snap.steps.find((s) => s.id === 'upgrade.setup')).toMatchObject({
+    status: 'failed',
+    finding: { key: 'engine.interrupted.finding' },
+  });
   expect(snap.steps.find((s) => s.id === 'upgrade.stop-pool')?.status).toBe('passed');
   expect(await fx.host.iis.poolState('CRMAppPool')).toBe('stopped');
   expect(snap.canRollback).toBe(true);

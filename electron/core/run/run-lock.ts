@@ -2,7 +2,13 @@ import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
-const lockSchema = z.object({ runId: z.string(), pid: z.number().int(), hostname: z.string(), startedAt: z.string(), kitDir: z.string() });
+const lockSchema = z.object({
+  runId: z.string(),
+  pid: z.number().int(),
+  hostname: z.string(),
+  startedAt: z.string(),
+  kitDir: z.string(),
+});
 export type RunLock = z.infer<typeof lockSchema>;
 
 export const LOCK_FILE = 'run.lock';

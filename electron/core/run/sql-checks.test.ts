@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { Step } from '../../shared/plan';
-import { databaseFileSchema, instanceFileSchema, paths, readJson, writeJsonAtomic } from '../../host/practice/layout';
+import {
+  databaseFileSchema,
+  instanceFileSchema,
+  paths,
+  readJson,
+  writeJsonAtomic,
+} from '../../host/practice/layout';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
 
@@ -13,7 +19,13 @@ afterEach(async () => {
 });
 
 const byId = (steps: readonly Step[], id: string) => steps.find((s) => s.id === id);
-const ALL = { sysadmin: false, dbOwner: true, backupOperator: false, viewServerState: true, createDatabase: true };
+const ALL = {
+  sysadmin: false,
+  dbOwner: true,
+  backupOperator: false,
+  viewServerState: true,
+  createDatabase: true,
+};
 
 async function checks(setUp: (fx: PracticeFixture) => Promise<void>): Promise<Step[]> {
   fx = await practiceFixture();
@@ -30,17 +42,37 @@ async function setPermissions(f: PracticeFixture, permissions: typeof ALL) {
 
 it("the CRM pool's own sleeping connections are not people", async () => {
   const steps = await checks(async () => undefined);
-  expect(byId(steps, 'check.users')).toMatchObject({ status: 'passed', evidence: { 'Produzione.crmPoolSessions': 3 } });
+  expect(byId(steps, 'check.users')).toMatchObject({
+    status: 'passed',
+    evidence: { 'Produzione.crmPoolSessions': 3 },
+  });
   expect(byId(steps, 'check.sql-permissions:Produzione')?.status).toBe('passed');
 });
 
 it('someone connected with SSMS from another host blocks, named by login, host and program', async () => {
   const steps = await checks(async (f) => {
-    const file = path.join(paths(f.serverDir).resolve('C/Program Files/Microsoft SQL Server/MSSQL16.SQLEXPRESS/MSSQL/DATA'), 'CRM_FORMAZIONE.json');
+    const file = path.join(
+      paths(f.serverDir).resolve('C/Program Files/Microsoft SQL Server/MSSQL16.SQLEXPRESS/MSSQL/DATA'),
+      'CRM_FORMAZIONE.json',
+    );
     const db = await readJson(file, databaseFileSchema);
-    await writeJsonAtomic(file, { ...db, otherSessions: [{ host: 'PC-DBA', program: 'Microsoft SQL Server Management Studio', login: 'DOMINIO\\dba', sessions: 2, sleeping: 1 }] });
+    await writeJsonAtomic(file, {
+      ...db,
+      otherSessions: [
+        {
+          host: 'PC-DBA',
+          program: 'Microsoft SQL Server Management Studio',
+          login: 'DOMINIO\\dba',
+          sessions: 2,
+          sleeping: 1,
+        },
+      ],
+    });
   });
-  expect(byId(steps, 'check.users')).toMatchObject({ status: 'failed', finding: { key: 'check.users.finding', params: { count: 1 } } });
+  expect(byId(steps, 'check.users')).toMatchObject({
+    status: 'failed',
+    finding: { key: 'check.users.finding', params: { count: 1 } },
+  });
   expect(String(byId(steps, 'check.users')?.finding?.params?.users)).toContain('DOMINIO\\dba@PC-DBA');
 });
 
@@ -54,12 +86,23 @@ it('a login that cannot back up blocks, naming the right and the remedy', async 
 });
 
 it('a login that cannot verify (no CREATE DATABASE) blocks; db_backupoperator is enough to back up', async () => {
-  const steps = await checks((f) => setPermissions(f, { ...ALL, dbOwner: false, backupOperator: true, createDatabase: false }));
-  expect(byId(steps, 'check.sql-permissions:Formazione')).toMatchObject({ status: 'failed', finding: { key: 'check.sql-permissions.verify.finding' } });
+  const steps = await checks((f) =>
+    setPermissions(f, { ...ALL, dbOwner: false, backupOperator: true, createDatabase: false }),
+  );
+  expect(byId(steps, 'check.sql-permissions:Formazione')).toMatchObject({
+    status: 'failed',
+    finding: { key: 'check.sql-permissions.verify.finding' },
+  });
 });
 
 it('without VIEW SERVER STATE the session count is not trusted, and both checks say so', async () => {
   const steps = await checks((f) => setPermissions(f, { ...ALL, viewServerState: false }));
-  expect(byId(steps, 'check.sql-permissions:Produzione')).toMatchObject({ status: 'warning', finding: { key: 'check.sql-permissions.view-state.finding' } });
-  expect(byId(steps, 'check.users')).toMatchObject({ status: 'warning', finding: { key: 'check.users.untrusted.finding' } });
+  expect(byId(steps, 'check.sql-permissions:Produzione')).toMatchObject({
+    status: 'warning',
+    finding: { key: 'check.sql-permissions.view-state.finding' },
+  });
+  expect(byId(steps, 'check.users')).toMatchObject({
+    status: 'warning',
+    finding: { key: 'check.users.untrusted.finding' },
+  });
 });

@@ -21,15 +21,27 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
     kind: 'manual',
     skippable: false,
     title: msg('step.after.db-update.title', { connection: c.name }),
-    instructions: msg(first ? 'after.db-update.instructions.first' : 'after.db-update.instructions.next', { connection: c.name }),
+    instructions: msg(first ? 'after.db-update.instructions.first' : 'after.db-update.instructions.next', {
+      connection: c.name,
+    }),
     async run(ctx): Promise<StepOutcome> {
       const found = await versionOrNull(ctx, c);
       const expected = ctx.kitVersion?.text ?? '?';
       if (found === null) return { status: 'waiting', evidence: { database: c.database, url: url(ctx) } };
-      if (found === expected) return { status: 'passed', finding: msg('after.db-update.done', { database: c.database, version: found }), evidence: { database: c.database, version: found } };
+      if (found === expected)
+        return {
+          status: 'passed',
+          finding: msg('after.db-update.done', { database: c.database, version: found }),
+          evidence: { database: c.database, version: found },
+        };
       return {
         status: 'waiting',
-        finding: msg('after.db-update.waiting', { url: url(ctx), connection: c.name, database: c.database, found }),
+        finding: msg('after.db-update.waiting', {
+          url: url(ctx),
+          connection: c.name,
+          database: c.database,
+          found,
+        }),
         evidence: { database: c.database, version: found, url: url(ctx) },
       };
     },
@@ -37,12 +49,26 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
       const found = await versionOrNull(ctx, c);
       const expected = ctx.kitVersion?.text ?? '?';
       if (found === null) {
-        return { status: 'warning', finding: msg('after.db-update.unchecked', { database: c.database }), remedy: msg('after.db-update.unchecked.remedy'), evidence: { database: c.database, confirmedByAdmin: true } };
+        return {
+          status: 'warning',
+          finding: msg('after.db-update.unchecked', { database: c.database }),
+          remedy: msg('after.db-update.unchecked.remedy'),
+          evidence: { database: c.database, confirmedByAdmin: true },
+        };
       }
       const evidence = { database: c.database, version: found, expected };
       return found === expected
-        ? { status: 'passed', finding: msg('after.db-update.done', { database: c.database, version: found }), evidence }
-        : { status: 'waiting', finding: msg('after.db-update.not-yet', evidence), remedy: msg('after.db-update.not-yet.remedy', { connection: c.name }), evidence };
+        ? {
+            status: 'passed',
+            finding: msg('after.db-update.done', { database: c.database, version: found }),
+            evidence,
+          }
+        : {
+            status: 'waiting',
+            finding: msg('after.db-update.not-yet', evidence),
+            remedy: msg('after.db-update.not-yet.remedy', { connection: c.name }),
+            evidence,
+          };
     },
   };
 }
@@ -73,19 +99,38 @@ export const crmAnswers: StepDefinition = {
   title: msg('step.after.crm-answers.title'),
   async run(ctx) {
     const site = ctx.discovery.site;
-    if (!site) return { status: 'failed', finding: msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }), remedy: msg('check.installation.no-site.remedy') };
+    if (!site)
+      return {
+        status: 'failed',
+        finding: msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }),
+        remedy: msg('check.installation.no-site.remedy'),
+      };
     const answer = await ctx.host.iis.request(site);
     const expected = ctx.kitVersion?.text ?? '?';
     const evidence = { url: site.url, status: answer.status, version: answer.version ?? '', expected };
     if (answer.status === 200 && answer.version === expected) return { status: 'passed', evidence };
     // It answers, but this host can't read a version from the page: the admin checks "Informazioni su".
     if (answer.status === 200 && answer.version === undefined) {
-      return { status: 'warning', finding: msg('after.crm-answers.no-version', { url: site.url }), remedy: msg('after.crm-answers.no-version.remedy', { expected }), evidence };
+      return {
+        status: 'warning',
+        finding: msg('after.crm-answers.no-version', { url: site.url }),
+        remedy: msg('after.crm-answers.no-version.remedy', { expected }),
+        evidence,
+      };
     }
-    return { status: 'failed', finding: msg('after.crm-answers.finding', { ...evidence }), remedy: msg('after.crm-answers.remedy'), evidence };
+    return {
+      status: 'failed',
+      finding: msg('after.crm-answers.finding', { ...evidence }),
+      remedy: msg('after.crm-answers.remedy'),
+      evidence,
+    };
   },
 };
 
 export function afterSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[] {
-  return [...ctx.discovery.connections.map((c, i) => databaseUpdate(c, i === 0)), addAllFunctions, crmAnswers];
+  return [
+    ...ctx.discovery.connections.map((c, i) => databaseUpdate(c, i === 0)),
+    addAllFunctions,
+    crmAnswers,
+  ];
 }

@@ -11,9 +11,17 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/
 
 function asFailure(err: unknown, fallbackKey: string, params: Record<string, string | number>): StepOutcome {
   if (err instanceof UpgradeError) {
-    return { status: 'failed', finding: err.message_, remedy: msg(`${err.message_.key}.remedy`, err.message_.params) };
+    return {
+      status: 'failed',
+      finding: err.message_,
+      remedy: msg(`${err.message_.key}.remedy`, err.message_.params),
+    };
   }
-  return { status: 'failed', finding: msg(fallbackKey, params), remedy: msg(`${fallbackKey}.remedy`, params) };
+  return {
+    status: 'failed',
+    finding: msg(fallbackKey, params),
+    remedy: msg(`${fallbackKey}.remedy`, params),
+  };
 }
 
 export const filesBackup: StepDefinition = {
@@ -25,7 +33,12 @@ export const filesBackup: StepDefinition = {
   title: msg('step.backup.files.title'),
   async run(ctx) {
     const site = ctx.discovery.site;
-    if (!site) return { status: 'failed', finding: msg('check.disk.no-site.finding'), remedy: msg('check.disk.no-site.remedy') };
+    if (!site)
+      return {
+        status: 'failed',
+        finding: msg('check.disk.no-site.finding'),
+        remedy: msg('check.disk.no-site.remedy'),
+      };
     const base = ctx.options.backupDir ?? (await ctx.host.system.defaultBackupDir());
     const dir = path.join(base, `${ctx.discovery.hostname}-${ctx.runId}`);
     await mkdir(dir, { recursive: true });
@@ -51,7 +64,13 @@ export const filesBackup: StepDefinition = {
       return {
         status: 'passed',
         finding: msg('backup.files.done', { zip: zipPath }),
-        evidence: { zip: zipPath, bytes: artifact.bytes, entries: artifact.entries, sha256: artifact.sha256, excluded: ctx.profile.backupExclusions.join(', ') },
+        evidence: {
+          zip: zipPath,
+          bytes: artifact.bytes,
+          entries: artifact.entries,
+          sha256: artifact.sha256,
+          excluded: ctx.profile.backupExclusions.join(', '),
+        },
       };
     } catch (err) {
       ctx.log('error', msg('backup.files.failed'), String(err));
@@ -68,14 +87,28 @@ export const filesVerify: StepDefinition = {
   skippable: false,
   title: msg('step.backup.verify-files.title'),
   async run(ctx) {
-    const artifact = ctx.artifacts.find((a): a is Extract<Artifact, { kind: 'files-backup' }> => a.kind === 'files-backup');
-    if (!artifact) return { status: 'failed', finding: msg('backup.verify.no-backup'), remedy: msg('backup.verify.no-backup.remedy') };
+    const artifact = ctx.artifacts.find(
+      (a): a is Extract<Artifact, { kind: 'files-backup' }> => a.kind === 'files-backup',
+    );
+    if (!artifact)
+      return {
+        status: 'failed',
+        finding: msg('backup.verify.no-backup'),
+        remedy: msg('backup.verify.no-backup.remedy'),
+      };
     try {
       const manifest = await verifyZip(artifact.zipPath, (p) => ctx.progress(p));
       await ctx.recordArtifact({ ...artifact, verified: true });
-      return { status: 'passed', evidence: { zip: artifact.zipPath, entries: manifest.entries.length, sha256: manifest.zip.sha256 } };
+      return {
+        status: 'passed',
+        evidence: { zip: artifact.zipPath, entries: manifest.entries.length, sha256: manifest.zip.sha256 },
+      };
     } catch (err) {
-      return asFailure(err, 'backup.files.verify-failed', { zip: artifact.zipPath, entry: '', problem: String(err) });
+      return asFailure(err, 'backup.files.verify-failed', {
+        zip: artifact.zipPath,
+        entry: '',
+        problem: String(err),
+      });
     }
   },
 };
@@ -95,7 +128,13 @@ export function databaseBackup(c: CrmConnection): StepDefinition {
         return {
           status: 'passed',
           finding: msg('backup.db.done', { database: c.database, path: b.path }),
-          evidence: { database: c.database, path: b.path, bytes: b.bytes, sha256: b.sha256, schemaVersion: b.schemaVersion },
+          evidence: {
+            database: c.database,
+            path: b.path,
+            bytes: b.bytes,
+            sha256: b.sha256,
+            schemaVersion: b.schemaVersion,
+          },
         };
       } catch (err) {
         ctx.log('error', msg('backup.db.failed', { database: c.database }), String(err));
@@ -115,9 +154,15 @@ export function databaseVerify(c: CrmConnection): StepDefinition {
     title: msg('step.backup.verify-db.title', { connection: c.name, database: c.database }),
     async run(ctx) {
       const artifact = ctx.artifacts.find(
-        (a): a is Extract<Artifact, { kind: 'db-backup' }> => a.kind === 'db-backup' && a.connection === c.name,
+        (a): a is Extract<Artifact, { kind: 'db-backup' }> =>
+          a.kind === 'db-backup' && a.connection === c.name,
       );
-      if (!artifact) return { status: 'failed', finding: msg('backup.verify.no-backup'), remedy: msg('backup.verify.no-backup.remedy') };
+      if (!artifact)
+        return {
+          status: 'failed',
+          finding: msg('backup.verify.no-backup'),
+          remedy: msg('backup.verify.no-backup.remedy'),
+        };
       try {
         await ctx.host.databases.verify(c, artifact, (percent) => ctx.progress({ percent }));
         await ctx.recordArtifact({ ...artifact, verified: true });

@@ -9,7 +9,12 @@ import { parseModules } from '../profile';
 import { readLiveLock } from '../run/run-lock';
 import type { CrmConnection, SessionGroup } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
-import { type InstallSource, readInstalledVersion, readLicenceModulesText, versionSourceLabel } from './read-install';
+import {
+  type InstallSource,
+  readInstalledVersion,
+  readLicenceModulesText,
+  versionSourceLabel,
+} from './read-install';
 
 const installSource = (ctx: StepContext): InstallSource => ({
   host: ctx.host,
@@ -19,7 +24,11 @@ const installSource = (ctx: StepContext): InstallSource => ({
 });
 
 const title = (id: string) => msg(`step.${id}.title`);
-const failed = (key: string, params?: Record<string, string | number>, evidence?: StepOutcome['evidence']): StepOutcome => ({
+const failed = (
+  key: string,
+  params?: Record<string, string | number>,
+  evidence?: StepOutcome['evidence'],
+): StepOutcome => ({
   status: 'failed',
   finding: msg(`${key}.finding`, params),
   remedy: msg(`${key}.remedy`, params),
@@ -41,12 +50,27 @@ export const kitCheck: StepDefinition = {
         remedy: msg('check.kit.remedy'),
       };
     }
-    const { files, bytes } = await verifyKitFiles(ctx.kit, (p) => ctx.progress(p), ctx.options.allowedKitExtras);
+    const { files, bytes } = await verifyKitFiles(
+      ctx.kit,
+      (p) => ctx.progress(p),
+      ctx.options.allowedKitExtras,
+    );
     // Only now, with the signature and every hash good, are downloaded-file marks lifted.
     const marked = await findMarkedKitFiles(ctx.kit);
     await unblockKitFiles(ctx.kit, marked);
-    if (marked.length > 0) ctx.log('warn', msg('check.kit.unblocked', { count: marked.length, files: marked.map((m) => m.path).join(', ') }));
-    const evidence = { version: ctx.kit.manifest.version, keyId: ctx.kit.key.id, key: ctx.kit.key.kind, files, bytes, unblocked: marked.length };
+    if (marked.length > 0)
+      ctx.log(
+        'warn',
+        msg('check.kit.unblocked', { count: marked.length, files: marked.map((m) => m.path).join(', ') }),
+      );
+    const evidence = {
+      version: ctx.kit.manifest.version,
+      keyId: ctx.kit.key.id,
+      key: ctx.kit.key.kind,
+      files,
+      bytes,
+      unblocked: marked.length,
+    };
     return {
       status: 'passed',
       finding: ctx.kit.key.kind === 'practice' ? msg('check.kit.practice-key') : msg('check.kit.vendor-key'),
@@ -64,7 +88,9 @@ export const elevationCheck: StepDefinition = {
   title: title('check.elevation'),
   async run(ctx) {
     const elevated = await ctx.host.system.isElevated();
-    return elevated ? { status: 'passed', evidence: { elevated } } : failed('check.elevation', undefined, { elevated });
+    return elevated
+      ? { status: 'passed', evidence: { elevated } }
+      : failed('check.elevation', undefined, { elevated });
   },
 };
 
@@ -80,7 +106,9 @@ export const architectureCheck: StepDefinition = {
     const kit = ctx.kitVersion?.arch;
     if (!kit) return failed('check.architecture.unknown');
     const ok = kit === 'x86' ? os === 'x86' || os === 'x64' : os === 'x64';
-    return ok ? { status: 'passed', evidence: { os, kit } } : failed('check.architecture', { os, kit }, { os, kit });
+    return ok
+      ? { status: 'passed', evidence: { os, kit } }
+      : failed('check.architecture', { os, kit }, { os, kit });
   },
 };
 
@@ -94,16 +122,32 @@ export const installationCheck: StepDefinition = {
   async run(ctx) {
     const { site, connections, problem, mobileSite } = ctx.discovery;
     if (!site) {
-      return { status: 'failed', finding: problem ?? msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }), remedy: msg('check.installation.no-site.remedy') };
+      return {
+        status: 'failed',
+        finding: problem ?? msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }),
+        remedy: msg('check.installation.no-site.remedy'),
+      };
     }
-    const present = await access(path.join(site.physicalPath, ctx.profile.connections.file)).then(() => true, () => false);
+    const present = await access(path.join(site.physicalPath, ctx.profile.connections.file)).then(
+      () => true,
+      () => false,
+    );
     if (!present) return failed('check.installation.no-files', { path: site.physicalPath });
-    if (problem) return { status: 'failed', finding: problem, remedy: msg('check.installation.no-files.remedy', { path: site.physicalPath }) };
+    if (problem)
+      return {
+        status: 'failed',
+        finding: problem,
+        remedy: msg('check.installation.no-files.remedy', { path: site.physicalPath }),
+      };
     for (const marker of ctx.profile.markers) {
-      const there = await access(path.join(site.physicalPath, ...marker.split(/[\\/]/))).then(() => true, () => false);
+      const there = await access(path.join(site.physicalPath, ...marker.split(/[\\/]/))).then(
+        () => true,
+        () => false,
+      );
       if (!there) return failed('check.installation.marker-missing', { path: site.physicalPath, marker });
     }
-    if (connections.length === 0) return failed('check.installation.no-connections', { path: site.physicalPath });
+    if (connections.length === 0)
+      return failed('check.installation.no-connections', { path: site.physicalPath });
     return {
       status: 'passed',
       finding: msg('check.installation.found', { path: site.physicalPath }),
@@ -181,7 +225,11 @@ export const licenceConfirmed: StepDefinition = {
   kind: 'manual',
   instructions: msg('check.licence.admin.instructions'),
   async confirm() {
-    return { status: 'passed', finding: msg('check.licence.admin.confirmed'), evidence: { confirmedByAdmin: true } };
+    return {
+      status: 'passed',
+      finding: msg('check.licence.admin.confirmed'),
+      evidence: { confirmedByAdmin: true },
+    };
   },
 };
 
@@ -210,9 +258,11 @@ export const usersCheck: StepDefinition = {
       const pool = sessions.groups.filter((g) => isCrmPool(g, ctx.discovery.hostname));
       const others = sessions.groups.filter((g) => !isCrmPool(g, ctx.discovery.hostname));
       evidence[`${c.name}.crmPoolSessions`] = pool.reduce((n, g) => n + g.sessions, 0);
-      for (const g of others) found.push(`${g.login}@${g.host} «${g.program}» ×${g.sessions} (SQL, ${c.name})`);
+      for (const g of others)
+        found.push(`${g.login}@${g.host} «${g.program}» ×${g.sessions} (SQL, ${c.name})`);
     }
-    if (found.length > 0) return failed('check.users', { count: found.length, users: found.join('; ') }, evidence);
+    if (found.length > 0)
+      return failed('check.users', { count: found.length, users: found.join('; ') }, evidence);
     if (untrusted.length > 0) {
       return {
         status: 'warning',
@@ -238,10 +288,17 @@ export function permissionsCheck(c: CrmConnection): StepDefinition {
       const p = await ctx.host.databases.permissions(c);
       const evidence = { ...p };
       const canBackup = p.sysadmin || p.dbOwner || p.backupOperator;
-      if (!canBackup) return failed('check.sql-permissions.backup', { connection: c.name, database: c.database }, evidence);
-      if (!p.sysadmin && !p.createDatabase) return failed('check.sql-permissions.verify', { connection: c.name }, evidence);
+      if (!canBackup)
+        return failed('check.sql-permissions.backup', { connection: c.name, database: c.database }, evidence);
+      if (!p.sysadmin && !p.createDatabase)
+        return failed('check.sql-permissions.verify', { connection: c.name }, evidence);
       if (!p.sysadmin && !p.viewServerState) {
-        return { status: 'warning', finding: msg('check.sql-permissions.view-state.finding', { connection: c.name }), remedy: msg('check.sql-permissions.view-state.remedy'), evidence };
+        return {
+          status: 'warning',
+          finding: msg('check.sql-permissions.view-state.finding', { connection: c.name }),
+          remedy: msg('check.sql-permissions.view-state.remedy'),
+          evidence,
+        };
       }
       return { status: 'passed', evidence };
     },
@@ -266,7 +323,11 @@ export const diskCheck: StepDefinition = {
     const evidence: Record<string, number | string> = { backupDir, folderBytes, freeBytes: free };
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
     if (free < folderBytes * 1.1) {
-      return failed('check.disk.files', { path: backupDir, needMb: mb(folderBytes * 1.1), freeMb: mb(free) }, evidence);
+      return failed(
+        'check.disk.files',
+        { path: backupDir, needMb: mb(folderBytes * 1.1), freeMb: mb(free) },
+        evidence,
+      );
     }
     for (const c of ctx.discovery.connections) {
       const used = await ctx.host.databases.usedBytes(c);
@@ -278,7 +339,11 @@ export const diskCheck: StepDefinition = {
         continue;
       }
       if (dbFree < used * 1.1) {
-        return failed('check.disk.database', { connection: c.name, needMb: mb(used * 1.1), freeMb: mb(dbFree) }, evidence);
+        return failed(
+          'check.disk.database',
+          { connection: c.name, needMb: mb(used * 1.1), freeMb: mb(dbFree) },
+          evidence,
+        );
       }
     }
     return { status: 'passed', evidence };
@@ -312,7 +377,9 @@ export const rebootCheck: StepDefinition = {
   async run(ctx) {
     const reasons = await ctx.host.system.pendingReboot();
     const evidence = { pending: reasons.length > 0, reasons: reasons.join(', ') || '-' };
-    return reasons.length === 0 ? { status: 'passed', evidence } : failed('check.reboot', { reasons: reasons.join(', ') }, evidence);
+    return reasons.length === 0
+      ? { status: 'passed', evidence }
+      : failed('check.reboot', { reasons: reasons.join(', ') }, evidence);
   },
 };
 
@@ -327,9 +394,19 @@ export const mobileCheck: StepDefinition = {
   async run(ctx) {
     const site = ctx.discovery.mobileSite;
     const hasSetup = ctx.kit?.manifest.setups.some((s) => s.role === 'mobile') ?? false;
-    if (!site) return { status: 'passed', finding: msg('check.mobile.absent'), evidence: { installed: false } };
-    if (!hasSetup) return failed('check.mobile.no-setup', { path: site.physicalPath }, { installed: true, path: site.physicalPath });
-    return { status: 'passed', finding: msg('check.mobile.present', { path: site.physicalPath }), evidence: { installed: true, path: site.physicalPath } };
+    if (!site)
+      return { status: 'passed', finding: msg('check.mobile.absent'), evidence: { installed: false } };
+    if (!hasSetup)
+      return failed(
+        'check.mobile.no-setup',
+        { path: site.physicalPath },
+        { installed: true, path: site.physicalPath },
+      );
+    return {
+      status: 'passed',
+      finding: msg('check.mobile.present', { path: site.physicalPath }),
+      evidence: { installed: true, path: site.physicalPath },
+    };
   },
 };
 
@@ -344,7 +421,11 @@ export const exclusiveCheck: StepDefinition = {
   async run(ctx) {
     const other = await readLiveLock(await ctx.host.system.stateDir());
     if (other && other.runId !== ctx.runId) {
-      return failed('check.exclusive', { runId: other.runId, pid: other.pid, since: other.startedAt }, { runId: other.runId, pid: other.pid });
+      return failed(
+        'check.exclusive',
+        { runId: other.runId, pid: other.pid, since: other.startedAt },
+        { runId: other.runId, pid: other.pid },
+      );
     }
     return { status: 'passed', evidence: { otherRun: false } };
   },
@@ -365,12 +446,18 @@ export const releaseNotesRead: StepDefinition = {
   },
   async confirm(ctx) {
     const versions = [...new Set(ctx.releaseNotes.map((n) => n.version))];
-    return { status: 'passed', finding: msg('check.release-notes.read'), evidence: { versions: versions.join(', ') || '-', readByAdmin: true } };
+    return {
+      status: 'passed',
+      finding: msg('check.release-notes.read'),
+      evidence: { versions: versions.join(', ') || '-', readByAdmin: true },
+    };
   },
 };
 
 export function checkSteps(ctx: Pick<StepContext, 'discovery' | 'profile'>): StepDefinition[] {
-  const checks = CHECKS.slice(0, -1).map((c) => (c.id === 'check.licence' && ctx.profile.licence.kind === 'admin-confirms' ? licenceConfirmed : c));
+  const checks = CHECKS.slice(0, -1).map((c) =>
+    c.id === 'check.licence' && ctx.profile.licence.kind === 'admin-confirms' ? licenceConfirmed : c,
+  );
   return [...checks, ...ctx.discovery.connections.map(permissionsCheck), releaseNotesRead];
 }
 

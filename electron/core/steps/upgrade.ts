@@ -21,11 +21,15 @@ export const MAINTENANCE_HTML = `<!doctype html>
 
 function requireSite(ctx: StepContext): CrmSite {
   const site = ctx.discovery.site;
-  if (!site) throw new UpgradeError(msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }));
+  if (!site)
+    throw new UpgradeError(msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }));
   return site;
 }
 
-const sites = (ctx: StepContext): CrmSite[] => [requireSite(ctx), ...(ctx.discovery.mobileSite ? [ctx.discovery.mobileSite] : [])];
+const sites = (ctx: StepContext): CrmSite[] => [
+  requireSite(ctx),
+  ...(ctx.discovery.mobileSite ? [ctx.discovery.mobileSite] : []),
+];
 
 export const maintenanceOn: StepDefinition = {
   id: 'upgrade.maintenance-on',
@@ -37,7 +41,10 @@ export const maintenanceOn: StepDefinition = {
     const site = requireSite(ctx);
     await ctx.host.iis.setMaintenance(site, true, MAINTENANCE_HTML);
     const answer = await ctx.host.iis.request(site);
-    return { status: 'passed', evidence: { site: site.siteName, status: answer.status, maintenance: answer.maintenance } };
+    return {
+      status: 'passed',
+      evidence: { site: site.siteName, status: answer.status, maintenance: answer.maintenance },
+    };
   },
 };
 
@@ -72,10 +79,18 @@ async function runSetup(ctx: StepContext, setup: KitSetup, site: CrmSite): Promi
   // The kit was verified at the checks; the setup is hashed again right before it runs.
   const expected = kit.manifest.files.find((f) => f.path === setup.path)?.sha256;
   if (!expected || (await sha256(program)) !== expected) {
-    return { status: 'failed', finding: msg('kit.file-hash', { path: setup.path }), remedy: msg('check.kit.remedy') };
+    return {
+      status: 'failed',
+      finding: msg('kit.file-hash', { path: setup.path }),
+      remedy: msg('check.kit.remedy'),
+    };
   }
   const args = setup.args.map((a) => (a === INSTALL_PATH ? site.physicalPath : a));
-  ctx.log('info', msg('upgrade.setup.started', { program: setup.path, path: site.physicalPath }), JSON.stringify(args));
+  ctx.log(
+    'info',
+    msg('upgrade.setup.started', { program: setup.path, path: site.physicalPath }),
+    JSON.stringify(args),
+  );
   const started = Date.now();
   const result = await ctx.host.processes.runSetup(program, args, {
     timeoutMs: ctx.options.setupTimeoutMs,
@@ -91,7 +106,10 @@ async function runSetup(ctx: StepContext, setup: KitSetup, site: CrmSite): Promi
   if (result.timedOut) {
     return {
       status: 'failed',
-      finding: msg('upgrade.setup.timeout.finding', { minutes: Math.round(ctx.options.setupTimeoutMs / 60000), seconds: Math.round(ctx.options.setupTimeoutMs / 1000) }),
+      finding: msg('upgrade.setup.timeout.finding', {
+        minutes: Math.round(ctx.options.setupTimeoutMs / 60000),
+        seconds: Math.round(ctx.options.setupTimeoutMs / 1000),
+      }),
       remedy: msg('upgrade.setup.failed.remedy'),
       evidence,
     };
@@ -99,12 +117,20 @@ async function runSetup(ctx: StepContext, setup: KitSetup, site: CrmSite): Promi
   const code = result.exitCode ?? -1;
   if (setup.successExitCodes.includes(code)) return { status: 'passed', evidence };
   if (setup.rebootExitCodes.includes(code)) {
-    return { status: 'warning', finding: msg('upgrade.setup.reboot.finding', { code }), remedy: msg('upgrade.setup.reboot.remedy'), evidence };
+    return {
+      status: 'warning',
+      finding: msg('upgrade.setup.reboot.finding', { code }),
+      remedy: msg('upgrade.setup.reboot.remedy'),
+      evidence,
+    };
   }
   const lastLine = result.output.trim().split(/\r?\n/).pop() ?? '';
   return {
     status: 'failed',
-    finding: msg(code === 32 ? 'upgrade.setup.in-use.finding' : 'upgrade.setup.failed.finding', { code, output: lastLine.slice(0, 300) }),
+    finding: msg(code === 32 ? 'upgrade.setup.in-use.finding' : 'upgrade.setup.failed.finding', {
+      code,
+      output: lastLine.slice(0, 300),
+    }),
     remedy: msg('upgrade.setup.failed.remedy'),
     evidence,
   };
@@ -132,7 +158,12 @@ export const mobileSetup: StepDefinition = {
   async run(ctx) {
     const setup = ctx.kit?.manifest.setups.find((s) => s.role === 'mobile');
     const site = ctx.discovery.mobileSite;
-    if (!setup || !site) return { status: 'failed', finding: msg('upgrade.mobile-setup.missing.finding'), remedy: msg('upgrade.mobile-setup.missing.remedy') };
+    if (!setup || !site)
+      return {
+        status: 'failed',
+        finding: msg('upgrade.mobile-setup.missing.finding'),
+        remedy: msg('upgrade.mobile-setup.missing.remedy'),
+      };
     return runSetup(ctx, setup, site);
   },
 };
@@ -178,11 +209,22 @@ export const installedVersionCheck: StepDefinition = {
   async run(ctx) {
     const site = requireSite(ctx);
     const expected = ctx.kitVersion?.text ?? '?';
-    const found = (await readInstalledVersion({ host: ctx.host, physicalPath: site.physicalPath, connections: ctx.discovery.connections, profile: ctx.profile })) ?? '?';
+    const found =
+      (await readInstalledVersion({
+        host: ctx.host,
+        physicalPath: site.physicalPath,
+        connections: ctx.discovery.connections,
+        profile: ctx.profile,
+      })) ?? '?';
     const evidence = { expected, found };
     return found.toLowerCase() === expected.toLowerCase()
       ? { status: 'passed', evidence }
-      : { status: 'failed', finding: msg('upgrade.check-version.finding', evidence), remedy: msg('upgrade.check-version.remedy'), evidence };
+      : {
+          status: 'failed',
+          finding: msg('upgrade.check-version.finding', evidence),
+          remedy: msg('upgrade.check-version.remedy'),
+          evidence,
+        };
   },
 };
 

@@ -40,7 +40,12 @@ export function practiceDatabases(root: string): Databases & {
   const load = async (database: string) => readJson(await fileOf(database), databaseFileSchema);
   const save = async (db: DatabaseFile) => writeJsonAtomic(await fileOf(db.name), db);
 
-  async function copyWithProgress(from: Buffer, to: string, header: string, onProgress: (pct: number) => void) {
+  async function copyWithProgress(
+    from: Buffer,
+    to: string,
+    header: string,
+    onProgress: (pct: number) => void,
+  ) {
     const handle = await open(to, 'wx');
     try {
       await handle.write(`${header}\n`);
@@ -74,7 +79,17 @@ export function practiceDatabases(root: string): Databases & {
       // The CRM's pool keeps sleeping connections open while it runs.
       const poolRunning = Object.values(iis.pools).some((pool) => pool.state !== 'stopped');
       const groups = [
-        ...(poolRunning ? [{ host: server.hostname, program: '.Net SqlClient Data Provider', login: 'crm_app', sessions: 3, sleeping: 3 }] : []),
+        ...(poolRunning
+          ? [
+              {
+                host: server.hostname,
+                program: '.Net SqlClient Data Provider',
+                login: 'crm_app',
+                sessions: 3,
+                sleeping: 3,
+              },
+            ]
+          : []),
         ...db.otherSessions,
       ];
       const trusted = inst.permissions?.viewServerState ?? true;
@@ -82,7 +97,15 @@ export function practiceDatabases(root: string): Databases & {
     },
     async permissions(c) {
       await connect(c);
-      return (await instance()).permissions ?? { sysadmin: true, dbOwner: true, backupOperator: true, viewServerState: true, createDatabase: true };
+      return (
+        (await instance()).permissions ?? {
+          sysadmin: true,
+          dbOwner: true,
+          backupOperator: true,
+          viewServerState: true,
+          createDatabase: true,
+        }
+      );
     },
     async queryValue(c) {
       await connect(c);
@@ -107,9 +130,18 @@ export function practiceDatabases(root: string): Databases & {
       const data = await readFile(await connect(c));
       const db = databaseFileSchema.parse(JSON.parse(data.toString('utf8')));
       const stamp = new Date(started).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-      const file = path.join(p.resolve((await instance()).backupDir), `${c.database}_${stamp}_${randomBytes(3).toString('hex')}.bak`);
+      const file = path.join(
+        p.resolve((await instance()).backupDir),
+        `${c.database}_${stamp}_${randomBytes(3).toString('hex')}.bak`,
+      );
       const sha256 = createHash('sha256').update(data).digest('hex');
-      const header = JSON.stringify({ magic: BAK_MAGIC, database: c.database, schemaVersion: db.schemaVersion, bytes: data.length, sha256 });
+      const header = JSON.stringify({
+        magic: BAK_MAGIC,
+        database: c.database,
+        schemaVersion: db.schemaVersion,
+        bytes: data.length,
+        sha256,
+      });
       await copyWithProgress(data, file, header, onProgress);
       return {
         connection: c.name,
@@ -126,7 +158,12 @@ export function practiceDatabases(root: string): Databases & {
       const { header, body } = await readBak(b.path);
       onProgress(50);
       const actual = createHash('sha256').update(body).digest('hex');
-      if (header.database !== b.database || body.length !== header.bytes || actual !== header.sha256 || actual !== b.sha256) {
+      if (
+        header.database !== b.database ||
+        body.length !== header.bytes ||
+        actual !== header.sha256 ||
+        actual !== b.sha256
+      ) {
         throw new UpgradeError(msg('sql.verify-failed', { database: b.database, path: b.path }));
       }
       onProgress(100);
@@ -143,11 +180,18 @@ export function practiceDatabases(root: string): Databases & {
   };
 }
 
-async function readBak(file: string): Promise<{ header: { database: string; bytes: number; sha256: string }; body: Buffer }> {
+async function readBak(
+  file: string,
+): Promise<{ header: { database: string; bytes: number; sha256: string }; body: Buffer }> {
   const raw = await readFile(file);
   const nl = raw.indexOf(10);
   try {
-    const header = JSON.parse(raw.subarray(0, nl).toString('utf8')) as { magic: string; database: string; bytes: number; sha256: string };
+    const header = JSON.parse(raw.subarray(0, nl).toString('utf8')) as {
+      magic: string;
+      database: string;
+      bytes: number;
+      sha256: string;
+    };
     if (header.magic !== BAK_MAGIC) throw new Error('not a practice backup');
     return { header, body: raw.subarray(nl + 1) };
   } catch (err) {

@@ -17,7 +17,10 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
     const iis = await load();
     const entry = iis.pools[pool];
     if (!entry) throw new UpgradeError(msg('iis.pool-unknown', { pool }));
-    if (entry.state === 'stopping' && Date.now() - Date.parse(entry.stopRequestedAt ?? '') >= WORKER_EXIT_MS) {
+    if (
+      entry.state === 'stopping' &&
+      Date.now() - Date.parse(entry.stopRequestedAt ?? '') >= WORKER_EXIT_MS
+    ) {
       iis.pools[pool] = { state: 'stopped' };
       await save(iis);
       return 'stopped';
@@ -55,7 +58,10 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
       }
       const deadline = Date.now() + timeoutMs;
       while ((await poolState(pool)) !== 'stopped') {
-        if (Date.now() > deadline) throw new UpgradeError(msg('iis.pool-stop-timeout', { pool, seconds: Math.round(timeoutMs / 1000) }));
+        if (Date.now() > deadline)
+          throw new UpgradeError(
+            msg('iis.pool-stop-timeout', { pool, seconds: Math.round(timeoutMs / 1000) }),
+          );
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -80,7 +86,9 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
       const pool = site.pools[0];
       if (pool && (await poolState(pool)) !== 'started') return { status: 503, maintenance: false };
       if (await this.maintenanceOn(site)) return { status: 503, maintenance: true };
-      const version = await readFile(path.join(site.physicalPath, 'bin', 'version.txt'), 'utf8').catch(() => null);
+      const version = await readFile(path.join(site.physicalPath, 'bin', 'version.txt'), 'utf8').catch(
+        () => null,
+      );
       if (version === null) return { status: 500, maintenance: false };
       return { status: 200, version: version.trim(), maintenance: false };
     },

@@ -2,7 +2,14 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { CONNECTIONS, FROM_VERSION, crmFiles, mobileFiles, pseudoRandomBytes, webConfig } from './content';
-import { type DatabaseFile, type IisFile, type InstanceFile, type ServerFile, paths, writeJsonAtomic } from './layout';
+import {
+  type DatabaseFile,
+  type IisFile,
+  type InstanceFile,
+  type ServerFile,
+  paths,
+  writeJsonAtomic,
+} from './layout';
 
 export interface PracticeInitOptions {
   hostname?: string;
@@ -47,11 +54,19 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
   await writeJsonAtomic(p.server, server);
 
   const iis: IisFile = {
-    sites: [{ name: 'CRM', appPath: '/', physicalPath: CRM_DIR, pool: 'CRMAppPool', url: 'http://localhost/CRM' }],
+    sites: [
+      { name: 'CRM', appPath: '/', physicalPath: CRM_DIR, pool: 'CRMAppPool', url: 'http://localhost/CRM' },
+    ],
     pools: { CRMAppPool: { state: 'started' } },
   };
   if (withMobile) {
-    iis.sites.push({ name: 'CRM-Mobile', appPath: '/', physicalPath: MOBILE_DIR, pool: 'CRMMobilePool', url: 'http://localhost/CRMMobile' });
+    iis.sites.push({
+      name: 'CRM-Mobile',
+      appPath: '/',
+      physicalPath: MOBILE_DIR,
+      pool: 'CRMMobilePool',
+      url: 'http://localhost/CRMMobile',
+    });
     iis.pools.CRMMobilePool = { state: 'started' };
   }
   await mkdir(path.dirname(p.iis), { recursive: true });
@@ -79,7 +94,11 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
     'App_Data/Logs/crm.log': `${now.toISOString()} CRM avviato\n`,
   });
   await mkdir(path.join(app, 'Temp'), { recursive: true });
-  if (withMobile) await writeTree(p.resolve(MOBILE_DIR), { ...mobileFiles(FROM_VERSION), 'web.config': webConfig(instance.server) });
+  if (withMobile)
+    await writeTree(p.resolve(MOBILE_DIR), {
+      ...mobileFiles(FROM_VERSION),
+      'web.config': webConfig(instance.server),
+    });
 
   for (const [i, c] of CONNECTIONS.entries()) {
     const db: DatabaseFile = {
@@ -93,7 +112,9 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
                 host: 'PC-VENDITE-03',
                 since: new Date(now.getTime() - 25 * 60_000).toISOString(),
                 ...(options.userLeavesAfterSeconds !== undefined
-                  ? { leavesAt: new Date(now.getTime() + options.userLeavesAfterSeconds * 1000).toISOString() }
+                  ? {
+                      leavesAt: new Date(now.getTime() + options.userLeavesAfterSeconds * 1000).toISOString(),
+                    }
                   : {}),
               },
             ]

@@ -23,13 +23,25 @@ export const serverFileSchema = z.object({
   /** Pending-reboot markers, to rehearse that finding. */
   pendingReboot: z.array(z.string()).default([]),
   /** IIS as installed on this server. */
-  iis: z.object({ installed: z.boolean(), version: z.string().nullable(), w3svc: z.enum(['running', 'stopped', 'missing']) }).default({ installed: true, version: '10.0', w3svc: 'running' }),
+  iis: z
+    .object({
+      installed: z.boolean(),
+      version: z.string().nullable(),
+      w3svc: z.enum(['running', 'stopped', 'missing']),
+    })
+    .default({ installed: true, version: '10.0', w3svc: 'running' }),
 });
 export type ServerFile = z.infer<typeof serverFileSchema>;
 
 export const iisFileSchema = z.object({
   sites: z.array(
-    z.object({ name: z.string(), appPath: z.string(), physicalPath: z.string(), pool: z.string(), url: z.string() }),
+    z.object({
+      name: z.string(),
+      appPath: z.string(),
+      physicalPath: z.string(),
+      pool: z.string(),
+      url: z.string(),
+    }),
   ),
   pools: z.record(
     z.string(),

@@ -24,7 +24,11 @@ describe('practice server', () => {
     fx = await practiceFixture();
     const site = await fx.host.iis.findCrm('CRM');
     if (!site) throw new Error('no site');
-    expect(await fx.host.iis.request(site)).toEqual({ status: 200, version: '7.8.4.13050210_x64', maintenance: false });
+    expect(await fx.host.iis.request(site)).toEqual({
+      status: 200,
+      version: '7.8.4.13050210_x64',
+      maintenance: false,
+    });
     await fx.host.iis.setMaintenance(site, true, '<h1>manutenzione</h1>');
     expect(await fx.host.iis.request(site)).toMatchObject({ status: 503, maintenance: true });
     await fx.host.iis.setMaintenance(site, false, '');
@@ -40,7 +44,9 @@ describe('practice server', () => {
     const started = Date.now();
     await fx.host.iis.stopPool('CRMAppPool', 5000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    await expect(fx.host.iis.stopPool('NoSuchPool', 100)).rejects.toMatchObject({ message_: { key: 'iis.pool-unknown' } });
+    await expect(fx.host.iis.stopPool('NoSuchPool', 100)).rejects.toMatchObject({
+      message_: { key: 'iis.pool-unknown' },
+    });
   });
 
   it('the setup refuses to run while the pool holds the files, and then replaces them', async () => {
@@ -55,10 +61,15 @@ describe('practice server', () => {
 
     await fx.host.iis.stopPool('CRMAppPool', 5000);
     const percents: number[] = [];
-    const done = await fx.host.processes.runSetup(program, args, { timeoutMs: 20_000, onProgress: (p) => percents.push(p) });
+    const done = await fx.host.processes.runSetup(program, args, {
+      timeoutMs: 20_000,
+      onProgress: (p) => percents.push(p),
+    });
     expect(done.exitCode).toBe(0);
     expect(percents.at(-1)).toBe(100);
-    expect((await readFile(path.join(fx.appDir, 'bin', 'version.txt'), 'utf8')).trim()).toBe('7.8.5.13100517_x64');
+    expect((await readFile(path.join(fx.appDir, 'bin', 'version.txt'), 'utf8')).trim()).toBe(
+      '7.8.5.13100517_x64',
+    );
     await expect(readFile(path.join(fx.appDir, 'js', 'legacy.js'))).rejects.toThrow();
     await expect(readFile(path.join(fx.appDir, 'bin', 'Crm.Reports.dll'))).resolves.toBeInstanceOf(Buffer);
   });
@@ -67,21 +78,33 @@ describe('practice server', () => {
     fx = await practiceFixture({ kit: { setupFailsWith: 1603 } });
     await fx.host.iis.stopPool('CRMAppPool', 5000);
     const program = path.join(fx.kitDir, 'setup', 'crm-setup.mjs');
-    const failed = await fx.host.processes.runSetup(program, ['--payload', 'payload-crm', '--target', fx.appDir], { timeoutMs: 20_000 });
+    const failed = await fx.host.processes.runSetup(
+      program,
+      ['--payload', 'payload-crm', '--target', fx.appDir],
+      { timeoutMs: 20_000 },
+    );
     expect(failed.exitCode).toBe(1603);
     // Half the files are already replaced: exactly the state a rollback must repair.
-    expect((await readFile(path.join(fx.appDir, 'bin', 'version.txt'), 'utf8')).trim()).toBe('7.8.4.13050210_x64');
+    expect((await readFile(path.join(fx.appDir, 'bin', 'version.txt'), 'utf8')).trim()).toBe(
+      '7.8.4.13050210_x64',
+    );
     await fx.dispose();
 
     fx = await practiceFixture({ kit: { setupHangs: true } });
     await fx.host.iis.stopPool('CRMAppPool', 5000);
-    const hung = await fx.host.processes.runSetup(path.join(fx.kitDir, 'setup', 'crm-setup.mjs'), ['--payload', 'payload-crm', '--target', fx.appDir], { timeoutMs: 1500 });
+    const hung = await fx.host.processes.runSetup(
+      path.join(fx.kitDir, 'setup', 'crm-setup.mjs'),
+      ['--payload', 'payload-crm', '--target', fx.appDir],
+      { timeoutMs: 1500 },
+    );
     expect(hung).toMatchObject({ timedOut: true, exitCode: null });
   });
 
   it('the connected user stays listed until logged off, or until the timer given at init', async () => {
     fx = await practiceFixture();
-    expect(await fx.host.databases.connectedUsers(connection())).toEqual([expect.objectContaining({ user: 'mrossi', host: 'PC-VENDITE-03' })]);
+    expect(await fx.host.databases.connectedUsers(connection())).toEqual([
+      expect.objectContaining({ user: 'mrossi', host: 'PC-VENDITE-03' }),
+    ]);
     expect(await fx.host.practice?.logOffAllUsers()).toBe(1);
     expect(await fx.host.databases.connectedUsers(connection())).toEqual([]);
     await fx.dispose();
@@ -95,11 +118,15 @@ describe('practice server', () => {
   it('"Aggiorna Database" needs the CRM to answer, then the database takes the application version', async () => {
     fx = await practiceFixture();
     await fx.host.iis.stopPool('CRMAppPool', 5000);
-    await expect(fx.host.practice?.pressAggiornaDatabase('Produzione')).rejects.toMatchObject({ message_: { key: 'practice.crm-not-answering' } });
+    await expect(fx.host.practice?.pressAggiornaDatabase('Produzione')).rejects.toMatchObject({
+      message_: { key: 'practice.crm-not-answering' },
+    });
     await fx.host.iis.startPool('CRMAppPool');
     await fx.host.practice?.pressAggiornaDatabase('Produzione');
     expect(await fx.host.databases.schemaVersion(connection())).toBe('7.8.4.13050210_x64');
-    await expect(fx.host.practice?.pressAggiornaDatabase('Nessuna')).rejects.toMatchObject({ message_: { key: 'practice.connection-unknown' } });
+    await expect(fx.host.practice?.pressAggiornaDatabase('Nessuna')).rejects.toMatchObject({
+      message_: { key: 'practice.connection-unknown' },
+    });
   });
 
   it('backs a database up, verifies it, catches damage, and restores it', async () => {
@@ -116,17 +143,25 @@ describe('practice server', () => {
     const bytes = await readFile(backup.path);
     bytes[bytes.length - 10] = (bytes[bytes.length - 10] ?? 0) ^ 0x20;
     await writeFile(backup.path, bytes);
-    await expect(fx.host.databases.verify(c, backup, () => undefined)).rejects.toMatchObject({ message_: { key: 'sql.verify-failed' } });
-    await expect(fx.host.databases.connectedUsers({ ...c, server: 'ALTRO\\SQL' })).rejects.toMatchObject({ message_: { key: 'sql.connect-failed' } });
+    await expect(fx.host.databases.verify(c, backup, () => undefined)).rejects.toMatchObject({
+      message_: { key: 'sql.verify-failed' },
+    });
+    await expect(fx.host.databases.connectedUsers({ ...c, server: 'ALTRO\\SQL' })).rejects.toMatchObject({
+      message_: { key: 'sql.connect-failed' },
+    });
   });
 
   it('refuses a folder that is not a practice server, and init into a non-empty folder', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'not-practice-'));
     try {
-      await expect(openPracticeHost(dir)).rejects.toMatchObject({ message_: { key: 'practice.not-a-practice-server' } });
+      await expect(openPracticeHost(dir)).rejects.toMatchObject({
+        message_: { key: 'practice.not-a-practice-server' },
+      });
       fx = await practiceFixture();
       const { initPracticeServer } = await import('./init');
-      await expect(initPracticeServer(fx.serverDir)).rejects.toMatchObject({ message_: { key: 'practice.init.not-empty' } });
+      await expect(initPracticeServer(fx.serverDir)).rejects.toMatchObject({
+        message_: { key: 'practice.init.not-empty' },
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -51,7 +51,11 @@ export function practiceProcesses(root: string): Processes {
         child.on('close', (code) => {
           clearTimeout(timer);
           // A practice setup states the code a Windows setup would return; POSIX keeps only its low 8 bits.
-          const exitCode = timedOut ? null : windowsExitCode !== null && (windowsExitCode & 0xff) === code ? windowsExitCode : code;
+          const exitCode = timedOut
+            ? null
+            : windowsExitCode !== null && (windowsExitCode & 0xff) === code
+              ? windowsExitCode
+              : code;
           resolve({ exitCode, timedOut, durationMs: Date.now() - started, output });
         });
       });

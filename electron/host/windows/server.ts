@@ -8,7 +8,10 @@ import { type CrmQueries, windowsDatabases } from './sql/databases';
  * The whole Windows host as the app opens it: PowerShell for the machine, mssql for the
  * databases, the admin's SQL credentials in memory, the profile's queries once it is known.
  */
-export async function openWindowsServer(options: { scriptsDir: string; log?: HostLog }): Promise<WindowsHost> {
+export async function openWindowsServer(options: {
+  scriptsDir: string;
+  log?: HostLog;
+}): Promise<WindowsHost> {
   const credentials = new Map<string, SqlCredentials>();
   let queries: CrmQueries | undefined;
   const databases = windowsDatabases({
@@ -18,7 +21,11 @@ export async function openWindowsServer(options: { scriptsDir: string; log?: Hos
       return queries;
     },
   });
-  const host = await openWindowsHost({ scriptsDir: options.scriptsDir, databases, ...(options.log ? { log: options.log } : {}) });
+  const host = await openWindowsHost({
+    scriptsDir: options.scriptsDir,
+    databases,
+    ...(options.log ? { log: options.log } : {}),
+  });
   const dispose = host.dispose;
   return {
     ...host,

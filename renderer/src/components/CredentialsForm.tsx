@@ -22,7 +22,9 @@ export function CredentialsForm({ step }: { step: Step }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const parsed = sqlCredentialsSchema.safeParse(kind === 'sql' ? { kind, user, password } : { kind, domain, user, password });
+    const parsed = sqlCredentialsSchema.safeParse(
+      kind === 'sql' ? { kind, user, password } : { kind, domain, user, password },
+    );
     setInvalid(!parsed.success);
     if (parsed.success) {
       void provide(step.id, connection, parsed.data);
@@ -31,30 +33,64 @@ export function CredentialsForm({ step }: { step: Step }) {
   };
 
   return (
-    <form className="skip-form" data-testid="credentials-form" onSubmit={submit} noValidate autoComplete="off">
+    <form
+      className="skip-form"
+      data-testid="credentials-form"
+      onSubmit={submit}
+      noValidate
+      autoComplete="off"
+    >
       <fieldset>
         <legend>{t('ui.credentials.legend', { connection })}</legend>
         <label>
-          <input type="radio" name={`${id}-kind`} checked={kind === 'sql'} onChange={() => setKind('sql')} data-testid="credentials-kind-sql" />{' '}
+          <input
+            type="radio"
+            name={`${id}-kind`}
+            checked={kind === 'sql'}
+            onChange={() => setKind('sql')}
+            data-testid="credentials-kind-sql"
+          />{' '}
           {t('ui.credentials.sql')}
         </label>{' '}
         <label>
-          <input type="radio" name={`${id}-kind`} checked={kind === 'ntlm'} onChange={() => setKind('ntlm')} data-testid="credentials-kind-ntlm" />{' '}
+          <input
+            type="radio"
+            name={`${id}-kind`}
+            checked={kind === 'ntlm'}
+            onChange={() => setKind('ntlm')}
+            data-testid="credentials-kind-ntlm"
+          />{' '}
           {t('ui.credentials.ntlm')}
         </label>
         {kind === 'ntlm' && (
           <label className="skip-form__label">
             {t('ui.credentials.domain')}
-            <input className="skip-form__input" data-testid="credentials-domain" value={domain} onChange={(e) => setDomain(e.target.value)} />
+            <input
+              className="skip-form__input"
+              data-testid="credentials-domain"
+              value={domain}
+              onChange={(e) => setDomain(e.target.value)}
+            />
           </label>
         )}
         <label className="skip-form__label">
           {t('ui.credentials.user')}
-          <input className="skip-form__input" data-testid="credentials-user" value={user} onChange={(e) => setUser(e.target.value)} />
+          <input
+            className="skip-form__input"
+            data-testid="credentials-user"
+            value={user}
+            onChange={(e) => setUser(e.target.value)}
+          />
         </label>
         <label className="skip-form__label">
           {t('ui.credentials.password')}
-          <input className="skip-form__input" type="password" data-testid="credentials-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            className="skip-form__input"
+            type="password"
+            data-testid="credentials-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
       </fieldset>
       <div className="skip-form__error" aria-live="polite">

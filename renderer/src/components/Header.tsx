@@ -10,7 +10,13 @@ function CorrectPathButton() {
   const correct = useUpgrade((s) => s.correctInstallPath);
   const pending = useUpgrade((s) => s.pending);
   return (
-    <button type="button" className="btn btn--ghost btn--small" data-testid="install-path-correct" disabled={pending} onClick={() => void correct()}>
+    <button
+      type="button"
+      className="btn btn--ghost btn--small"
+      data-testid="install-path-correct"
+      disabled={pending}
+      onClick={() => void correct()}
+    >
       {t('ui.header.correctPath')}
     </button>
   );

@@ -19,13 +19,17 @@ describe('release notes', () => {
   });
 
   it('drops raw HTML', () => {
-    const html = render('ok <script>alert(1)</script> <img src=x onerror="alert(2)"> <iframe src="https://evil"></iframe>');
+    const html = render(
+      'ok <script>alert(1)</script> <img src=x onerror="alert(2)"> <iframe src="https://evil"></iframe>',
+    );
     expect(html).not.toMatch(/<script|<img|<iframe|onerror/);
     expect(html).toContain('ok');
   });
 
   it('shows links without following them and never loads images', () => {
-    const html = render('[sito](https://vendor.example/notes) ![schema](https://tracker.example/p.png) [js](javascript:alert(1))');
+    const html = render(
+      '[sito](https://vendor.example/notes) ![schema](https://tracker.example/p.png) [js](javascript:alert(1))',
+    );
     expect(html).not.toMatch(/<a\b|<img\b/);
     expect(html).toContain('https://vendor.example/notes');
     expect(html).toContain('[schema]');

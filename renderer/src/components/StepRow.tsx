@@ -92,11 +92,15 @@ export function StepRow({ session, step }: { session: Session; step: Step }) {
           </div>
         )}
 
-        {step.id === 'check.release-notes' && step.status !== 'pending' && <ReleaseNotes notes={session.releaseNotes} />}
+        {step.id === 'check.release-notes' && step.status !== 'pending' && (
+          <ReleaseNotes notes={session.releaseNotes} />
+        )}
 
         {step.id === 'check.users' && <WaitForUsers step={step} />}
 
-        {step.status === 'failed' && step.finding?.key === 'sql.credentials-needed' && <CredentialsForm step={step} />}
+        {step.status === 'failed' && step.finding?.key === 'sql.credentials-needed' && (
+          <CredentialsForm step={step} />
+        )}
 
         {step.status === 'running' && progress && <ProgressBar progress={progress} label={title} />}
 

@@ -46,7 +46,8 @@ export const uiEn: Record<UiKey, string> = {
   'ui.credentials.user': 'User',
   'ui.credentials.password': 'Password',
   'ui.credentials.invalid': 'Fill in every field (no control characters).',
-  'ui.credentials.memoryOnly': 'They stay in memory only while the program is open: never in the journal, the log or the report.',
+  'ui.credentials.memoryOnly':
+    'They stay in memory only while the program is open: never in the journal, the log or the report.',
   'ui.credentials.submit': 'Use these credentials and retry',
   'ui.users.wait': 'Wait for them to leave (checks again every {{seconds}} s)',
   'ui.users.stopWaiting': 'Stop waiting',

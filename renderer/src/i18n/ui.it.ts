@@ -49,7 +49,8 @@ export const uiIt = {
   'ui.credentials.user': 'Utente',
   'ui.credentials.password': 'Password',
   'ui.credentials.invalid': 'Compila tutti i campi (niente caratteri di controllo).',
-  'ui.credentials.memoryOnly': 'Restano solo in memoria finché il programma è aperto: mai nel giornale, nel registro o nel rapporto.',
+  'ui.credentials.memoryOnly':
+    'Restano solo in memoria finché il programma è aperto: mai nel giornale, nel registro o nel rapporto.',
   'ui.credentials.submit': 'Usa queste credenziali e riprova',
   'ui.users.wait': 'Attendi che escano (ricontrolla ogni {{seconds}} s)',
   'ui.users.stopWaiting': 'Smetti di attendere',

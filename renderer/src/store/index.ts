@@ -134,8 +134,9 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
         ),
       correctInstallPath: () => call({ name: 'correctInstallPath' }, () => bridge.correctInstallPath()),
       provideSqlCredentials: async (stepId, connectionId, credentials) =>
-        (await call({ name: 'provideSqlCredentials', stepId }, () => bridge.provideSqlCredentials(connectionId, credentials))) &&
-        call({ name: 'retryStep', stepId }, () => bridge.retryStep(stepId)),
+        (await call({ name: 'provideSqlCredentials', stepId }, () =>
+          bridge.provideSqlCredentials(connectionId, credentials),
+        )) && call({ name: 'retryStep', stepId }, () => bridge.retryStep(stepId)),
       dismissError: () => set({ error: null }),
       setLanguage: (language) => set({ language }),
     };

@@ -185,7 +185,13 @@ describe('SQL credentials', () => {
     const bridge = new FakeBridge();
     const store = createUpgradeStore(bridge);
     await flush();
-    const ok = await store.getState().provideSqlCredentials('check.sql-permissions:Produzione', 'Produzione', { kind: 'sql', user: 'sa', password: 'x' });
+    const ok = await store
+      .getState()
+      .provideSqlCredentials('check.sql-permissions:Produzione', 'Produzione', {
+        kind: 'sql',
+        user: 'sa',
+        password: 'x',
+      });
     expect(ok).toBe(true);
     expect(bridge.calls.filter((c) => c.name !== 'getSession').slice(-2)).toEqual([
       { name: 'provideSqlCredentials', args: ['Produzione', { kind: 'sql', user: 'sa', password: 'x' }] },

@@ -5,7 +5,12 @@ import { quoteDatabaseName } from './identifiers';
 import { percentOf } from './databases';
 import { restoreBatch } from './statements';
 
-const conn = (connectionString: string) => ({ name: 'Produzione', server: '', database: 'CRM', connectionString });
+const conn = (connectionString: string) => ({
+  name: 'Produzione',
+  server: '',
+  database: 'CRM',
+  connectionString,
+});
 
 describe('connection strings to mssql', () => {
   it.each([
@@ -19,7 +24,9 @@ describe('connection strings to mssql', () => {
     ['db01\\SQL2019,1500', { server: 'db01', instance: undefined, port: 1500 }],
     ['DB01\\SQL2019', { server: 'DB01', instance: 'SQL2019', port: undefined }],
   ])('Data Source=%s', (source, want) => {
-    const { config } = toMssqlConfig(conn(`Data Source=${source};Initial Catalog=CRM;User ID=crm;Password=x`));
+    const { config } = toMssqlConfig(
+      conn(`Data Source=${source};Initial Catalog=CRM;User ID=crm;Password=x`),
+    );
     expect(config.server).toBe(want.server);
     expect(config.options?.instanceName).toBe(want.instance);
     expect(config.port).toBe(want.port);
@@ -29,7 +36,9 @@ describe('connection strings to mssql', () => {
   it('honours Encrypt and TrustServerCertificate when present', () => {
     const a = toMssqlConfig(conn('Server=db01;Database=CRM;User Id=u;Password=p;Encrypt=False'));
     expect(a.config.options).toMatchObject({ encrypt: false });
-    const b = toMssqlConfig(conn('Server=db01;Database=CRM;User Id=u;Password=p;Encrypt=True;TrustServerCertificate=False'));
+    const b = toMssqlConfig(
+      conn('Server=db01;Database=CRM;User Id=u;Password=p;Encrypt=True;TrustServerCertificate=False'),
+    );
     expect(b.config.options).toMatchObject({ encrypt: true, trustServerCertificate: false });
     expect(b.notes).toEqual([]);
   });
@@ -42,24 +51,47 @@ describe('connection strings to mssql', () => {
   });
 
   it('names our sessions, so that they are told apart from the CRM', () => {
-    expect(toMssqlConfig(conn('Server=db01;Database=CRM;User Id=u;Password=p')).config.options?.appName).toBe('CRM Upgrade Manager');
+    expect(toMssqlConfig(conn('Server=db01;Database=CRM;User Id=u;Password=p')).config.options?.appName).toBe(
+      'CRM Upgrade Manager',
+    );
   });
 
-  it.each(['Integrated Security=SSPI', 'Integrated Security=true', 'Trusted_Connection=yes', 'trusted_connection=True'])(
-    'Windows authentication (%s) needs the admin’s credentials',
-    (auth) => {
-      const c = conn(`Server=db01;Database=CRM;${auth}`);
-      expect(() => toMssqlConfig(c)).toThrow(expect.objectContaining({ message_: { key: 'sql.credentials-needed', params: { connection: 'Produzione' } } }));
-      const sqlLogin = toMssqlConfig(c, { kind: 'sql', user: 'sa', password: 'Segreta!1' });
-      expect(sqlLogin).toMatchObject({ integratedSecurity: true, config: { user: 'sa', password: 'Segreta!1' } });
-      const ntlm = toMssqlConfig(c, { kind: 'ntlm', domain: 'AZIENDA', user: 'admin.crm', password: 'Segreta!1' });
-      expect(ntlm.config.authentication).toEqual({ type: 'ntlm', options: { domain: 'AZIENDA', userName: 'admin.crm', password: 'Segreta!1' } });
-      expect(ntlm.notes.join(' ')).not.toContain('Segreta');
-    },
-  );
+  it.each([
+    'Integrated Security=SSPI',
+    'Integrated Security=true',
+    'Trusted_Connection=yes',
+    'trusted_connection=True',
+  ])('Windows authentication (%s) needs the admin’s credentials', (auth) => {
+    const c = conn(`Server=db01;Database=CRM;${auth}`);
+    expect(() => toMssqlConfig(c)).toThrow(
+      expect.objectContaining({
+        message_: { key: 'sql.credentials-needed', params: { connection: 'Produzione' } },
+      }),
+    );
+    const sqlLogin = toMssqlConfig(c, { kind: 'sql', user: 'sa', password: 'Segreta!1' });
+    expect(sqlLogin).toMatchObject({
+      integratedSecurity: true,
+      config: { user: 'sa', password: 'Segreta!1' },
+    });
+    const ntlm = toMssqlConfig(c, {
+      kind: 'ntlm',
+      domain: 'AZIENDA',
+      user: 'admin.crm',
+      password: 'Segreta!1',
+    });
+    expect(ntlm.config.authentication).toEqual({
+      type: 'ntlm',
+      options: { domain: 'AZIENDA', userName: 'admin.crm', password: 'Segreta!1' },
+    });
+    expect(ntlm.notes.join(' ')).not.toContain('Segreta');
+  });
 
   it('refuses a string with no server', () => {
-    expect(() => toMssqlConfig(conn('Database=CRM;User Id=u'))).toThrow(expect.objectContaining({ message_: expect.objectContaining({ key: 'sql.connection-string-invalid' }) }));
+    expect(() => toMssqlConfig(conn('Database=CRM;User Id=u'))).toThrow(
+      expect.objectContaining({
+        message_: expect.objectContaining({ key: 'sql.connection-string-invalid' }),
+      }),
+    );
   });
 });
 
@@ -67,19 +99,23 @@ describe('identifiers and statements', () => {
   it.each([
     ['CRM_PROD', '[CRM_PROD]'],
     ['we]ird', '[we]]ird]'],
-    ["o'brien \"db\"", "[o'brien \"db\"]"],
+    ['o\'brien "db"', '[o\'brien "db"]'],
     ['a]]b', '[a]]]]b]'],
     ['Città è', '[Città è]'],
   ])('%s is quoted as %s', (name, quoted) => expect(quoteDatabaseName(name)).toBe(quoted));
 
   it.each(['', ' lead', 'trail ', 'x'.repeat(129), 'new\nline', 'nul\u0000'])('refuses %j', (name) => {
-    expect(() => quoteDatabaseName(name)).toThrow(expect.objectContaining({ message_: expect.objectContaining({ key: 'sql.database-name-invalid' }) }));
+    expect(() => quoteDatabaseName(name)).toThrow(
+      expect.objectContaining({ message_: expect.objectContaining({ key: 'sql.database-name-invalid' }) }),
+    );
   });
 
   it('the restore batch brings MULTI_USER back even when RESTORE fails, and takes values only as parameters', () => {
     const batch = restoreBatch(quoteDatabaseName('we]ird'));
     expect(batch.match(/SET MULTI_USER/g)).toHaveLength(2);
-    expect(batch).toMatch(/SINGLE_USER WITH ROLLBACK IMMEDIATE[\s\S]*BEGIN TRY[\s\S]*RESTORE DATABASE @database FROM DISK = @path WITH FILE = @position, REPLACE, CHECKSUM[\s\S]*CATCH[\s\S]*THROW/);
+    expect(batch).toMatch(
+      /SINGLE_USER WITH ROLLBACK IMMEDIATE[\s\S]*BEGIN TRY[\s\S]*RESTORE DATABASE @database FROM DISK = @path WITH FILE = @position, REPLACE, CHECKSUM[\s\S]*CATCH[\s\S]*THROW/,
+    );
     expect(batch).toContain('ALTER DATABASE [we]]ird]');
   });
 
@@ -94,7 +130,13 @@ describe('identifiers and statements', () => {
 describe('SQL errors for the admin', () => {
   const chain = Object.assign(new Error('BACKUP DATABASE is terminating abnormally.'), {
     number: 3013,
-    precedingErrors: [{ number: 3201, message: "Cannot open backup device 'E:\\Backup\\x.bak'. Operating system error 5(Access is denied.)." }],
+    precedingErrors: [
+      {
+        number: 3201,
+        message:
+          "Cannot open backup device 'E:\\Backup\\x.bak'. Operating system error 5(Access is denied.).",
+      },
+    ],
   });
 
   it('keeps every message, earliest first', () => {
@@ -109,8 +151,19 @@ describe('SQL errors for the admin', () => {
   });
 
   it('login failures and unreachable servers get their own messages', () => {
-    expect(toUpgradeError(Object.assign(new Error("Login failed for user 'crm'."), { code: 'ELOGIN' }), { connection: 'P' }).message_.key).toBe('sql.login-failed');
-    expect(toUpgradeError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' }), { connection: 'P' }).message_.key).toBe('sql.connect-failed');
-    expect(toUpgradeError(Object.assign(new Error('Invalid object name'), { number: 208 }), { connection: 'P' }).message_).toMatchObject({ key: 'sql.error', params: { number: 208 } });
+    expect(
+      toUpgradeError(Object.assign(new Error("Login failed for user 'crm'."), { code: 'ELOGIN' }), {
+        connection: 'P',
+      }).message_.key,
+    ).toBe('sql.login-failed');
+    expect(
+      toUpgradeError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' }), {
+        connection: 'P',
+      }).message_.key,
+    ).toBe('sql.connect-failed');
+    expect(
+      toUpgradeError(Object.assign(new Error('Invalid object name'), { number: 208 }), { connection: 'P' })
+        .message_,
+    ).toMatchObject({ key: 'sql.error', params: { number: 208 } });
   });
 });

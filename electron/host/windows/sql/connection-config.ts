@@ -42,7 +42,9 @@ export function toMssqlConfig(conn: CrmConnection, credentials?: SqlCredentials)
   };
   if (!config.server) throw new UpgradeError(msg('sql.connection-string-invalid', { connection: conn.name }));
 
-  const explicitPort = /,\s*\d+\s*$/.test(keys.get('data source') ?? keys.get('server') ?? keys.get('address') ?? '');
+  const explicitPort = /,\s*\d+\s*$/.test(
+    keys.get('data source') ?? keys.get('server') ?? keys.get('address') ?? '',
+  );
   if (options.instanceName && explicitPort) {
     notes.push(`instance ${options.instanceName} reached on its explicit port ${config.port}`);
     delete options.instanceName;
@@ -56,7 +58,9 @@ export function toMssqlConfig(conn: CrmConnection, credentials?: SqlCredentials)
     notes.push('Encrypt not set in web.config: encrypted, trusting the server certificate (LAN default)');
   }
 
-  const integrated = [...['integrated security', 'trusted_connection']].some((k) => TRUE.has((keys.get(k) ?? '').toLowerCase()));
+  const integrated = [...['integrated security', 'trusted_connection']].some((k) =>
+    TRUE.has((keys.get(k) ?? '').toLowerCase()),
+  );
   if (integrated) {
     if (!credentials) throw new UpgradeError(msg('sql.credentials-needed', { connection: conn.name }));
     delete config.user;
@@ -66,7 +70,10 @@ export function toMssqlConfig(conn: CrmConnection, credentials?: SqlCredentials)
       config.password = credentials.password;
       notes.push('Windows authentication in web.config: using the SQL login the admin typed');
     } else {
-      config.authentication = { type: 'ntlm', options: { domain: credentials.domain, userName: credentials.user, password: credentials.password } };
+      config.authentication = {
+        type: 'ntlm',
+        options: { domain: credentials.domain, userName: credentials.user, password: credentials.password },
+      };
       notes.push(`Windows authentication in web.config: NTLM as ${credentials.domain}\\${credentials.user}`);
     }
   }

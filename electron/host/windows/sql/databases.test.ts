@@ -25,30 +25,95 @@ const connection = (database = 'CRM_PROD', extra = ''): CrmConnection => ({
 });
 
 const QUERIES = {
-  connectedUsersQuery: 'SELECT UserName AS [user], HostName AS host, LoginTime AS since, LastActivity AS lastActivity FROM dbo.UtentiConnessi',
+  connectedUsersQuery:
+    'SELECT UserName AS [user], HostName AS host, LoginTime AS since, LastActivity AS lastActivity FROM dbo.UtentiConnessi',
   sessionTimeoutMinutes: 20,
-  schemaVersionQuery: 'SELECT TOP (1) Versione AS version FROM dbo.VersioneDatabase ORDER BY DataAggiornamento DESC',
+  schemaVersionQuery:
+    'SELECT TOP (1) Versione AS version FROM dbo.VersioneDatabase ORDER BY DataAggiornamento DESC',
 };
 
-function scriptServerBasics(edition = 'Express Edition (64-bit)', engineEdition = 4, backupPath: string | null = 'E:\\SQLBackup') {
-  server.on(/InstanceDefaultBackupPath/, { results: [{ columns: [{ name: 'dir', type: 'nvarchar' }], rows: [[backupPath]] }] });
-  server.on(/xp_instance_regread/, { results: [{ columns: [{ name: 'dir', type: 'nvarchar' }], rows: [['D:\\Registry\\Backup']] }] });
-  server.on(/SERVERPROPERTY\('EngineEdition'\)/, { results: [{ columns: [{ name: 'engineEdition', type: 'int' }, { name: 'edition', type: 'nvarchar' }], rows: [[engineEdition, edition]] }] });
-  server.on(/VersioneDatabase/, { results: [{ columns: [{ name: 'version', type: 'nvarchar' }], rows: [['7.8.4.13050210_x64']] }] });
-  server.on(/msdb\.dbo\.backupset/, { results: [{ columns: [{ name: 'position', type: 'int' }, { name: 'backupSize', type: 'bigint' }, { name: 'compressedSize', type: 'bigint' }], rows: [[1, 52_428_800, 12_582_912]] }] });
+function scriptServerBasics(
+  edition = 'Express Edition (64-bit)',
+  engineEdition = 4,
+  backupPath: string | null = 'E:\\SQLBackup',
+) {
+  server.on(/InstanceDefaultBackupPath/, {
+    results: [{ columns: [{ name: 'dir', type: 'nvarchar' }], rows: [[backupPath]] }],
+  });
+  server.on(/xp_instance_regread/, {
+    results: [{ columns: [{ name: 'dir', type: 'nvarchar' }], rows: [['D:\\Registry\\Backup']] }],
+  });
+  server.on(/SERVERPROPERTY\('EngineEdition'\)/, {
+    results: [
+      {
+        columns: [
+          { name: 'engineEdition', type: 'int' },
+          { name: 'edition', type: 'nvarchar' },
+        ],
+        rows: [[engineEdition, edition]],
+      },
+    ],
+  });
+  server.on(/VersioneDatabase/, {
+    results: [{ columns: [{ name: 'version', type: 'nvarchar' }], rows: [['7.8.4.13050210_x64']] }],
+  });
+  server.on(/msdb\.dbo\.backupset/, {
+    results: [
+      {
+        columns: [
+          { name: 'position', type: 'int' },
+          { name: 'backupSize', type: 'bigint' },
+          { name: 'compressedSize', type: 'bigint' },
+        ],
+        rows: [[1, 52_428_800, 12_582_912]],
+      },
+    ],
+  });
 }
 
-const progressInfo = (percents: number[], delayMs = 5) => percents.map((p) => ({ number: 3211, message: `${p} percent processed.`, delayMs }));
+const progressInfo = (percents: number[], delayMs = 5) =>
+  percents.map((p) => ({ number: 3211, message: `${p} percent processed.`, delayMs }));
 
 describe('permissions', () => {
   it.each([
-    [[1, 0, 0, 1, 1], { sysadmin: true, dbOwner: false, backupOperator: false, viewServerState: true, createDatabase: true }],
-    [[0, 1, 0, 0, 0], { sysadmin: false, dbOwner: true, backupOperator: false, viewServerState: false, createDatabase: false }],
-    [[0, 0, 1, 1, 0], { sysadmin: false, dbOwner: false, backupOperator: true, viewServerState: true, createDatabase: false }],
-    [[0, 0, 0, 0, 0], { sysadmin: false, dbOwner: false, backupOperator: false, viewServerState: false, createDatabase: false }],
+    [
+      [1, 0, 0, 1, 1],
+      { sysadmin: true, dbOwner: false, backupOperator: false, viewServerState: true, createDatabase: true },
+    ],
+    [
+      [0, 1, 0, 0, 0],
+      {
+        sysadmin: false,
+        dbOwner: true,
+        backupOperator: false,
+        viewServerState: false,
+        createDatabase: false,
+      },
+    ],
+    [
+      [0, 0, 1, 1, 0],
+      { sysadmin: false, dbOwner: false, backupOperator: true, viewServerState: true, createDatabase: false },
+    ],
+    [
+      [0, 0, 0, 0, 0],
+      {
+        sysadmin: false,
+        dbOwner: false,
+        backupOperator: false,
+        viewServerState: false,
+        createDatabase: false,
+      },
+    ],
   ])('%j', async (row, expected) => {
     server.on(/IS_SRVROLEMEMBER/, {
-      results: [{ columns: ['sysadmin', 'dbOwner', 'backupOperator', 'viewServerState', 'createDatabase'].map((name) => ({ name, type: 'int' as const })), rows: [row] }],
+      results: [
+        {
+          columns: ['sysadmin', 'dbOwner', 'backupOperator', 'viewServerState', 'createDatabase'].map(
+            (name) => ({ name, type: 'int' as const }),
+          ),
+          rows: [row],
+        },
+      ],
     });
     const db = windowsDatabases({});
     try {
@@ -64,13 +129,26 @@ describe('permissions', () => {
 describe('sessions', () => {
   it('groups by host, program and login, excludes ours by name, and is trusted only with VIEW SERVER STATE', async () => {
     const perms = (view: number) => ({
-      results: [{ columns: ['sysadmin', 'dbOwner', 'backupOperator', 'viewServerState', 'createDatabase'].map((name) => ({ name, type: 'int' as const })), rows: [[0, 1, 0, view, 1]] }],
+      results: [
+        {
+          columns: ['sysadmin', 'dbOwner', 'backupOperator', 'viewServerState', 'createDatabase'].map(
+            (name) => ({ name, type: 'int' as const }),
+          ),
+          rows: [[0, 1, 0, view, 1]],
+        },
+      ],
     });
     server.on(/IS_SRVROLEMEMBER/, perms(1));
     server.on(/dm_exec_sessions/, {
       results: [
         {
-          columns: [{ name: 'host', type: 'nvarchar' }, { name: 'program', type: 'nvarchar' }, { name: 'login', type: 'nvarchar' }, { name: 'sessions', type: 'int' }, { name: 'sleeping', type: 'int' }],
+          columns: [
+            { name: 'host', type: 'nvarchar' },
+            { name: 'program', type: 'nvarchar' },
+            { name: 'login', type: 'nvarchar' },
+            { name: 'sessions', type: 'int' },
+            { name: 'sleeping', type: 'int' },
+          ],
           rows: [
             ['CRM-APP01', '.Net SqlClient Data Provider', 'crm_app', 6, 6],
             ['PC-DBA', 'Microsoft SQL Server Management Studio - Query', 'AZIENDA\\dba', 1, 0],
@@ -83,8 +161,20 @@ describe('sessions', () => {
       const result = await db.sqlSessions(connection("CRM ]prod'"));
       expect(result.trusted).toBe(true);
       expect(result.groups).toEqual([
-        { host: 'CRM-APP01', program: '.Net SqlClient Data Provider', login: 'crm_app', sessions: 6, sleeping: 6 },
-        { host: 'PC-DBA', program: 'Microsoft SQL Server Management Studio - Query', login: 'AZIENDA\\dba', sessions: 1, sleeping: 0 },
+        {
+          host: 'CRM-APP01',
+          program: '.Net SqlClient Data Provider',
+          login: 'crm_app',
+          sessions: 6,
+          sleeping: 6,
+        },
+        {
+          host: 'PC-DBA',
+          program: 'Microsoft SQL Server Management Studio - Query',
+          login: 'AZIENDA\\dba',
+          sessions: 1,
+          sleeping: 0,
+        },
       ]);
       const request = await server.waitForRequest(/dm_exec_sessions/);
       expect(request.params.database).toMatchObject({ value: "CRM ]prod'" });
@@ -102,7 +192,12 @@ describe('sessions', () => {
     server.on(/UtentiConnessi/, {
       results: [
         {
-          columns: [{ name: 'user', type: 'nvarchar' }, { name: 'host', type: 'nvarchar' }, { name: 'since', type: 'datetime2' }, { name: 'lastActivity', type: 'datetime2' }],
+          columns: [
+            { name: 'user', type: 'nvarchar' },
+            { name: 'host', type: 'nvarchar' },
+            { name: 'since', type: 'datetime2' },
+            { name: 'lastActivity', type: 'datetime2' },
+          ],
           rows: [
             ['mrossi', 'PC-VENDITE-03', new Date('2026-11-24T21:30:00Z'), new Date('2026-11-24T21:55:00Z')],
             ['lbianchi', 'PC-AMM-01', new Date('2026-11-24T08:00:00Z'), new Date('2026-11-24T09:00:00Z')],
@@ -112,7 +207,9 @@ describe('sessions', () => {
     });
     const db = windowsDatabases({ queries: QUERIES, now: () => now });
     try {
-      expect(await db.connectedUsers(connection())).toEqual([{ user: 'mrossi', host: 'PC-VENDITE-03', since: '2026-11-24T21:30:00.000Z' }]);
+      expect(await db.connectedUsers(connection())).toEqual([
+        { user: 'mrossi', host: 'PC-VENDITE-03', since: '2026-11-24T21:30:00.000Z' },
+      ]);
     } finally {
       await db.close();
     }
@@ -122,17 +219,27 @@ describe('sessions', () => {
 describe('backup', () => {
   it('backs up to a unique file in the default folder, COPY_ONLY with CHECKSUM, progress from message 3211', async () => {
     scriptServerBasics();
-    server.on(/BACKUP DATABASE/, { info: [...progressInfo([5, 10, 55, 100]), { number: 3014, message: 'BACKUP DATABASE successfully processed 6402 pages in 0.5 seconds.' }] });
+    server.on(/BACKUP DATABASE/, {
+      info: [
+        ...progressInfo([5, 10, 55, 100]),
+        { number: 3014, message: 'BACKUP DATABASE successfully processed 6402 pages in 0.5 seconds.' },
+      ],
+    });
     const db = windowsDatabases({ queries: QUERIES, now: () => new Date('2026-11-24T22:10:00Z') });
     const percents: number[] = [];
     try {
-      const backup = await db.backup(connection("we]ird 'db\""), (p) => percents.push(p));
+      const backup = await db.backup(connection('we]ird \'db"'), (p) => percents.push(p));
       const request = await server.waitForRequest(/BACKUP DATABASE/);
       expect(request.sql).toBe(backupStatement(false)); // Express: no COMPRESSION
-      expect(request.params.database?.value).toBe("we]ird 'db\"");
+      expect(request.params.database?.value).toBe('we]ird \'db"');
       expect(request.params.path?.value).toBe(backup.path);
       expect(backup.path).toMatch(/^E:\\SQLBackup\\we_ird__db__20261124_221000_crm-upgrade\.bak$/);
-      expect(backup).toMatchObject({ position: 1, bytes: 12_582_912, schemaVersion: '7.8.4.13050210_x64', sha256: '' });
+      expect(backup).toMatchObject({
+        position: 1,
+        bytes: 12_582_912,
+        schemaVersion: '7.8.4.13050210_x64',
+        sha256: '',
+      });
       expect(percents).toEqual([5, 10, 55, 100, 100]);
       expect(server.attentions).toBe(0);
     } finally {
@@ -156,7 +263,12 @@ describe('backup', () => {
   it('a slow backup outlives any driver timeout and is never cancelled', async () => {
     scriptServerBasics();
     // The connection's own timeout is 150 ms; the backup is silent for 600 ms before its first message.
-    server.on(/BACKUP DATABASE/, { info: [{ number: 3211, message: '50 percent processed.', delayMs: 600 }, { number: 3211, message: '100 percent processed.', delayMs: 300 }] });
+    server.on(/BACKUP DATABASE/, {
+      info: [
+        { number: 3211, message: '50 percent processed.', delayMs: 600 },
+        { number: 3211, message: '100 percent processed.', delayMs: 300 },
+      ],
+    });
     server.on(/WAITFOR/, { info: [{ number: 0, message: 'slow', delayMs: 600 }] });
     const db = windowsDatabases({ queries: QUERIES });
     try {
@@ -176,7 +288,12 @@ describe('backup', () => {
     scriptServerBasics();
     server.on(/BACKUP DATABASE/, {
       errors: [
-        { number: 3201, class: 16, message: "Cannot open backup device 'E:\\SQLBackup\\x.bak'. Operating system error 5(Access is denied.)." },
+        {
+          number: 3201,
+          class: 16,
+          message:
+            "Cannot open backup device 'E:\\SQLBackup\\x.bak'. Operating system error 5(Access is denied.).",
+        },
         { number: 3013, class: 16, message: 'BACKUP DATABASE is terminating abnormally.' },
       ],
     });
@@ -184,11 +301,22 @@ describe('backup', () => {
     try {
       const recorded: unknown[] = [];
       const c = connection();
-      const ctx = { host: { databases: db }, recordArtifact: async (a: unknown) => void recorded.push(a), progress: () => undefined, log: () => undefined } as unknown as StepContext;
+      const ctx = {
+        host: { databases: db },
+        recordArtifact: async (a: unknown) => void recorded.push(a),
+        progress: () => undefined,
+        log: () => undefined,
+      } as unknown as StepContext;
       const outcome = await databaseBackup(c).run(ctx);
-      expect(outcome).toMatchObject({ status: 'failed', finding: { key: 'sql.backup-access-denied' }, remedy: { key: 'sql.backup-access-denied.remedy' } });
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        finding: { key: 'sql.backup-access-denied' },
+        remedy: { key: 'sql.backup-access-denied.remedy' },
+      });
       expect(recorded).toEqual([]);
-      await expect(db.backup(c, () => undefined)).rejects.toMatchObject({ detail: expect.stringMatching(/3201: .*Access is denied.*\| 3013: /) });
+      await expect(db.backup(c, () => undefined)).rejects.toMatchObject({
+        detail: expect.stringMatching(/3201: .*Access is denied.*\| 3013: /),
+      });
     } finally {
       await db.close();
     }
@@ -198,18 +326,31 @@ describe('backup', () => {
     scriptServerBasics();
     const db = windowsDatabases({ queries: QUERIES });
     try {
-      const wrong = { ...connection(), connectionString: connection().connectionString.replace('Pr4tica!', 'sbagliata') };
+      const wrong = {
+        ...connection(),
+        connectionString: connection().connectionString.replace('Pr4tica!', 'sbagliata'),
+      };
       await expect(db.permissions(wrong)).rejects.toMatchObject({ message_: { key: 'sql.login-failed' } });
 
       const closed = await TdsTestServer.start();
       const port = closed.port;
       await closed.close();
-      const refused = { ...connection(), connectionString: connection().connectionString.replace(`,${server.port}`, `,${port}`) };
-      await expect(windowsDatabases({}).permissions(refused)).rejects.toMatchObject({ message_: { key: 'sql.connect-failed' } });
+      const refused = {
+        ...connection(),
+        connectionString: connection().connectionString.replace(`,${server.port}`, `,${port}`),
+      };
+      await expect(windowsDatabases({}).permissions(refused)).rejects.toMatchObject({
+        message_: { key: 'sql.connect-failed' },
+      });
 
       server.on(/BACKUP DATABASE/, { info: progressInfo([5, 10]), closeConnection: true });
       const recorded: unknown[] = [];
-      const ctx = { host: { databases: db }, recordArtifact: async (a: unknown) => void recorded.push(a), progress: () => undefined, log: () => undefined } as unknown as StepContext;
+      const ctx = {
+        host: { databases: db },
+        recordArtifact: async (a: unknown) => void recorded.push(a),
+        progress: () => undefined,
+        log: () => undefined,
+      } as unknown as StepContext;
       const outcome = await databaseBackup(connection()).run(ctx);
       expect(outcome).toMatchObject({ status: 'failed', finding: { key: 'sql.connection-lost' } });
       expect(recorded).toEqual([]);
@@ -220,17 +361,33 @@ describe('backup', () => {
 });
 
 describe('verify and restore', () => {
-  const backup = (database = 'CRM_PROD') => ({ connection: 'Produzione', database, schemaVersion: 'v', path: 'E:\\SQLBackup\\x.bak', bytes: 1, sha256: '', position: 2, durationMs: 1 });
+  const backup = (database = 'CRM_PROD') => ({
+    connection: 'Produzione',
+    database,
+    schemaVersion: 'v',
+    path: 'E:\\SQLBackup\\x.bak',
+    bytes: 1,
+    sha256: '',
+    position: 2,
+    durationMs: 1,
+  });
 
   it('RESTORE VERIFYONLY with CHECKSUM on the right backup set, with progress', async () => {
-    server.on(/RESTORE VERIFYONLY/, { info: [...progressInfo([10, 100]), { number: 3262, message: 'The backup set on file 1 is valid.' }] });
+    server.on(/RESTORE VERIFYONLY/, {
+      info: [...progressInfo([10, 100]), { number: 3262, message: 'The backup set on file 1 is valid.' }],
+    });
     const db = windowsDatabases({});
     const percents: number[] = [];
     try {
       await db.verify(connection(), backup(), (p) => percents.push(p));
       const request = await server.waitForRequest(/RESTORE VERIFYONLY/);
-      expect(request.sql).toBe('RESTORE VERIFYONLY FROM DISK = @path WITH FILE = @position, CHECKSUM, STATS = 10');
-      expect(request.params).toMatchObject({ path: { value: 'E:\\SQLBackup\\x.bak' }, position: { value: 2 } });
+      expect(request.sql).toBe(
+        'RESTORE VERIFYONLY FROM DISK = @path WITH FILE = @position, CHECKSUM, STATS = 10',
+      );
+      expect(request.params).toMatchObject({
+        path: { value: 'E:\\SQLBackup\\x.bak' },
+        position: { value: 2 },
+      });
       expect(percents).toEqual([10, 100, 100]);
     } finally {
       await db.close();
@@ -238,9 +395,19 @@ describe('verify and restore', () => {
   });
 
   it('restores as one batch on a connection to master, then checks ONLINE and MULTI_USER', async () => {
-    const name = "we]ird 'db\"";
+    const name = 'we]ird \'db"';
     server.on(/SET SINGLE_USER/, { info: progressInfo([50, 100]) });
-    server.on(/sys\.databases/, { results: [{ columns: [{ name: 'state', type: 'nvarchar' }, { name: 'access', type: 'nvarchar' }], rows: [['ONLINE', 'MULTI_USER']] }] });
+    server.on(/sys\.databases/, {
+      results: [
+        {
+          columns: [
+            { name: 'state', type: 'nvarchar' },
+            { name: 'access', type: 'nvarchar' },
+          ],
+          rows: [['ONLINE', 'MULTI_USER']],
+        },
+      ],
+    });
     const db = windowsDatabases({});
     try {
       await db.restore(connection(name), backup(name), () => undefined);
@@ -248,7 +415,11 @@ describe('verify and restore', () => {
       expect(request.sql).toBe(restoreBatch(quoteDatabaseName(name)));
       expect(request.sql).toContain('ALTER DATABASE [we]]ird \'db"] SET SINGLE_USER WITH ROLLBACK IMMEDIATE');
       expect(request.database).toBe('master');
-      expect(request.params).toMatchObject({ database: { value: name }, path: { value: 'E:\\SQLBackup\\x.bak' }, position: { value: 2 } });
+      expect(request.params).toMatchObject({
+        database: { value: name },
+        path: { value: 'E:\\SQLBackup\\x.bak' },
+        position: { value: 2 },
+      });
       expect((await server.waitForRequest(/sys\.databases/)).params.database?.value).toBe(name);
     } finally {
       await db.close();
@@ -257,10 +428,22 @@ describe('verify and restore', () => {
 
   it('a database left single-user after the restore is reported, not hidden', async () => {
     server.on(/SET SINGLE_USER/, { info: progressInfo([100]) });
-    server.on(/sys\.databases/, { results: [{ columns: [{ name: 'state', type: 'nvarchar' }, { name: 'access', type: 'nvarchar' }], rows: [['ONLINE', 'SINGLE_USER']] }] });
+    server.on(/sys\.databases/, {
+      results: [
+        {
+          columns: [
+            { name: 'state', type: 'nvarchar' },
+            { name: 'access', type: 'nvarchar' },
+          ],
+          rows: [['ONLINE', 'SINGLE_USER']],
+        },
+      ],
+    });
     const db = windowsDatabases({});
     try {
-      await expect(db.restore(connection(), backup(), () => undefined)).rejects.toMatchObject({ message_: { key: 'sql.restore-state', params: { access: 'SINGLE_USER' } } });
+      await expect(db.restore(connection(), backup(), () => undefined)).rejects.toMatchObject({
+        message_: { key: 'sql.restore-state', params: { access: 'SINGLE_USER' } },
+      });
     } finally {
       await db.close();
     }
@@ -269,7 +452,9 @@ describe('verify and restore', () => {
   it('refuses a database name it cannot quote before sending anything', async () => {
     const db = windowsDatabases({});
     try {
-      await expect(db.restore(connection('bad\nname'), backup('bad\nname'), () => undefined)).rejects.toMatchObject({ message_: { key: 'sql.database-name-invalid' } });
+      await expect(
+        db.restore(connection('bad\nname'), backup('bad\nname'), () => undefined),
+      ).rejects.toMatchObject({ message_: { key: 'sql.database-name-invalid' } });
       expect(server.requests).toEqual([]);
     } finally {
       await db.close();

@@ -3,7 +3,13 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import sql from 'mssql';
-import type { CrmConnection, DatabaseBackup, DatabasePermissions, Databases, SessionGroup } from '../../../core/ports';
+import type {
+  CrmConnection,
+  DatabaseBackup,
+  DatabasePermissions,
+  Databases,
+  SessionGroup,
+} from '../../../core/ports';
 import { type Message, UpgradeError, msg } from '../../../shared/message';
 import { APP_NAME, type SqlCredentials, toMssqlConfig } from './connection-config';
 import { toUpgradeError } from './errors';
@@ -32,7 +38,10 @@ export interface WindowsDatabasesOptions {
 type SqlType = Parameters<sql.Request['input']>[1] & object;
 
 /** mssql 12 takes per-request overrides as a second argument, which its typings do not declare yet. */
-const RequestWithOverrides = sql.Request as unknown as new (pool: sql.ConnectionPool, overrides: { requestTimeout: number }) => sql.Request;
+const RequestWithOverrides = sql.Request as unknown as new (
+  pool: sql.ConnectionPool,
+  overrides: { requestTimeout: number },
+) => sql.Request;
 
 /** "5 percent processed." by message number, not by (localised) text. */
 export const PERCENT_PROCESSED = 3211;
@@ -69,7 +78,11 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     });
   }
 
-  async function query<T>(c: CrmConnection, text: string, params: Record<string, [SqlType, unknown]> = {}): Promise<T[]> {
+  async function query<T>(
+    c: CrmConnection,
+    text: string,
+    params: Record<string, [SqlType, unknown]> = {},
+  ): Promise<T[]> {
     const request = (await pool(c)).request();
     for (const [name, [type, value]] of Object.entries(params)) request.input(name, type, value);
     try {
@@ -91,12 +104,18 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     const request = new RequestWithOverrides(target, { requestTimeout: 0 });
     for (const [name, [type, value]] of Object.entries(params)) request.input(name, type, value);
     let last = Date.now();
-    const watch = setInterval(() => {
-      if (Date.now() - last >= stallMs) {
-        log('warn', msg('sql.backup-stalled', { database: context.database, minutes: Math.round(stallMs / 60_000) }));
-        last = Date.now();
-      }
-    }, Math.min(stallMs, 30_000));
+    const watch = setInterval(
+      () => {
+        if (Date.now() - last >= stallMs) {
+          log(
+            'warn',
+            msg('sql.backup-stalled', { database: context.database, minutes: Math.round(stallMs / 60_000) }),
+          );
+          last = Date.now();
+        }
+      },
+      Math.min(stallMs, 30_000),
+    );
     request.on('info', (info: { number?: number; message?: string }) => {
       last = Date.now();
       const percent = percentOf(info);
@@ -129,7 +148,13 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
   }
 
   async function sha256IfReachable(file: string): Promise<string> {
-    if (!(await access(file).then(() => true, () => false))) return '';
+    if (
+      !(await access(file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return '';
     const h = createHash('sha256');
     await pipeline(createReadStream(file), h);
     return h.digest('hex');
@@ -141,20 +166,40 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     async connectedUsers(c) {
       const q = options.queries;
       if (!q) return [];
-      const rows = await query<{ user: string; host: string; since: Date | string | null; lastActivity: Date | string | null }>(c, q.connectedUsersQuery);
+      const rows = await query<{
+        user: string;
+        host: string;
+        since: Date | string | null;
+        lastActivity: Date | string | null;
+      }>(c, q.connectedUsersQuery);
       const cutoff = now().getTime() - q.sessionTimeoutMinutes * 60_000;
       return rows
         .filter((r) => {
           const last = r.lastActivity ?? r.since;
           return last === null || new Date(last).getTime() >= cutoff;
         })
-        .map((r) => ({ user: String(r.user), host: String(r.host ?? ''), since: r.since ? new Date(r.since).toISOString() : '' }));
+        .map((r) => ({
+          user: String(r.user),
+          host: String(r.host ?? ''),
+          since: r.since ? new Date(r.since).toISOString() : '',
+        }));
     },
     async sqlSessions(c) {
       const [perm] = await query<{ viewServerState: number; sysadmin: number }>(c, Q.PERMISSIONS);
       const trusted = !!perm && (perm.viewServerState === 1 || perm.sysadmin === 1);
-      const groups = await query<SessionGroup>(c, Q.SESSIONS, { database: [sql.NVarChar(128), c.database], ourProgram: [sql.NVarChar(128), APP_NAME] });
-      return { trusted, groups: groups.map((g) => ({ ...g, host: g.host ?? '', program: g.program ?? '', login: g.login ?? '' })) };
+      const groups = await query<SessionGroup>(c, Q.SESSIONS, {
+        database: [sql.NVarChar(128), c.database],
+        ourProgram: [sql.NVarChar(128), APP_NAME],
+      });
+      return {
+        trusted,
+        groups: groups.map((g) => ({
+          ...g,
+          host: g.host ?? '',
+          program: g.program ?? '',
+          login: g.login ?? '',
+        })),
+      };
     },
     async permissions(c): Promise<DatabasePermissions> {
       const [p] = await query<Record<keyof DatabasePermissions, number>>(c, Q.PERMISSIONS);
@@ -194,12 +239,26 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
       const started = Date.now();
       quoteDatabaseName(c.database);
       const dir = await backupFolder(c);
-      const file = joinPath(dir, `${c.database.replace(/[^A-Za-z0-9_.-]/g, '_')}_${stamp(now())}_crm-upgrade.bak`);
+      const file = joinPath(
+        dir,
+        `${c.database.replace(/[^A-Za-z0-9_.-]/g, '_')}_${stamp(now())}_crm-upgrade.bak`,
+      );
       const schemaVersion = await this.schemaVersion(c).catch(() => '');
       const compression = await compressionAvailable(c);
       const target = await pool(c);
-      await longRunning(target, c, Q.backupStatement(compression), { database: [sql.NVarChar(128), c.database], path: [sql.NVarChar(4000), file] }, onProgress, { database: c.database, path: file });
-      const [record] = await query<{ position: number; backupSize: number | string; compressedSize: number | string | null }>(c, Q.BACKUP_RECORD, {
+      await longRunning(
+        target,
+        c,
+        Q.backupStatement(compression),
+        { database: [sql.NVarChar(128), c.database], path: [sql.NVarChar(4000), file] },
+        onProgress,
+        { database: c.database, path: file },
+      );
+      const [record] = await query<{
+        position: number;
+        backupSize: number | string;
+        compressedSize: number | string | null;
+      }>(c, Q.BACKUP_RECORD, {
         path: [sql.NVarChar(4000), file],
         database: [sql.NVarChar(128), c.database],
       });
@@ -215,25 +274,47 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
       };
     },
     async verify(c, b, onProgress) {
-      await longRunning(await pool(c), c, Q.VERIFY, { path: [sql.NVarChar(4000), b.path], position: [sql.Int, b.position] }, onProgress, { database: b.database, path: b.path });
+      await longRunning(
+        await pool(c),
+        c,
+        Q.VERIFY,
+        { path: [sql.NVarChar(4000), b.path], position: [sql.Int, b.position] },
+        onProgress,
+        { database: b.database, path: b.path },
+      );
     },
     async restore(c, b, onProgress) {
       const quoted = quoteDatabaseName(b.database);
       // Its own single connection to master: nothing else may take the single-user slot.
-      const master = await new sql.ConnectionPool({ ...configOf(c, 'master'), pool: { min: 0, max: 1 } }).connect().catch((err: unknown) => {
-        throw toUpgradeError(err, { connection: c.name });
-      });
+      const master = await new sql.ConnectionPool({ ...configOf(c, 'master'), pool: { min: 0, max: 1 } })
+        .connect()
+        .catch((err: unknown) => {
+          throw toUpgradeError(err, { connection: c.name });
+        });
       try {
-        await longRunning(master, c, Q.restoreBatch(quoted), {
-          database: [sql.NVarChar(128), b.database],
-          path: [sql.NVarChar(4000), b.path],
-          position: [sql.Int, b.position],
-        }, onProgress, { database: b.database, path: b.path });
+        await longRunning(
+          master,
+          c,
+          Q.restoreBatch(quoted),
+          {
+            database: [sql.NVarChar(128), b.database],
+            path: [sql.NVarChar(4000), b.path],
+            position: [sql.Int, b.position],
+          },
+          onProgress,
+          { database: b.database, path: b.path },
+        );
         const request = master.request();
         request.input('database', sql.NVarChar(128), b.database);
         const state = (await request.query<{ state: string; access: string }>(Q.DATABASE_STATE)).recordset[0];
         if (state?.state !== 'ONLINE' || state.access !== 'MULTI_USER') {
-          throw new UpgradeError(msg('sql.restore-state', { database: b.database, state: state?.state ?? '?', access: state?.access ?? '?' }));
+          throw new UpgradeError(
+            msg('sql.restore-state', {
+              database: b.database,
+              state: state?.state ?? '?',
+              access: state?.access ?? '?',
+            }),
+          );
         }
       } finally {
         await master.close();
@@ -243,9 +324,19 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     async probeFolder(c: CrmConnection, dir: string): Promise<void> {
       const file = joinPath(dir, `crm-upgrade-probe_${stamp(now())}.bak`);
       try {
-        await longRunning(await pool(c), c, Q.PROBE_BACKUP, { path: [sql.NVarChar(4000), file] }, () => undefined, { database: 'model', path: file });
+        await longRunning(
+          await pool(c),
+          c,
+          Q.PROBE_BACKUP,
+          { path: [sql.NVarChar(4000), file] },
+          () => undefined,
+          { database: 'model', path: file },
+        );
       } catch (err) {
-        throw new UpgradeError(msg('sql.probe-failed', { path: dir }), err instanceof UpgradeError ? err.detail : String(err));
+        throw new UpgradeError(
+          msg('sql.probe-failed', { path: dir }),
+          err instanceof UpgradeError ? err.detail : String(err),
+        );
       }
       await query(c, Q.DELETE_PROBE, { path: [sql.NVarChar(4000), file] }).catch(() => undefined);
     },
