@@ -232,6 +232,8 @@ export class UpgradeEngine {
     if (this.busy()) return refuse('engine.busy');
     if (step.status !== 'failed') return refuse('engine.retry-not-failed');
     this.spawn(async () => {
+      // The run state moves first, so that no one ever sees "paused" or "waiting" with nothing failed or waiting.
+      await this.setState('running');
       await this.update(id, { status: 'pending', finding: undefined, remedy: undefined });
       await this.loop();
     });
@@ -250,6 +252,7 @@ export class UpgradeEngine {
     if (!allowed) return refuse('engine.skip-not-allowed');
     const continueAfter = this.state !== 'ready';
     this.spawn(async () => {
+      if (continueAfter) await this.setState('running');
       const at = new Date().toISOString();
       await this.update(id, { status: 'skipped', skipReason: reason, finishedAt: at });
       this.log('warn', msg('engine.skipped', { step: id, reason }));
@@ -285,6 +288,7 @@ export class UpgradeEngine {
       return { ok: false, error: outcome.finding ?? msg('engine.confirm-not-waiting') };
     }
     this.spawn(async () => {
+      await this.setState('running');
       await this.finishStep(id, outcome, Date.parse(step.startedAt ?? new Date().toISOString()));
       await this.loop();
     });
