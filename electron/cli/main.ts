@@ -11,6 +11,7 @@ import { openWindowsServer } from '../host/windows/server';
 import type { Language } from '../shared/i18n';
 import { UpgradeError } from '../shared/message';
 import type { Session } from '../shared/plan';
+import { BACKUP_USAGE, BackupUsageError, backupCommand, restoreCommand } from './backup-commands';
 import { KitUsageError, kitCommand } from './kit-commands';
 import { createPracticeKit } from './practice-kit';
 import { TerminalView } from './terminal';
@@ -28,6 +29,7 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
   crm-upgrade kit create --version NAME --setup FILE [--setup-arg ARG…] [--mobile-setup FILE] --notes DIR --key KEY --out DIR
   crm-upgrade kit verify DIR [--practice] [--trust PUBKEY.pem…] [--json]
       Exit 0: whole and signed by a trusted key; 3: signature; 4: files; 5: manifest; 2: bad usage.
+${BACKUP_USAGE}
   crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile]
   crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs]
   crm-upgrade practice logoff DIR
@@ -53,8 +55,12 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
-async function practiceSession(args: { practice?: string; kit?: string; 'backup-dir'?: string; 'setup-timeout'?: string }, readOnly: boolean) {
-  if (!args.kit) throw new UsageError('--kit KITDIR is required: the folder of the upgrade kit (the USB stick).');
+async function practiceSession(
+  args: { practice?: string; kit?: string; 'backup-dir'?: string; 'setup-timeout'?: string },
+  readOnly: boolean,
+) {
+  if (!args.kit)
+    throw new UsageError('--kit KITDIR is required: the folder of the upgrade kit (the USB stick).');
   let host: Host;
   if (args.practice) host = await openPracticeHost(path.resolve(args.practice));
   else if (process.platform === 'win32') {
@@ -89,7 +95,12 @@ function attach(session: AppSession, view: TerminalView): void {
 async function check(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { practice: { type: 'string' }, kit: { type: 'string' }, json: { type: 'boolean' }, lang: { type: 'string' } },
+    options: {
+      practice: { type: 'string' },
+      kit: { type: 'string' },
+      json: { type: 'boolean' },
+      lang: { type: 'string' },
+    },
     strict: true,
   });
   const lang = language(values.lang);
@@ -121,7 +132,15 @@ async function check(argv: string[]): Promise<number> {
     const view = new TerminalView(lang);
     for (const s of steps) for (const line of view.describe(s)) say(line);
     say();
-    say(blocking.length === 0 ? (lang === 'it' ? 'Il server si può aggiornare ora.' : 'The server can be upgraded now.') : lang === 'it' ? `Non si può aggiornare ora: ${blocking.length} verifiche bloccanti fallite.` : `Cannot upgrade now: ${blocking.length} blocking checks failed.`);
+    say(
+      blocking.length === 0
+        ? lang === 'it'
+          ? 'Il server si può aggiornare ora.'
+          : 'The server can be upgraded now.'
+        : lang === 'it'
+          ? `Non si può aggiornare ora: ${blocking.length} verifiche bloccanti fallite.`
+          : `Cannot upgrade now: ${blocking.length} blocking checks failed.`,
+    );
   }
   return blocking.length === 0 ? 0 : 1;
 }
@@ -147,7 +166,8 @@ async function interactiveRun(argv: string[]): Promise<number> {
   const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : null;
   try {
     let snapshot = await session.handlers.getSession();
-    if (snapshot.run.resumed) say(lang === 'it' ? `Riprendo l'esecuzione ${snapshot.run.id}.` : `Continuing run ${snapshot.run.id}.`);
+    if (snapshot.run.resumed)
+      say(lang === 'it' ? `Riprendo l'esecuzione ${snapshot.run.id}.` : `Continuing run ${snapshot.run.id}.`);
     await session.handlers.startRun();
     for (;;) {
       await session.idle();
@@ -163,20 +183,34 @@ async function interactiveRun(argv: string[]): Promise<number> {
         continue;
       }
       if (!rl || !current) {
-        say(lang === 'it' ? 'Serve una decisione: riavvia «run» in un terminale; il giornale sul kit conserva lo stato.' : 'A decision is needed: run «run» again in a terminal; the journal on the kit keeps the state.');
+        say(
+          lang === 'it'
+            ? 'Serve una decisione: riavvia «run» in un terminale; il giornale sul kit conserva lo stato.'
+            : 'A decision is needed: run «run» again in a terminal; the journal on the kit keeps the state.',
+        );
         return 1;
       }
       const answer = (
         await rl.question(
           current.status === 'waiting'
-            ? lang === 'it' ? '[Invio] fatto · [s] salta con motivo · [b] ripristina · [q] esci > ' : '[Enter] done · [s] skip with reason · [b] roll back · [q] quit > '
-            : lang === 'it' ? '[r] riprova · [s] salta con motivo · [b] ripristina · [q] esci > ' : '[r] retry · [s] skip with reason · [b] roll back · [q] quit > ',
+            ? lang === 'it'
+              ? '[Invio] fatto · [s] salta con motivo · [b] ripristina · [q] esci > '
+              : '[Enter] done · [s] skip with reason · [b] roll back · [q] quit > '
+            : lang === 'it'
+              ? '[r] riprova · [s] salta con motivo · [b] ripristina · [q] esci > '
+              : '[r] retry · [s] skip with reason · [b] roll back · [q] quit > ',
         )
-      ).trim().toLowerCase();
+      )
+        .trim()
+        .toLowerCase();
       let ack;
       if (answer === 'q') return 1;
       if (answer === 'b') ack = await session.handlers.rollback();
-      else if (answer === 's') ack = await session.handlers.skipStep(current.id, (await rl.question(lang === 'it' ? 'Motivo: ' : 'Reason: ')).trim());
+      else if (answer === 's')
+        ack = await session.handlers.skipStep(
+          current.id,
+          (await rl.question(lang === 'it' ? 'Motivo: ' : 'Reason: ')).trim(),
+        );
       else if (current.status === 'waiting') ack = await session.handlers.confirmStep(current.id);
       else ack = await session.handlers.retryStep(current.id);
       if (!ack.ok) say(`✖ ${view.text(ack.error)}`);
@@ -199,7 +233,11 @@ function finish(snapshot: Session, lang: Language): number {
 
 /** The whole upgrade, unattended, on a fresh practice server: what a newcomer runs first. */
 async function demo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { lang: { type: 'string' }, 'setup-fails': { type: 'string' }, verbose: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { lang: { type: 'string' }, 'setup-fails': { type: 'string' }, verbose: { type: 'boolean' } },
+    strict: true,
+  });
   const lang = language(values.lang);
   const fails = positiveInt('--setup-fails', values['setup-fails']);
   const root = await mkdtemp(path.join(tmpdir(), 'crm-upgrade-demo-'));
@@ -209,13 +247,20 @@ async function demo(argv: string[]): Promise<number> {
   say(it ? `Server di prova: ${serverDir}` : `Practice server: ${serverDir}`);
   await initPracticeServer(serverDir);
   say(it ? `Kit di prova:    ${kitDir}` : `Practice kit:    ${kitDir}`);
-  await createPracticeKit(kitDir, { resourcesDir: sourceResourcesDir(), ...(fails !== undefined ? { setupFailsWith: fails } : {}) });
+  await createPracticeKit(kitDir, {
+    resourcesDir: sourceResourcesDir(),
+    ...(fails !== undefined ? { setupFailsWith: fails } : {}),
+  });
   const host = await openPracticeHost(serverDir);
   const session = await openSession({ host, kitDir });
   const view = new TerminalView(lang, undefined, values.verbose ?? false);
   attach(session, view);
   try {
-    say(it ? "L'utente di prova esce dal CRM (Elenco Utenti Connessi)." : 'The practice user logs off the CRM (Elenco Utenti Connessi).');
+    say(
+      it
+        ? "L'utente di prova esce dal CRM (Elenco Utenti Connessi)."
+        : 'The practice user logs off the CRM (Elenco Utenti Connessi).',
+    );
     await session.handlers.practiceLogOffUsers();
     say();
     await session.handlers.startRun();
@@ -227,7 +272,11 @@ async function demo(argv: string[]): Promise<number> {
       if (!waiting) break;
       if (waiting.id.startsWith('after.db-update:')) {
         const connection = waiting.id.slice('after.db-update:'.length);
-        say(it ? `    (demo) «Aggiorna Database» premuto per ${connection}, poi Confermo.` : `    (demo) "Aggiorna Database" pressed for ${connection}, then Confirm.`);
+        say(
+          it
+            ? `    (demo) «Aggiorna Database» premuto per ${connection}, poi Confermo.`
+            : `    (demo) "Aggiorna Database" pressed for ${connection}, then Confirm.`,
+        );
         const pressed = await session.handlers.practicePressAggiornaDatabase(connection);
         if (!pressed.ok) throw new UpgradeError(pressed.error);
       } else {
@@ -239,7 +288,11 @@ async function demo(argv: string[]): Promise<number> {
     const snapshot = await session.handlers.getSession();
     if (snapshot.run.state === 'paused') {
       say();
-      say(it ? 'La demo si è fermata su un passo fallito. Ripristino dalla copia di sicurezza…' : 'The demo stopped on a failed step. Rolling back from the backup…');
+      say(
+        it
+          ? 'La demo si è fermata su un passo fallito. Ripristino dalla copia di sicurezza…'
+          : 'The demo stopped on a failed step. Rolling back from the backup…',
+      );
       const ack = await session.handlers.rollback();
       if (ack.ok) await session.idle();
     }
@@ -255,7 +308,12 @@ async function practice(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { 'user-leaves-after': { type: 'string' }, modules: { type: 'string' }, 'no-mobile': { type: 'boolean' }, hostname: { type: 'string' } },
+      options: {
+        'user-leaves-after': { type: 'string' },
+        modules: { type: 'string' },
+        'no-mobile': { type: 'boolean' },
+        hostname: { type: 'string' },
+      },
       strict: true,
     });
     const dir = positionals[0];
@@ -271,26 +329,43 @@ async function practice(argv: string[]): Promise<number> {
     return 0;
   }
   if (verb === 'kit') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'setup-fails': { type: 'string' }, 'setup-hangs': { type: 'boolean' }, 'setup-delay-ms': { type: 'string' } }, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        'setup-fails': { type: 'string' },
+        'setup-hangs': { type: 'boolean' },
+        'setup-delay-ms': { type: 'string' },
+      },
+      strict: true,
+    });
     const dir = positionals[0];
     if (!dir || positionals.length > 1) throw new UsageError('practice kit DIR');
     const fails = positiveInt('--setup-fails', values['setup-fails']);
     const delay = positiveInt('--setup-delay-ms', values['setup-delay-ms']);
-    if (fails !== undefined && values['setup-hangs']) throw new UsageError('--setup-fails and --setup-hangs exclude each other');
+    if (fails !== undefined && values['setup-hangs'])
+      throw new UsageError('--setup-fails and --setup-hangs exclude each other');
     const manifest = await createPracticeKit(path.resolve(dir), {
       resourcesDir: sourceResourcesDir(),
       ...(fails !== undefined ? { setupFailsWith: fails } : {}),
       ...(values['setup-hangs'] ? { setupHangs: true } : {}),
       ...(delay !== undefined ? { setupDelayMs: delay } : {}),
     });
-    say(`practice kit ${manifest.version}: ${path.resolve(dir)} (${manifest.files.length} files, signed with the practice key)`);
+    say(
+      `practice kit ${manifest.version}: ${path.resolve(dir)} (${manifest.files.length} files, signed with the practice key)`,
+    );
     return 0;
   }
   if (verb === 'logoff' || verb === 'aggiorna-database') {
     const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {}, strict: true });
     const [dir, connection] = positionals;
-    if (!dir || (verb === 'aggiorna-database' ? !connection || positionals.length > 2 : positionals.length > 1)) {
-      throw new UsageError(verb === 'logoff' ? 'practice logoff DIR' : 'practice aggiorna-database DIR CONNECTION');
+    if (
+      !dir ||
+      (verb === 'aggiorna-database' ? !connection || positionals.length > 2 : positionals.length > 1)
+    ) {
+      throw new UsageError(
+        verb === 'logoff' ? 'practice logoff DIR' : 'practice aggiorna-database DIR CONNECTION',
+      );
     }
     const host = await openPracticeHost(path.resolve(dir));
     if (verb === 'logoff') say(`logged off: ${await host.practice?.logOffAllUsers()}`);
@@ -326,6 +401,10 @@ async function dispatch(argv: string[]): Promise<number> {
         return await practice(rest);
       case 'kit':
         return await kitCommand(rest);
+      case 'backup':
+        return await backupCommand(rest);
+      case 'restore':
+        return await restoreCommand(rest);
       case undefined:
       case '--help':
       case '-h':
@@ -336,7 +415,12 @@ async function dispatch(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof KitUsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      err instanceof UsageError ||
+      err instanceof KitUsageError ||
+      err instanceof BackupUsageError ||
+      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       complain(`crm-upgrade: ${err.message}\n\n${USAGE}`);
       return 2;
     }

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { inOrder } from './ahead';
 
 export type TreeEntry =
   | { type: 'dir'; path: string; mode: number }
   | { type: 'file'; path: string; size: number; mtimeMs: number; mode: number }
   | { type: 'symlink'; path: string; target: string };
+
+export type FileEntry = Extract<TreeEntry, { type: 'file' }>;
 
 /** Relative paths use '/', as in a zip; exclusions compare case-insensitively, as Windows does. */
 export function isExcluded(relPath: string, exclusions: readonly string[]): boolean {
@@ -18,25 +20,37 @@ export function isExcluded(relPath: string, exclusions: readonly string[]): bool
   });
 }
 
-/** Lists a folder without following links: a symlink or junction is recorded, not entered. */
+/** How many lstat calls one folder may have in flight: enough to hide the latency, not enough to flood the thread pool. */
+const STAT_CONCURRENCY = 32;
+
+/**
+ * Lists a folder without following links: a symlink or junction is recorded, not entered.
+ * The order is fixed (names sorted, a folder before its contents): the manifest, the zip and the
+ * tree hash all follow it. Within a folder the lstat calls run concurrently.
+ */
 export async function listTree(root: string, exclusions: readonly string[] = []): Promise<TreeEntry[]> {
   const out: TreeEntry[] = [];
   async function walk(relDir: string): Promise<void> {
     const abs = relDir ? path.join(root, relDir) : root;
     const names = (await readdir(abs)).sort();
-    for (const name of names) {
-      const rel = relDir ? `${relDir}/${name}` : name;
-      if (isExcluded(rel, exclusions)) continue;
-      const full = path.join(abs, name);
+    const rels = names
+      .map((name) => (relDir ? `${relDir}/${name}` : name))
+      .filter((rel) => !isExcluded(rel, exclusions));
+    const stats = inOrder(rels, { maxItems: STAT_CONCURRENCY }, async (rel) => {
+      const full = path.join(root, rel);
       const st = await lstat(full);
-      if (st.isSymbolicLink()) {
-        out.push({ type: 'symlink', path: rel, target: await readlink(full) });
-      } else if (st.isDirectory()) {
-        out.push({ type: 'dir', path: rel, mode: st.mode & 0o777 });
-        await walk(rel);
-      } else if (st.isFile()) {
-        out.push({ type: 'file', path: rel, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o777 });
-      }
+      return { rel, st, target: st.isSymbolicLink() ? await readlink(full) : '' };
+    });
+    const entries: TreeEntry[] = [];
+    for await (const { rel, st, target } of stats) {
+      if (st.isSymbolicLink()) entries.push({ type: 'symlink', path: rel, target });
+      else if (st.isDirectory()) entries.push({ type: 'dir', path: rel, mode: st.mode & 0o777 });
+      else if (st.isFile())
+        entries.push({ type: 'file', path: rel, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o777 });
+    }
+    for (const e of entries) {
+      out.push(e);
+      if (e.type === 'dir') await walk(e.path);
     }
   }
   await walk('');
@@ -49,34 +63,75 @@ export interface FileDigest {
   size: number;
 }
 
+const DIGEST_CHUNK = 1 << 20;
+
+/** SHA-256 and CRC-32 of a file, read in 1 MiB blocks (native CRC-32 from zlib). */
 export async function digestFile(file: string): Promise<FileDigest> {
   const sha = createHash('sha256');
   let crc = 0;
   let size = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    sha.update(chunk);
-    crc = crc32(chunk, crc);
-    size += chunk.length;
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(DIGEST_CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      sha.update(chunk);
+      crc = crc32(chunk, crc);
+      size += bytesRead;
+    }
+  } finally {
+    await handle.close();
   }
   return { sha256: sha.digest('hex'), crc32: crc, size };
 }
 
+/** The line of one entry in the tree hash. */
+export function treeLine(e: TreeEntry, d?: FileDigest): string {
+  if (e.type === 'dir') return `d\t${e.path}\t${e.mode.toString(8)}\n`;
+  if (e.type === 'symlink') return `l\t${e.path}\t${e.target}\n`;
+  if (!d) throw new Error(`no digest for ${e.path}`);
+  return `f\t${e.path}\t${d.size}\t${e.mode.toString(8)}\t${Math.floor(e.mtimeMs / 1000)}\t${d.sha256}\n`;
+}
+
+/** How many files the tree hash reads at once. */
+const HASH_CONCURRENCY = 8;
+
 /**
  * One hash for a whole folder: names, types, sizes, modes, whole-second mtimes and contents.
  * Equal hashes before a backup and after a restore prove the folder is back to the byte.
+ * Digests are asked for a few files ahead and folded in the fixed order.
  */
 export async function hashTree(
   entries: readonly TreeEntry[],
-  digestOf: (file: Extract<TreeEntry, { type: 'file' }>) => Promise<FileDigest> | FileDigest,
+  digestOf: (file: FileEntry) => Promise<FileDigest> | FileDigest,
 ): Promise<string> {
   const h = createHash('sha256');
-  for (const e of entries) {
-    if (e.type === 'dir') h.update(`d\t${e.path}\t${e.mode.toString(8)}\n`);
-    else if (e.type === 'symlink') h.update(`l\t${e.path}\t${e.target}\n`);
-    else {
-      const d = await digestOf(e);
-      h.update(`f\t${e.path}\t${d.size}\t${e.mode.toString(8)}\t${Math.floor(e.mtimeMs / 1000)}\t${d.sha256}\n`);
+  const window: { e: TreeEntry; d: Promise<FileDigest> | FileDigest | undefined }[] = [];
+  let inFlight = 0;
+  const fold = async () => {
+    const head = window.shift();
+    if (!head) return;
+    if (head.d instanceof Promise) {
+      inFlight--;
+      h.update(treeLine(head.e, await head.d));
+    } else h.update(treeLine(head.e, head.d));
+  };
+  try {
+    for (const e of entries) {
+      const d = e.type === 'file' ? digestOf(e) : undefined;
+      if (d instanceof Promise) {
+        d.catch(() => undefined);
+        inFlight++;
+      }
+      window.push({ e, d });
+      while (inFlight >= HASH_CONCURRENCY || (window.length > 0 && !(window[0]?.d instanceof Promise)))
+        await fold();
     }
+    while (window.length > 0) await fold();
+  } finally {
+    window.length = 0;
   }
   return h.digest('hex');
 }

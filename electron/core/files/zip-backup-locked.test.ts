@@ -1,35 +1,58 @@
-import { mkdtemp, mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { zipFolder } from './zip-backup';
+import { BLOCK, ZipWorkers } from './zip-workers';
 
-// A locked file (IIS's worker holds it) surfaces as EBUSY on Windows; root here can't make one, so the read is faked.
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  return {
-    ...real,
-    readFile: (async (file: Parameters<typeof real.readFile>[0], ...rest: unknown[]) => {
-      if (String(file).endsWith('Crm.Web.dll')) {
-        throw Object.assign(new Error('EBUSY: resource busy or locked'), { code: 'EBUSY' });
-      }
-      return (real.readFile as (...a: unknown[]) => unknown)(file, ...rest);
-    }) as typeof real.readFile,
-  };
-});
-
-const { zipFolder } = await import('./zip-backup');
+// A locked file (IIS's worker holds it) surfaces as EBUSY on Windows, an unreadable one as
+// EACCES or EPERM; root here can't make either, so the workers are told to fail those opens.
 
 let work = '';
-afterEach(() => rm(work, { recursive: true, force: true }));
-
-it('stops on a locked file, names it, and leaves no partial zip', async () => {
+beforeEach(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'zipl-'));
   await mkdir(path.join(work, 'app', 'bin'), { recursive: true });
   await writeFile(path.join(work, 'app', 'a.txt'), 'a');
   await writeFile(path.join(work, 'app', 'bin', 'Crm.Web.dll'), 'dll');
+  await writeFile(path.join(work, 'app', 'bin', 'Big.dll'), Buffer.alloc(BLOCK + 10, 1));
+});
+afterEach(async () => {
+  ZipWorkers.simulatedOpenErrors = {};
+  await rm(work, { recursive: true, force: true });
+});
+
+it.each([
+  ['EBUSY', 'bin/Crm.Web.dll'],
+  ['EACCES', 'bin/Crm.Web.dll'],
+  ['EPERM', 'bin/Big.dll'],
+])('stops on a file it cannot read (%s), names it, and leaves no partial zip', async (code, rel) => {
+  ZipWorkers.simulatedOpenErrors = { [rel]: code };
   const zip = path.join(work, 'b.zip');
   await expect(zipFolder(path.join(work, 'app'), zip)).rejects.toMatchObject({
-    message_: { key: 'backup.files.unreadable', params: { path: 'bin/Crm.Web.dll', code: 'EBUSY' } },
+    message_: { key: 'backup.files.unreadable', params: { path: rel, code } },
   });
-  await expect(open(zip)).rejects.toThrow();
+  await expect(stat(zip)).rejects.toThrow();
+  await expect(stat(`${zip}.manifest.json`)).rejects.toThrow();
+});
+
+it('stops on a file that disappeared since the listing, and leaves no partial zip', async () => {
+  ZipWorkers.simulatedOpenErrors = { 'a.txt': 'ENOENT' };
+  const zip = path.join(work, 'b.zip');
+  await expect(zipFolder(path.join(work, 'app'), zip)).rejects.toMatchObject({
+    message_: { key: 'backup.files.changed', params: { path: 'a.txt' } },
+  });
+  await expect(stat(zip)).rejects.toThrow();
+});
+
+it('refuses to put the zip inside the folder it copies, and to overwrite a zip', async () => {
+  await expect(zipFolder(path.join(work, 'app'), path.join(work, 'app', 'b.zip'))).rejects.toMatchObject({
+    message_: { key: 'backup.files.inside-source' },
+  });
+  const zip = path.join(work, 'b.zip');
+  await writeFile(zip, 'not ours');
+  await expect(zipFolder(path.join(work, 'app'), zip)).rejects.toMatchObject({
+    message_: { key: 'backup.files.failed' },
+  });
+  // Not ours to remove.
+  expect((await stat(zip)).size).toBe('not ours'.length);
 });

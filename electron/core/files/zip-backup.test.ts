@@ -1,15 +1,48 @@
-import { mkdtemp, mkdir, readFile, rm, symlink, writeFile, chmod, utimes, open } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UpgradeError } from '../../shared/message';
+import type { FileProgress } from './manifest';
 import { treeHash } from './tree';
 import { zipFolder } from './zip-backup';
 import { restoreZip } from './zip-restore';
+import { needTool, readCentralDirectory, run } from './zip-test-helpers';
 import { verifyZip } from './zip-verify';
+import { BLOCK } from './zip-workers';
+
+const HAVE_UNZIP = needTool('unzip', 'unzip');
+const HAVE_7Z = needTool('7z', 'p7zip-full');
 
 let work: string;
 let app: string;
+
+/** Pseudo-random bytes: what deflate cannot shrink. */
+function noise(size: number, seed = 1): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed * 2654435761;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+const LONG_DIRS = ['d'.repeat(90), 'e'.repeat(90), 'f'.repeat(90)];
+const LONG_FILE = `${LONG_DIRS.join('/')}/${'n'.repeat(120)}.txt`;
 
 beforeEach(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'zipb-'));
@@ -17,12 +50,19 @@ beforeEach(async () => {
   await mkdir(path.join(app, 'bin'), { recursive: true });
   await mkdir(path.join(app, 'empty-folder'), { recursive: true });
   await mkdir(path.join(app, 'App_Data', 'Logs'), { recursive: true });
+  await mkdir(path.join(app, ...LONG_DIRS), { recursive: true });
   await writeFile(path.join(app, 'web.config'), '<configuration/>');
   await writeFile(path.join(app, 'bin', 'Crm.Web.dll'), Buffer.alloc(70_000, 7));
   await writeFile(path.join(app, 'empty.txt'), '');
   await writeFile(path.join(app, 'città è più.aspx'), 'unicode');
+  await writeFile(path.join(app, '日本語のファイル.js'), 'var x = 1;');
   await writeFile(path.join(app, `${'n'.repeat(200)}.txt`), 'long name');
+  await writeFile(path.join(app, LONG_FILE), 'a path of more than 260 characters');
   await writeFile(path.join(app, 'foto.jpg'), Buffer.from([0xff, 0xd8, 1, 2, 3]));
+  // An upload saved under a GUID: no extension, only its content says it is compressed.
+  await writeFile(path.join(app, '3f2504e04f8911d39a0c0305e82c3301'), noise(50_000));
+  // A "PDF" that is plain text: the content says deflate it.
+  await writeFile(path.join(app, 'testo.pdf'), 'stream BT /F1 12 Tf (Fattura) Tj ET endstream\n'.repeat(400));
   await writeFile(path.join(app, 'App_Data', 'Logs', 'today.log'), 'excluded');
   await writeFile(path.join(app, 'readonly.txt'), 'ro');
   await chmod(path.join(app, 'readonly.txt'), 0o444);
@@ -39,8 +79,22 @@ describe('application folder backup', () => {
     const zip = path.join(work, 'backup.zip');
     const manifest = await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
     expect(manifest.treeHash).toBe(before);
-    expect(manifest.entries.find((e) => e.path === 'foto.jpg')).toMatchObject({ stored: true });
-    expect(manifest.entries.find((e) => e.path === 'outside-link')).toMatchObject({ type: 'symlink', target: '/etc/hostname' });
+    expect(manifest.exclusions).toEqual(['App_Data/Logs']);
+    expect(manifest.entries.some((e) => e.path.startsWith('App_Data/Logs'))).toBe(false);
+    expect(manifest.entries.find((e) => e.path === 'outside-link')).toMatchObject({
+      type: 'symlink',
+      target: '/etc/hostname',
+    });
+    expect(manifest.entries.find((e) => e.path === 'empty-folder')).toMatchObject({ type: 'dir' });
+    expect(manifest.entries.find((e) => e.path === 'empty.txt')).toMatchObject({ type: 'file', size: 0 });
+    expect(manifest.entries.find((e) => e.path === LONG_FILE)).toMatchObject({ type: 'file' });
+    expect(path.join(app, LONG_FILE).length).toBeGreaterThan(260);
+    expect(manifest.entries.find((e) => e.path === 'readonly.txt')).toMatchObject({ mode: 0o444 });
+    // The manifest beside the zip: path, size, mtime and CRC-32 of each entry, the zip's SHA-256, the exclusions, the duration.
+    const onDisk = JSON.parse(await readFile(`${zip}.manifest.json`, 'utf8')) as typeof manifest;
+    expect(onDisk).toEqual(manifest);
+    expect(manifest.zip).toMatchObject({ file: 'backup.zip', bytes: (await stat(zip)).size });
+    expect(manifest.durationMs).toBeGreaterThanOrEqual(0);
     await verifyZip(zip);
 
     // What a setup does.
@@ -49,14 +103,40 @@ describe('application folder backup', () => {
     await mkdir(path.join(app, 'new-folder'));
     await writeFile(path.join(app, 'new-folder', 'x.js'), 'x');
     await rm(path.join(app, 'web.config'));
+    await rm(path.join(app, 'empty-folder'), { recursive: true });
+    await chmod(path.join(app, 'readonly.txt'), 0o644);
+    await writeFile(path.join(app, 'readonly.txt'), 'rw now');
+    await rm(path.join(app, 'outside-link'));
+    await symlink('/etc/passwd', path.join(app, 'outside-link'));
     await writeFile(path.join(app, 'App_Data', 'Logs', 'today.log'), 'log written during the upgrade');
     expect(await treeHash(app, ['App_Data/Logs'])).not.toBe(before);
 
     const after = await restoreZip(zip, app);
     expect(after).toBe(before);
+    expect(await treeHash(app, ['App_Data/Logs'])).toBe(before);
     expect(await readFile(path.join(app, 'web.config'), 'utf8')).toBe('<configuration/>');
+    expect(await readFile(path.join(app, 'readonly.txt'), 'utf8')).toBe('ro');
+    expect((await stat(path.join(app, 'readonly.txt'))).mode & 0o777).toBe(0o444);
+    expect((await lstat(path.join(app, 'empty-folder'))).isDirectory()).toBe(true);
+    await expect(lstat(path.join(app, 'bin', 'Added.dll'))).rejects.toThrow();
+    await expect(lstat(path.join(app, 'new-folder'))).rejects.toThrow();
+    // The link is recorded and put back, not followed.
+    expect(await readlink(path.join(app, 'outside-link'))).toBe('/etc/hostname');
     // Excluded folders are left alone.
-    expect(await readFile(path.join(app, 'App_Data', 'Logs', 'today.log'), 'utf8')).toBe('log written during the upgrade');
+    expect(await readFile(path.join(app, 'App_Data', 'Logs', 'today.log'), 'utf8')).toBe(
+      'log written during the upgrade',
+    );
+  });
+
+  it('restores into an empty folder, timestamps and modes included', async () => {
+    const zip = path.join(work, 'b.zip');
+    const manifest = await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
+    const elsewhere = path.join(work, 'elsewhere');
+    expect(await restoreZip(zip, elsewhere)).toBe(manifest.treeHash);
+    expect(await treeHash(elsewhere)).toBe(manifest.treeHash);
+    const a = await stat(path.join(app, 'bin', 'Crm.Web.dll'));
+    const b = await stat(path.join(elsewhere, 'bin', 'Crm.Web.dll'));
+    expect(b.mtimeMs).toBeCloseTo(a.mtimeMs, 0);
   });
 
   it('restores an untouched timestamp change too', async () => {
@@ -68,33 +148,160 @@ describe('application folder backup', () => {
     expect(await restoreZip(zip, app)).toBe(manifest.treeHash);
   });
 
-  it('verify catches a flipped byte and a missing manifest entry', async () => {
+  it('stores what is compressed already, by extension and by content, and deflates the rest', async () => {
+    const zip = path.join(work, 'b.zip');
+    const manifest = await zipFolder(app, zip);
+    const stored = (p: string) =>
+      manifest.entries.find((e) => e.path === p && e.type === 'file') as { stored: boolean } | undefined;
+    expect(stored('foto.jpg')?.stored).toBe(true);
+    expect(stored('3f2504e04f8911d39a0c0305e82c3301')?.stored).toBe(true);
+    expect(stored('testo.pdf')?.stored).toBe(false);
+    expect(stored('bin/Crm.Web.dll')?.stored).toBe(false);
+    const records = new Map(readCentralDirectory(zip).records.map((r) => [r.name, r]));
+    expect(records.get('foto.jpg')?.method).toBe(0);
+    expect(records.get('bin/Crm.Web.dll')?.method).toBe(8);
+    // Written whole by the hook into archiver's engine: sizes and CRC in the local header, no data descriptor.
+    expect((records.get('bin/Crm.Web.dll')?.flags ?? 0) & 0x8).toBe(0);
+  });
+
+  it('reports files, bytes and items done against the totals', async () => {
+    const seen: FileProgress[] = [];
+    const manifest = await zipFolder(app, path.join(work, 'b.zip'), { onProgress: (p) => seen.push(p) });
+    const last = seen.at(-1);
+    expect(last).toMatchObject({ itemsDone: manifest.entries.length, itemsTotal: manifest.entries.length });
+    expect(last?.bytesDone).toBe(last?.bytesTotal);
+    for (let i = 1; i < seen.length; i++)
+      expect(seen[i]?.bytesDone).toBeGreaterThanOrEqual(seen[i - 1]?.bytesDone ?? 0);
+  });
+
+  it('round-trips files bigger than a block, streamed in pieces (a multiple of the block included)', async () => {
+    const text = Buffer.from(
+      '<row id="1" nome="Mario" citta="Torino"/>\n'.repeat(Math.ceil((2.5 * BLOCK) / 43)),
+    ).subarray(0, Math.floor(2.5 * BLOCK));
+    await writeFile(path.join(app, 'bin', 'export.xml'), text);
+    await writeFile(path.join(app, 'bin', 'video.mp4'), noise(2 * BLOCK + 3, 7));
+    await writeFile(
+      path.join(app, 'bin', 'exact.dll'),
+      Buffer.concat([text.subarray(0, BLOCK), noise(BLOCK, 9)]),
+    );
+    const zip = path.join(work, 'b.zip');
+    const manifest = await zipFolder(app, zip);
+    const records = new Map(readCentralDirectory(zip).records.map((r) => [r.name, r]));
+    expect(records.get('bin/export.xml')?.method).toBe(8);
+    expect(records.get('bin/video.mp4')?.method).toBe(0);
+    await verifyZip(zip);
+    const out = path.join(work, 'out');
+    expect(await restoreZip(zip, out)).toBe(manifest.treeHash);
+    expect((await readFile(path.join(out, 'bin', 'export.xml'))).equals(text)).toBe(true);
+    if (HAVE_UNZIP) expect(run('unzip', ['-tq', zip]).status).toBe(0);
+  });
+
+  it('opens in the standard tools, with UTF-8 names flagged as such', async () => {
+    const zip = path.join(work, 'b.zip');
+    await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
+    const records = new Map(readCentralDirectory(zip).records.map((r) => [r.name, r]));
+    // Bit 11: the name is UTF-8. Plain ASCII names need no flag.
+    expect((records.get('città è più.aspx')?.flags ?? 0) & 0x800).toBe(0x800);
+    expect((records.get('日本語のファイル.js')?.flags ?? 0) & 0x800).toBe(0x800);
+    expect(records.get('outside-link')?.externalAttributes ?? 0).toSatisfy(
+      (a: number) => ((a >>> 16) & 0o170000) === 0o120000,
+    );
+    if (HAVE_UNZIP) {
+      const t = run('unzip', ['-t', zip]);
+      expect(t.status, t.out).toBe(0);
+      expect(t.out).toContain('No errors detected');
+      const z = run('unzip', ['-Z', zip]);
+      expect(z.out).toContain('città è più.aspx');
+      expect(z.out).toMatch(/^l.*outside-link/m);
+    }
+    if (HAVE_7Z) {
+      const t = run('7z', ['t', zip]);
+      expect(t.status, t.out).toBe(0);
+      expect(t.out).toContain('Everything is Ok');
+      const l = run('7z', ['l', '-slt', zip]);
+      expect(l.out).toContain('Path = città è più.aspx');
+      expect(l.out).toContain('Path = 日本語のファイル.js');
+    }
+  });
+});
+
+describe('verify', () => {
+  it('catches a flipped byte: by the SHA-256, and by the CRC-32 when the manifest is forged to match', async () => {
+    const zip = path.join(work, 'b.zip');
+    const manifest = await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
+    const buf = await readFile(zip);
+    const records = readCentralDirectory(zip).records;
+    // A byte inside the data of the DLL (its local header is 30 bytes plus its name).
+    const dll = records.find((r) => r.name === 'bin/Crm.Web.dll');
+    expect(dll).toBeDefined();
+    const at = buf.indexOf(Buffer.from('bin/Crm.Web.dll')) + 'bin/Crm.Web.dll'.length + 5;
+    const flipped = Buffer.from(buf);
+    flipped[at] = (flipped[at] ?? 0) ^ 0xff;
+    await writeFile(zip, flipped);
+    await expect(verifyZip(zip)).rejects.toMatchObject({
+      message_: { key: 'backup.files.verify-failed', params: { problem: 'sha256' } },
+    });
+
+    // Someone recomputed the SHA-256 in the manifest: the entry's CRC-32 still tells.
+    const { createHash } = await import('node:crypto');
+    const forged = {
+      ...manifest,
+      zip: { ...manifest.zip, sha256: createHash('sha256').update(flipped).digest('hex') },
+    };
+    await writeFile(`${zip}.manifest.json`, JSON.stringify(forged));
+    await expect(verifyZip(zip)).rejects.toMatchObject({ message_: { key: 'backup.files.verify-failed' } });
+    const problem = await verifyZip(zip).then(
+      () => null,
+      (e: { message_: { params: { problem: string; entry: string } } }) => e.message_.params,
+    );
+    expect(['crc32', 'data']).toContain(problem?.problem);
+    expect(problem?.entry).toBe('bin/Crm.Web.dll');
+  });
+
+  it('catches a missing entry: in the zip, or in the manifest', async () => {
+    const zip = path.join(work, 'b.zip');
+    await zipFolder(app, zip);
+    const manifestPath = `${zip}.manifest.json`;
+    const original = await readFile(manifestPath, 'utf8');
+    const manifest = JSON.parse(original) as { entries: { path: string; type: string }[] };
+    manifest.entries.push({ path: 'ghost.txt', type: 'dir', mode: 0o755 } as never);
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    await expect(verifyZip(zip)).rejects.toMatchObject({
+      message_: { params: { problem: 'missing', entry: 'ghost.txt' } },
+    });
+
+    // An entry the zip has and the manifest does not.
+    const fewer = JSON.parse(original) as { entries: { path: string }[] };
+    fewer.entries = fewer.entries.filter((e) => e.path !== 'web.config');
+    await writeFile(manifestPath, JSON.stringify(fewer));
+    await expect(verifyZip(zip)).rejects.toMatchObject({
+      message_: { params: { problem: 'unexpected', entry: 'web.config' } },
+    });
+  });
+
+  it('refuses a zip whose manifest is missing or broken', async () => {
+    const zip = path.join(work, 'b.zip');
+    await zipFolder(app, zip);
+    await writeFile(`${zip}.manifest.json`, '{ not json');
+    await expect(verifyZip(zip)).rejects.toMatchObject({
+      message_: { key: 'backup.files.manifest-invalid' },
+    });
+    await rm(`${zip}.manifest.json`);
+    await expect(verifyZip(zip)).rejects.toMatchObject({
+      message_: { key: 'backup.files.manifest-missing' },
+    });
+  });
+
+  it('restore touches nothing when the zip does not match its manifest', async () => {
     const zip = path.join(work, 'b.zip');
     await zipFolder(app, zip);
     const buf = await readFile(zip);
-    const flipped = Buffer.from(buf);
-    flipped[100] = (flipped[100] ?? 0) ^ 0xff;
-    await writeFile(zip, flipped);
-    await expect(verifyZip(zip)).rejects.toMatchObject({ message_: { key: 'backup.files.verify-failed', params: { problem: 'sha256' } } });
+    buf[200] = (buf[200] ?? 0) ^ 0xff;
     await writeFile(zip, buf);
-    const manifestPath = `${zip}.manifest.json`;
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { entries: { path: string }[] };
-    manifest.entries.push({ path: 'ghost.txt', type: 'dir', mode: 0o755 } as never);
-    await writeFile(manifestPath, JSON.stringify(manifest));
-    await expect(verifyZip(zip)).rejects.toMatchObject({ message_: { params: { problem: 'missing', entry: 'ghost.txt' } } });
-  });
-
-  it('removes the partial zip when the source changes under it', async () => {
-    const zip = path.join(work, 'b.zip');
-    // A file listed and then replaced by a folder before it is read: the read fails mid-backup.
-    const victim = path.join(app, 'zz-last.txt');
-    await writeFile(victim, 'x');
-    const run = zipFolder(app, zip, {
-      onProgress: (p) => {
-        if (p.itemsDone === 1) void rm(victim).then(() => mkdir(victim));
-      },
+    await writeFile(path.join(app, 'added-by-setup.txt'), 'stays');
+    await expect(restoreZip(zip, app)).rejects.toMatchObject({
+      message_: { key: 'backup.files.verify-failed', params: { problem: 'sha256' } },
     });
-    await expect(run).rejects.toBeInstanceOf(UpgradeError);
-    await expect(open(zip)).rejects.toThrow();
+    expect(await readFile(path.join(app, 'added-by-setup.txt'), 'utf8')).toBe('stays');
   });
 });

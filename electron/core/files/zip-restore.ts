@@ -1,81 +1,256 @@
-import { chmod, lstat, mkdir, readlink, rm, rmdir, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readlink, rm, rmdir, symlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
-import type { FileProgress } from './manifest';
-import { forEachZipEntry } from './zip-read';
-import { listTree, treeHash } from './tree';
-import { verifyZip } from './zip-verify';
+import { inOrder } from './ahead';
+import { HashWorker } from './hash-worker';
+import type { FileProgress, ManifestEntry } from './manifest';
+import { type FileDigest, type FileEntry, type TreeEntry, hashTree } from './tree';
+import { checkZipDirectory, dataRanges, readManifest } from './zip-verify';
+import { type HashResult, type ZipRange, ZipWorkers } from './zip-workers';
 
-async function readEntries(zipPath: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  await forEachZipEntry(zipPath, async (entry, openStream) => {
-    if (entry.fileName.endsWith('/')) return;
-    const chunks: Buffer[] = [];
-    for await (const c of await openStream()) chunks.push(c);
-    out.set(entry.fileName, Buffer.concat(chunks));
-  });
+type ManifestFile = Extract<ManifestEntry, { type: 'file' }>;
+
+/** Files hashed per worker request, and bytes. */
+const HASH_BATCH_FILES = 64;
+const HASH_BATCH_BYTES = 16 << 20;
+
+function hashBatches(files: readonly FileEntry[]): FileEntry[][] {
+  const out: FileEntry[][] = [];
+  let current: FileEntry[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (current.length >= HASH_BATCH_FILES || (current.length > 0 && bytes + f.size > HASH_BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(f);
+    bytes += f.size;
+  }
+  if (current.length > 0) out.push(current);
   return out;
 }
 
-/**
- * Puts `target` back exactly as the backup recorded it: files the setup changed are rewritten,
- * files it added are removed, modes and timestamps restored; excluded folders are not touched.
- * Then proves it: the folder's tree hash must equal the one recorded before the backup.
- */
-export async function restoreZip(zipPath: string, target: string, onProgress?: (p: FileProgress) => void): Promise<string> {
-  const manifest = await verifyZip(zipPath);
-  const exclusions = manifest.exclusions;
-  const wanted = new Map(manifest.entries.map((e) => [e.path, e]));
-  await mkdir(target, { recursive: true });
-
-  // Remove what the backup does not know, deepest first.
-  const current = await listTree(target, exclusions);
-  for (const e of [...current].reverse()) {
-    const w = wanted.get(e.path);
-    const full = path.join(target, e.path);
-    if (w && w.type === e.type) continue;
-    if (e.type === 'dir') {
-      await rm(full, { recursive: true, force: true }).catch(() => rmdir(full));
-    } else {
-      await chmod(full, 0o666).catch(() => undefined);
-      await rm(full, { force: true });
-    }
+/** SHA-256 of files under `root`, read by the workers a batch at a time. */
+async function hashFiles(
+  workers: ZipWorkers,
+  root: string,
+  files: readonly FileEntry[],
+): Promise<Map<string, HashResult>> {
+  const out = new Map<string, HashResult>();
+  const batches = hashBatches(files);
+  for await (const { batch, results } of inOrder(batches, { maxItems: workers.size * 2 }, async (batch) => ({
+    batch,
+    results: await workers.hash(batch.map((f) => path.join(root, f.path))),
+  }))) {
+    batch.forEach((f, i) => {
+      const r = results[i];
+      if (r) out.set(f.path, r);
+    });
   }
+  return out;
+}
 
-  const contents = await readEntries(zipPath);
-  const bytesTotal = manifest.entries.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
-  const progress: FileProgress = { itemsDone: 0, itemsTotal: manifest.entries.length, bytesDone: 0, bytesTotal };
-  for (const e of manifest.entries) {
-    const full = path.join(target, e.path);
-    if (e.type === 'dir') {
-      await mkdir(full, { recursive: true });
-    } else if (e.type === 'symlink') {
-      const existing = await readlink(full).catch(() => null);
-      if (existing !== e.target) {
-        await rm(full, { force: true });
-        await symlink(e.target, full);
+const restoreFailed = (target: string, entry: string, detail: string) =>
+  new UpgradeError(msg('backup.files.restore-failed', { path: target, entry }), detail);
+
+/**
+ * Puts `target` back exactly as the backup recorded it, streaming the zip (the workers read it a
+ * range at a time and write the files as they go, so memory stays flat whatever its size):
+ * - nothing is touched before the zip's SHA-256 and its directory match the manifest;
+ * - files and folders the backup does not know are removed (the setup added them);
+ * - files whose content, mode and mtime are already right are left as they are (their SHA-256
+ *   is read to know it); the others are rewritten, each one checked (size, CRC-32 and SHA-256)
+ *   as it is written, with its mode and mtime;
+ * - excluded folders are not touched.
+ * Then it proves it: the tree hash of the folder must equal the one recorded before the backup.
+ * Names, types, sizes, modes and mtimes come from a new listing of the disk; each file's SHA-256
+ * from the disk for the files found right, and from the very bytes written for the others (each
+ * one hashed as it was written, and found equal to the manifest's). Returns that hash. (The engine's rollback
+ * then hashes the whole folder once more, from the disk.)
+ */
+export async function restoreZip(
+  zipPath: string,
+  target: string,
+  onProgress?: (p: FileProgress) => void,
+): Promise<string> {
+  const manifest = await readManifest(zipPath);
+  const exclusions = manifest.exclusions;
+  const fail = (problem: string, entry: string, detail?: string) =>
+    new UpgradeError(
+      msg('backup.files.verify-failed', { zip: path.basename(zipPath), entry, problem }),
+      detail,
+    );
+  const hasher = new HashWorker();
+  const sha = hasher.hashFile(zipPath);
+  sha.catch(() => undefined);
+  const workers = new ZipWorkers();
+  try {
+    // Read-only work while the zip is hashed: its directory against the manifest, and the folder as it is now.
+    const checked = await checkZipDirectory(zipPath, manifest, fail).catch(async (err: unknown) => {
+      if ((await sha.catch(() => '')) !== manifest.zip.sha256) throw fail('sha256', manifest.zip.file);
+      throw err;
+    });
+    await mkdir(target, { recursive: true });
+    const current = await workers.list(target, exclusions);
+    if (
+      (await sha.catch((err: unknown) =>
+        Promise.reject(fail('unreadable', manifest.zip.file, String(err))),
+      )) !== manifest.zip.sha256
+    ) {
+      throw fail('sha256', manifest.zip.file);
+    }
+
+    const wanted = new Map(manifest.entries.map((e) => [e.path, e]));
+    const fileBytes = manifest.entries.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
+    const progress: FileProgress = {
+      itemsDone: 0,
+      itemsTotal: manifest.entries.length,
+      bytesDone: 0,
+      bytesTotal: fileBytes,
+    };
+    const report = () => onProgress?.({ ...progress });
+
+    // 1. What the backup does not know, or knows as another type, goes (deepest first).
+    const present = new Map<string, TreeEntry>();
+    for (const e of [...current].reverse()) {
+      const w = wanted.get(e.path);
+      if (w && w.type === e.type) {
+        present.set(e.path, e);
+        continue;
       }
-    } else {
-      const data = contents.get(e.path);
-      if (!data) throw new UpgradeError(msg('backup.files.verify-failed', { zip: path.basename(zipPath), entry: e.path, problem: 'missing' }));
-      await mkdir(path.dirname(full), { recursive: true });
-      const st = await lstat(full).catch(() => null);
-      if (st) await chmod(full, 0o666);
-      await writeFile(full, data);
-      await chmod(full, e.mode);
-      const when = new Date(e.mtimeMs);
-      await utimes(full, when, when);
+      const full = path.join(target, e.path);
+      try {
+        if (e.type === 'dir') {
+          await rm(full, { recursive: true, force: true }).catch(() => rmdir(full));
+        } else {
+          await chmod(full, 0o666).catch(() => undefined);
+          await rm(full, { force: true });
+        }
+      } catch (err) {
+        throw restoreFailed(target, e.path, String(err));
+      }
+    }
+
+    // 2. Files that may be right already (same size): their content decides.
+    const candidates = manifest.entries.filter((e): e is ManifestFile => {
+      const have = present.get(e.path);
+      return e.type === 'file' && have?.type === 'file' && have.size === e.size;
+    });
+    const known = new Map<string, FileDigest>();
+    const contentRight = new Set<string>();
+    for (const [p, r] of await hashFiles(workers, target, candidates)) {
+      const want = wanted.get(p) as ManifestFile;
+      if (!('error' in r) && r.sha256 === want.sha256 && r.size === want.size) {
+        contentRight.add(p);
+        known.set(p, r);
+      }
+    }
+
+    // 3. Folders, writable while they are filled (their own modes come last).
+    const dirPaths = manifest.entries.filter((e) => e.type === 'dir').map((e) => e.path);
+    const made = await workers.dirs(target, dirPaths);
+    made.forEach((r, i) => {
+      if ('error' in r) throw restoreFailed(target, dirPaths[i] ?? '', `${r.error.code}: ${r.error.message}`);
+    });
+    progress.itemsDone += dirPaths.length;
+    report();
+
+    // 4. The files to write, streamed out of the zip by the workers, a range at a time.
+    const written = new Set<string>();
+    const toWrite = new Set(
+      manifest.entries.filter((e) => e.type === 'file' && !contentRight.has(e.path)).map((e) => e.path),
+    );
+    const ranges = dataRanges(checked, (w) =>
+      w.type === 'file' ? { sha256: w.sha256, mode: w.mode, mtimeMs: w.mtimeMs } : {},
+    )
+      .map((r): ZipRange => ({ ...r, entries: r.entries.filter((e) => toWrite.has(e.name)) }))
+      .filter((r) => r.entries.length > 0);
+    for await (const { range, results } of inOrder(ranges, { maxItems: workers.size * 2 }, async (range) => ({
+      range,
+      results: await workers.extract(zipPath, target, range),
+    }))) {
+      results.forEach((r, i) => {
+        const e = range.entries[i];
+        if ('error' in r) {
+          if (r.error.code === 'EZIP')
+            throw fail(r.error.problem ?? 'data', r.error.entry ?? e?.name ?? '', r.error.message);
+          throw restoreFailed(target, e?.name ?? '', `${r.error.code}: ${r.error.message}`);
+        }
+      });
+      for (const e of range.entries) written.add(e.name);
+      progress.itemsDone += range.entries.length;
+      progress.bytesDone += range.entries.reduce((s, e) => s + e.size, 0);
+      report();
+    }
+
+    // 5. Files whose content was right: mode and mtime as recorded.
+    for (const p of contentRight) {
+      const e = wanted.get(p) as ManifestFile;
+      const have = present.get(p) as FileEntry;
+      const full = path.join(target, p);
+      try {
+        if (have.mode !== e.mode) await chmod(full, e.mode);
+        if (Math.floor(have.mtimeMs / 1000) !== Math.floor(e.mtimeMs / 1000) || have.mtimeMs !== e.mtimeMs) {
+          const when = new Date(e.mtimeMs);
+          await utimes(full, when, when);
+        }
+      } catch (err) {
+        throw restoreFailed(target, p, String(err));
+      }
+      progress.itemsDone++;
       progress.bytesDone += e.size;
     }
-    progress.itemsDone++;
-    onProgress?.({ ...progress });
-  }
-  // Directory modes last: a read-only folder would refuse the files written into it.
-  for (const e of manifest.entries) if (e.type === 'dir') await chmod(path.join(target, e.path), e.mode);
 
-  const after = await treeHash(target, exclusions);
-  if (after !== manifest.treeHash) {
-    throw new UpgradeError(msg('backup.files.restore-mismatch', { path: target }), `${after} != ${manifest.treeHash}`);
+    // 6. Links, as recorded (never followed).
+    for (const e of manifest.entries) {
+      if (e.type !== 'symlink') continue;
+      const full = path.join(target, e.path);
+      try {
+        const existing = await readlink(full).catch(() => null);
+        if (existing !== e.target) {
+          await rm(full, { force: true });
+          await symlink(e.target, full);
+        }
+      } catch (err) {
+        throw restoreFailed(target, e.path, String(err));
+      }
+      progress.itemsDone++;
+    }
+    report();
+
+    // 7. Folder modes last: a read-only folder would have refused the files written into it.
+    for (const e of manifest.entries) {
+      if (e.type === 'dir')
+        await chmod(path.join(target, e.path), e.mode).catch((err: unknown) =>
+          Promise.reject(restoreFailed(target, e.path, String(err))),
+        );
+    }
+
+    // 8. The proof: a new listing of the folder (names, types, sizes, modes, mtimes as the disk
+    // has them now), with each file's SHA-256 as read from the disk (files found right) or as
+    // written (files restored: the worker hashed the very bytes it wrote and found the manifest's).
+    const after = await workers.list(target, exclusions);
+    const hash = await hashTree(after, (f) => {
+      const seen = known.get(f.path);
+      if (seen) return seen;
+      const w = wanted.get(f.path);
+      if (!written.has(f.path) || w?.type !== 'file')
+        throw restoreFailed(target, f.path, 'a file that the restore did not write and did not read');
+      return { sha256: w.sha256, crc32: w.crc32, size: f.size };
+    });
+    progress.bytesDone = progress.bytesTotal;
+    progress.itemsDone = progress.itemsTotal;
+    report();
+    if (hash !== manifest.treeHash) {
+      throw new UpgradeError(
+        msg('backup.files.restore-mismatch', { path: target }),
+        `${hash} != ${manifest.treeHash}`,
+      );
+    }
+    return hash;
+  } finally {
+    await workers.close();
+    await hasher.close();
   }
-  return after;
 }

@@ -41,7 +41,8 @@ export const en: Record<string, string> = {
   'check.kit.vendor-key': "Vendor's signature valid; every kit file matches.",
   'check.kit.practice-key':
     'Kit signed with the PRACTICE key: accepted on the practice server only, never on a real server.',
-  'check.kit.unblocked': '{{count}} kit files were marked as downloaded from the internet ({{files}}): unblocked after the signature and hashes passed.',
+  'check.kit.unblocked':
+    '{{count}} kit files were marked as downloaded from the internet ({{files}}): unblocked after the signature and hashes passed.',
   'check.kit.remedy':
     "Don't use this kit. Download the kit from the vendor again onto a clean stick and start the program from the stick.",
   'check.elevation.finding': 'The program does not hold administrator rights.',
@@ -55,29 +56,34 @@ export const en: Record<string, string> = {
   'check.installation.no-site.finding': 'IIS does not host the CRM site "{{site}}" on this server.',
   'check.installation.no-site.remedy':
     'Run the program on the application server (not the database server). If the site has another name, set it in the profile.',
-  'check.installation.no-files.finding': 'The folder {{path}} holds no CRM installation (web.config is missing).',
+  'check.installation.no-files.finding':
+    'The folder {{path}} holds no CRM installation (web.config is missing).',
   'check.installation.no-files.remedy':
     'Check the path under "Informazioni su" → "Info Server" → [Path:] in the CRM and correct it.',
   'check.installation.no-connections.finding': 'The web.config in {{path}} lists no connection.',
-  'check.installation.no-connections.remedy': 'This upgrade is only for a CRM that is installed and working (NOTA BENE 2).',
+  'check.installation.no-connections.remedy':
+    'This upgrade is only for a CRM that is installed and working (NOTA BENE 2).',
   'check.version.upgrade': 'From {{installed}} to {{kit}}.',
   'check.version.no-kit.finding': "The kit's version is not known.",
   'check.version.no-kit.remedy': 'Check the kit: it is missing or not valid.',
   'check.version.unreadable.finding': 'The installed version cannot be read ({{file}}).',
-  'check.version.unreadable.remedy': 'Check the version under "Informazioni su" in the CRM and that the installation is whole.',
+  'check.version.unreadable.remedy':
+    'Check the version under "Informazioni su" in the CRM and that the installation is whole.',
   'check.version.same.finding': 'Version {{installed}} is already installed.',
   'check.version.same.remedy':
     'No upgrade is needed. Only if support asks for it, you may force a reinstall by skipping this check with the reason.',
   'check.version.downgrade.finding': 'The kit ({{kit}}) is older than the installed version ({{installed}}).',
   'check.version.downgrade.remedy': 'Going back to an older version is not possible: get the newest kit.',
-  'check.version.too-old.finding': 'The installed version {{installed}} is older than the oldest upgradable one ({{minimum}}).',
+  'check.version.too-old.finding':
+    'The installed version {{installed}} is older than the oldest upgradable one ({{minimum}}).',
   'check.version.too-old.remedy': 'Install version {{minimum}} first, then this kit.',
   'check.licence.ok': 'Modules: {{modules}}.',
   'check.licence.finding': 'Modules: {{modules}}. Module "0" is missing: the support contract is not active.',
   'check.licence.remedy':
     'Installing an upgrade needs an active support contract (NOTA BENE 2). Contact the vendor to renew it.',
   'check.licence.unreadable.finding': "The licence's modules cannot be read ({{file}}).",
-  'check.licence.unreadable.remedy': 'Open "Informazioni su" → "Informazioni di Licenza" in the CRM and check the "Moduli:" line.',
+  'check.licence.unreadable.remedy':
+    'Open "Informazioni su" → "Informazioni di Licenza" in the CRM and check the "Moduli:" line.',
   'check.release-notes.instructions':
     "Read what is new in every version between the installed one and the kit's, to weigh the impact on applications and functions, then press Confirm.",
   'check.release-notes.read': 'The administrator has read what changes.',
@@ -87,7 +93,8 @@ export const en: Record<string, string> = {
     'Ask the users to log out ("Amministrazione | Elenco Utenti Connessi"), then press Retry. Only if you are sure, you may go on anyway with a reason.',
   'check.disk.files.finding': '{{needMb}} MB are needed in {{path}}, {{freeMb}} MB are free.',
   'check.disk.files.remedy': 'Free some space or choose another folder for the backups.',
-  'check.disk.database.finding': 'The backup of {{connection}} needs {{needMb}} MB, {{freeMb}} MB are free on the SQL server.',
+  'check.disk.database.finding':
+    'The backup of {{connection}} needs {{needMb}} MB, {{freeMb}} MB are free on the SQL server.',
   'check.disk.database.remedy': "Free some space in SQL Server's backup folder.",
   'check.disk.no-site.finding': 'Without an installation the space needed cannot be measured.',
   'check.disk.no-site.remedy': 'Solve the installation check first.',
@@ -104,7 +111,8 @@ export const en: Record<string, string> = {
   'backup.files.inside-source': 'The copy {{zip}} cannot be inside the folder it copies.',
   'backup.files.inside-source.remedy': 'Choose a destination folder outside the application.',
   'backup.files.verify-failed': 'The copy {{zip}} does not match: {{entry}} ({{problem}}).',
-  'backup.files.verify-failed.remedy': 'The copy cannot be trusted: press Retry on the folder copy to make it again.',
+  'backup.files.verify-failed.remedy':
+    'The copy cannot be trusted: press Retry on the folder copy to make it again.',
   'backup.files.manifest-missing': 'The file list beside {{zip}} is missing.',
   'backup.files.manifest-missing.remedy': 'Make the folder copy again.',
   'backup.files.manifest-invalid': 'The file list beside {{zip}} is not valid.',
@@ -133,7 +141,8 @@ export const en: Record<string, string> = {
   'upgrade.setup.started': 'Starting {{program}} with install path {{path}}.',
   'upgrade.setup.output': 'setup: {{line}}',
   'upgrade.setup.failed.finding': 'The setup ended with exit code {{code}}. {{output}}',
-  'upgrade.setup.in-use.finding': 'The setup cannot replace the files: they are in use (exit code {{code}}). {{output}}',
+  'upgrade.setup.in-use.finding':
+    'The setup cannot replace the files: they are in use (exit code {{code}}). {{output}}',
   'upgrade.setup.failed.remedy':
     'The CRM stays stopped and in maintenance. You can roll back from the verified backup, or fix the cause and press Retry.',
   'upgrade.setup.timeout.finding': 'The setup did not finish within {{seconds}} seconds and was stopped.',
@@ -142,7 +151,8 @@ export const en: Record<string, string> = {
   'upgrade.mobile-setup.missing.finding': 'The kit holds no MOBILE setup, or the MOBILE site was not found.',
   'upgrade.mobile-setup.missing.remedy': "Get the vendor's complete kit.",
   'upgrade.check-version.finding': 'Version {{expected}} expected, {{found}} installed.',
-  'upgrade.check-version.remedy': 'The setup did not update the files: roll back from the copy or press Retry on the setup.',
+  'upgrade.check-version.remedy':
+    'The setup did not update the files: roll back from the copy or press Retry on the setup.',
 
   'after.db-update.instructions.first':
     'Open the CRM in a browser on the first connection ({{connection}}) and log in as user "ADMIN". Press "Aggiorna Database" and wait for "Aggiornamento terminato correttamente", then press "Prosegui >". Then press Confirm here.',
@@ -155,8 +165,10 @@ export const en: Record<string, string> = {
   'after.db-update.done': 'Database {{database}} reports version {{version}}.',
   'after.add-functions.instructions':
     'Optional: in "Amministrazione | Gestione Utenti" open the ADMIN user\'s card and press "Aggiungi Tutte le funzioni" to enable the new menu items. Remember to apply your security model to the new functions (NOTA BENE 1).',
-  'after.crm-answers.finding': 'The CRM at {{url}} answers {{status}} with version "{{version}}" ({{expected}} expected).',
-  'after.crm-answers.remedy': 'Check that the site and the application pool are started in IIS, then press Retry.',
+  'after.crm-answers.finding':
+    'The CRM at {{url}} answers {{status}} with version "{{version}}" ({{expected}} expected).',
+  'after.crm-answers.remedy':
+    'Check that the site and the application pool are started in IIS, then press Retry.',
 
   'report.written': 'Report written to {{path}}.',
 
@@ -166,7 +178,8 @@ export const en: Record<string, string> = {
   'engine.retry-not-failed': 'Only a failed step can be retried.',
   'engine.skip-not-allowed': 'This step cannot be skipped: change the server or roll back.',
   'engine.confirm-not-waiting': 'This step is not waiting for a confirmation.',
-  'engine.rollback-not-available': 'Rollback is possible only once the upgrade has started and with a verified backup.',
+  'engine.rollback-not-available':
+    'Rollback is possible only once the upgrade has started and with a verified backup.',
   'engine.skipped': 'Step {{step}} skipped. Reason: {{reason}}',
   'engine.step-failed': 'Step {{step}} failed.',
   'engine.step-crashed': 'Unexpected error during the step.',
@@ -190,7 +203,8 @@ export const en: Record<string, string> = {
   'kit.bad-signature': "The kit's signature does not match: kit.json was changed after signing.",
   'kit.manifest-invalid': 'kit.json is not valid (field {{field}}).',
   'kit.file-missing': 'The kit file {{path}} is missing.',
-  'kit.file-size': 'The file {{path}} has another size than the signed one ({{actual}} instead of {{expected}} bytes).',
+  'kit.file-size':
+    'The file {{path}} has another size than the signed one ({{actual}} instead of {{expected}} bytes).',
   'kit.file-hash': 'The file {{path}} was altered (different SHA-256).',
   'kit.symlink': 'The kit holds a link ({{path}}): not allowed.',
   'kit.unlisted-executable': 'The kit holds an executable the manifest does not list: {{path}}.',
@@ -210,117 +224,160 @@ export const en: Record<string, string> = {
   'version.invalid.arch': 'In the name "{{name}}" the architecture must be x64 or x86.',
 
   'practice.only': 'Available on the practice server only.',
-  'practice.not-a-practice-server': 'The folder {{dir}} is not a practice server (make one with: crm-upgrade practice init DIR).',
+  'practice.not-a-practice-server':
+    'The folder {{dir}} is not a practice server (make one with: crm-upgrade practice init DIR).',
   'practice.init.not-empty': 'The folder {{dir}} is not empty: choose a new folder for the practice server.',
   'practice.setup-not-practice': 'The practice server runs practice setups only, not {{program}}.',
-  'practice.crm-not-answering': 'The CRM does not answer (HTTP {{status}}): start it and remove the maintenance page.',
+  'practice.crm-not-answering':
+    'The CRM does not answer (HTTP {{status}}): start it and remove the maintenance page.',
   'practice.connection-unknown': 'Unknown connection: {{connection}}.',
   'practice.logged-off': 'Practice server: {{count}} users logged off.',
   'practice.aggiorna-database-pressed': 'Practice server: "Aggiorna Database" pressed for {{connection}}.',
 
   // SQL Server (Windows host) and permission checks
   'step.check.sql-permissions.title': 'SQL Server rights for connection {{connection}}',
-  'check.sql-permissions.backup.finding': 'The user of connection {{connection}} cannot back up {{database}} (sysadmin, db_owner or db_backupoperator is needed).',
-  'check.sql-permissions.backup.remedy': 'Ask the DBA to grant db_backupoperator on {{database}} to the CRM\'s user, or back it up another way and skip the step with the reason.',
-  'check.sql-permissions.verify.finding': 'The user of connection {{connection}} lacks CREATE DATABASE, which verifying a backup (RESTORE VERIFYONLY) needs.',
-  'check.sql-permissions.verify.remedy': 'Ask the DBA for CREATE ANY DATABASE (or the dbcreator role) for the time of the upgrade.',
-  'check.sql-permissions.view-state.finding': 'Without VIEW SERVER STATE, connection {{connection}} cannot see other people\'s sessions: the count of connected users cannot be trusted.',
-  'check.sql-permissions.view-state.remedy': 'Ask the DBA for VIEW SERVER STATE, or check by hand with "Elenco Utenti Connessi".',
-  'check.users.untrusted.finding': 'Nobody is in the CRM, but the SQL sessions of {{connections}} cannot be seen (VIEW SERVER STATE is missing).',
-  'check.users.untrusted.remedy': 'Check by hand that nobody uses the database (for example with SQL Server Management Studio), then go on.',
-  'check.disk.database-unknown': 'The free space for the backup of {{connection}} cannot be measured (a network folder?): check it by hand.',
-  'crm.web-config.config-source-outside': 'configSource "{{path}}" points outside the application folder: it is not read.',
+  'check.sql-permissions.backup.finding':
+    'The user of connection {{connection}} cannot back up {{database}} (sysadmin, db_owner or db_backupoperator is needed).',
+  'check.sql-permissions.backup.remedy':
+    "Ask the DBA to grant db_backupoperator on {{database}} to the CRM's user, or back it up another way and skip the step with the reason.",
+  'check.sql-permissions.verify.finding':
+    'The user of connection {{connection}} lacks CREATE DATABASE, which verifying a backup (RESTORE VERIFYONLY) needs.',
+  'check.sql-permissions.verify.remedy':
+    'Ask the DBA for CREATE ANY DATABASE (or the dbcreator role) for the time of the upgrade.',
+  'check.sql-permissions.view-state.finding':
+    "Without VIEW SERVER STATE, connection {{connection}} cannot see other people's sessions: the count of connected users cannot be trusted.",
+  'check.sql-permissions.view-state.remedy':
+    'Ask the DBA for VIEW SERVER STATE, or check by hand with "Elenco Utenti Connessi".',
+  'check.users.untrusted.finding':
+    'Nobody is in the CRM, but the SQL sessions of {{connections}} cannot be seen (VIEW SERVER STATE is missing).',
+  'check.users.untrusted.remedy':
+    'Check by hand that nobody uses the database (for example with SQL Server Management Studio), then go on.',
+  'check.disk.database-unknown':
+    'The free space for the backup of {{connection}} cannot be measured (a network folder?): check it by hand.',
+  'crm.web-config.config-source-outside':
+    'configSource "{{path}}" points outside the application folder: it is not read.',
   'sql.connection-string-invalid': 'The connection string of {{connection}} is not valid.',
-  'sql.connection-string-invalid.remedy': 'Correct the connection in the CRM\'s web.config.',
-  'sql.credentials-needed': 'Connection {{connection}} uses Windows authentication: a SQL login or a domain user (NTLM) is needed.',
-  'sql.credentials-needed.remedy': 'Type a SQL login, or domain, user and password: they stay in memory only, never in the journal or the report.',
+  'sql.connection-string-invalid.remedy': "Correct the connection in the CRM's web.config.",
+  'sql.credentials-needed':
+    'Connection {{connection}} uses Windows authentication: a SQL login or a domain user (NTLM) is needed.',
+  'sql.credentials-needed.remedy':
+    'Type a SQL login, or domain, user and password: they stay in memory only, never in the journal or the report.',
   'sql.database-name-invalid': 'The database name "{{database}}" is not valid.',
-  'sql.database-name-invalid.remedy': 'Check Initial Catalog in web.config\'s connection.',
+  'sql.database-name-invalid.remedy': "Check Initial Catalog in web.config's connection.",
   'sql.login-failed': 'SQL Server refused the login for connection {{connection}}: {{detail}}',
-  'sql.login-failed.remedy': 'Check the connection\'s user and password (or the credentials typed) and that the login is enabled.',
+  'sql.login-failed.remedy':
+    "Check the connection's user and password (or the credentials typed) and that the login is enabled.",
   'sql.backup-access-denied': 'SQL Server cannot write to {{path}} (error 5, access denied).',
-  'sql.backup-access-denied.remedy': 'The SQL Server service account (for example NT Service\\MSSQL$SQLEXPRESS), not you, needs rights on the folder: grant it write access, or use the instance\'s default backup folder.',
+  'sql.backup-access-denied.remedy':
+    "The SQL Server service account (for example NT Service\\MSSQL$SQLEXPRESS), not you, needs rights on the folder: grant it write access, or use the instance's default backup folder.",
   'sql.error': 'SQL Server answered with error {{number}}: {{detail}}',
   'sql.error.remedy': 'Read the detail in the log; fix it and press Retry.',
-  'sql.backup-stalled': 'The backup of {{database}} has said nothing for {{minutes}} minutes: it is not cancelled; check the SQL server.',
-  'sql.restore-state': 'After the restore, database {{database}} is {{state}} / {{access}} instead of ONLINE / MULTI_USER.',
+  'sql.backup-stalled':
+    'The backup of {{database}} has said nothing for {{minutes}} minutes: it is not cancelled; check the SQL server.',
+  'sql.restore-state':
+    'After the restore, database {{database}} is {{state}} / {{access}} instead of ONLINE / MULTI_USER.',
   'sql.restore-state.remedy': 'Check the database with SQL Server Management Studio before starting the CRM.',
   'sql.probe-failed': 'SQL Server cannot write to the chosen folder {{path}}.',
-  'sql.probe-failed.remedy': 'Grant write access to the SQL Server service account, or choose another folder.',
+  'sql.probe-failed.remedy':
+    'Grant write access to the SQL Server service account, or choose another folder.',
 
   // Server checks
   'step.check.iis.title': 'IIS installed and running (application server)',
   'check.iis.ok': 'IIS {{version}} running.',
-  'check.iis.missing.finding': 'IIS is not installed on this server: it looks like the database server, not the application server.',
-  'check.iis.missing.remedy': 'Run the program on the application server that hosts the CRM (procedure, step 2).',
-  'check.iis.stopped.finding': 'IIS\'s web service (W3SVC) is stopped.',
+  'check.iis.missing.finding':
+    'IIS is not installed on this server: it looks like the database server, not the application server.',
+  'check.iis.missing.remedy':
+    'Run the program on the application server that hosts the CRM (procedure, step 2).',
+  'check.iis.stopped.finding': "IIS's web service (W3SVC) is stopped.",
   'check.iis.stopped.remedy': 'Start the "World Wide Web Publishing Service" (W3SVC) and press Retry.',
   'step.check.reboot.title': 'No server restart pending',
   'check.reboot.finding': 'Windows is waiting for a restart ({{reasons}}).',
-  'check.reboot.remedy': 'A setup can fail while a restart is pending: if you can, restart the server before upgrading.',
+  'check.reboot.remedy':
+    'A setup can fail while a restart is pending: if you can, restart the server before upgrading.',
   'step.check.mobile.title': 'MOBILE server part',
   'check.mobile.absent': 'MOBILE is not installed: its setup stays out of the plan.',
   'check.mobile.present': 'MOBILE installed at {{path}}: its setup is in the plan.',
   'check.mobile.no-setup.finding': 'MOBILE is installed at {{path}} but the kit holds no setup for it.',
-  'check.mobile.no-setup.remedy': 'Get the vendor\'s complete kit, or upgrade MOBILE separately.',
+  'check.mobile.no-setup.remedy': "Get the vendor's complete kit, or upgrade MOBILE separately.",
   'step.check.exclusive.title': 'No other upgrade under way on this server',
-  'check.exclusive.finding': 'Another upgrade ({{runId}}, process {{pid}}) has been under way on this server since {{since}}.',
+  'check.exclusive.finding':
+    'Another upgrade ({{runId}}, process {{pid}}) has been under way on this server since {{since}}.',
   'check.exclusive.remedy': 'Close the other copy of the program and wait for it to end, then press Retry.',
   'sql.connection-note': 'Connection {{connection}}: {{note}}.',
-  'check.licence.admin': 'The profile does not say where the licence is read: the administrator reads it in the CRM.',
-  'check.licence.admin.instructions': 'In the CRM open "Informazioni su" → "Informazioni di Licenza" and check that "Moduli:" includes module "0" (active support contract). If it does, press Confirm.',
+  'check.licence.admin':
+    'The profile does not say where the licence is read: the administrator reads it in the CRM.',
+  'check.licence.admin.instructions':
+    'In the CRM open "Informazioni su" → "Informazioni di Licenza" and check that "Moduli:" includes module "0" (active support contract). If it does, press Confirm.',
   'check.licence.admin.confirmed': 'The administrator checked module "0" under "Informazioni su".',
-  'practice.query-unsupported': 'The practice server runs no SQL queries: its profile reads the version and licence from files.',
-  'sql.connection-lost': 'The SQL server closed connection {{connection}} during the operation: the backup was not recorded.',
-  'sql.connection-lost.remedy': 'Check the SQL Server service and the network, then press Retry: the copy starts over.',
+  'practice.query-unsupported':
+    'The practice server runs no SQL queries: its profile reads the version and licence from files.',
+  'sql.connection-lost':
+    'The SQL server closed connection {{connection}} during the operation: the backup was not recorded.',
+  'sql.connection-lost.remedy':
+    'Check the SQL Server service and the network, then press Retry: the copy starts over.',
   'sql.credentials-not-needed': 'On this server the connections ask for no credentials.',
   'sql.credentials-received': 'Credentials received for {{connection}} ({{user}}): kept in memory only.',
 
   // Windows host: PowerShell, appcmd, iisreset, setups
   'windows.not-windows': 'This is not a Windows server ({{platform}}).',
-  'windows.not-windows.remedy': 'Run the program on the Windows application server, or rehearse on the practice server.',
+  'windows.not-windows.remedy':
+    'Run the program on the Windows application server, or rehearse on the practice server.',
   'windows.arch-unknown': 'Windows does not state its architecture (PROCESSOR_ARCHITECTURE = {{arch}}).',
   'windows.powershell.started': 'PowerShell started.',
   'windows.powershell.restarted': 'PowerShell restarted after an error or a timeout.',
   'windows.powershell.warning': 'PowerShell warning ({{script}}).',
   'windows.powershell.unavailable': 'Windows PowerShell does not start.',
-  'windows.powershell.unavailable.remedy': 'Check that Windows PowerShell 5.1 is present and that no group policy blocks its scripts; the detail is in the log.',
+  'windows.powershell.unavailable.remedy':
+    'Check that Windows PowerShell 5.1 is present and that no group policy blocks its scripts; the detail is in the log.',
   'windows.powershell.timeout': 'The script {{script}} did not answer within {{seconds}} seconds.',
   'windows.powershell.timeout.remedy': 'The server may be overloaded: wait a few minutes and press Retry.',
   'windows.powershell.ended': 'PowerShell closed during the script {{script}}.',
-  'windows.powershell.ended.remedy': 'Press Retry: PowerShell is restarted. If it happens again, read the detail in the log.',
+  'windows.powershell.ended.remedy':
+    'Press Retry: PowerShell is restarted. If it happens again, read the detail in the log.',
   'windows.powershell.script-failed': 'The script {{script}} failed: {{error}}',
   'windows.powershell.script-failed.remedy': 'Read the detail in the log, fix the cause and press Retry.',
   'windows.powershell.bad-output': 'The script {{script}} answered in an unexpected way.',
   'windows.powershell.bad-output.remedy': 'The detail is in the log: send it to the vendor with the report.',
   'windows.powershell.script-missing': 'The script {{script}} is missing from {{dir}}.',
-  'windows.powershell.script-missing.remedy': 'The program is incomplete: copy the vendor\'s kit again.',
-  'windows.setup-not-executable': '{{program}} is not a runnable setup: an .exe with its full path is needed.',
-  'windows.setup-not-executable.remedy': 'The kit needs fixing: ask the vendor for a kit with the .exe setup.',
+  'windows.powershell.script-missing.remedy': "The program is incomplete: copy the vendor's kit again.",
+  'windows.setup-not-executable':
+    '{{program}} is not a runnable setup: an .exe with its full path is needed.',
+  'windows.setup-not-executable.remedy':
+    'The kit needs fixing: ask the vendor for a kit with the .exe setup.',
   'windows.setup-start-failed': 'The setup {{program}} does not start.',
-  'windows.setup-start-failed.remedy': 'Check that the file exists, that the antivirus does not block it and that the program runs as administrator.',
+  'windows.setup-start-failed.remedy':
+    'Check that the file exists, that the antivirus does not block it and that the program runs as administrator.',
   'iis.command-failed': 'The IIS command "{{command}}" failed.',
-  'iis.command-failed.remedy': 'Check that IIS is installed and that the program runs as administrator; the detail is in the log.',
+  'iis.command-failed.remedy':
+    'Check that IIS is installed and that the program runs as administrator; the detail is in the log.',
   'iis.command-warning': 'Warning from the IIS command "{{command}}".',
   'iis.pool-state-unknown': 'The state of the application pool {{pool}} cannot be read ({{state}}).',
-  'iis.pool-state-unknown.remedy': 'Start the Windows Process Activation Service (WAS) and the Web service (W3SVC), then press Retry.',
+  'iis.pool-state-unknown.remedy':
+    'Start the Windows Process Activation Service (WAS) and the Web service (W3SVC), then press Retry.',
   'iis.iisreset-failed': 'iisreset ended with code {{code}}.',
   'iis.iisreset-failed.remedy': 'Check the IIS services with "iisreset /status" and press Retry.',
-  'iis.path-unexpanded': 'The site\'s path holds a variable that does not resolve: {{path}}.',
-  'iis.maintenance-foreign': 'A maintenance page not written by this program is already in {{path}}: it is left as it is.',
+  'iis.path-unexpanded': "The site's path holds a variable that does not resolve: {{path}}.",
+  'iis.maintenance-foreign':
+    'A maintenance page not written by this program is already in {{path}}: it is left as it is.',
   'iis.maintenance-write-failed': 'The maintenance page {{path}} cannot be written.',
-  'iis.maintenance-write-failed.remedy': 'Check the permissions on the CRM\'s folder and that the antivirus does not block the file, then press Retry.',
+  'iis.maintenance-write-failed.remedy':
+    "Check the permissions on the CRM's folder and that the antivirus does not block the file, then press Retry.",
   'iis.no-http-binding': 'In IIS the site {{site}} has no http or https address.',
-  'iis.no-http-binding.remedy': 'Write the CRM\'s address in the profile (url).',
+  'iis.no-http-binding.remedy': "Write the CRM's address in the profile (url).",
   'iis.request-failed': 'The CRM does not answer at {{url}}.',
-  'iis.request-failed.remedy': 'Check that the site and its application pool are started and that the address is right, then press Retry.',
+  'iis.request-failed.remedy':
+    'Check that the site and its application pool are started and that the address is right, then press Retry.',
   'after.crm-answers.no-version': 'The CRM at {{url}} answers, but the page does not tell its version.',
-  'after.crm-answers.no-version.remedy': 'Open "Informazioni su" in the CRM and check that the version is {{expected}}.',
+  'after.crm-answers.no-version.remedy':
+    'Open "Informazioni su" in the CRM and check that the version is {{expected}}.',
   'session.choose-folder-unavailable': 'A folder cannot be chosen here.',
   'session.install-path-corrected': "The CRM's path was corrected by the administrator: {{path}}.",
-  'check.installation.marker-missing.finding': '{{marker}} is missing in {{path}}: the folder does not look like the CRM.',
-  'check.installation.marker-missing.remedy': 'Check the path under "Informazioni su" → "Info Server" → [Path:] and correct it.',
+  'check.installation.marker-missing.finding':
+    '{{marker}} is missing in {{path}}: the folder does not look like the CRM.',
+  'check.installation.marker-missing.remedy':
+    'Check the path under "Informazioni su" → "Info Server" → [Path:] and correct it.',
   'sql.no-version-query': "The profile does not say how to read the database's version.",
-  'after.db-update.unchecked': 'Confirmed by the administrator; the version of {{database}} could not be read (the profile names no query).',
-  'after.db-update.unchecked.remedy': "Ask the vendor for the database version query for the profile.",
+  'after.db-update.unchecked':
+    'Confirmed by the administrator; the version of {{database}} could not be read (the profile names no query).',
+  'after.db-update.unchecked.remedy': 'Ask the vendor for the database version query for the profile.',
 };

@@ -1,0 +1,123 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { treeHash } from '../core/files/tree';
+import { main } from './main';
+
+/**
+ * `crm-upgrade backup files|verify` and `crm-upgrade restore files`, through the CLI's own
+ * entry point (in this process: the output is captured, the exit code returned).
+ */
+
+let work: string;
+let app: string;
+let out: string[];
+let err: string[];
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  out = [];
+  err = [];
+  const code = await main(args);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'cli-backup-'));
+  app = path.join(work, 'app');
+  await mkdir(path.join(app, 'bin'), { recursive: true });
+  await mkdir(path.join(app, 'App_Data', 'Logs'), { recursive: true });
+  await writeFile(path.join(app, 'web.config'), '<configuration/>');
+  await writeFile(path.join(app, 'bin', 'Crm.Web.dll'), Buffer.alloc(50_000, 3));
+  await writeFile(path.join(app, 'App_Data', 'Logs', 'oggi.log'), 'log');
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('crm-upgrade backup / restore', () => {
+  it('backs up, verifies and restores a folder, exit 0 each time', async () => {
+    const zip = path.join(work, 'copia.zip');
+    const before = await treeHash(app, ['App_Data/Logs']);
+    const backup = await cli(
+      'backup',
+      'files',
+      app,
+      '--out',
+      zip,
+      '--exclude',
+      'App_Data/Logs',
+      '--lang',
+      'en',
+    );
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toContain(`Copy written to ${zip}`);
+    expect(backup.stdout).toContain('excluded: App_Data/Logs');
+    expect(backup.stderr).toContain('100 %');
+    const manifest = JSON.parse(await readFile(`${zip}.manifest.json`, 'utf8')) as {
+      exclusions: string[];
+      treeHash: string;
+    };
+    expect(manifest).toMatchObject({ exclusions: ['App_Data/Logs'], treeHash: before });
+
+    const verify = await cli('backup', 'verify', zip);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toContain('è integra');
+
+    await writeFile(path.join(app, 'web.config'), '<configuration changed="by the setup"/>');
+    await writeFile(path.join(app, 'bin', 'Nuovo.dll'), 'new');
+    const restore = await cli('restore', 'files', zip, '--to', app, '--lang', 'en');
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stdout).toContain(`tree hash ${before}`);
+    expect(await treeHash(app, ['App_Data/Logs'])).toBe(before);
+    await expect(stat(path.join(app, 'bin', 'Nuovo.dll'))).rejects.toThrow();
+  });
+
+  it('fails with the translated message, what to do, and a non-zero exit', async () => {
+    const zip = path.join(work, 'copia.zip');
+    expect((await cli('backup', 'files', app, '--out', zip)).code).toBe(0);
+    const buf = await readFile(zip);
+    buf[60] = (buf[60] ?? 0) ^ 0xff;
+    await writeFile(zip, buf);
+
+    const it = await cli('backup', 'verify', zip);
+    expect(it.code).toBe(1);
+    expect(it.stderr).toContain('La copia copia.zip non corrisponde: copia.zip (sha256).');
+    expect(it.stderr).toContain('→ La copia non è affidabile');
+    const en = await cli('restore', 'files', zip, '--to', app, '--lang', 'en');
+    expect(en.code).toBe(1);
+    expect(en.stderr).toContain('The copy copia.zip does not match: copia.zip (sha256).');
+
+    const missing = await cli(
+      'backup',
+      'files',
+      path.join(work, 'nowhere'),
+      '--out',
+      path.join(work, 'x.zip'),
+      '--lang',
+      'en',
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('✖');
+  });
+
+  it('says how to use it, exit 2, when the arguments are wrong', async () => {
+    const a = await cli('backup', 'files', app);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('backup files DIR --out ZIP');
+    expect((await cli('restore', 'files', 'x.zip')).code).toBe(2);
+    expect((await cli('backup', 'copy')).code).toBe(2);
+    expect((await cli('backup', 'verify', 'a.zip', '--lang', 'fr')).code).toBe(2);
+    const help = await cli('--help');
+    expect(help.stdout).toContain('crm-upgrade restore files ZIP --to DIR');
+  });
+});

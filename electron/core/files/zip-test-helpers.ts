@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/*
+ * For the tests of the zip: the standard tools (Info-ZIP's unzip, 7-Zip) as a second opinion,
+ * and a reader of the central directory's raw records, to see the flags a reader relies on.
+ */
+
+/** Whether a command is on the PATH. */
+export function hasTool(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Says, once, why a test that needs a tool does not run here. */
+export function needTool(name: string, pkg: string): boolean {
+  const ok = hasTool(name);
+  if (!ok)
+    console.warn(
+      `[skipped] ${name} is not installed (apt-get install ${pkg}): the tests that open the zip with it do not run`,
+    );
+  return ok;
+}
+
+export function run(command: string, args: string[]): { status: number | null; out: string } {
+  const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 << 20 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+export interface CentralRecord {
+  name: string;
+  flags: number;
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  size: number;
+  versionNeeded: number;
+  externalAttributes: number;
+}
+
+/** The end of the zip: the entry count and whether Zip64 records are there (and needed). */
+export interface ZipEnd {
+  entries: number;
+  zip64: boolean;
+  records: CentralRecord[];
+}
+
+/** Reads the central directory's records straight from the bytes (Zip64 included), without yauzl. */
+export function readCentralDirectory(zipPath: string): ZipEnd {
+  const buf = readFileSync(zipPath);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('no end of central directory');
+  let entries = buf.readUInt16LE(eocd + 10);
+  let offset = buf.readUInt32LE(eocd + 16);
+  const locator = eocd - 20;
+  const zip64 = locator >= 0 && buf.readUInt32LE(locator) === 0x07064b50;
+  if (zip64) {
+    const record = Number(buf.readBigUInt64LE(locator + 8));
+    if (buf.readUInt32LE(record) !== 0x06064b50) throw new Error('bad Zip64 end record');
+    entries = Number(buf.readBigUInt64LE(record + 32));
+    offset = Number(buf.readBigUInt64LE(record + 48));
+  }
+  const records: CentralRecord[] = [];
+  let at = offset;
+  for (let i = 0; i < entries; i++) {
+    if (buf.readUInt32LE(at) !== 0x02014b50) throw new Error(`bad central record ${i}`);
+    const nameLength = buf.readUInt16LE(at + 28);
+    const extraLength = buf.readUInt16LE(at + 30);
+    const commentLength = buf.readUInt16LE(at + 32);
+    records.push({
+      versionNeeded: buf.readUInt16LE(at + 6),
+      flags: buf.readUInt16LE(at + 8),
+      method: buf.readUInt16LE(at + 10),
+      crc32: buf.readUInt32LE(at + 16),
+      compressedSize: buf.readUInt32LE(at + 20),
+      size: buf.readUInt32LE(at + 24),
+      externalAttributes: buf.readUInt32LE(at + 38),
+      name: buf.toString('utf8', at + 46, at + 46 + nameLength),
+    });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return { entries, zip64, records };
+}
