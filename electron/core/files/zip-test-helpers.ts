@@ -1,14 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /*
  * For the tests of the zip: the standard tools (Info-ZIP's unzip, 7-Zip) as a second opinion,
  * and a reader of the central directory's raw records, to see the flags a reader relies on.
  */
 
-/** Whether a command is on the PATH. */
+/** Whether a command is on the PATH (an executable file of that name in one of its folders). */
 export function hasTool(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Says, once, why a test that needs a tool does not run here. */

@@ -24,6 +24,8 @@ import type { TreeEntry } from './tree';
 export const BLOCK = 4 << 20;
 /** A guard on the blocks a worker keeps; the pipeline's own bound keeps far fewer in circulation. */
 const SPARE_BLOCKS = 16;
+/** Bytes of short-lived buffers a worker makes between two (minor) collections of its garbage. */
+const GARBAGE_EVERY = 4 << 20;
 
 /** Formats that are compressed already: deflating them again costs time and saves nothing. */
 export const COMPRESSED_EXTENSIONS = [
@@ -215,6 +217,7 @@ function prepare({ level, files }) {
       let length = n;
       if (method === 8) {
         const deflated = zlib.deflateRawSync(raw, { level });
+        madeGarbage(deflated.length);
         // Deflate that saves less than 2 % is not worth inflating at restore: store.
         if (deflated.length < n * 0.98) {
           deflated.copy(slot);
@@ -255,6 +258,7 @@ function piece({ key, path: file, ext, level }) {
     let length = n;
     if (st.method === 8) {
       const deflated = zlib.deflateRawSync(raw, { level, finishFlush: eof ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH });
+      madeGarbage(deflated.length);
       if (deflated.length > BLOCK) throw new Error('a deflated piece outgrew its block');
       deflated.copy(block);
       length = deflated.length;
@@ -323,7 +327,11 @@ async function forEachEntry(msg, visit) {
 async function* contents(e, data) {
   if (data.whole) {
     if (e.method === 0) yield data.whole;
-    else if (e.method === 8) yield zlib.inflateRawSync(data.whole);
+    else if (e.method === 8) {
+      const inflated = zlib.inflateRawSync(data.whole);
+      madeGarbage(inflated.length);
+      yield inflated;
+    }
     else throw Object.assign(new Error('compression method ' + e.method), { code: 'EMETHOD' });
     return;
   }
@@ -339,6 +347,7 @@ async function* contents(e, data) {
   const ended = new Promise((resolve, reject) => { inflate.on('end', () => { finished = true; resolve(); }); inflate.on('error', reject); });
   ended.catch(() => undefined);
   for (const c of data.chunks()) {
+    madeGarbage(2 * c.length);
     if (!inflate.write(Buffer.from(c))) await new Promise((r) => inflate.once('drain', r));
     while (pending.length) yield pending.shift();
   }
@@ -480,6 +489,29 @@ function hash({ files }) {
   return { results };
 }
 
+// ---- collecting garbage ------------------------------------------------------------------------
+// What a worker allocates is mostly buffers (deflated and inflated data) that die at once. V8
+// frees a buffer's memory only when it collects the small object that holds it, and a worker
+// makes few objects: with nothing else to set a collection off, each worker held some 30 MB of
+// dead buffers (measured: 155 MB for two workers preparing the benchmark's folder, 112 MB with
+// this). So a worker asks for a minor collection after every GARBAGE_EVERY bytes of buffers it
+// made; a collection of a heap this small takes well under a millisecond.
+let collect = null;
+try {
+  require('node:v8').setFlagsFromString('--expose-gc');
+  collect = require('node:vm').runInNewContext('gc');
+} catch {
+  collect = null;
+}
+let made = 0;
+function madeGarbage(bytes) {
+  made += bytes;
+  if (collect && made >= ${GARBAGE_EVERY}) {
+    made = 0;
+    collect({ type: 'minor' });
+  }
+}
+
 const OPS = { prepare, piece, forget, check, extract, hash, list, dirs };
 let queue = Promise.resolve();
 parentPort.on('message', (m) => {
@@ -496,6 +528,9 @@ parentPort.on('message', (m) => {
     delete reply.transfer;
     if (transfer) parentPort.postMessage({ id: m.id, ...reply, block: transfer }, [transfer]);
     else parentPort.postMessage({ id: m.id, ...reply });
+    // A listing is the one large heap a worker builds, and it lives long enough to reach the old
+    // generation, which minor collections leave alone: once it is sent, collect it all.
+    if (m.op === 'list' && collect) collect();
   });
 });
 `;

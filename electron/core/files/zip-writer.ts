@@ -188,7 +188,12 @@ function gatherSmallWrites(engine: Engine): void {
   };
 }
 
-function hookEngine(engine: Engine, jobs: WeakMap<Buffer, Job>, lend: Lend): void {
+function hookEngine(
+  engine: Engine,
+  jobs: WeakMap<Buffer, Job>,
+  lend: Lend,
+  taken: (bytes: number) => void,
+): void {
   gatherSmallWrites(engine);
   const original = engine._appendBuffer;
   engine._appendBuffer = function appendPrepared(this: Engine, entry, source, callback) {
@@ -204,6 +209,7 @@ function hookEngine(engine: Engine, jobs: WeakMap<Buffer, Job>, lend: Lend): voi
     }
     if (job.kind === 'buffer') {
       const { prepared } = job;
+      taken(prepared.data.length);
       entry.setMethod(prepared.method);
       entry.setCrc(prepared.crc32);
       entry.setSize(prepared.size);
@@ -325,8 +331,8 @@ class HashingFileSink extends Writable {
     else this.loans.push({ end, release });
   }
 
-  notify(appended: number): void {
-    const backlog = appended - this.flushed;
+  /** Wakes the waiters whose limit the backlog (bytes handed over, not yet in the file) is within. */
+  notify(backlog: number): void {
     this.waiters = this.waiters.filter((w) => {
       if (backlog > w.limit) return true;
       w.resolve();
@@ -334,8 +340,8 @@ class HashingFileSink extends Writable {
     });
   }
 
-  wait(limit: number, appended: () => number): Promise<void> {
-    if (appended() - this.flushed <= limit) return Promise.resolve();
+  wait(limit: number, backlog: number): Promise<void> {
+    if (backlog <= limit) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ limit, resolve }));
   }
 }
@@ -347,11 +353,14 @@ export interface ZipWriterOptions {
 
 /**
  * A zip being written: entries in order, prepared elsewhere, and a bounded backlog between the
- * entries appended and the bytes on disk (`room`).
+ * bytes handed over and the bytes in the file (`room`), counted exactly: archiver's engine says
+ * where the zip's next byte goes, the sink how many are in the file.
  */
 export class ZipWriter {
   private readonly jobs = new WeakMap<Buffer, Job>();
-  private appended = 0;
+  /** Bytes of file data appended to archiver's queue and not yet taken by its engine. */
+  private queued = 0;
+  private readonly engine: Engine;
   private failure: Error | null = null;
   private onFailure: (err: Error) => void = () => undefined;
   /** Rejects when the writing fails (a full disk, for one): to race against any other wait. */
@@ -366,7 +375,20 @@ export class ZipWriter {
     private readonly written: Promise<void>,
   ) {
     this.failed.catch(() => undefined);
-    hookEngine(engineOf(archive), this.jobs, (end, release) => sink.lend(end, release));
+    this.engine = engineOf(archive);
+    hookEngine(
+      this.engine,
+      this.jobs,
+      (end, release) => sink.lend(end, release),
+      (bytes) => {
+        this.queued -= bytes;
+      },
+    );
+  }
+
+  /** Bytes on their way to the file: written into the engine and not yet in the file, or still queued for it. */
+  private backlog(): number {
+    return this.engine.offset + this.queued - this.sink.flushed;
   }
 
   /** Creates the zip file; it must not exist yet. */
@@ -382,7 +404,7 @@ export class ZipWriter {
       writer.onFailure(writer.failure);
       sink.notify(Number.NEGATIVE_INFINITY);
     });
-    sink.on('flushed', () => sink.notify(writer.appended));
+    sink.on('flushed', () => sink.notify(writer.backlog()));
     return writer;
   }
 
@@ -395,21 +417,14 @@ export class ZipWriter {
     if (this.failure) throw this.failure;
   }
 
-  private count(bytes: number): void {
-    this.appended += bytes + 128;
-    this.sink.notify(this.appended);
-  }
-
   directory(name: string, mode: number, date: Date): void {
     this.check();
     this.archive.append(Buffer.alloc(0), { name: `${name}/`, type: 'directory', mode, date });
-    this.count(0);
   }
 
   symlink(name: string, target: string): void {
     this.check();
     this.archive.symlink(name, target);
-    this.count(target.length);
   }
 
   /** Appends a prepared file; `release` is called when its data is in the file (or the zip is abandoned). */
@@ -417,8 +432,8 @@ export class ZipWriter {
     this.check();
     const marker = Buffer.alloc(0);
     this.jobs.set(marker, { kind: 'buffer', name, prepared, release });
+    this.queued += prepared.data.length;
     this.archive.append(marker, { name, mode, date, store: prepared.method === 0 });
-    this.count(prepared.data.length);
   }
 
   /** Streams a big file through at its turn, piece by piece; resolves when its last piece is in the zip. */
@@ -434,15 +449,14 @@ export class ZipWriter {
       });
     });
     this.archive.append(marker, { name, mode, date, store: streamed.method === 0 });
-    this.count(0);
     // The writer may fail before the entry's turn comes; then the entry never settles on its own.
     return Promise.race([done, this.written.then(() => done)]);
   }
 
-  /** Waits until at most `limit` bytes appended are still on their way to the file. */
+  /** Waits until at most `limit` bytes (and the small writes being gathered) are still on their way to the file. */
   async room(limit: number): Promise<void> {
     this.check();
-    await this.sink.wait(limit, () => this.appended);
+    await this.sink.wait(limit + GATHER, this.backlog());
     this.check();
   }
 
