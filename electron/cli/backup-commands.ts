@@ -110,8 +110,8 @@ export async function backupCommand(argv: string[]): Promise<number> {
       say(view.text(msg('backup.files.done', { zip: path.resolve(values.out ?? '') })));
       say(
         lang === 'it'
-          ? `  ${manifest.entries.length} voci, ${MB(manifest.zip.bytes)}, SHA-256 ${manifest.zip.sha256}, in ${(manifest.durationMs / 1000).toFixed(1)} s`
-          : `  ${manifest.entries.length} entries, ${MB(manifest.zip.bytes)}, SHA-256 ${manifest.zip.sha256}, in ${(manifest.durationMs / 1000).toFixed(1)} s`,
+          ? `  ${manifest.entryCount} voci, ${MB(manifest.zip.bytes)}, SHA-256 ${manifest.zip.sha256}, in ${(manifest.durationMs / 1000).toFixed(1)} s`
+          : `  ${manifest.entryCount} entries, ${MB(manifest.zip.bytes)}, SHA-256 ${manifest.zip.sha256}, in ${(manifest.durationMs / 1000).toFixed(1)} s`,
       );
       if (exclusions.length > 0) say(`  ${lang === 'it' ? 'esclusi' : 'excluded'}: ${exclusions.join(', ')}`);
     });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -55,4 +55,12 @@ it('refuses to put the zip inside the folder it copies, and to overwrite a zip',
   });
   // Not ours to remove.
   expect((await stat(zip)).size).toBe('not ours'.length);
+  // Nor is a manifest left by another backup: the new zip goes, the old manifest stays.
+  const other = path.join(work, 'c.zip');
+  await writeFile(`${other}.manifest.json`, 'an older manifest');
+  await expect(zipFolder(path.join(work, 'app'), other)).rejects.toMatchObject({
+    message_: { key: 'backup.files.failed' },
+  });
+  await expect(stat(other)).rejects.toThrow();
+  expect(await readFile(`${other}.manifest.json`, 'utf8')).toBe('an older manifest');
 });

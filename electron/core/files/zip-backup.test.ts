@@ -11,18 +11,24 @@ import {
   utimes,
   writeFile,
 } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileProgress } from './manifest';
-import { treeHash } from './tree';
+import { listTree, treeHash } from './tree';
 import { zipFolder } from './zip-backup';
 import { restoreZip } from './zip-restore';
 import { needTool, readCentralDirectory, run } from './zip-test-helpers';
-import { verifyZip } from './zip-verify';
-import { BLOCK } from './zip-workers';
+import { readManifest, verifyZip } from './zip-verify';
+import { BLOCK, ZipWorkers } from './zip-workers';
 
 const HAVE_UNZIP = needTool('unzip', 'unzip');
+const without = <T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> => {
+  const { [key]: _dropped, ...rest } = o;
+  return rest;
+};
 const HAVE_7Z = needTool('7z', 'p7zip-full');
 
 let work: string;
@@ -77,7 +83,9 @@ describe('application folder backup', () => {
   it('round-trips a folder after a setup adds, changes and deletes files', async () => {
     const before = await treeHash(app, ['App_Data/Logs']);
     const zip = path.join(work, 'backup.zip');
-    const manifest = await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
+    const summary = await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
+    const manifest = await readManifest(zip);
+    expect(summary).toEqual({ ...without(manifest, 'entries'), entryCount: manifest.entries.length });
     expect(manifest.treeHash).toBe(before);
     expect(manifest.exclusions).toEqual(['App_Data/Logs']);
     expect(manifest.entries.some((e) => e.path.startsWith('App_Data/Logs'))).toBe(false);
@@ -93,6 +101,18 @@ describe('application folder backup', () => {
     // The manifest beside the zip: path, size, mtime and CRC-32 of each entry, the zip's SHA-256, the exclusions, the duration.
     const onDisk = JSON.parse(await readFile(`${zip}.manifest.json`, 'utf8')) as typeof manifest;
     expect(onDisk).toEqual(manifest);
+    const webConfig = await stat(path.join(app, 'web.config'));
+    expect(onDisk.entries.find((e) => e.path === 'web.config')).toEqual({
+      type: 'file',
+      path: 'web.config',
+      size: 16,
+      mtimeMs: webConfig.mtimeMs,
+      mode: webConfig.mode & 0o777,
+      crc32: crc32('<configuration/>'),
+      sha256: createHash('sha256').update('<configuration/>').digest('hex'),
+      // Deflate would not shrink 16 bytes: stored.
+      stored: true,
+    });
     expect(manifest.zip).toMatchObject({ file: 'backup.zip', bytes: (await stat(zip)).size });
     expect(manifest.durationMs).toBeGreaterThanOrEqual(0);
     await verifyZip(zip);
@@ -150,7 +170,8 @@ describe('application folder backup', () => {
 
   it('stores what is compressed already, by extension and by content, and deflates the rest', async () => {
     const zip = path.join(work, 'b.zip');
-    const manifest = await zipFolder(app, zip);
+    await zipFolder(app, zip);
+    const manifest = await readManifest(zip);
     const stored = (p: string) =>
       manifest.entries.find((e) => e.path === p && e.type === 'file') as { stored: boolean } | undefined;
     expect(stored('foto.jpg')?.stored).toBe(true);
@@ -164,11 +185,22 @@ describe('application folder backup', () => {
     expect((records.get('bin/Crm.Web.dll')?.flags ?? 0) & 0x8).toBe(0);
   });
 
+  it('lists the folder on a worker exactly as listTree does (exclusions written either way)', async () => {
+    const workers = new ZipWorkers(1);
+    try {
+      const listed = await workers.list(app, ['app_data\\LOGS\\']);
+      expect(listed).toEqual(await listTree(app, ['App_Data/Logs']));
+      expect(listed.some((e) => e.path.startsWith('App_Data/Logs'))).toBe(false);
+    } finally {
+      await workers.close();
+    }
+  });
+
   it('reports files, bytes and items done against the totals', async () => {
     const seen: FileProgress[] = [];
     const manifest = await zipFolder(app, path.join(work, 'b.zip'), { onProgress: (p) => seen.push(p) });
     const last = seen.at(-1);
-    expect(last).toMatchObject({ itemsDone: manifest.entries.length, itemsTotal: manifest.entries.length });
+    expect(last).toMatchObject({ itemsDone: manifest.entryCount, itemsTotal: manifest.entryCount });
     expect(last?.bytesDone).toBe(last?.bytesTotal);
     for (let i = 1; i < seen.length; i++)
       expect(seen[i]?.bytesDone).toBeGreaterThanOrEqual(seen[i - 1]?.bytesDone ?? 0);
@@ -228,7 +260,8 @@ describe('application folder backup', () => {
 describe('verify', () => {
   it('catches a flipped byte: by the SHA-256, and by the CRC-32 when the manifest is forged to match', async () => {
     const zip = path.join(work, 'b.zip');
-    const manifest = await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
+    await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
+    const manifest = await readManifest(zip);
     const buf = await readFile(zip);
     const records = readCentralDirectory(zip).records;
     // A byte inside the data of the DLL (its local header is 30 bytes plus its name).
@@ -243,7 +276,6 @@ describe('verify', () => {
     });
 
     // Someone recomputed the SHA-256 in the manifest: the entry's CRC-32 still tells.
-    const { createHash } = await import('node:crypto');
     const forged = {
       ...manifest,
       zip: { ...manifest.zip, sha256: createHash('sha256').update(flipped).digest('hex') },

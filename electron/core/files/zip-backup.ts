@@ -3,13 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { inOrder } from './ahead';
-import {
-  type BackupManifest,
-  type FileProgress,
-  type ManifestEntry,
-  manifestPathFor,
-  writeManifest,
-} from './manifest';
+import { type BackupSummary, type FileProgress, ManifestWriter, manifestPathFor } from './manifest';
 import { type FileEntry, type TreeEntry, treeLine } from './tree';
 import { BLOCK, ZipWorkers } from './zip-workers';
 import { ZipWriter } from './zip-writer';
@@ -32,8 +26,8 @@ const WHOLE_FILE_LIMIT = BLOCK - 1;
  * handed to the writer but not yet in the file. All blocks are BLOCK bytes.
  */
 const AHEAD_BATCHES = 12;
-const AHEAD_BYTES = 16 << 20;
-const BACKLOG_BYTES = 16 << 20;
+const AHEAD_BYTES = 12 << 20;
+const BACKLOG_BYTES = 12 << 20;
 /** A batch: at most this many files, and as many bytes as fit in a block. */
 const BATCH_FILES = 48;
 /** Bytes handed to the writer that may wait for the disk. */
@@ -188,7 +182,7 @@ export async function zipFolder(
   source: string,
   zipPath: string,
   options: ZipFolderOptions = {},
-): Promise<BackupManifest> {
+): Promise<BackupSummary> {
   const started = Date.now();
   const exclusions = [...(options.exclusions ?? [])];
   const level = options.level ?? DEFAULT_LEVEL;
@@ -222,12 +216,24 @@ export async function zipFolder(
       throw new UpgradeError(msg('backup.files.disk-full', { path: path.dirname(resolvedZip) }), String(err));
     throw new UpgradeError(msg('backup.files.failed'), String(err));
   }
+  const manifestPath = manifestPathFor(resolvedZip);
+  let manifestOut: ManifestWriter;
+  try {
+    manifestOut = await ManifestWriter.create(manifestPath, {
+      source: path.resolve(source),
+      createdAt: new Date(started).toISOString(),
+      exclusions,
+    });
+  } catch (err) {
+    await workers.close();
+    await writer.abort();
+    await rm(resolvedZip, { force: true });
+    throw failure(err, resolvedZip);
+  }
 
-  const entries: ManifestEntry[] = [];
   // The tree hash, folded in as the entries go by (the same lines, in the same order, as treeHash).
   const folded = createHash('sha256');
   const held = new Gauge();
-  let zip: { bytes: number; sha256: string };
   try {
     const prepared = inOrder(
       batches(tree),
@@ -253,11 +259,11 @@ export async function zipFolder(
       for (const e of batch.entries) {
         if (e.type === 'dir') {
           writer.directory(e.path, e.mode, new Date(started));
-          entries.push(e);
+          manifestOut.add(e);
           folded.update(treeLine(e));
         } else if (e.type === 'symlink') {
           writer.symlink(e.path, e.target);
-          entries.push(e);
+          manifestOut.add(e);
           folded.update(treeLine(e));
         } else {
           const date = new Date(e.mtimeMs);
@@ -278,48 +284,33 @@ export async function zipFolder(
           } else {
             digest = await streamBig(writer, workers, held, path.join(source, e.path), e, date, level);
           }
-          // The listing's object becomes the manifest's: one object per entry, however many entries.
-          const m = Object.assign(e, digest);
-          entries.push(m);
-          folded.update(treeLine(e, m));
+          manifestOut.add({ ...e, ...digest });
+          folded.update(treeLine(e, digest));
           progress.bytesDone += digest.size;
         }
         progress.itemsDone++;
         options.onProgress?.({ ...progress });
       }
+      await manifestOut.flushSome();
       await writer.room(WRITE_BACKLOG);
       // Blocks come back as the writer gets them into the file; a writer that failed never will.
       await Promise.race([held.below(BACKLOG_BYTES), writer.failed]);
     }
-    zip = await writer.finish();
+    const zip = await writer.finish();
+    return await manifestOut.finish({
+      treeHash: folded.digest('hex'),
+      zip: { file: path.basename(resolvedZip), bytes: zip.bytes, sha256: zip.sha256 },
+      durationMs: Date.now() - started,
+    });
   } catch (err) {
     await writer.abort();
+    await manifestOut.abandon();
     await rm(resolvedZip, { force: true });
+    await rm(manifestPath, { force: true });
     throw failure(err, resolvedZip);
   } finally {
     await workers.close();
   }
-
-  const treeHash = folded.digest('hex');
-  const manifest: BackupManifest = {
-    format: 1,
-    source: path.resolve(source),
-    createdAt: new Date(started).toISOString(),
-    exclusions,
-    entries,
-    treeHash,
-    zip: { file: path.basename(resolvedZip), bytes: zip.bytes, sha256: zip.sha256 },
-    durationMs: Date.now() - started,
-  };
-  const manifestPath = manifestPathFor(resolvedZip);
-  try {
-    await writeManifest(manifestPath, manifest);
-  } catch (err) {
-    await rm(manifestPath, { force: true });
-    await rm(resolvedZip, { force: true });
-    throw failure(err, resolvedZip);
-  }
-  return manifest;
 }
 
 function failure(err: unknown, zipPath: string): UpgradeError {

@@ -56,7 +56,7 @@ export const filesBackup: StepDefinition = {
         treeHash: manifest.treeHash,
         bytes: manifest.zip.bytes,
         sha256: manifest.zip.sha256,
-        entries: manifest.entries.length,
+        entries: manifest.entryCount,
         durationMs: manifest.durationMs,
         verified: false,
       };
