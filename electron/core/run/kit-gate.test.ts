@@ -20,10 +20,18 @@ afterEach(async () => {
 
 const byId = (steps: readonly Step[], id: string) => steps.find((s) => s.id === id);
 
-async function checks(setUp: (fx: PracticeFixture) => Promise<void>): Promise<Step[]> {
+async function checks(
+  setUp: (fx: PracticeFixture) => Promise<void>,
+  backupDir?: (fx: PracticeFixture) => string,
+): Promise<Step[]> {
   fx = await practiceFixture();
   await setUp(fx);
-  session = await openSession({ host: fx.host, kitDir: fx.kitDir, readOnly: true });
+  session = await openSession({
+    host: fx.host,
+    kitDir: fx.kitDir,
+    readOnly: true,
+    ...(backupDir ? { backupDir: backupDir(fx) } : {}),
+  });
   return session.runChecks();
 }
 
@@ -152,5 +160,34 @@ describe('upgrade path rules', () => {
       status: 'failed',
       finding: { key: 'check.disk.files.finding' },
     });
+  });
+
+  it('a backup folder inside the application folder, or on the kit, blocks before anything is written', async () => {
+    const inApp = await checks(
+      async () => undefined,
+      (f) => path.join(f.appDir, 'Backup'),
+    );
+    expect(byId(inApp, 'check.disk')).toMatchObject({
+      status: 'failed',
+      finding: { key: 'check.disk.inside-app.finding', params: { app: fx?.appDir } },
+    });
+    await session?.close();
+    await fx?.dispose();
+    const onKit = await checks(
+      async () => undefined,
+      (f) => path.join(f.kitDir, 'copie'),
+    );
+    expect(byId(onKit, 'check.disk')).toMatchObject({
+      status: 'failed',
+      finding: { key: 'check.disk.on-kit.finding' },
+    });
+    // Beside the application folder is fine.
+    await session?.close();
+    await fx?.dispose();
+    const beside = await checks(
+      async () => undefined,
+      (f) => path.join(path.dirname(f.appDir), `${path.basename(f.appDir)}-copie`),
+    );
+    expect(byId(beside, 'check.disk')?.status).toBe('passed');
   });
 });

@@ -305,6 +305,28 @@ export function permissionsCheck(c: CrmConnection): StepDefinition {
   };
 }
 
+/** Whether `dir` is `root` or inside it (ignoring case on Windows, as its file systems do). */
+function isWithin(dir: string, root: string): boolean {
+  const fold = (p: string) =>
+    process.platform === 'win32' ? path.resolve(p).toLowerCase() : path.resolve(p);
+  const rel = path.relative(fold(root), fold(dir));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+async function nearestExisting(dir: string): Promise<string> {
+  let at = path.resolve(dir);
+  for (;;) {
+    try {
+      await access(at);
+      return at;
+    } catch {
+      const parent = path.dirname(at);
+      if (parent === at) return at;
+      at = parent;
+    }
+  }
+}
+
 /** Room for the zip (the folder's size, as a worst case) and for each database backup. */
 export const diskCheck: StepDefinition = {
   id: 'check.disk',
@@ -317,9 +339,16 @@ export const diskCheck: StepDefinition = {
     const site = ctx.discovery.site;
     if (!site) return failed('check.disk.no-site');
     const backupDir = ctx.options.backupDir ?? (await ctx.host.system.defaultBackupDir());
+    // A copy inside the folder it copies would copy itself, and the setup may replace it; on the
+    // kit it would leave with the stick. Either is refused before anything is written.
+    if (isWithin(backupDir, site.physicalPath))
+      return failed('check.disk.inside-app', { path: backupDir, app: site.physicalPath }, { backupDir });
+    if (isWithin(backupDir, ctx.kitDir))
+      return failed('check.disk.on-kit', { path: backupDir, kit: ctx.kitDir }, { backupDir });
     const tree = await listTree(site.physicalPath, ctx.profile.backupExclusions);
     const folderBytes = tree.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
-    const free = await ctx.host.system.freeBytes(backupDir);
+    // The folder may not exist yet (the backup makes it): its nearest existing parent tells the disk.
+    const free = await ctx.host.system.freeBytes(await nearestExisting(backupDir));
     const evidence: Record<string, number | string> = { backupDir, folderBytes, freeBytes: free };
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
     if (free < folderBytes * 1.1) {

@@ -96,6 +96,12 @@ export const en: Record<string, string> = {
   'check.disk.database.finding':
     'The backup of {{connection}} needs {{needMb}} MB, {{freeMb}} MB are free on the SQL server.',
   'check.disk.database.remedy': "Free some space in SQL Server's backup folder.",
+  'check.disk.inside-app.finding': 'The backup folder {{path}} is inside the application folder {{app}}.',
+  'check.disk.inside-app.remedy':
+    'Choose a folder outside {{app}}, on a local disk with room (for example D:\\CrmUpgradeBackups).',
+  'check.disk.on-kit.finding': "The backup folder {{path}} is on the kit's stick ({{kit}}).",
+  'check.disk.on-kit.remedy':
+    'Choose a folder on a local disk of the server: the stick leaves with you, and the backups are needed here to roll back.',
   'check.disk.no-site.finding': 'Without an installation the space needed cannot be measured.',
   'check.disk.no-site.remedy': 'Solve the installation check first.',
 

@@ -101,6 +101,13 @@ export const it: Record<string, string> = {
   'check.disk.database.finding':
     'Il backup di {{connection}} richiede {{needMb}} MB, liberi {{freeMb}} MB sul server SQL.',
   'check.disk.database.remedy': 'Libera spazio nella cartella di backup di SQL Server.',
+  'check.disk.inside-app.finding':
+    "La cartella delle copie {{path}} è dentro la cartella dell'applicazione {{app}}.",
+  'check.disk.inside-app.remedy':
+    'Scegli una cartella fuori da {{app}}, su un disco locale con spazio (per esempio D:\\CrmUpgradeBackups).',
+  'check.disk.on-kit.finding': 'La cartella delle copie {{path}} è sulla chiavetta del kit ({{kit}}).',
+  'check.disk.on-kit.remedy':
+    'Scegli una cartella su un disco locale del server: la chiavetta esce con te, e le copie servono qui per il ripristino.',
   'check.disk.no-site.finding': 'Senza installazione non si può calcolare lo spazio necessario.',
   'check.disk.no-site.remedy': "Risolvi prima la verifica dell'installazione.",
 
