@@ -5,7 +5,7 @@ import { inOrder } from './ahead';
 import { HashWorker } from './hash-worker';
 import type { FileProgress, ManifestEntry } from './manifest';
 import { type FileDigest, type FileEntry, type TreeEntry, hashTree } from './tree';
-import { checkZipDirectory, dataRanges, readManifest } from './zip-verify';
+import { type CheckedZip, checkZipDirectory, dataRanges, readManifest } from './zip-verify';
 import { type HashResult, type ZipRange, ZipWorkers } from './zip-workers';
 
 type ManifestFile = Extract<ManifestEntry, { type: 'file' }>;
@@ -87,12 +87,14 @@ export async function restoreZip(
   const workers = new ZipWorkers();
   try {
     // Read-only work while the zip is hashed: its directory against the manifest, and the folder as it is now.
-    const checked = await checkZipDirectory(zipPath, manifest, fail).catch(async (err: unknown) => {
-      if ((await sha.catch(() => '')) !== manifest.zip.sha256) throw fail('sha256', manifest.zip.file);
-      throw err;
-    });
+    let checked: CheckedZip | null = await checkZipDirectory(zipPath, manifest, fail).catch(
+      async (err: unknown) => {
+        if ((await sha.catch(() => '')) !== manifest.zip.sha256) throw fail('sha256', manifest.zip.file);
+        throw err;
+      },
+    );
     await mkdir(target, { recursive: true });
-    const current = await workers.list(target, exclusions);
+    let current: TreeEntry[] | null = await workers.list(target, exclusions);
     if (
       (await sha.catch((err: unknown) =>
         Promise.reject(fail('unreadable', manifest.zip.file, String(err))),
@@ -131,6 +133,8 @@ export async function restoreZip(
         throw restoreFailed(target, e.path, String(err));
       }
     }
+    // What each step no longer needs is let go of: at 90,000 entries each of these lists is megabytes.
+    current = null;
 
     // 2. Files that may be right already (same size): their content decides.
     const candidates = manifest.entries.filter((e): e is ManifestFile => {
@@ -161,11 +165,13 @@ export async function restoreZip(
     const toWrite = new Set(
       manifest.entries.filter((e) => e.type === 'file' && !contentRight.has(e.path)).map((e) => e.path),
     );
-    const ranges = dataRanges(checked, (w) =>
+    let ranges: ZipRange[] | null = dataRanges(checked, (w) =>
       w.type === 'file' ? { sha256: w.sha256, mode: w.mode, mtimeMs: w.mtimeMs } : {},
     )
       .map((r): ZipRange => ({ ...r, entries: r.entries.filter((e) => toWrite.has(e.name)) }))
       .filter((r) => r.entries.length > 0);
+    checked = null;
+    toWrite.clear();
     for await (const { range, results } of inOrder(ranges, { maxItems: workers.size * 2 }, async (range) => ({
       range,
       results: await workers.extract(zipPath, target, range),
@@ -183,6 +189,7 @@ export async function restoreZip(
       progress.bytesDone += range.entries.reduce((s, e) => s + e.size, 0);
       report();
     }
+    ranges = null;
 
     // 5. Files whose content was right: mode and mtime as recorded.
     for (const p of contentRight) {
