@@ -1,36 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 
 /*
  * For the tests of the zip: the standard tools (Info-ZIP's unzip, 7-Zip) as a second opinion,
  * and a reader of the central directory's raw records, to see the flags a reader relies on.
  */
 
-/** Whether a command is on the PATH (an executable file of that name in one of its folders). */
-export function hasTool(name: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
-    try {
-      accessSync(path.join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
+/** The Debian package of each tool the tests open the zip with. */
+const PACKAGES: Record<string, string> = { unzip: 'unzip', '7z': 'p7zip-full' };
 
-/** Says, once, why a test that needs a tool does not run here. */
-export function needTool(name: string, pkg: string): boolean {
-  const ok = hasTool(name);
-  if (!ok)
-    console.warn(
-      `[skipped] ${name} is not installed (apt-get install ${pkg}): the tests that open the zip with it do not run`,
-    );
-  return ok;
-}
-
+/** Runs a standard tool; a tool that is not installed fails the test, saying what to install. */
 export function run(command: string, args: string[]): { status: number | null; out: string } {
   const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 << 20 });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
+    throw new Error(`${command} is not installed: apt-get install ${PACKAGES[command] ?? command}`);
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { treeHash } from './tree';
 import { zipFolder } from './zip-backup';
 import { restoreZip } from './zip-restore';
-import { needTool, readCentralDirectory, run } from './zip-test-helpers';
+import { readCentralDirectory, run } from './zip-test-helpers';
 import { verifyZip } from './zip-verify';
 
 /*
@@ -15,8 +15,6 @@ import { verifyZip } from './zip-verify';
  * and checks with unzip -t.)
  */
 
-const HAVE_UNZIP = needTool('unzip', 'unzip');
-const HAVE_7Z = needTool('7z', 'p7zip-full');
 const FOLDERS = 67;
 const PER_FOLDER = 1000;
 
@@ -44,15 +42,11 @@ it(
     expect(end.zip64).toBe(true);
     expect(end.entries).toBe(FOLDERS * (PER_FOLDER + 1));
     await verifyZip(zip);
-    if (HAVE_UNZIP) {
-      const t = run('unzip', ['-tq', zip]);
-      expect(t.status, t.out).toBe(0);
-    }
-    if (HAVE_7Z) {
-      const t = run('7z', ['t', zip]);
-      expect(t.status, t.out.slice(-2000)).toBe(0);
-      expect(t.out).toContain(`Files: ${FOLDERS * PER_FOLDER}`);
-    }
+    const unzipped = run('unzip', ['-tq', zip]);
+    expect(unzipped.status, unzipped.out).toBe(0);
+    const tested = run('7z', ['t', zip]);
+    expect(tested.status, tested.out.slice(-2000)).toBe(0);
+    expect(tested.out).toContain(`Files: ${FOLDERS * PER_FOLDER}`);
     const out = path.join(work, 'restored');
     expect(await restoreZip(zip, out)).toBe(manifest.treeHash);
     expect(await treeHash(out)).toBe(manifest.treeHash);
@@ -81,8 +75,8 @@ it.runIf(process.env.ZIP64_BIG === '1')(
     expect(end.zip64).toBe(true);
     expect(end.records.find((r) => r.name === 'archivio.bak')?.size).toBe(0xffffffff);
     await verifyZip(zip);
-    if (HAVE_UNZIP) expect(run('unzip', ['-tq', zip]).status).toBe(0);
-    if (HAVE_7Z) expect(run('7z', ['t', zip]).status).toBe(0);
+    expect(run('unzip', ['-tq', zip]).status).toBe(0);
+    expect(run('7z', ['t', zip]).status).toBe(0);
     const out = path.join(work, 'big-restored');
     expect(await restoreZip(zip, out)).toBe(manifest.treeHash);
   },
