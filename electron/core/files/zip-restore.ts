@@ -2,10 +2,9 @@ import { chmod, mkdir, readlink, rm, rmdir, symlink, utimes } from 'node:fs/prom
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { inOrder } from './ahead';
-import { HashWorker } from './hash-worker';
 import type { FileProgress, ManifestEntry } from './manifest';
 import { type FileDigest, type FileEntry, type TreeEntry, hashTree } from './tree';
-import { type CheckedZip, checkZipDirectory, dataRanges, readManifest } from './zip-verify';
+import { type CheckedZip, dataRanges, openBackup } from './zip-verify';
 import { type HashResult, type ZipRange, ZipWorkers } from './zip-workers';
 
 type ManifestFile = Extract<ManifestEntry, { type: 'file' }>;
@@ -74,34 +73,17 @@ export async function restoreZip(
   target: string,
   onProgress?: (p: FileProgress) => void,
 ): Promise<string> {
-  const manifest = await readManifest(zipPath);
+  const backup = await openBackup(zipPath);
+  const { manifest, fail } = backup;
   const exclusions = manifest.exclusions;
-  const fail = (problem: string, entry: string, detail?: string) =>
-    new UpgradeError(
-      msg('backup.files.verify-failed', { zip: path.basename(zipPath), entry, problem }),
-      detail,
-    );
-  const hasher = new HashWorker();
-  const sha = hasher.hashFile(zipPath);
-  sha.catch(() => undefined);
   const workers = new ZipWorkers();
   try {
     // Read-only work while the zip is hashed: its directory against the manifest, and the folder as it is now.
-    let checked: CheckedZip | null = await checkZipDirectory(zipPath, manifest, fail).catch(
-      async (err: unknown) => {
-        if ((await sha.catch(() => '')) !== manifest.zip.sha256) throw fail('sha256', manifest.zip.file);
-        throw err;
-      },
-    );
+    let checked: CheckedZip | null = await backup.checkDirectory();
     await mkdir(target, { recursive: true });
     let current: TreeEntry[] | null = await workers.list(target, exclusions);
-    if (
-      (await sha.catch((err: unknown) =>
-        Promise.reject(fail('unreadable', manifest.zip.file, String(err))),
-      )) !== manifest.zip.sha256
-    ) {
-      throw fail('sha256', manifest.zip.file);
-    }
+    const problem = await backup.shaProblem();
+    if (problem) throw problem;
 
     const wanted = new Map(manifest.entries.map((e) => [e.path, e]));
     const fileBytes = manifest.entries.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
@@ -258,6 +240,6 @@ export async function restoreZip(
     return hash;
   } finally {
     await workers.close();
-    await hasher.close();
+    await backup.close();
   }
 }

@@ -32,16 +32,6 @@ export async function readManifest(zipPath: string): Promise<BackupManifest> {
   return parsed.data;
 }
 
-/** SHA-256 of a file, read and hashed on a worker thread. */
-export async function sha256OfFile(file: string): Promise<string> {
-  const hasher = new HashWorker();
-  try {
-    return await hasher.hashFile(file);
-  } finally {
-    await hasher.close();
-  }
-}
-
 /** A zip entry's name as the manifest has it: no trailing slash on folders. */
 const manifestName = (zipName: string) => zipName.replace(/\/$/, '');
 
@@ -56,7 +46,7 @@ export interface CheckedZip {
  * entry of the manifest is in the zip, nothing else is, and each file has the size and CRC-32
  * the manifest recorded. `fail(problem, entry)` makes the error.
  */
-export async function checkZipDirectory(
+async function checkZipDirectory(
   zipPath: string,
   manifest: BackupManifest,
   fail: (problem: string, entry: string, detail?: string) => UpgradeError,
@@ -114,6 +104,51 @@ export function dataRanges(
 /** Ranges in flight per worker: one being worked on, one waiting. */
 const RANGES_PER_WORKER = 2;
 
+/** A backup being checked against its manifest, while its zip's SHA-256 is read on a thread of its own. */
+export interface OpenedBackup {
+  manifest: BackupManifest;
+  /** The error for a zip that does not match its manifest. */
+  fail: (problem: string, entry: string, detail?: string) => UpgradeError;
+  /** Once the hash is read: null when the zip's SHA-256 is the manifest's, else the error. */
+  shaProblem(): Promise<UpgradeError | null>;
+  /** The central directory against the manifest; when it differs, a changed SHA-256 is the problem reported. */
+  checkDirectory(): Promise<CheckedZip>;
+  close(): Promise<void>;
+}
+
+/**
+ * Reads the manifest and starts hashing the zip, for verify and restore alike. When the zip's
+ * SHA-256 differs, that is the problem reported, whatever else is found: the file is not the one
+ * that was written.
+ */
+export async function openBackup(zipPath: string): Promise<OpenedBackup> {
+  const manifest = await readManifest(zipPath);
+  const fail = (problem: string, entry: string, detail?: string) =>
+    new UpgradeError(
+      msg('backup.files.verify-failed', { zip: path.basename(zipPath), entry, problem }),
+      detail,
+    );
+  const hasher = new HashWorker();
+  const sha = hasher.hashFile(zipPath);
+  sha.catch(() => undefined);
+  const shaProblem = async (): Promise<UpgradeError | null> => {
+    const hex = await sha.catch((err: unknown) => {
+      throw fail('unreadable', manifest.zip.file, String(err));
+    });
+    return hex === manifest.zip.sha256 ? null : fail('sha256', manifest.zip.file);
+  };
+  return {
+    manifest,
+    fail,
+    shaProblem,
+    checkDirectory: () =>
+      checkZipDirectory(zipPath, manifest, fail).catch(async (err: unknown) => {
+        throw (await shaProblem()) ?? err;
+      }),
+    close: () => hasher.close(),
+  };
+}
+
 /**
  * Re-reads the written zip: its SHA-256 against the manifest (on a worker thread, while the rest
  * goes on), its central directory against the manifest (yauzl: every entry there, nothing else,
@@ -127,32 +162,13 @@ export async function verifyZip(
   zipPath: string,
   onProgress?: (p: FileProgress) => void,
 ): Promise<BackupManifest> {
-  const manifest = await readManifest(zipPath);
-  const fail = (problem: string, entry: string, detail?: string) =>
-    new UpgradeError(
-      msg('backup.files.verify-failed', { zip: path.basename(zipPath), entry, problem }),
-      detail,
-    );
-  const hasher = new HashWorker();
-  const sha = hasher.hashFile(zipPath);
-  sha.catch(() => undefined);
-  // A problem found before the hash is known waits for it: a changed file is reported as such.
-  const shaProblem = async (): Promise<UpgradeError | null> => {
-    const hex = await sha.catch((err: unknown) => {
-      throw fail('unreadable', manifest.zip.file, String(err));
-    });
-    return hex === manifest.zip.sha256 ? null : fail('sha256', manifest.zip.file);
-  };
+  const backup = await openBackup(zipPath);
+  const { manifest, fail } = backup;
   // One worker checks the entries while the hash worker reads the whole zip: two threads busy.
   // (A second checker was measured to save little, for the memory of another thread.)
   const workers = new ZipWorkers(1);
   try {
-    let checked: CheckedZip;
-    try {
-      checked = await checkZipDirectory(zipPath, manifest, fail);
-    } catch (err) {
-      throw (await shaProblem()) ?? err;
-    }
+    const checked = await backup.checkDirectory();
     const bytesTotal = manifest.entries.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
     const dirs = manifest.entries.filter((e) => e.type === 'dir').length;
     const progress: FileProgress = {
@@ -182,13 +198,13 @@ export async function verifyZip(
         onProgress?.({ ...progress });
       }
     } catch (err) {
-      throw (await shaProblem()) ?? err;
+      throw (await backup.shaProblem()) ?? err;
     }
-    const problem = await shaProblem();
+    const problem = await backup.shaProblem();
     if (problem) throw problem;
     return manifest;
   } finally {
     await workers.close();
-    await hasher.close();
+    await backup.close();
   }
 }
