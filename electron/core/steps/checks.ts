@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { msg } from '../../shared/message';
 import { compareVersionNames, compareVersions, parseVersionName } from '../../shared/version-name';
+import { isWithin } from '../files/paths';
 import { listTree } from '../files/tree';
 import { verifyKitFiles } from '../kit/kit-verify';
 import { findMarkedKitFiles, unblockKitFiles } from '../kit/mark-of-the-web';
@@ -303,14 +304,6 @@ export function permissionsCheck(c: CrmConnection): StepDefinition {
       return { status: 'passed', evidence };
     },
   };
-}
-
-/** Whether `dir` is `root` or inside it (ignoring case on Windows, as its file systems do). */
-function isWithin(dir: string, root: string): boolean {
-  const fold = (p: string) =>
-    process.platform === 'win32' ? path.resolve(p).toLowerCase() : path.resolve(p);
-  const rel = path.relative(fold(root), fold(dir));
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 async function nearestExisting(dir: string): Promise<string> {
