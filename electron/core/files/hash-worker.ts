@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
  * JavaScript evaluated from a string: nothing to bundle or to find on disk.
  *
  * Two uses: `update`/`digest` for bytes the main thread has anyway (the zip as it is written),
- * passed in a few reused 4 MiB blocks that go to the worker and come back; and `hashFile` for a
+ * passed in a few reused 2 MiB blocks that go to the worker and come back; and `hashFile` for a
  * file the worker reads itself (the zip, checked while the main thread checks its entries).
  */
 const SOURCE = `

@@ -95,7 +95,7 @@ export function treeLine(e: TreeEntry, d?: FileDigest): string {
   return `f\t${e.path}\t${d.size}\t${e.mode.toString(8)}\t${Math.floor(e.mtimeMs / 1000)}\t${d.sha256}\n`;
 }
 
-/** How many files the tree hash reads at once. */
+/** How many entries the tree hash reads ahead. */
 const HASH_CONCURRENCY = 8;
 
 /**
@@ -108,31 +108,10 @@ export async function hashTree(
   digestOf: (file: FileEntry) => Promise<FileDigest> | FileDigest,
 ): Promise<string> {
   const h = createHash('sha256');
-  const window: { e: TreeEntry; d: Promise<FileDigest> | FileDigest | undefined }[] = [];
-  let inFlight = 0;
-  const fold = async () => {
-    const head = window.shift();
-    if (!head) return;
-    if (head.d instanceof Promise) {
-      inFlight--;
-      h.update(treeLine(head.e, await head.d));
-    } else h.update(treeLine(head.e, head.d));
-  };
-  try {
-    for (const e of entries) {
-      const d = e.type === 'file' ? digestOf(e) : undefined;
-      if (d instanceof Promise) {
-        d.catch(() => undefined);
-        inFlight++;
-      }
-      window.push({ e, d });
-      while (inFlight >= HASH_CONCURRENCY || (window.length > 0 && !(window[0]?.d instanceof Promise)))
-        await fold();
-    }
-    while (window.length > 0) await fold();
-  } finally {
-    window.length = 0;
-  }
+  const lines = inOrder(entries, { maxItems: HASH_CONCURRENCY }, async (e) =>
+    treeLine(e, e.type === 'file' ? await digestOf(e) : undefined),
+  );
+  for await (const line of lines) h.update(line);
   return h.digest('hex');
 }
 

@@ -3,9 +3,10 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { inOrder } from './ahead';
+import { isWithin } from './paths';
 import { type BackupSummary, type FileProgress, ManifestWriter, manifestPathFor } from './manifest';
 import { type FileEntry, type TreeEntry, treeLine } from './tree';
-import { BLOCK, ZipWorkers } from './zip-workers';
+import { BLOCK, ZipWorkers, workerError } from './zip-workers';
 import { ZipWriter } from './zip-writer';
 
 /**
@@ -131,13 +132,17 @@ async function streamBig(
         throw asUpgradeError(err, e.path);
       });
     held.add(bytes);
-    if ('error' in piece)
-      throw asUpgradeError(Object.assign(new Error(piece.error.message), { code: piece.error.code }), e.path);
+    if ('error' in piece) throw asUpgradeError(workerError(piece.error), e.path);
     return piece;
   };
   let ahead = next();
   const first = await ahead;
   let last: typeof first | null = null;
+  const digest = () => {
+    const d = (last as typeof first | null)?.digest;
+    if (!d) throw new Error(`${e.path}: no digest after the last piece`);
+    return d;
+  };
   const pieces = async function* () {
     let current = first;
     for (;;) {
@@ -157,19 +162,13 @@ async function streamBig(
       method: first.method,
       size: e.size,
       pieces: pieces(),
-      digest: () => {
-        const d = (last as typeof first | null)?.digest;
-        if (!d) throw new Error(`${e.path}: no digest after the last piece`);
-        return d;
-      },
+      digest,
     });
   } catch (err) {
     await workers.forget(key);
     throw asUpgradeError(err, e.path);
   }
-  const d = (last as typeof first | null)?.digest;
-  if (!d) throw new Error(`${e.path}: no digest after the last piece`);
-  return { ...d, stored: first.method === 0 };
+  return { ...digest(), stored: first.method === 0 };
 }
 
 /**
@@ -187,7 +186,7 @@ export async function zipFolder(
   const exclusions = [...(options.exclusions ?? [])];
   const level = options.level ?? DEFAULT_LEVEL;
   const resolvedZip = path.resolve(zipPath);
-  if (resolvedZip.toLowerCase().startsWith(path.resolve(source).toLowerCase() + path.sep)) {
+  if (isWithin(resolvedZip, source)) {
     throw new UpgradeError(msg('backup.files.inside-source', { zip: zipPath }));
   }
   const workers = new ZipWorkers();
@@ -207,7 +206,7 @@ export async function zipFolder(
 
   let writer: ZipWriter;
   try {
-    writer = await ZipWriter.create(resolvedZip, { level });
+    writer = await ZipWriter.create(resolvedZip);
   } catch (err) {
     await workers.close();
     // Not ours to remove: the zip was not created (it exists already, or the folder refuses it).
@@ -271,8 +270,7 @@ export async function zipFolder(
           if (e.size <= WHOLE_FILE_LIMIT) {
             const r = results[fileIndex++];
             if (!r) throw new Error(`no result for ${e.path}`);
-            if ('error' in r)
-              throw asUpgradeError(Object.assign(new Error(r.error.message), { code: r.error.code }), e.path);
+            if ('error' in r) throw asUpgradeError(workerError(r.error), e.path);
             writer.file(
               e.path,
               e.mode,

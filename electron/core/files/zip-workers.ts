@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TreeEntry } from './tree';
+import { GROUP_BYTES } from './zip-read';
 
 /**
  * The threads that do the heavy work on file data, for the backup, its verification and the
@@ -28,7 +29,7 @@ const SPARE_BLOCKS = 16;
 const GARBAGE_EVERY = 4 << 20;
 
 /** Formats that are compressed already: deflating them again costs time and saves nothing. */
-export const COMPRESSED_EXTENSIONS = [
+const COMPRESSED_EXTENSIONS = [
   '.zip',
   '.gz',
   '.tgz',
@@ -69,7 +70,7 @@ export const COMPRESSED_EXTENSIONS = [
   '.vsix',
 ];
 /** Text formats: deflated without sampling them first. */
-export const TEXT_EXTENSIONS = [
+const TEXT_EXTENSIONS = [
   '.aspx',
   '.ascx',
   '.asax',
@@ -288,7 +289,7 @@ function forget({ key }) {
 async function forEachEntry(msg, visit) {
   const fd = fs.openSync(msg.zip, 'r');
   try {
-    const single = msg.entries.length === 1 && msg.entries[0].csize > ${4 << 20};
+    const single = msg.entries.length === 1 && msg.entries[0].csize > ${GROUP_BYTES};
     const block = single ? null : scratchOf(msg.end - msg.start);
     if (block && readAt(fd, block, msg.start) !== block.length) throw Object.assign(new Error('the zip is shorter than its directory says'), { code: 'ETRUNC' });
     const out = [];
@@ -342,9 +343,8 @@ async function* contents(e, data) {
   if (e.method !== 8) throw Object.assign(new Error('compression method ' + e.method), { code: 'EMETHOD' });
   const inflate = zlib.createInflateRaw();
   const pending = [];
-  let finished = false;
   inflate.on('data', (c) => pending.push(c));
-  const ended = new Promise((resolve, reject) => { inflate.on('end', () => { finished = true; resolve(); }); inflate.on('error', reject); });
+  const ended = new Promise((resolve, reject) => { inflate.on('end', resolve); inflate.on('error', reject); });
   ended.catch(() => undefined);
   for (const c of data.chunks()) {
     madeGarbage(2 * c.length);
@@ -354,7 +354,6 @@ async function* contents(e, data) {
   inflate.end();
   await ended;
   while (pending.length) yield pending.shift();
-  void finished;
 }
 
 async function check(msg) {
@@ -465,7 +464,7 @@ function dirs({ root, paths }) {
 
 // ---- hashing files already on the disk --------------------------------------------------------
 function hash({ files }) {
-  const chunk = scratchOf(4 << 20);
+  const chunk = scratchOf(BLOCK);
   const results = files.map((file) => {
     try {
       const sha = createHash('sha256');
@@ -537,6 +536,14 @@ parentPort.on('message', (m) => {
 
 export interface WorkerError {
   error: { code: string; message: string; problem?: string; entry?: string; path?: string };
+}
+
+/** What a worker reported, as an Error with its code (and path), as Node's own errors have them. */
+export function workerError(failed: WorkerError['error']): Error {
+  return Object.assign(new Error(failed.message), {
+    code: failed.code,
+    ...(failed.path ? { path: failed.path } : {}),
+  });
 }
 
 export interface PrepareRequest {
@@ -616,7 +623,7 @@ interface Slot {
 const YOUNG_GENERATION_MB = 2;
 
 /** How many workers: one per core, at least two (so that reading goes on while one deflates), at most four. */
-export function defaultWorkerCount(): number {
+function defaultWorkerCount(): number {
   return Math.max(2, Math.min(4, availableParallelism()));
 }
 
@@ -676,11 +683,7 @@ export class ZipWorkers {
       this.pending.set(id, { slot, resolve, reject });
       slot.worker.postMessage({ ...message, id });
     }).then((reply) => {
-      if (!reply.results)
-        throw Object.assign(new Error(reply.failed?.message ?? 'worker failed'), {
-          code: reply.failed?.code,
-          path: reply.failed?.path,
-        });
+      if (!reply.results) throw workerError(reply.failed ?? { code: 'EUNKNOWN', message: 'worker failed' });
       return { reply, slot };
     });
   }

@@ -10,7 +10,7 @@ import { HashWorker } from './hash-worker';
  * directory and the Zip64 records, and sets the UTF-8 flag on non-ASCII names. What it does not
  * do well is the data: it deflates on its own, one entry at a time, and computes CRC-32 in
  * JavaScript. So the data of each file is prepared ahead, off the writer (read, native CRC-32,
- * deflated on the libuv thread pool or stored), and handed to archiver's engine through one hook,
+ * deflated on the worker threads, or stored), and handed to archiver's engine through one hook,
  * its `_appendBuffer`, which then writes a complete local header (sizes and CRC known: no data
  * descriptor) and the prepared bytes. Directories and symlinks go through archiver untouched.
  *
@@ -19,7 +19,7 @@ import { HashWorker } from './hash-worker';
  */
 
 /** Deflate (8) or store (0), the only two methods a standard zip reader must know. */
-export type ZipMethod = 0 | 8;
+type ZipMethod = 0 | 8;
 
 /** A file's data, ready: `data` is what goes into the zip (deflated, or the raw bytes when stored). */
 export interface PreparedData {
@@ -38,12 +38,6 @@ export interface StreamedData {
   pieces: AsyncIterable<{ data: Buffer; release: () => void }>;
   /** The file's CRC-32 and size, known once the last piece is out. */
   digest: () => { crc32: number; size: number };
-}
-
-export interface StreamedResult {
-  crc32: number;
-  size: number;
-  compressedSize: number;
 }
 
 // ---- the parts of archiver's zip engine the hook uses ---------------------------------------
@@ -82,7 +76,7 @@ type Job =
       kind: 'stream';
       name: string;
       streamed: StreamedData;
-      settle: (err: Error | null, result?: StreamedResult) => void;
+      settle: (err: Error | null) => void;
     };
 
 function engineOf(archive: ZipArchive): Engine {
@@ -116,7 +110,7 @@ async function streamEntry(
   entry: EngineEntry,
   job: Extract<Job, { kind: 'stream' }>,
   lend: Lend,
-): Promise<StreamedResult> {
+): Promise<void> {
   const { streamed } = job;
   entry.setMethod(streamed.method);
   // Sizes and CRC come after the data, in a data descriptor (what archiver writes for any stream).
@@ -139,7 +133,6 @@ async function streamEntry(
   entry.setSize(size);
   entry.setCompressedSize(compressedSize);
   engine._afterAppend(entry);
-  return { crc32, size, compressedSize };
 }
 
 type Lend = (end: number, release: () => void) => void;
@@ -227,8 +220,8 @@ function hookEngine(
       return;
     }
     streamEntry(this, entry, job, lend).then(
-      (result) => {
-        job.settle(null, result);
+      () => {
+        job.settle(null);
         callback(null, entry);
       },
       (err: Error) => {
@@ -346,11 +339,6 @@ class HashingFileSink extends Writable {
   }
 }
 
-export interface ZipWriterOptions {
-  /** The level for the engine's own deflate (unused by prepared entries, which carry their bytes). */
-  level: number;
-}
-
 /**
  * A zip being written: entries in order, prepared elsewhere, and a bounded backlog between the
  * bytes handed over and the bytes in the file (`room`), counted exactly: archiver's engine says
@@ -392,8 +380,9 @@ export class ZipWriter {
   }
 
   /** Creates the zip file; it must not exist yet. */
-  static async create(zipPath: string, options: ZipWriterOptions): Promise<ZipWriter> {
-    const archive = new ZipArchive({ zlib: { level: options.level }, highWaterMark: 1 << 20 });
+  static async create(zipPath: string): Promise<ZipWriter> {
+    // Every file comes prepared; folders and links are stored: archiver deflates nothing itself.
+    const archive = new ZipArchive({ highWaterMark: 1 << 20 });
     engineOf(archive);
     const handle = await open(zipPath, 'wx');
     const sink = new HashingFileSink(handle);
@@ -406,11 +395,6 @@ export class ZipWriter {
     });
     sink.on('flushed', () => sink.notify(writer.backlog()));
     return writer;
-  }
-
-  /** The first error of the writing side (a full disk, for one), if any. */
-  get error(): Error | null {
-    return this.failure;
   }
 
   private check(): void {
@@ -437,15 +421,15 @@ export class ZipWriter {
   }
 
   /** Streams a big file through at its turn, piece by piece; resolves when its last piece is in the zip. */
-  streamFile(name: string, mode: number, date: Date, streamed: StreamedData): Promise<StreamedResult> {
+  streamFile(name: string, mode: number, date: Date, streamed: StreamedData): Promise<void> {
     this.check();
     const marker = Buffer.alloc(0);
-    const done = new Promise<StreamedResult>((resolve, reject) => {
+    const done = new Promise<void>((resolve, reject) => {
       this.jobs.set(marker, {
         kind: 'stream',
         name,
         streamed,
-        settle: (err, result) => (err || !result ? reject(err ?? new Error('no result')) : resolve(result)),
+        settle: (err) => (err ? reject(err) : resolve()),
       });
     });
     this.archive.append(marker, { name, mode, date, store: streamed.method === 0 });
