@@ -117,10 +117,6 @@ export class ManifestWriter {
     return writer;
   }
 
-  get entries(): number {
-    return this.count;
-  }
-
   add(entry: ManifestEntry): void {
     const line = `${this.count > 0 ? ',\n' : ''}  ${JSON.stringify(entry)}`;
     this.count++;

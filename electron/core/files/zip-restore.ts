@@ -4,7 +4,7 @@ import { UpgradeError, msg } from '../../shared/message';
 import { inOrder } from './ahead';
 import type { FileProgress, ManifestEntry } from './manifest';
 import { type FileDigest, type FileEntry, type TreeEntry, hashTree } from './tree';
-import { type CheckedZip, dataRanges, openBackup } from './zip-verify';
+import { type CheckedZip, RANGES_PER_WORKER, dataRanges, openBackup } from './zip-verify';
 import { type HashResult, type ZipRange, ZipWorkers } from './zip-workers';
 
 type ManifestFile = Extract<ManifestEntry, { type: 'file' }>;
@@ -123,12 +123,11 @@ export async function restoreZip(
       const have = present.get(e.path);
       return e.type === 'file' && have?.type === 'file' && have.size === e.size;
     });
+    // The files found right, by path, with their digest as read.
     const known = new Map<string, FileDigest>();
-    const contentRight = new Set<string>();
     for (const [p, r] of await hashFiles(workers, target, candidates)) {
       const want = wanted.get(p) as ManifestFile;
       if (!('error' in r) && r.sha256 === want.sha256 && r.size === want.size) {
-        contentRight.add(p);
         known.set(p, r);
       }
     }
@@ -145,7 +144,7 @@ export async function restoreZip(
     // 4. The files to write, streamed out of the zip by the workers, a range at a time.
     const written = new Set<string>();
     const toWrite = new Set(
-      manifest.entries.filter((e) => e.type === 'file' && !contentRight.has(e.path)).map((e) => e.path),
+      manifest.entries.filter((e) => e.type === 'file' && !known.has(e.path)).map((e) => e.path),
     );
     let ranges: ZipRange[] | null = dataRanges(checked, (w) =>
       w.type === 'file' ? { sha256: w.sha256, mode: w.mode, mtimeMs: w.mtimeMs } : {},
@@ -154,10 +153,14 @@ export async function restoreZip(
       .filter((r) => r.entries.length > 0);
     checked = null;
     toWrite.clear();
-    for await (const { range, results } of inOrder(ranges, { maxItems: workers.size * 2 }, async (range) => ({
-      range,
-      results: await workers.extract(zipPath, target, range),
-    }))) {
+    for await (const { range, results } of inOrder(
+      ranges,
+      { maxItems: workers.size * RANGES_PER_WORKER },
+      async (range) => ({
+        range,
+        results: await workers.extract(zipPath, target, range),
+      }),
+    )) {
       results.forEach((r, i) => {
         const e = range.entries[i];
         if ('error' in r) {
@@ -174,13 +177,13 @@ export async function restoreZip(
     ranges = null;
 
     // 5. Files whose content was right: mode and mtime as recorded.
-    for (const p of contentRight) {
+    for (const p of known.keys()) {
       const e = wanted.get(p) as ManifestFile;
       const have = present.get(p) as FileEntry;
       const full = path.join(target, p);
       try {
         if (have.mode !== e.mode) await chmod(full, e.mode);
-        if (Math.floor(have.mtimeMs / 1000) !== Math.floor(e.mtimeMs / 1000) || have.mtimeMs !== e.mtimeMs) {
+        if (have.mtimeMs !== e.mtimeMs) {
           const when = new Date(e.mtimeMs);
           await utimes(full, when, when);
         }

@@ -102,7 +102,7 @@ export function dataRanges(
 }
 
 /** Ranges in flight per worker: one being worked on, one waiting. */
-const RANGES_PER_WORKER = 2;
+export const RANGES_PER_WORKER = 2;
 
 /** A backup being checked against its manifest, while its zip's SHA-256 is read on a thread of its own. */
 export interface OpenedBackup {
