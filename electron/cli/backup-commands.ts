@@ -7,15 +7,14 @@ import { verifyZip } from '../core/files/zip-verify';
 import type { Language } from '../shared/i18n';
 import { UpgradeError, msg } from '../shared/message';
 import { TerminalView } from './terminal';
+import { UsageError, complain, language, say } from './usage';
 
 /**
  * `crm-upgrade backup files|verify` and `crm-upgrade restore files`: the application-folder
  * backup on its own, for admins and scripts. Exit 0: done; 1: it failed, and the message (in
  * Italian or English) says why and what to do; 2: bad usage.
  */
-export class BackupUsageError extends Error {}
-
-export const BACKUP_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+const BACKUP_EXIT = { ok: 0, failed: 1 } as const;
 
 export const BACKUP_USAGE = `  crm-upgrade backup files DIR --out ZIP [--exclude PATH…] [--lang it|en]
       Zips the application folder DIR into ZIP, with its manifest beside it (ZIP.manifest.json).
@@ -25,15 +24,6 @@ export const BACKUP_USAGE = `  crm-upgrade backup files DIR --out ZIP [--exclude
   crm-upgrade restore files ZIP --to DIR [--lang it|en]
       Puts DIR back exactly as the backup recorded it, then proves it with the tree hash.
       Exit 0: done; 1: failed (the message says why and what to do); 2: bad usage.`;
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const complain = (line: string) => process.stderr.write(`${line}\n`);
-
-function language(value: string | undefined): Language {
-  if (value === undefined || value === 'it') return 'it';
-  if (value === 'en') return 'en';
-  throw new BackupUsageError(`--lang must be it or en, not ${value}`);
-}
 
 const MB = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 
@@ -98,7 +88,7 @@ export async function backupCommand(argv: string[]): Promise<number> {
     });
     const dir = positionals[0];
     if (!dir || positionals.length > 1 || !values.out)
-      throw new BackupUsageError('backup files DIR --out ZIP [--exclude PATH…]');
+      throw new UsageError('backup files DIR --out ZIP [--exclude PATH…]');
     const lang = language(values.lang);
     const view = new TerminalView(lang, say);
     return run(lang, async () => {
@@ -124,7 +114,7 @@ export async function backupCommand(argv: string[]): Promise<number> {
       strict: true,
     });
     const zip = positionals[0];
-    if (!zip || positionals.length > 1) throw new BackupUsageError('backup verify ZIP');
+    if (!zip || positionals.length > 1) throw new UsageError('backup verify ZIP');
     const lang = language(values.lang);
     return run(lang, async () => {
       const manifest = await verifyZip(path.resolve(zip), progressPrinter(lang));
@@ -135,12 +125,12 @@ export async function backupCommand(argv: string[]): Promise<number> {
       );
     });
   }
-  throw new BackupUsageError(`unknown backup command: ${verb ?? '(none)'}`);
+  throw new UsageError(`unknown backup command: ${verb ?? '(none)'}`);
 }
 
 export async function restoreCommand(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb !== 'files') throw new BackupUsageError(`unknown restore command: ${verb ?? '(none)'}`);
+  if (verb !== 'files') throw new UsageError(`unknown restore command: ${verb ?? '(none)'}`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -148,7 +138,7 @@ export async function restoreCommand(argv: string[]): Promise<number> {
     strict: true,
   });
   const zip = positionals[0];
-  if (!zip || positionals.length > 1 || !values.to) throw new BackupUsageError('restore files ZIP --to DIR');
+  if (!zip || positionals.length > 1 || !values.to) throw new UsageError('restore files ZIP --to DIR');
   const lang = language(values.lang);
   return run(lang, async () => {
     const target = path.resolve(values.to ?? '');

@@ -9,13 +9,10 @@ import { readSignedKit, verifyKitFiles } from '../core/kit/kit-verify';
 import { sourceResourcesDir } from '../core/resources';
 import { UpgradeError } from '../shared/message';
 import { parseVersionName } from '../shared/version-name';
-
-export class KitUsageError extends Error {}
+import { UsageError, say } from './usage';
 
 /** Exit codes of `kit verify`, for scripts. */
 export const KIT_EXIT = { ok: 0, usage: 2, signature: 3, files: 4, manifest: 5 } as const;
-
-const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function exitFor(key: string): number {
   if (['kit.no-signature', 'kit.signature-malformed', 'kit.unknown-key', 'kit.bad-signature'].includes(key))
@@ -28,7 +25,7 @@ function exitFor(key: string): number {
 function codes(name: string, text: string | undefined, fallback: number[]): number[] {
   if (text === undefined) return fallback;
   if (!/^\d+(,\d+)*$/.test(text))
-    throw new KitUsageError(`${name} takes numbers separated by commas, not ${text}`);
+    throw new UsageError(`${name} takes numbers separated by commas, not ${text}`);
   return text.split(',').map(Number);
 }
 
@@ -41,7 +38,7 @@ async function readNotes(
   for (const name of (await readdir(dir)).sort()) {
     const m = /^(.+)\.(it|en)\.md$/.exec(name);
     if (!m?.[1] || !m[2])
-      throw new KitUsageError(`release notes must be named <version name>.<it|en>.md, not ${name}`);
+      throw new UsageError(`release notes must be named <version name>.<it|en>.md, not ${name}`);
     parseVersionName(m[1]);
     entries.push({ version: m[1], lang: m[2] as 'it' | 'en', path: `notes/${name}` });
     contents.push({ from: path.join(dir, name), to: `notes/${name}` });
@@ -57,9 +54,9 @@ export async function kitCommand(argv: string[]): Promise<number> {
       options: { out: { type: 'string' }, name: { type: 'string' } },
       strict: true,
     });
-    if (!values.out) throw new KitUsageError('kit keygen --out DIR [--name NAME]');
+    if (!values.out) throw new UsageError('kit keygen --out DIR [--name NAME]');
     const name = values.name ?? 'vendor';
-    if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) throw new KitUsageError('--name: letters, digits, - and _ only');
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) throw new UsageError('--name: letters, digits, - and _ only');
     await mkdir(values.out, { recursive: true });
     const key = generateSigningKey();
     const priv = path.join(values.out, `${name}.key.pem`);
@@ -92,13 +89,13 @@ export async function kitCommand(argv: string[]): Promise<number> {
       strict: true,
     });
     if (!values.version || !values.setup || !values.notes || !values.key || !values.out) {
-      throw new KitUsageError(
+      throw new UsageError(
         'kit create --version NAME --setup FILE [--mobile-setup FILE] --notes DIR --key KEY --out DIR',
       );
     }
     parseVersionName(values.version);
     if ((await readdir(values.out).catch(() => [])).length > 0)
-      throw new KitUsageError(`--out ${values.out} is not empty`);
+      throw new UsageError(`--out ${values.out} is not empty`);
     const success = codes('--success-codes', values['success-codes'], [0]);
     const reboot = codes('--reboot-codes', values['reboot-codes'], [3010, 1641]);
     const notes = await readNotes(values.notes);
@@ -150,7 +147,7 @@ export async function kitCommand(argv: string[]): Promise<number> {
     });
     const dir = positionals[0];
     if (!dir || positionals.length > 1)
-      throw new KitUsageError('kit verify DIR [--practice] [--trust PUBKEY.pem…] [--json]');
+      throw new UsageError('kit verify DIR [--practice] [--trust PUBKEY.pem…] [--json]');
     const trusted = await loadTrustedKeys(sourceResourcesDir(), values.practice ?? false);
     // The vendor checks a kit against the key it was just signed with, before shipping it.
     for (const file of values.trust ?? []) {
@@ -174,5 +171,5 @@ export async function kitCommand(argv: string[]): Promise<number> {
       throw Object.assign(err, { exitCode: code });
     }
   }
-  throw new KitUsageError(`unknown kit command: ${verb ?? '(none)'}`);
+  throw new UsageError(`unknown kit command: ${verb ?? '(none)'}`);
 }

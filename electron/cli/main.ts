@@ -11,8 +11,9 @@ import { openWindowsServer } from '../host/windows/server';
 import type { Language } from '../shared/i18n';
 import { UpgradeError } from '../shared/message';
 import type { Session } from '../shared/plan';
-import { BACKUP_USAGE, BackupUsageError, backupCommand, restoreCommand } from './backup-commands';
-import { KitUsageError, kitCommand } from './kit-commands';
+import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup-commands';
+import { kitCommand } from './kit-commands';
+import { UsageError, complain, language, say } from './usage';
 import { createPracticeKit } from './practice-kit';
 import { TerminalView } from './terminal';
 
@@ -37,17 +38,6 @@ ${BACKUP_USAGE}
 
 The practice server is a folder that stands for a Windows server with the CRM installed, to rehearse on.
 Without --practice, check and run work on the Windows server they run on (IIS, SQL Server, PowerShell).`;
-
-class UsageError extends Error {}
-
-const say = (line = '') => process.stdout.write(`${line}\n`);
-const complain = (line: string) => process.stderr.write(`${line}\n`);
-
-function language(value: string | undefined): Language {
-  if (value === undefined || value === 'it') return 'it';
-  if (value === 'en') return 'en';
-  throw new UsageError(`--lang must be it or en, not ${value}`);
-}
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -417,8 +407,6 @@ async function dispatch(argv: string[]): Promise<number> {
   } catch (err) {
     if (
       err instanceof UsageError ||
-      err instanceof KitUsageError ||
-      err instanceof BackupUsageError ||
       (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
     ) {
       complain(`crm-upgrade: ${err.message}\n\n${USAGE}`);
