@@ -16,12 +16,13 @@
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { median } from './median';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -252,7 +253,6 @@ interface Sample {
   bytes?: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const mb = (bytes: number) => bytes / 1e6;
 const hasTime = existsSync('/usr/bin/time');
 
@@ -377,7 +377,7 @@ async function dataset(dir: string, scale: number): Promise<SyntheticStats> {
 /** The zip ends with Zip64 records (the locator's signature in its last kilobytes)? */
 async function hasZip64(zip: string): Promise<boolean> {
   const { size } = await stat(zip);
-  const handle = await import('node:fs/promises').then((m) => m.open(zip, 'r'));
+  const handle = await open(zip, 'r');
   try {
     const tail = Buffer.alloc(Math.min(size, 65_536 + 98));
     await handle.read(tail, 0, tail.length, size - tail.length);
@@ -441,7 +441,7 @@ async function main(): Promise<void> {
   };
   const size = async (file: string) => (await stat(file)).size;
 
-  const backups: { key: string; label: string; go: () => Promise<void> }[] = [];
+  const backups: { key: string; label: string; go: () => Promise<{ sample: Sample; bytes?: number }> }[] = [];
   if (want('ours'))
     backups.push({
       key: 'ours',
@@ -449,8 +449,8 @@ async function main(): Promise<void> {
       go: async () => {
         await rm(zipOf('ours'), { force: true });
         await rm(`${zipOf('ours')}.manifest.json`, { force: true });
-        const s = runOurs(bundle, ['backup', src, zipOf('ours')]);
-        record('ours', 'ours (archiver, fed ahead)', s, await size(zipOf('ours')));
+        const sample = runOurs(bundle, ['backup', src, zipOf('ours')]);
+        return { sample, bytes: await size(zipOf('ours')) };
       },
     });
   for (const level of levels)
@@ -460,10 +460,11 @@ async function main(): Promise<void> {
       go: async () => {
         const z = zipOf(`ours-l${level}`);
         await rm(z, { force: true });
-        const s = runOurs(bundle, ['backup', src, z, String(level)]);
-        record(`ours-l${level}`, `ours at deflate level ${level}`, s, await size(z));
+        const sample = runOurs(bundle, ['backup', src, z, String(level)]);
+        const bytes = await size(z);
         await rm(z, { force: true });
         await rm(`${z}.manifest.json`, { force: true });
+        return { sample, bytes };
       },
     });
   const peer = (key: string, label: string, ok: boolean, command: string, args: (z: string) => string[]) => {
@@ -474,9 +475,10 @@ async function main(): Promise<void> {
       go: async () => {
         const z = zipOf(key);
         await rm(z, { force: true });
-        const s = runTool(command, args(z), src, rssFile);
-        record(key, label, s, await size(z));
+        const sample = runTool(command, args(z), src, rssFile);
+        const bytes = await size(z);
         await rm(z, { force: true });
+        return { sample, bytes };
       },
     });
   };
@@ -499,8 +501,9 @@ async function main(): Promise<void> {
       go: async () => {
         const dst = path.join(out, 'cp');
         await rm(dst, { recursive: true, force: true });
-        record('cp', 'cp -a (the floor: a copy)', runTool('cp', ['-a', src, dst], out, rssFile));
+        const sample = runTool('cp', ['-a', src, dst], out, rssFile);
         await rm(dst, { recursive: true, force: true });
+        return { sample };
       },
     });
 
@@ -514,9 +517,9 @@ async function main(): Promise<void> {
       .filter((b): b is (typeof backups)[number] => b !== undefined);
     for (const b of order) {
       process.stdout.write(`  run ${run + 1}: ${b.label} … `);
-      await b.go();
-      const last = rows.get(b.key)?.samples.at(-1);
-      console.log(last ? `${(last.ms / 1000).toFixed(2)} s` : '');
+      const { sample, bytes } = await b.go();
+      record(b.key, b.label, sample, bytes);
+      console.log(`${(sample.ms / 1000).toFixed(2)} s`);
     }
     if (!existsSync(zipOf('ours'))) continue;
     // Verify and restore: ours and Info-ZIP's on the same zip, alternated.
@@ -578,7 +581,7 @@ async function main(): Promise<void> {
   // ---- the table ----
   const compressedShare = Math.round((100 * stats.compressedBytes) / stats.bytes);
   console.log(
-    `\nThe synthetic CRM folder, scale ${scale}: ${stats.files.toLocaleString('en')} files, ${mb(stats.bytes).toFixed(0)} MB, ${compressedShare} % of the bytes already compressed.`,
+    `\nThe synthetic CRM folder, scale ${scale}: ${stats.files.toLocaleString('en')} files in ${stats.dirs.toLocaleString('en')} folders, ${mb(stats.bytes).toFixed(0)} MB, ${compressedShare} % of the bytes already compressed.`,
   );
   console.log(
     `Medians of ${runs} run(s); ours is timed inside its process (the operation), the tools from outside.\n`,

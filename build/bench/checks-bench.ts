@@ -7,9 +7,9 @@ import { createPracticeKit } from '../../electron/cli/practice-kit';
 import { sourceResourcesDir } from '../../electron/core/resources';
 import { openSession } from '../../electron/core/session';
 import { initPracticeServer, openPracticeHost } from '../../electron/host/practice';
+import { median } from './median';
 
 const RUNS = 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 const root = await mkdtemp(path.join(tmpdir(), 'bench-checks-'));
 try {

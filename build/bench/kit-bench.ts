@@ -9,11 +9,10 @@ import { createKit } from '../../electron/core/kit/kit-create';
 import { generateSigningKey, keyIdOf } from '../../electron/core/kit/kit-keys';
 import { readSignedKit, verifyKitFiles } from '../../electron/core/kit/kit-verify';
 import { pseudoRandomBytes } from '../../electron/host/practice/content';
+import { median } from './median';
 
 const SIZE_MIB = Number(process.env.BENCH_KIT_MIB ?? 1024);
 const RUNS = 3;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function main() {
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-kit-'));
