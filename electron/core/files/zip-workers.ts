@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { TreeEntry } from './tree';
+import { type TreeEntry, isExcluded } from './tree';
 import { GROUP_BYTES } from './zip-read';
 
 /**
@@ -418,14 +418,8 @@ async function extract(msg) {
 
 // ---- listing a folder, making folders ---------------------------------------------------------
 // The same listing as tree.ts's listTree (names sorted, a folder before its contents, links
-// recorded and not followed, exclusions compared case-insensitively), with synchronous calls.
-function isExcluded(rel, exclusions) {
-  const p = rel.toLowerCase();
-  return exclusions.some((e) => {
-    const x = e.replace(/\\/g, '/').replace(/\/+$/, '').toLowerCase();
-    return p === x || p.startsWith(x + '/');
-  });
-}
+// recorded and not followed), with synchronous calls; its exclusions are tree.ts's own function.
+const isExcluded = (${isExcluded.toString()});
 function list({ root, exclusions }) {
   const out = [];
   const walk = (relDir) => {
