@@ -56,7 +56,8 @@ const restoreFailed = (target: string, entry: string, detail: string) =>
 /**
  * Puts `target` back exactly as the backup recorded it, streaming the zip (the workers read it a
  * range at a time and write the files as they go, so memory stays flat whatever its size):
- * - nothing is touched before the zip's SHA-256 and its directory match the manifest;
+ * - nothing in the folder is changed before the zip's SHA-256 and its directory match the manifest
+ *   (only the folder itself is made, when it does not exist, to list it);
  * - files and folders the backup does not know are removed (the setup added them);
  * - files whose content, mode and mtime are already right are left as they are (their SHA-256
  *   is read to know it); the others are rewritten, each one checked (size, CRC-32 and SHA-256)
