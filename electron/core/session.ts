@@ -1,9 +1,9 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CallHandlers, EventName, EventPayload } from '../shared/contract';
+import type { Ack, CallHandlers, EventName, EventPayload } from '../shared/contract';
 import { type Message, UpgradeError, msg } from '../shared/message';
-import type { Step } from '../shared/plan';
-import { readConnections } from './crm/web-config';
+import type { ReleaseNote, Session, Step } from '../shared/plan';
+import type { SqlCredentials } from '../shared/sql-credentials';
 import { KIT_MANIFEST, KIT_REPORTS } from './kit/kit-manifest';
 import { loadTrustedKeys } from './kit/kit-keys';
 import { type SignedKit, readSignedKit } from './kit/kit-verify';
@@ -11,10 +11,11 @@ import type { Host } from './ports';
 import { type Profile, loadProfile } from './profile';
 import { sourceResourcesDir } from './resources';
 import type { Discovery, EngineOptions } from './run/context';
+import { discover } from './discovery';
+import { IntentGate } from './run/intent-gate';
 import { type EngineSetup, UpgradeEngine, hostFolderName } from './run/engine';
 import { Journal, findUnfinishedRun, replay } from './run/journal';
 import { buildPlan } from './steps/plan';
-import { readInstalledVersion } from './steps/read-install';
 import { readReleaseNotes } from './kit/release-notes';
 import { type VersionName, parseVersionName } from '../shared/version-name';
 
@@ -33,6 +34,8 @@ export interface SessionOptions {
   /** Checks only, nothing written to the kit (the CLI's `check`). */
   readOnly?: boolean;
   allowedKitExtras?: string[];
+  /** How often the users check runs again while the admin waits (tests shorten it). */
+  usersRecheckMs?: number;
 }
 
 export type SessionListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -43,60 +46,15 @@ export interface AppSession {
   subscribe(listener: SessionListener): () => void;
   /** Resolves when no work is under way. */
   idle(): Promise<void>;
+  /** Resolves when no work is under way and the engine is not waiting for users to log off. */
+  settled(): Promise<void>;
   /** Runs the checks alone, in read-only sessions. */
   runChecks(): Promise<Step[]>;
   /** The same, one check at a time (the benchmark's comparison). */
   runChecksOneByOne(): Promise<Step[]>;
-  runFolder: string;
+  /** The current run's folder on the kit (a corrected install path makes a new run). */
+  readonly runFolder: string;
   close(): Promise<void>;
-}
-
-async function discover(host: Host, profile: Profile, correctedPath?: string): Promise<Discovery> {
-  const hostname = await host.system.hostname();
-  let problem: Message | null = null;
-  const found = await host.iis.findCrm(profile.iis.siteName).catch((err: unknown) => {
-    problem =
-      err instanceof UpgradeError
-        ? err.message_
-        : msg('check.installation.no-site.finding', { site: profile.iis.siteName });
-    return null;
-  });
-  // The procedure's "Info Server → [Path:]": the admin may correct the folder IIS reports.
-  const site = correctedPath
-    ? {
-        ...(found ?? {
-          siteName: profile.iis.siteName,
-          appPath: '/',
-          pools: profile.iis.appPools ?? [],
-          url: profile.url ?? '',
-        }),
-        physicalPath: correctedPath,
-      }
-    : found && profile.iis.appPools
-      ? { ...found, pools: profile.iis.appPools }
-      : found;
-  if (correctedPath) problem = null;
-  const mobileSite = profile.iis.mobileSiteName
-    ? await host.iis.findCrm(profile.iis.mobileSiteName).catch(() => null)
-    : null;
-  let connections: Discovery['connections'] = [];
-  if (site) {
-    connections = await readConnections(
-      site.physicalPath,
-      profile.connections.file,
-      host.decryptConnections,
-    ).catch((err: unknown) => {
-      problem =
-        err instanceof UpgradeError
-          ? err.message_
-          : msg('crm.web-config.invalid', { path: site.physicalPath });
-      return [];
-    });
-  }
-  const installedVersion = site
-    ? await readInstalledVersion({ host, physicalPath: site.physicalPath, connections, profile })
-    : null;
-  return { hostname, site, mobileSite, connections, installedVersion, problem };
 }
 
 /** For the header only, before (or without) a valid signature: what the kit claims to be. */
@@ -118,149 +76,246 @@ function installedVersionName(text: string | null): VersionName | null {
   }
 }
 
+interface SessionParts {
+  host: Host;
+  options: SessionOptions;
+  profile: Profile;
+  kit: SignedKit | null;
+  kitProblem: { message: Message; detail?: string } | null;
+  kitVersionText: string;
+  engineOptions: EngineOptions;
+  releaseNotes: ReleaseNote[];
+  restored: EngineSetup['restored'];
+}
+
+/**
+ * The session: one engine for this server's run, the intents the views send it, taken one at a
+ * time, and the listeners. Its getters always name the current run.
+ */
+class UpgradeSession implements AppSession {
+  private engine: UpgradeEngine;
+  private readonly listeners = new Set<SessionListener>();
+  private readonly gate = new IntentGate();
+  readonly handlers: CallHandlers;
+
+  constructor(
+    private readonly parts: SessionParts,
+    private discovery: Discovery,
+  ) {
+    this.engine = this.makeEngine(parts.restored);
+    this.handlers = this.buildHandlers();
+  }
+
+  get runFolder(): string {
+    return this.engine.runFolder;
+  }
+
+  private emit: SessionListener = (event, payload) => {
+    for (const l of this.listeners) l(event, payload);
+  };
+
+  private makeEngine(restored?: EngineSetup['restored']): UpgradeEngine {
+    const p = this.parts;
+    return new UpgradeEngine({
+      host: p.host,
+      kit: p.kit,
+      kitProblem: p.kitProblem,
+      kitDir: p.options.kitDir,
+      kitVersionText: p.kitVersionText,
+      profile: p.profile,
+      discovery: this.discovery,
+      options: p.engineOptions,
+      definitions: buildPlan({ discovery: this.discovery, profile: p.profile }),
+      releaseNotes: p.releaseNotes,
+      events: {
+        session: (s) => this.emit('session', this.withSessionActions(s)),
+        progress: (pr) => this.emit('progress', pr),
+        log: (e) => this.emit('log', e),
+      },
+      ...(restored ? { restored } : {}),
+      readOnly: p.options.readOnly ?? false,
+    });
+  }
+
+  async recover(): Promise<void> {
+    await this.engine.recoverInterrupted();
+  }
+
+  /** The folder may be corrected only while nothing of the run exists yet. */
+  private canCorrectFolder(): boolean {
+    return this.engine.snapshot().run.state === 'ready' && !this.engine.begun;
+  }
+
+  private withSessionActions(s: Session): Session {
+    if (!this.parts.options.chooseFolder || !this.canCorrectFolder()) return s;
+    return { ...s, run: { ...s.run, actions: [...s.run.actions, 'correct-install-path'] } };
+  }
+
+  private snapshot(): Session {
+    return this.withSessionActions(this.engine.snapshot());
+  }
+
+  private buildHandlers(): CallHandlers {
+    const take = this.gate.take.bind(this.gate);
+    return {
+      getSession: async () => this.snapshot(),
+      startRun: () => take('start', () => this.engine.start()),
+      confirmStep: (id) => take('confirm', () => this.engine.confirm(id)),
+      skipStep: (id, reason) => take('skip', () => this.engine.skip(id, reason)),
+      retryStep: (id) => take('retry', () => this.engine.retry(id)),
+      rollback: () => take('rollback', () => this.engine.rollback()),
+      waitForUsers: (id) => take('wait-for-users', () => this.engine.waitForUsers(id)),
+      stopWaitingForUsers: (id) => take('stop-waiting', () => this.engine.stopWaiting(id)),
+      correctInstallPath: () => take('correct-install-path', () => this.correctInstallPath()),
+      provideSqlCredentials: (connection, credentials) =>
+        take('credentials', () => this.provideSqlCredentials(connection, credentials)),
+      practiceLogOffUsers: () => this.practiceLogOffUsers(),
+      practicePressAggiornaDatabase: (connection) => this.practicePressAggiornaDatabase(connection),
+    };
+  }
+
+  /** The procedure's "Info Server → [Path:]": a new plan on the folder the admin picks. */
+  private async correctInstallPath(): Promise<Ack> {
+    if (!this.canCorrectFolder())
+      return { ok: false, error: msg('engine.not-now', { state: this.engine.snapshot().run.state }) };
+    const { chooseFolder } = this.parts.options;
+    if (!chooseFolder) return { ok: false, error: msg('session.choose-folder-unavailable') };
+    const folder = await chooseFolder();
+    if (folder === null) return { ok: true };
+    const marker = path.join(folder, ...this.parts.profile.connections.file.split(/[\\/]/));
+    if (
+      !(await access(marker).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return { ok: false, error: msg('check.installation.no-files.finding', { path: folder }) };
+    if (!this.canCorrectFolder())
+      return { ok: false, error: msg('engine.not-now', { state: this.engine.snapshot().run.state }) };
+    this.discovery = await discover(this.parts.host, this.parts.profile, folder);
+    await this.engine.close();
+    this.engine = this.makeEngine();
+    this.engine.note(msg('session.install-path-corrected', { path: folder }));
+    this.emit('session', this.snapshot());
+    return { ok: true };
+  }
+
+  private async provideSqlCredentials(connection: string, credentials: SqlCredentials): Promise<Ack> {
+    const { host } = this.parts;
+    if (!host.credentials) return { ok: false, error: msg('sql.credentials-not-needed') };
+    if (!this.discovery.connections.some((c) => c.name === connection))
+      return { ok: false, error: msg('practice.connection-unknown', { connection }) };
+    host.credentials.provide(connection, credentials);
+    // The log says who, never the password.
+    const user =
+      credentials.kind === 'ntlm' ? `${credentials.domain}\\${credentials.user}` : credentials.user;
+    this.engine.note(msg('sql.credentials-received', { connection, user }));
+    return { ok: true };
+  }
+
+  /** Practice only: what the CRM's users do when they log off (not an intent of the admin's run). */
+  private async practiceLogOffUsers(): Promise<Ack> {
+    const practice = this.parts.host.practice;
+    if (!practice) return { ok: false, error: msg('practice.only') };
+    const count = await practice.logOffAllUsers();
+    this.engine.note(msg('practice.logged-off', { count }));
+    return { ok: true };
+  }
+
+  /** Practice only: what the admin does in the CRM's web UI. */
+  private async practicePressAggiornaDatabase(connection: string): Promise<Ack> {
+    const practice = this.parts.host.practice;
+    if (!practice) return { ok: false, error: msg('practice.only') };
+    try {
+      await practice.pressAggiornaDatabase(connection);
+      this.engine.note(msg('practice.aggiorna-database-pressed', { connection }));
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof UpgradeError) return { ok: false, error: err.message_ };
+      throw err;
+    }
+  }
+
+  subscribe(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  idle(): Promise<void> {
+    return this.engine.idle();
+  }
+
+  settled(): Promise<void> {
+    return this.engine.settled();
+  }
+
+  runChecks(): Promise<Step[]> {
+    return this.engine.runChecksOnly();
+  }
+
+  runChecksOneByOne(): Promise<Step[]> {
+    return this.engine.runChecksOneByOne();
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+    this.listeners.clear();
+  }
+}
+
+async function readKit(options: SessionOptions, resourcesDir: string) {
+  const trusted = await loadTrustedKeys(resourcesDir, options.host.system.mode === 'practice');
+  try {
+    return { kit: await readSignedKit(options.kitDir, trusted), kitProblem: null };
+  } catch (err) {
+    if (!(err instanceof UpgradeError)) throw err;
+    return {
+      kit: null,
+      kitProblem: { message: err.message_, ...(err.detail ? { detail: err.detail } : {}) },
+    };
+  }
+}
+
+async function findRestored(options: SessionOptions, hostname: string): Promise<EngineSetup['restored']> {
+  if (options.readOnly) return undefined;
+  const journalFile = await findUnfinishedRun(
+    path.join(options.kitDir, KIT_REPORTS, hostFolderName(hostname)),
+  );
+  if (!journalFile) return undefined;
+  const { journal, records } = await Journal.open(journalFile);
+  return { replayed: replay(records), journal, runDir: path.dirname(journalFile) };
+}
+
 export async function openSession(options: SessionOptions): Promise<AppSession> {
   const { host } = options;
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
-  const trusted = await loadTrustedKeys(resourcesDir, host.system.mode === 'practice');
-  let kit: SignedKit | null = null;
-  let kitProblem: { message: Message; detail?: string } | null = null;
-  try {
-    kit = await readSignedKit(options.kitDir, trusted);
-  } catch (err) {
-    if (!(err instanceof UpgradeError)) throw err;
-    kitProblem = { message: err.message_, ...(err.detail ? { detail: err.detail } : {}) };
-  }
+  const { kit, kitProblem } = await readKit(options, resourcesDir);
   // A signed kit's own profile wins over the one shipped with the app.
   const profile =
     kit?.manifest.profile ?? (await loadProfile(path.join(resourcesDir, 'profiles', 'crm.json')));
   host.adopt?.({ sql: profile.sql });
-  let discovery = await discover(host, profile);
+  const discovery = await discover(host, profile);
   const engineOptions: EngineOptions = {
     ...(options.backupDir ? { backupDir: options.backupDir } : {}),
     setupTimeoutMs: options.setupTimeoutMs ?? 30 * 60_000,
     poolStopTimeoutMs: options.poolStopTimeoutMs ?? 120_000,
     allowedKitExtras: options.allowedKitExtras ?? [],
+    ...(options.usersRecheckMs ? { usersRecheckMs: options.usersRecheckMs } : {}),
   };
-
-  let restored: EngineSetup['restored'];
-  if (!options.readOnly) {
-    const journalFile = await findUnfinishedRun(
-      path.join(options.kitDir, KIT_REPORTS, hostFolderName(discovery.hostname)),
-    );
-    if (journalFile) {
-      const { journal, records } = await Journal.open(journalFile);
-      restored = { replayed: replay(records), journal, runDir: path.dirname(journalFile) };
-    }
-  }
-
-  const releaseNotes = kit
-    ? await readReleaseNotes(kit, installedVersionName(discovery.installedVersion))
-    : [];
-
-  const listeners = new Set<SessionListener>();
-  const emit: SessionListener = (event, payload) => {
-    for (const l of listeners) l(event, payload);
-  };
-  const kitVersionText = kit?.manifest.version ?? (await claimedVersion(options.kitDir));
-  const makeEngine = () =>
-    new UpgradeEngine({
+  const session = new UpgradeSession(
+    {
       host,
+      options,
+      profile,
       kit,
       kitProblem,
-      kitDir: options.kitDir,
-      kitVersionText,
-      profile,
-      discovery,
-      options: engineOptions,
-      definitions: buildPlan({ discovery, profile }),
-      releaseNotes,
-      events: {
-        session: (s) => emit('session', s),
-        progress: (p) => emit('progress', p),
-        log: (e) => emit('log', e),
-      },
-      ...(restored ? { restored } : {}),
-      readOnly: options.readOnly ?? false,
-    });
-  let engine = makeEngine();
-  await engine.recoverInterrupted();
-
-  const practiceOnly = () => ({ ok: false as const, error: msg('practice.only') });
-  const handlers: CallHandlers = {
-    getSession: async () => engine.snapshot(),
-    startRun: async () => engine.start(),
-    confirmStep: (id) => engine.confirm(id),
-    skipStep: async (id, reason) => engine.skip(id, reason),
-    retryStep: async (id) => engine.retry(id),
-    rollback: async () => engine.rollback(),
-    correctInstallPath: async () => {
-      // Only before anything is done: the whole plan is built on this folder.
-      if (engine.snapshot().run.state !== 'ready')
-        return { ok: false, error: msg('engine.not-now', { state: engine.snapshot().run.state }) };
-      if (!options.chooseFolder) return { ok: false, error: msg('session.choose-folder-unavailable') };
-      const folder = await options.chooseFolder();
-      if (folder === null) return { ok: true };
-      const marker = path.join(folder, ...profile.connections.file.split(/[\\/]/));
-      if (
-        !(await access(marker).then(
-          () => true,
-          () => false,
-        ))
-      ) {
-        return { ok: false, error: msg('check.installation.no-files.finding', { path: folder }) };
-      }
-      discovery = await discover(host, profile, folder);
-      engine = makeEngine();
-      engine.note(msg('session.install-path-corrected', { path: folder }));
-      emit('session', engine.snapshot());
-      return { ok: true };
+      kitVersionText: kit?.manifest.version ?? (await claimedVersion(options.kitDir)),
+      engineOptions,
+      releaseNotes: kit ? await readReleaseNotes(kit, installedVersionName(discovery.installedVersion)) : [],
+      restored: await findRestored(options, discovery.hostname),
     },
-    provideSqlCredentials: async (connection, credentials) => {
-      if (!host.credentials) return { ok: false, error: msg('sql.credentials-not-needed') };
-      if (!discovery.connections.some((c) => c.name === connection))
-        return { ok: false, error: msg('practice.connection-unknown', { connection }) };
-      host.credentials.provide(connection, credentials);
-      // The log says who, never the password.
-      engine.note(
-        msg('sql.credentials-received', {
-          connection,
-          user: credentials.kind === 'ntlm' ? `${credentials.domain}\\${credentials.user}` : credentials.user,
-        }),
-      );
-      return { ok: true };
-    },
-    practiceLogOffUsers: async () => {
-      if (!host.practice) return practiceOnly();
-      const count = await host.practice.logOffAllUsers();
-      engine.note(msg('practice.logged-off', { count }));
-      return { ok: true };
-    },
-    practicePressAggiornaDatabase: async (connection) => {
-      if (!host.practice) return practiceOnly();
-      try {
-        await host.practice.pressAggiornaDatabase(connection);
-        engine.note(msg('practice.aggiorna-database-pressed', { connection }));
-        return { ok: true };
-      } catch (err) {
-        if (err instanceof UpgradeError) return { ok: false, error: err.message_ };
-        throw err;
-      }
-    },
-  };
-
-  return {
-    handlers,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    idle: () => engine.idle(),
-    runChecks: () => engine.runChecksOnly(),
-    runChecksOneByOne: () => engine.runChecksOneByOne(),
-    runFolder: engine.runFolder,
-    async close() {
-      await engine.idle();
-      listeners.clear();
-    },
-  };
+    discovery,
+  );
+  await session.recover();
+  return session;
 }

@@ -33,6 +33,9 @@ export const contract = {
     skipStep: { args: z.tuple([stepIdSchema, reasonSchema]), result: ackSchema },
     retryStep: { args: z.tuple([stepIdSchema]), result: ackSchema },
     rollback: { args: z.tuple([]), result: ackSchema },
+    /** The engine re-runs the users check every few seconds until nobody is connected. */
+    waitForUsers: { args: z.tuple([stepIdSchema]), result: ackSchema },
+    stopWaitingForUsers: { args: z.tuple([stepIdSchema]), result: ackSchema },
     /** The admin corrects the CRM's folder: main shows a folder picker; no path crosses from the renderer. */
     correctInstallPath: { args: z.tuple([]), result: ackSchema },
     /** Windows authentication in web.config: the admin's SQL login or domain user, kept in main's memory only. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { messageSchema } from './message';
+import { stepIdSchema } from './step-id';
+
+export { stepIdSchema, type StepId } from './step-id';
 
 export const phaseSchema = z.enum(['checks', 'backup', 'upgrade', 'after', 'report']);
 export type Phase = z.infer<typeof phaseSchema>;
@@ -19,10 +22,6 @@ export const stepStatusSchema = z.enum([
   'waiting',
 ]);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
-
-/** A step id, with the connection's name after ':' for per-connection steps. */
-export const stepIdSchema = z.string().regex(/^[a-z][a-z0-9.-]{0,60}(:[A-Za-z0-9_.-]{1,64})?$/);
-export type StepId = z.infer<typeof stepIdSchema>;
 
 export const evidenceSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 export type Evidence = z.infer<typeof evidenceSchema>;
@@ -91,6 +90,42 @@ export const releaseNoteSchema = z.object({
 });
 export type ReleaseNote = z.infer<typeof releaseNoteSchema>;
 
+/**
+ * What the admin may do on a step now. The engine decides it; the window and the terminal show
+ * exactly these, and the engine accepts exactly these.
+ */
+export const stepActionSchema = z.enum([
+  'confirm',
+  'retry',
+  'skip',
+  'wait-for-users',
+  'stop-waiting',
+  'practice-log-off-users',
+  'practice-aggiorna-database',
+]);
+export type StepAction = z.infer<typeof stepActionSchema>;
+
+/** What the admin may do on the run as a whole now. */
+export const runActionSchema = z.enum(['start', 'continue', 'rollback', 'correct-install-path']);
+export type RunAction = z.infer<typeof runActionSchema>;
+
+/** A step as the views see it: the journaled step, what may be done with it, and how to show it. */
+export const sessionStepSchema = stepSchema.extend({
+  actions: z.array(stepActionSchema),
+  /** The connection a per-connection step is about. */
+  connection: z.string().optional(),
+  /** Extra content the step shows: the kit's release notes (NOTA BENE 1). */
+  shows: z.enum(['release-notes']).optional(),
+});
+export type SessionStep = z.infer<typeof sessionStepSchema>;
+
+/** The engine re-runs a check every few seconds until it passes (people logging off). */
+export const waitingForUsersSchema = z.object({
+  stepId: stepIdSchema,
+  since: z.string(),
+  lastCheckedAt: z.string().optional(),
+});
+
 export const sessionSchema = z.object({
   mode: z.enum(['practice', 'windows']),
   server: z.object({
@@ -107,9 +142,14 @@ export const sessionSchema = z.object({
     state: runStateSchema,
     resumed: z.boolean(),
     startedAt: z.string().optional(),
+    actions: z.array(runActionSchema),
+    waitingForUsers: waitingForUsersSchema.optional(),
+    /** How often the engine re-runs the users check while waiting. */
+    usersRecheckMs: z.number().int().positive(),
+    /** A rollback has begun: only finishing it is possible now. */
+    rollbackBegun: z.boolean(),
   }),
-  steps: z.array(stepSchema),
-  canRollback: z.boolean(),
+  steps: z.array(sessionStepSchema),
   /** What changes between the installed version and the kit's, newest first, both languages. */
   releaseNotes: z.array(releaseNoteSchema).max(500),
   report: z

@@ -3,7 +3,17 @@ import path from 'node:path';
 import type { Language } from '../../shared/i18n';
 import type { Session, Step } from '../../shared/plan';
 import { translator } from '../i18n';
-import type { Artifact } from '../run/journal';
+import type { Message } from '../../shared/message';
+import type { Artifact, UndoRecord } from '../run/journal';
+
+/** The rollback: every undo with its step's title, how it ended and its proof. */
+export interface ReportRollback {
+  startedAt: string;
+  finishedAt: string;
+  undos: (UndoRecord & { title: Message })[];
+  /** Every restored folder's tree hash equals the one taken before the upgrade (null: no folder restored). */
+  treeHashMatches: boolean | null;
+}
 
 export interface ReportInput {
   session: Session;
@@ -12,8 +22,7 @@ export interface ReportInput {
   toVersion: string;
   kitKey: { id: string; kind: string } | null;
   artifacts: readonly Artifact[];
-  rollback?:
-    { startedAt: string; finishedAt: string; actions: string[]; treeHashMatches: boolean | null } | undefined;
+  rollback?: ReportRollback | undefined;
   startedAt: string;
   finishedAt: string;
 }
@@ -49,6 +58,7 @@ const LABELS = {
     details: 'Dettagli',
     backups: 'Copie di sicurezza',
     rollback: 'Ripristino',
+    undo_: { running: 'interrotto', done: 'rimesso com’era', warning: 'avviso', failed: 'fallito' },
     skipped: 'Saltato, motivo',
     status_: {
       pending: 'da fare',
@@ -73,6 +83,7 @@ const LABELS = {
     details: 'Details',
     backups: 'Backups',
     rollback: 'Rollback',
+    undo_: { running: 'cut short', done: 'put back', warning: 'warning', failed: 'failed' },
     skipped: 'Skipped, reason',
     status_: {
       pending: 'pending',
@@ -113,7 +124,12 @@ export function renderReportHtml(input: ReportInput, lang: Language): string {
     )
     .join('');
   const rollback = input.rollback
-    ? `<h2>${L.rollback}</h2><ul>${input.rollback.actions.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>`
+    ? `<h2>${L.rollback}</h2><ul>${input.rollback.undos
+        .map(
+          (u) =>
+            `<li class="${u.status}">${escapeHtml(t(u.title))} — ${L.undo_[u.status]}${u.finding ? `: ${escapeHtml(t(u.finding))}` : ''}</li>`,
+        )
+        .join('')}</ul>`
     : '';
   const durationS = ((Date.parse(input.finishedAt) - Date.parse(input.startedAt)) / 1000).toFixed(0);
   return `<!doctype html>
@@ -162,7 +178,18 @@ export async function writeReport(
     finishedAt: input.finishedAt,
     steps: input.session.steps.map(stepJson),
     backups: input.artifacts,
-    rollback: input.rollback ?? null,
+    rollback: input.rollback
+      ? {
+          ...input.rollback,
+          undos: input.rollback.undos.map((u) => ({
+            ...u,
+            titleText: { it: translator('it')(u.title), en: translator('en')(u.title) },
+            findingText: u.finding
+              ? { it: translator('it')(u.finding), en: translator('en')(u.finding) }
+              : undefined,
+          })),
+        }
+      : null,
   };
   await writeFile(jsonPath, `${JSON.stringify(json, null, 1)}\n`);
   await writeFile(htmlPath, renderReportHtml(input, 'it'));

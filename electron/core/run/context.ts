@@ -1,5 +1,6 @@
 import type { Message } from '../../shared/message';
-import type { Evidence, ReleaseNote, Step, StepStatus } from '../../shared/plan';
+import type { Evidence, ReleaseNote, SessionStep, Step, StepStatus } from '../../shared/plan';
+import type { StepId } from '../../shared/step-id';
 import type { VersionName } from '../../shared/version-name';
 import type { SignedKit } from '../kit/kit-verify';
 import type { CrmConnection, CrmSite, Host } from '../ports';
@@ -54,6 +55,8 @@ export interface EngineOptions {
   poolStopTimeoutMs: number;
   /** Executables on the stick that are not kit files (the upgrade manager itself). */
   allowedKitExtras: readonly string[];
+  /** How often the users check runs again while the admin waits; the engine's default when absent. */
+  usersRecheckMs?: number;
 }
 
 export interface StepOutcome {
@@ -65,18 +68,49 @@ export interface StepOutcome {
   evidence?: Evidence;
 }
 
+/** What an undo did: 'warning' when there was nothing it could put back (a backup skipped with a reason). */
+export interface UndoOutcome {
+  status: 'done' | 'warning' | 'failed';
+  finding: Message;
+  evidence?: Evidence;
+}
+
+/**
+ * One step of the plan, with everything about it: what it does, how it is put back, what it
+ * produces and what the admin may do with it.
+ */
 export interface StepDefinition {
-  id: string;
+  id: StepId;
   phase: Step['phase'];
   kind: Step['kind'];
   severity?: 'blocking' | 'warning';
+  /** Optional (procedure steps 7 and 8): skipping it needs no reason for the gate and no rollback. */
   optional?: boolean;
+  /** Whether the admin may skip (force) it with a reason once it failed. */
   skippable: boolean;
+  /** Whether it may be skipped with a reason before it runs (a database with its own nightly backup). */
+  skipAhead?: boolean;
+  /** Whether a failed run may be run again; true unless said otherwise. */
+  retryable?: boolean;
   title: Message;
   instructions?: Message;
+  /** The connection a per-connection step is about. */
+  connection?: string;
+  /** The artifact (a backup) this step produces, by its key: no later step runs until it is verified. */
+  produces?: string;
   /** Skipping this step skips these too (a verify whose backup was skipped), with the same reason. */
-  skipAlso?: string[];
+  skipAlso?: StepId[];
+  /** A failed check the engine may re-run every few seconds while the admin waits (users logging off). */
+  waitForUsers?: boolean;
+  /** What the practice server lets the admin simulate on this step. */
+  practice?: 'log-off-users' | 'aggiorna-database';
+  shows?: SessionStep['shows'];
   run(ctx: StepContext): Promise<StepOutcome>;
   /** Manual steps: the admin says it is done; the engine checks what it can. */
   confirm?(ctx: StepContext): Promise<StepOutcome>;
+  /**
+   * Every step that changes the server says how to put it back as it was before the step. It may
+   * run after a crash, after a partial run of the step, or a second time: it must be idempotent.
+   */
+  undo?(ctx: StepContext): Promise<UndoOutcome>;
 }

@@ -2,18 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ack } from '../../shared/contract';
-import { engineCatalog } from '../../shared/i18n';
+import { remedyOf } from '../../shared/i18n';
 import { type Message, UpgradeError, msg } from '../../shared/message';
-import type { LogEntry, Progress, ReleaseNote, RunState, Session, Step } from '../../shared/plan';
-import { treeHash } from '../files/tree';
-import { restoreZip } from '../files/zip-restore';
+import type {
+  LogEntry,
+  Progress,
+  ReleaseNote,
+  RunState,
+  Session,
+  SessionStep,
+  Step,
+  StepAction,
+} from '../../shared/plan';
+import type { StepId } from '../../shared/step-id';
 import type { SignedKit } from '../kit/kit-verify';
 import { KIT_REPORTS } from '../kit/kit-manifest';
 import type { Host } from '../ports';
 import type { Profile } from '../profile';
-import { writeReport } from '../report/report';
-import { acquireLock, releaseLock } from './run-lock';
 import { readInstalledVersion } from '../steps/read-install';
+import { type RunFacts, runActions, stepActions } from './affordances';
 import type {
   Discovery,
   EngineOptions,
@@ -22,17 +29,16 @@ import type {
   StepDefinition,
   StepOutcome,
 } from './context';
-import {
-  type Artifact,
-  JOURNAL_FILE,
-  Journal,
-  type Replayed,
-  type RollbackRecord,
-  artifactKey,
-} from './journal';
+import { gateProblem } from './gate-policy';
+import type { Journal, Replayed } from './journal';
+import { type ReportOutcome, writeRunReport } from './report-writer';
+import { acquireLock, releaseLock } from './run-lock';
+import { DONE, RunModel } from './run-model';
+import { runUndos, undosLeft } from './undo-runner';
 
-const DONE: ReadonlySet<Step['status']> = new Set(['passed', 'warning', 'skipped']);
 const PROGRESS_INTERVAL_MS = 100;
+/** How often the users check runs again while the admin waits for people to log off. */
+export const USERS_RECHECK_MS = 5_000;
 
 export interface EngineEvents {
   session(s: Session): void;
@@ -59,10 +65,18 @@ export interface EngineSetup {
 }
 
 const ok: Ack = { ok: true };
-const refuse = (key: string, params?: Record<string, string | number>): Ack => ({
-  ok: false,
-  error: msg(key, params),
-});
+const refuse = (error: Message): Ack => ({ ok: false, error });
+
+/** Why an action the admin asked for is not possible on this step now. */
+const NOT_NOW: Record<StepAction, Message> = {
+  confirm: msg('engine.confirm-not-waiting'),
+  retry: msg('engine.retry-not-failed'),
+  skip: msg('engine.skip-not-allowed'),
+  'wait-for-users': msg('engine.wait-not-available'),
+  'stop-waiting': msg('engine.not-waiting'),
+  'practice-log-off-users': msg('practice.only'),
+  'practice-aggiorna-database': msg('practice.only'),
+};
 
 export function hostFolderName(hostname: string): string {
   return hostname.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'server';
@@ -72,24 +86,37 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(2).toString('hex')}`;
 }
 
+function freshSteps(definitions: readonly StepDefinition[]): Step[] {
+  return definitions.map((d) => ({
+    id: d.id,
+    phase: d.phase,
+    kind: d.kind,
+    ...(d.severity ? { severity: d.severity } : {}),
+    optional: d.optional ?? false,
+    skippable: d.skippable,
+    title: d.title,
+    ...(d.instructions ? { instructions: d.instructions } : {}),
+    status: 'pending',
+    evidence: {},
+  }));
+}
+
 /**
- * Runs the plan: checks together, then actions one at a time behind their gates; every
- * transition goes to the journal before it takes effect; a failure pauses the run for the
- * admin to retry, skip with a reason where allowed, or roll back.
+ * Runs the plan: checks together, then actions one at a time behind their gates; a failure
+ * pauses the run for the admin to retry, skip where allowed, or roll back, which runs each
+ * changed step's undo, newest first.
  */
 export class UpgradeEngine {
-  private steps: Step[];
   private readonly defs: Map<string, StepDefinition>;
-  private state: RunState;
-  private artifacts: Artifact[];
-  private rollbackRecord: RollbackRecord | null;
-  private journal: Journal | null;
+  private readonly model: RunModel;
   private readonly runId: string;
   private readonly runDir: string;
   private readonly resumed: boolean;
-  private startedAt: string | undefined;
   private report: Session['report'];
   private working: Promise<void> | null = null;
+  private waiting: { stepId: StepId; since: string; lastCheckedAt?: string } | null = null;
+  private recheckTimer: NodeJS.Timeout | null = null;
+  private readonly changeListeners = new Set<() => void>();
   private readonly lastProgress = new Map<string, number>();
   /** The version the run started from (the report's "from"), and what is installed now (the header's). */
   private readonly fromVersion: string | null;
@@ -97,66 +124,83 @@ export class UpgradeEngine {
 
   constructor(private readonly setup: EngineSetup) {
     this.defs = new Map(setup.definitions.map((d) => [d.id, d]));
-    const fresh: Step[] = setup.definitions.map((d) => ({
-      id: d.id,
-      phase: d.phase,
-      kind: d.kind,
-      ...(d.severity ? { severity: d.severity } : {}),
-      optional: d.optional ?? false,
-      skippable: d.skippable,
-      title: d.title,
-      ...(d.instructions ? { instructions: d.instructions } : {}),
-      status: 'pending',
-      evidence: {},
-    }));
     const r = setup.restored;
-    if (r) {
-      this.runId = r.replayed.run.runId;
-      this.runDir = r.runDir;
-      this.journal = r.journal;
-      this.steps = r.replayed.run.steps.map((s) => r.replayed.steps.get(s.id) ?? s);
-      this.state = r.replayed.state;
-      this.artifacts = [...r.replayed.artifacts];
-      this.rollbackRecord = r.replayed.rollback;
-      this.startedAt = r.replayed.run.at;
-      this.resumed = true;
-      this.fromVersion = r.replayed.run.installedVersion;
-    } else {
-      this.runId = newRunId();
-      this.runDir = path.join(
-        setup.kitDir,
-        KIT_REPORTS,
-        hostFolderName(setup.discovery.hostname),
-        this.runId,
-      );
-      this.journal = null;
-      this.steps = fresh;
-      this.state = 'ready';
-      this.artifacts = [];
-      this.rollbackRecord = null;
-      this.resumed = false;
-      this.fromVersion = setup.discovery.installedVersion;
-    }
+    this.runId = r?.replayed.run.runId ?? newRunId();
+    this.runDir =
+      r?.runDir ?? path.join(setup.kitDir, KIT_REPORTS, hostFolderName(setup.discovery.hostname), this.runId);
+    this.resumed = r !== undefined;
+    this.fromVersion = r ? r.replayed.run.installedVersion : setup.discovery.installedVersion;
     this.installedNow = setup.discovery.installedVersion;
+    const d = setup.discovery;
+    this.model = new RunModel(
+      {
+        runDir: this.runDir,
+        readOnly: setup.readOnly ?? false,
+        header: () => ({
+          runId: this.runId,
+          hostname: d.hostname,
+          mode: setup.host.system.mode,
+          kitVersion: setup.kitVersionText,
+          installedVersion: d.installedVersion,
+          installPath: d.site?.physicalPath ?? null,
+        }),
+        onChange: () => this.emitSession(),
+        onJournalCreated: () => this.takeLock(),
+      },
+      freshSteps(setup.definitions),
+      r ? { replayed: r.replayed, journal: r.journal } : undefined,
+    );
   }
 
   /** After a crash: a step caught mid-way is failed as interrupted, and the run waits for the admin. */
   async recoverInterrupted(): Promise<void> {
     if (!this.resumed) return;
-    for (const s of this.steps.filter((x) => x.status === 'running')) {
-      await this.update(s.id, {
+    for (const s of this.model.steps.filter((x) => x.status === 'running')) {
+      await this.model.update(s.id, {
         status: 'failed',
         finding: msg('engine.interrupted.finding'),
         remedy: msg('engine.interrupted.remedy'),
       });
     }
-    if (this.state === 'running' || this.state === 'rolling-back') await this.setState('paused');
+    if (this.model.state === 'running' || this.model.state === 'rolling-back')
+      await this.model.setState('paused');
     if (!this.setup.readOnly) await this.takeLock();
     this.log('warn', msg('engine.resumed', { runId: this.runId }));
   }
 
+  get runFolder(): string {
+    return this.runDir;
+  }
+
+  /** Whether anything of this run is on the kit yet: before that, the plan may still be rebuilt. */
+  get begun(): boolean {
+    return this.model.begun;
+  }
+
+  private facts(): RunFacts {
+    return {
+      state: this.model.state,
+      mode: this.setup.host.system.mode,
+      waitingForUsers: this.waiting?.stepId ?? null,
+      rollbackBegun: this.model.undos.size > 0,
+      undosLeft: undosLeft(this.model.steps, this.defs, this.model.undos).length,
+    };
+  }
+
+  private sessionStep(s: Step, facts: RunFacts): SessionStep {
+    const def = this.defs.get(s.id);
+    return {
+      ...s,
+      actions: this.working ? [] : stepActions(s, def, facts),
+      ...(def?.connection !== undefined ? { connection: def.connection } : {}),
+      ...(def?.shows ? { shows: def.shows } : {}),
+    };
+  }
+
   snapshot(): Session {
     const d = this.setup.discovery;
+    const facts = this.facts();
+    const waiting = this.waiting;
     return {
       mode: this.setup.host.system.mode,
       server: {
@@ -167,19 +211,18 @@ export class UpgradeEngine {
       kit: { versionName: this.setup.kitVersionText, practiceKey: this.setup.kit?.key.kind === 'practice' },
       run: {
         id: this.runId,
-        state: this.state,
+        state: this.model.state,
         resumed: this.resumed,
-        ...(this.startedAt ? { startedAt: this.startedAt } : {}),
+        ...(this.model.startedAt ? { startedAt: this.model.startedAt } : {}),
+        actions: this.working ? [] : runActions(this.model.steps, facts),
+        ...(waiting ? { waitingForUsers: { ...waiting } } : {}),
+        usersRecheckMs: this.recheckMs(),
+        rollbackBegun: facts.rollbackBegun,
       },
-      steps: this.steps.map((s) => ({ ...s })),
-      canRollback: this.canRollback(),
+      steps: this.model.steps.map((s) => this.sessionStep(s, facts)),
       releaseNotes: [...(this.setup.releaseNotes ?? [])],
       ...(this.report ? { report: this.report } : {}),
     };
-  }
-
-  get runFolder(): string {
-    return this.runDir;
   }
 
   /** Resolves when the engine has nothing under way (for the CLI and the tests). */
@@ -187,16 +230,26 @@ export class UpgradeEngine {
     while (this.working) await this.working;
   }
 
-  private canRollback(): boolean {
-    const upgradeStarted = this.steps.some(
-      (s) => (s.phase === 'upgrade' || s.phase === 'after') && s.status !== 'pending',
-    );
-    const anyBackup = this.artifacts.some((a) => a.verified);
-    return (this.state === 'paused' || this.state === 'waiting') && upgradeStarted && anyBackup;
+  /** Resolves when nothing is under way and the engine is not waiting for users either. */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.idle();
+      if (!this.waiting) return;
+      await new Promise<void>((resolve) => {
+        const once = () => {
+          this.changeListeners.delete(once);
+          resolve();
+        };
+        this.changeListeners.add(once);
+      });
+    }
   }
 
-  private busy(): boolean {
-    return this.working !== null;
+  /** Stops the users re-check; the engine's work under way finishes first. */
+  async close(): Promise<void> {
+    this.stopTimer();
+    this.waiting = null;
+    await this.idle();
   }
 
   private spawn(work: () => Promise<void>): void {
@@ -214,65 +267,68 @@ export class UpgradeEngine {
         this.emitSession();
       });
     this.working = run;
+    this.emitSession();
   }
 
-  // ---- intents -------------------------------------------------------------------------
+  // ---- intents: each is accepted only if the snapshot offers it ------------------------------
+
+  /** Why a step action is refused now, or null when the snapshot offers it. */
+  private refusal(id: StepId, action: StepAction): Message | null {
+    if (this.working) return msg('engine.busy');
+    const step = this.model.find(id);
+    if (!step) return msg('engine.unknown-step', { id });
+    if (this.waiting && action !== 'stop-waiting') return msg('engine.waiting-for-users');
+    if (this.model.undos.size > 0) return msg('engine.rollback-begun');
+    return stepActions(step, this.defs.get(id), this.facts()).includes(action) ? null : NOT_NOW[action];
+  }
 
   start(): Ack {
-    if (this.busy()) return refuse('engine.busy');
-    if (!['ready', 'paused', 'waiting'].includes(this.state))
-      return refuse('engine.not-now', { state: this.state });
+    if (this.working) return refuse(msg('engine.busy'));
+    const actions = runActions(this.model.steps, this.facts());
+    if (!actions.includes('start') && !actions.includes('continue'))
+      return refuse(msg('engine.not-now', { state: this.model.state }));
     this.spawn(() => this.loop());
     return ok;
   }
 
-  retry(id: string): Ack {
-    const step = this.find(id);
-    if (!step) return refuse('engine.unknown-step', { id });
-    if (this.busy()) return refuse('engine.busy');
-    if (step.status !== 'failed') return refuse('engine.retry-not-failed');
-    this.spawn(async () => {
-      // The run state moves first, so that no one ever sees "paused" or "waiting" with nothing failed or waiting.
-      await this.setState('running');
-      await this.update(id, { status: 'pending', finding: undefined, remedy: undefined });
-      await this.loop();
-    });
+  retry(id: StepId): Ack {
+    const problem = this.refusal(id, 'retry');
+    if (problem) return refuse(problem);
+    this.spawn(() => this.rerun(id));
     return ok;
   }
 
-  skip(id: string, reason: string): Ack {
-    const step = this.find(id);
-    if (!step) return refuse('engine.unknown-step', { id });
-    if (this.busy()) return refuse('engine.busy');
-    if (!['ready', 'paused', 'waiting'].includes(this.state))
-      return refuse('engine.not-now', { state: this.state });
-    const allowed =
-      (step.skippable && (step.status === 'pending' || step.status === 'failed')) ||
-      (step.optional && step.status === 'waiting');
-    if (!allowed) return refuse('engine.skip-not-allowed');
-    const continueAfter = this.state !== 'ready';
+  /** The run state moves first, so that no one ever sees "paused" or "waiting" with nothing failed or waiting. */
+  private async rerun(id: StepId): Promise<void> {
+    await this.setState('running');
+    await this.model.update(id, { status: 'pending', finding: undefined, remedy: undefined });
+    await this.loop();
+  }
+
+  skip(id: StepId, reason: string): Ack {
+    const problem = this.refusal(id, 'skip');
+    if (problem) return refuse(problem);
+    // Skipped ahead of the run (a database with its own backup): recorded, and nothing starts.
+    const continueAfter = this.model.state !== 'ready';
     this.spawn(async () => {
       if (continueAfter) await this.setState('running');
       const at = new Date().toISOString();
-      await this.update(id, { status: 'skipped', skipReason: reason, finishedAt: at });
+      await this.model.update(id, { status: 'skipped', skipReason: reason, finishedAt: at });
       this.log('warn', msg('engine.skipped', { step: id, reason }));
       for (const other of this.defs.get(id)?.skipAlso ?? []) {
-        if (this.find(other)?.status === 'pending') {
-          await this.update(other, { status: 'skipped', skipReason: reason, finishedAt: at });
-        }
+        if (this.model.find(other)?.status === 'pending')
+          await this.model.update(other, { status: 'skipped', skipReason: reason, finishedAt: at });
       }
       if (continueAfter) await this.loop();
     });
     return ok;
   }
 
-  async confirm(id: string): Promise<Ack> {
-    const step = this.find(id);
+  async confirm(id: StepId): Promise<Ack> {
+    const problem = this.refusal(id, 'confirm');
     const def = this.defs.get(id);
-    if (!step || !def) return refuse('engine.unknown-step', { id });
-    if (this.busy()) return refuse('engine.busy');
-    if (step.kind !== 'manual' || step.status !== 'waiting' || !def.confirm)
-      return refuse('engine.confirm-not-waiting');
+    const step = this.model.find(id);
+    if (problem || !def?.confirm || !step) return refuse(problem ?? msg('engine.confirm-not-waiting'));
     let outcome: StepOutcome;
     try {
       outcome = await def.confirm(this.context(id));
@@ -280,12 +336,12 @@ export class UpgradeEngine {
       outcome = this.failure(err);
     }
     if (outcome.status === 'waiting') {
-      await this.update(id, {
+      await this.model.update(id, {
         finding: outcome.finding,
         remedy: outcome.remedy,
         evidence: outcome.evidence ?? step.evidence,
       });
-      return { ok: false, error: outcome.finding ?? msg('engine.confirm-not-waiting') };
+      return refuse(outcome.finding ?? msg('engine.confirm-not-waiting'));
     }
     this.spawn(async () => {
       await this.setState('running');
@@ -296,10 +352,60 @@ export class UpgradeEngine {
   }
 
   rollback(): Ack {
-    if (this.busy()) return refuse('engine.busy');
-    if (!this.canRollback()) return refuse('engine.rollback-not-available');
-    this.spawn(() => this.doRollback());
+    if (this.working) return refuse(msg('engine.busy'));
+    if (!runActions(this.model.steps, this.facts()).includes('rollback'))
+      return refuse(msg('engine.rollback-not-available'));
+    this.spawn(() => this.rollBack());
     return ok;
+  }
+
+  /** The users check runs again every few seconds until it passes; the run then goes on by itself. */
+  waitForUsers(id: StepId): Ack {
+    const problem = this.refusal(id, 'wait-for-users');
+    if (problem) return refuse(problem);
+    this.waiting = { stepId: id, since: new Date().toISOString() };
+    this.log(
+      'info',
+      msg('engine.waiting-for-users.started', { seconds: Math.round(this.recheckMs() / 1000) }),
+    );
+    this.scheduleRecheck();
+    this.emitSession();
+    return ok;
+  }
+
+  stopWaiting(id: StepId): Ack {
+    const problem = this.refusal(id, 'stop-waiting');
+    if (problem) return refuse(problem);
+    this.stopTimer();
+    this.waiting = null;
+    this.emitSession();
+    return ok;
+  }
+
+  private recheckMs(): number {
+    return this.setup.options.usersRecheckMs ?? USERS_RECHECK_MS;
+  }
+
+  private stopTimer(): void {
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = null;
+  }
+
+  private scheduleRecheck(): void {
+    this.stopTimer();
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = null;
+      void this.recheck();
+    }, this.recheckMs());
+  }
+
+  private async recheck(): Promise<void> {
+    const waiting = this.waiting;
+    if (!waiting || this.working) return;
+    waiting.lastCheckedAt = new Date().toISOString();
+    this.spawn(() => this.rerun(waiting.stepId));
+    await this.idle();
+    if (this.waiting === waiting) this.scheduleRecheck();
   }
 
   /** The admin did something outside the plan (practice controls): it goes to the log. */
@@ -309,73 +415,59 @@ export class UpgradeEngine {
 
   /** The checks alone, together, as in a real run's first phase; read-only sessions only. */
   async runChecksOnly(): Promise<Step[]> {
-    if (!this.setup.readOnly) throw new UpgradeError(msg('engine.not-now', { state: this.state }));
-    await Promise.all(this.steps.filter((s) => s.phase === 'checks').map((s) => this.runStep(s.id)));
-    return this.steps.filter((s) => s.phase === 'checks').map((s) => ({ ...s }));
+    const checks = this.readOnlyChecks();
+    await Promise.all(checks.map((s) => this.runStep(s.id)));
+    return this.readOnlyChecks().map((s) => ({ ...s }));
   }
 
   /** The same checks awaited one at a time: only for the pre-flight benchmark's comparison. */
   async runChecksOneByOne(): Promise<Step[]> {
-    if (!this.setup.readOnly) throw new UpgradeError(msg('engine.not-now', { state: this.state }));
-    for (const s of this.steps.filter((x) => x.phase === 'checks')) await this.runStep(s.id);
-    return this.steps.filter((s) => s.phase === 'checks').map((s) => ({ ...s }));
+    for (const s of this.readOnlyChecks()) await this.runStep(s.id);
+    return this.readOnlyChecks().map((s) => ({ ...s }));
   }
 
-  // ---- the run ---------------------------------------------------------------------------
+  private readOnlyChecks(): Step[] {
+    if (!this.setup.readOnly) throw new UpgradeError(msg('engine.not-now', { state: this.model.state }));
+    return this.model.steps.filter((s) => s.phase === 'checks');
+  }
+
+  // ---- the forward run ------------------------------------------------------------------
 
   private async loop(): Promise<void> {
     await this.setState('running');
     for (;;) {
-      const next = this.steps.find((s) => !DONE.has(s.status));
-      if (!next) {
-        await this.setState('finished');
-        return;
-      }
-      if (next.status === 'failed') {
-        await this.setState('paused');
-        return;
-      }
-      if (next.status === 'waiting') {
-        await this.setState('waiting');
-        return;
-      }
+      const next = this.model.steps.find((s) => !DONE.has(s.status));
+      if (!next) return this.setState('finished');
+      if (next.status === 'failed') return this.setState('paused');
+      if (next.status === 'waiting') return this.setState('waiting');
       if (next.phase === 'checks') {
-        const batch = this.steps.filter((s) => s.phase === 'checks' && s.status === 'pending');
+        const batch = this.model.steps.filter((s) => s.phase === 'checks' && s.status === 'pending');
         await Promise.all(batch.map((s) => this.runStep(s.id)));
         continue;
       }
-      const gate = this.gateProblem(next);
+      const gate = gateProblem(next, this.model.steps, this.defs, this.model.artifacts);
       if (gate) {
-        await this.update(next.id, { status: 'failed', finding: gate, remedy: msg('engine.gate.remedy') });
+        await this.model.update(next.id, {
+          status: 'failed',
+          finding: gate,
+          remedy: msg('engine.gate.remedy'),
+        });
         continue;
       }
       await this.runStep(next.id);
     }
   }
 
-  /** No step past the backup runs unless every check and every backup passed or was skipped with a reason. */
+  /** Kept for the gate tests: the policy as this run sees it now. */
   gateProblem(step: Step): Message | null {
-    if (step.phase === 'checks' || step.phase === 'backup') return null;
-    const open = this.steps.filter(
-      (s) => (s.phase === 'checks' || s.phase === 'backup') && !DONE.has(s.status),
-    );
-    if (open.length > 0) return msg('engine.gate.closed', { steps: open.map((s) => s.id).join(', ') });
-    const unverified = this.steps
-      .filter((s) => s.phase === 'backup' && s.kind === 'action' && s.status === 'passed')
-      .filter((s) => {
-        const key = s.id === 'backup.files' ? 'files' : `db:${s.id.slice('backup.db:'.length)}`;
-        return !this.artifacts.some((a) => artifactKey(a) === key && a.verified);
-      });
-    if (unverified.length > 0)
-      return msg('engine.gate.unverified', { steps: unverified.map((s) => s.id).join(', ') });
-    return null;
+    return gateProblem(step, this.model.steps, this.defs, this.model.artifacts);
   }
 
-  private async runStep(id: string): Promise<void> {
+  private async runStep(id: StepId): Promise<void> {
     const def = this.defs.get(id);
     if (!def) throw new UpgradeError(msg('engine.unknown-step', { id }));
     const started = Date.now();
-    await this.update(id, {
+    await this.model.update(id, {
       status: 'running',
       startedAt: new Date(started).toISOString(),
       finding: undefined,
@@ -392,11 +484,11 @@ export class UpgradeEngine {
     await this.finishStep(id, outcome, started);
   }
 
-  private async finishStep(id: string, outcome: StepOutcome, started: number): Promise<void> {
+  private async finishStep(id: StepId, outcome: StepOutcome, started: number): Promise<void> {
     const def = this.defs.get(id);
     const status = def?.severity === 'warning' && outcome.status === 'failed' ? 'warning' : outcome.status;
     const now = Date.now();
-    await this.update(id, {
+    await this.model.update(id, {
       status,
       finding: outcome.finding,
       remedy: outcome.remedy,
@@ -405,6 +497,10 @@ export class UpgradeEngine {
       ...(status === 'waiting' ? {} : { finishedAt: new Date(now).toISOString(), durationMs: now - started }),
     });
     if (status === 'failed') this.log('error', msg('engine.step-failed', { step: id }), outcome.finding?.key);
+    else if (this.waiting?.stepId === id) {
+      this.stopTimer();
+      this.waiting = null;
+    }
     if (id === 'upgrade.check-version' && typeof outcome.evidence?.found === 'string')
       this.installedNow = outcome.evidence.found;
   }
@@ -412,13 +508,7 @@ export class UpgradeEngine {
   private failure(err: unknown): StepOutcome {
     if (err instanceof UpgradeError) {
       this.log('error', err.message_, err.detail);
-      // The message's own remedy where the catalogue has one, else the general one.
-      const own = `${err.message_.key}.remedy`;
-      return {
-        status: 'failed',
-        finding: err.message_,
-        remedy: own in engineCatalog.it ? msg(own, err.message_.params) : msg('engine.step-crashed.remedy'),
-      };
+      return { status: 'failed', finding: err.message_, remedy: remedyOf(err.message_) };
     }
     this.log(
       'error',
@@ -432,153 +522,72 @@ export class UpgradeEngine {
     };
   }
 
+  // ---- the report and the rollback --------------------------------------------------------
+
   /** The last step: the report goes on the kit with every step's outcome, itself included. */
   async writeReportStep(): Promise<StepOutcome> {
     const id = 'report.write';
-    const step = this.find(id);
+    const step = this.model.find(id);
     const started = Date.parse(step?.startedAt ?? new Date().toISOString());
     const finishedAt = new Date().toISOString();
-    const paths = {
-      jsonPath: path.join(this.runDir, 'report.json'),
-      htmlPath: path.join(this.runDir, 'report.html'),
-    };
-    const outcome: StepOutcome = {
-      status: 'passed',
-      evidence: { json: paths.jsonPath, html: paths.htmlPath },
+    const evidence = {
+      json: path.join(this.runDir, 'report.json'),
+      html: path.join(this.runDir, 'report.html'),
     };
     // The report records itself as passed; the engine journals that once the files are written.
     const snapshot = this.snapshot();
     snapshot.steps = snapshot.steps.map((s) =>
       s.id === id
-        ? {
-            ...s,
-            status: 'passed',
-            evidence: outcome.evidence ?? {},
-            finishedAt,
-            durationMs: Date.parse(finishedAt) - started,
-          }
+        ? { ...s, status: 'passed', evidence, finishedAt, durationMs: Date.parse(finishedAt) - started }
         : s,
     );
     snapshot.run.state = 'finished';
-    this.report = await this.writeReportFiles(snapshot, 'upgraded', finishedAt);
-    return outcome;
+    await this.writeReport(snapshot, 'upgraded', finishedAt);
+    return { status: 'passed', evidence };
   }
 
-  private async writeReportFiles(
-    snapshot: Session,
-    outcome: 'upgraded' | 'rolled-back' | 'failed',
-    finishedAt: string,
-  ) {
-    const written = await writeReport(this.runDir, {
-      session: snapshot,
-      outcome,
+  private async writeReport(snapshot: Session, outcome: ReportOutcome, finishedAt: string): Promise<void> {
+    const setup = {
+      runDir: this.runDir,
       fromVersion: this.fromVersion,
       toVersion: this.setup.kitVersionText,
-      kitKey: this.setup.kit ? this.setup.kit.key : null,
-      artifacts: this.artifacts,
-      rollback: this.rollbackRecord ?? undefined,
-      startedAt: this.startedAt ?? finishedAt,
-      finishedAt,
-    });
-    this.log('info', msg('report.written', { path: written.htmlPath }));
-    return { ...written, outcome };
+      kit: this.setup.kit,
+    };
+    this.report = await writeRunReport(setup, this.model, this.defs, snapshot, outcome, finishedAt);
+    this.log('info', msg('report.written', { path: this.report.htmlPath }));
   }
 
-  private async doRollback(): Promise<void> {
+  /** Each changed step's undo, newest first; a failed undo pauses, and Rollback continues from it. */
+  private async rollBack(): Promise<void> {
     await this.setState('rolling-back');
-    const startedAt = new Date().toISOString();
-    const actions: string[] = [];
-    const { host, discovery } = this.setup;
-    const sites = [discovery.site, discovery.mobileSite].filter(
-      (s): s is NonNullable<typeof s> => s !== null,
-    );
-    const progress = (p: ProgressReport) => this.progress('rollback', Date.parse(startedAt), p);
-    let treeHashMatches: boolean | null = null;
-    try {
-      for (const site of sites)
-        for (const pool of site.pools) await host.iis.stopPool(pool, this.setup.options.poolStopTimeoutMs);
-      actions.push('pools stopped');
-      const files = this.artifacts.find(
-        (a): a is Extract<Artifact, { kind: 'files-backup' }> => a.kind === 'files-backup' && a.verified,
-      );
-      if (files) {
-        const after = await restoreZip(files.zipPath, files.source, progress);
-        treeHashMatches =
-          after === files.treeHash &&
-          (await treeHash(files.source, this.setup.profile.backupExclusions)) === files.treeHash;
-        actions.push(`files restored from ${files.zipPath} (tree hash ${after})`);
-      }
-      for (const db of this.artifacts.filter(
-        (a): a is Extract<Artifact, { kind: 'db-backup' }> => a.kind === 'db-backup' && a.verified,
-      )) {
-        const connection = discovery.connections.find((c) => c.name === db.connection);
-        if (!connection) continue;
-        const now = await host.databases.schemaVersion(connection);
-        if (now === db.schemaVersion) {
-          actions.push(`database ${db.database} unchanged (${now}): not restored`);
-          continue;
-        }
-        await host.databases.restore(connection, db, (percent) => progress({ percent }));
-        actions.push(`database ${db.database} restored from ${db.path}`);
-      }
-      for (const site of sites) for (const pool of site.pools) await host.iis.startPool(pool);
-      if (discovery.site) await host.iis.setMaintenance(discovery.site, false, '');
-      actions.push('pools started, maintenance page removed');
-      if (discovery.site) {
-        this.installedNow = await readInstalledVersion({
-          host,
-          physicalPath: discovery.site.physicalPath,
-          connections: discovery.connections,
-          profile: this.setup.profile,
-        });
-      }
-      this.rollbackRecord = { startedAt, finishedAt: new Date().toISOString(), actions, treeHashMatches };
-      await this.journalAppend({
-        t: 'rollback',
-        at: this.rollbackRecord.finishedAt,
-        rollback: this.rollbackRecord,
-      });
-      this.report = await this.writeReportFiles(
-        { ...this.snapshot(), run: { ...this.snapshot().run, state: 'rolled-back' } },
-        'rolled-back',
-        this.rollbackRecord.finishedAt,
-      );
-      await this.setState('rolled-back');
-      this.log('info', msg('engine.rolled-back'));
-    } catch (err) {
-      this.log(
-        'error',
-        err instanceof UpgradeError ? err.message_ : msg('engine.rollback-failed'),
-        String(err),
-      );
+    this.log('info', msg('engine.rollback-started'));
+    const failed = await runUndos(this.model, this.defs, (s) => this.context(s.id));
+    if (failed) {
+      this.log('error', msg('engine.rollback-failed'), failed.finding?.key);
       await this.setState('paused');
+      return;
     }
+    const site = this.setup.discovery.site;
+    if (site) {
+      this.installedNow = await readInstalledVersion({
+        host: this.setup.host,
+        physicalPath: site.physicalPath,
+        connections: this.setup.discovery.connections,
+        profile: this.setup.profile,
+      });
+    }
+    const finishedAt = new Date().toISOString();
+    const snapshot = this.snapshot();
+    await this.writeReport(
+      { ...snapshot, run: { ...snapshot.run, state: 'rolled-back', actions: [] } },
+      'rolled-back',
+      finishedAt,
+    );
+    await this.setState('rolled-back');
+    this.log('info', msg('engine.rolled-back'));
   }
 
-  // ---- state, journal, events ------------------------------------------------------------
-
-  private find(id: string): Step | undefined {
-    return this.steps.find((s) => s.id === id);
-  }
-
-  private async ensureJournal(): Promise<Journal> {
-    if (this.journal) return this.journal;
-    this.startedAt = new Date().toISOString();
-    const d = this.setup.discovery;
-    this.journal = await Journal.create(path.join(this.runDir, JOURNAL_FILE), {
-      t: 'run',
-      at: this.startedAt,
-      runId: this.runId,
-      hostname: d.hostname,
-      mode: this.setup.host.system.mode,
-      kitVersion: this.setup.kitVersionText,
-      installedVersion: d.installedVersion,
-      installPath: d.site?.physicalPath ?? null,
-      steps: this.steps,
-    });
-    await this.takeLock();
-    return this.journal;
-  }
+  // ---- state, lock, events ----------------------------------------------------------------
 
   /** This server's lock: another manager's live run shows in check.exclusive. */
   private async takeLock(): Promise<void> {
@@ -586,48 +595,18 @@ export class UpgradeEngine {
       runId: this.runId,
       pid: process.pid,
       hostname: this.setup.discovery.hostname,
-      startedAt: this.startedAt ?? new Date().toISOString(),
+      startedAt: this.model.startedAt ?? new Date().toISOString(),
       kitDir: this.setup.kitDir,
     });
   }
 
-  private async journalAppend(record: Parameters<Journal['append']>[0]): Promise<void> {
-    if (this.setup.readOnly) return;
-    await (await this.ensureJournal()).append(record);
-  }
-
-  private async update(id: string, patch: Partial<Step>): Promise<void> {
-    const index = this.steps.findIndex((s) => s.id === id);
-    const current = this.steps[index];
-    if (!current) throw new UpgradeError(msg('engine.unknown-step', { id }));
-    const next: Step = { ...current };
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined) delete (next as Record<string, unknown>)[k];
-      else (next as Record<string, unknown>)[k] = v;
-    }
-    await this.journalAppend({ t: 'step', at: new Date().toISOString(), step: next });
-    this.steps[index] = next;
-    this.emitSession();
-  }
-
   private async setState(state: RunState): Promise<void> {
-    if (this.state === state) return;
-    await this.journalAppend({ t: 'state', at: new Date().toISOString(), state });
-    this.state = state;
-    if ((state === 'finished' || state === 'rolled-back') && !this.setup.readOnly) {
+    await this.model.setState(state);
+    if ((state === 'finished' || state === 'rolled-back') && !this.setup.readOnly)
       await releaseLock(await this.setup.host.system.stateDir(), this.runId);
-    }
-    this.emitSession();
   }
 
-  private async recordArtifact(a: Artifact): Promise<void> {
-    await this.journalAppend({ t: 'artifact', at: new Date().toISOString(), artifact: a });
-    const i = this.artifacts.findIndex((x) => artifactKey(x) === artifactKey(a));
-    if (i >= 0) this.artifacts[i] = a;
-    else this.artifacts.push(a);
-  }
-
-  private context(id: string): StepContext {
+  private context(id: StepId): StepContext {
     const started = Date.now();
     return {
       host: this.setup.host,
@@ -639,18 +618,18 @@ export class UpgradeEngine {
       runId: this.runId,
       runDir: this.runDir,
       options: this.setup.options,
-      artifacts: this.artifacts,
-      recordArtifact: (a) => this.recordArtifact(a),
+      artifacts: this.model.artifacts,
+      recordArtifact: (a) => this.model.recordArtifact(a),
       progress: (p) => this.progress(id, started, p),
       log: (level, message, detail) => this.log(level, message, detail),
-      steps: this.steps,
+      steps: this.model.steps,
       kitVersion: this.setup.kit?.version ?? null,
       releaseNotes: this.setup.releaseNotes ?? [],
       writeReport: () => this.writeReportStep(),
     };
   }
 
-  private progress(stepId: string, started: number, p: ProgressReport): void {
+  private progress(stepId: StepId, started: number, p: ProgressReport): void {
     const percent =
       p.percent ??
       (p.bytesTotal
@@ -679,7 +658,7 @@ export class UpgradeEngine {
   private log(level: LogEntry['level'], message: Message, detail?: string): void {
     const entry: LogEntry = { at: new Date().toISOString(), level, message, ...(detail ? { detail } : {}) };
     this.setup.events.log(entry);
-    if (this.journal) {
+    if (this.model.begun) {
       const line = `${entry.at} ${level.toUpperCase()} ${message.key} ${JSON.stringify(message.params ?? {})}${detail ? ` | ${detail}` : ''}\n`;
       void mkdir(this.runDir, { recursive: true })
         .then(() => appendFile(path.join(this.runDir, 'run.log'), line))
@@ -689,5 +668,6 @@ export class UpgradeEngine {
 
   private emitSession(): void {
     this.setup.events.session(this.snapshot());
+    for (const l of [...this.changeListeners]) l();
   }
 }

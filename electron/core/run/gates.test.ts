@@ -1,3 +1,4 @@
+import type { StepId } from '../../shared/step-id';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,7 +32,8 @@ function define(
   extra: Partial<StepDefinition> = {},
 ): StepDefinition & { runs: number } {
   const def = {
-    id,
+    // Stand-in ids outside the product's plan.
+    id: id as StepId,
     phase,
     kind: phase === 'checks' ? ('check' as const) : ('action' as const),
     skippable: false,
@@ -85,7 +87,7 @@ describe('gates', () => {
     const upgrade = define('upgrade.x', 'upgrade', pass);
     const engine = await engineWith([
       define('check.a', 'checks', async () => ({ status: 'failed', finding: msg('f') })),
-      define('backup.files', 'backup', pass),
+      define('backup.files', 'backup', pass, { produces: 'files' }),
       upgrade,
     ]);
     engine.start();
@@ -99,14 +101,14 @@ describe('gates', () => {
     // The backup step reports success but records no verified artifact.
     const engine = await engineWith([
       define('check.a', 'checks', pass),
-      define('backup.files', 'backup', pass),
+      define('backup.files', 'backup', pass, { produces: 'files' }),
       upgrade,
     ]);
     engine.start();
     await engine.idle();
     const snap = engine.snapshot();
     expect(upgrade.runs).toBe(0);
-    expect(snap.steps.find((s) => s.id === 'upgrade.x')).toMatchObject({
+    expect(snap.steps.find((s) => s.id === ('upgrade.x' as StepId))).toMatchObject({
       status: 'failed',
       finding: { key: 'engine.gate.unverified' },
     });
@@ -115,7 +117,7 @@ describe('gates', () => {
   it('a verified backup opens the gate', async () => {
     const upgrade = define('upgrade.x', 'upgrade', pass);
     const engine = await engineWith(
-      [define('check.a', 'checks', pass), define('backup.files', 'backup', pass), upgrade],
+      [define('check.a', 'checks', pass), define('backup.files', 'backup', pass, { produces: 'files' }), upgrade],
       (ctx) =>
         ctx.recordArtifact({
           kind: 'files-backup',

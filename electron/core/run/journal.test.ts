@@ -1,3 +1,4 @@
+import type { StepId } from '../../shared/step-id';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import type { Step } from '../../shared/plan';
 import { JOURNAL_FILE, Journal, type RunRecord, findUnfinishedRun, readJournal, replay } from './journal';
 
 const step = (id: string, status: Step['status'] = 'pending'): Step => ({
-  id,
+  id: id as StepId,
   phase: 'checks',
   kind: 'check',
   optional: false,

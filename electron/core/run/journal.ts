@@ -2,7 +2,9 @@ import { mkdir, open, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { UpgradeError, msg } from '../../shared/message';
-import { runStateSchema, stepSchema } from '../../shared/plan';
+import { messageSchema } from '../../shared/message';
+import { evidenceSchema, runStateSchema, stepSchema } from '../../shared/plan';
+import { type StepId, stepIdSchema } from '../../shared/step-id';
 
 export const artifactSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -31,13 +33,16 @@ export const artifactSchema = z.discriminatedUnion('kind', [
 ]);
 export type Artifact = z.infer<typeof artifactSchema>;
 
-export const rollbackSchema = z.object({
+/** One step's undo, as the rollback runs it: 'running' first, then how it ended. */
+export const undoSchema = z.object({
+  stepId: stepIdSchema,
+  status: z.enum(['running', 'done', 'warning', 'failed']),
   startedAt: z.string(),
-  finishedAt: z.string(),
-  actions: z.array(z.string()),
-  treeHashMatches: z.boolean().nullable(),
+  finishedAt: z.string().optional(),
+  finding: messageSchema.optional(),
+  evidence: evidenceSchema.optional(),
 });
-export type RollbackRecord = z.infer<typeof rollbackSchema>;
+export type UndoRecord = z.infer<typeof undoSchema>;
 
 export const journalRecordSchema = z.discriminatedUnion('t', [
   z.object({
@@ -54,7 +59,7 @@ export const journalRecordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('step'), at: z.string(), step: stepSchema }),
   z.object({ t: z.literal('state'), at: z.string(), state: runStateSchema }),
   z.object({ t: z.literal('artifact'), at: z.string(), artifact: artifactSchema }),
-  z.object({ t: z.literal('rollback'), at: z.string(), rollback: rollbackSchema }),
+  z.object({ t: z.literal('undo'), at: z.string(), undo: undoSchema }),
 ]);
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
 export type RunRecord = Extract<JournalRecord, { t: 'run' }>;
@@ -121,10 +126,11 @@ export async function readJournal(file: string): Promise<JournalRecord[]> {
 
 export interface Replayed {
   run: RunRecord;
-  steps: Map<string, z.infer<typeof stepSchema>>;
+  steps: Map<StepId, z.infer<typeof stepSchema>>;
   state: z.infer<typeof runStateSchema>;
   artifacts: Artifact[];
-  rollback: RollbackRecord | null;
+  /** Each undone step's last undo record, in the order the rollback reached them. */
+  undos: Map<StepId, UndoRecord>;
 }
 
 export function replay(records: readonly JournalRecord[]): Replayed {
@@ -132,9 +138,9 @@ export function replay(records: readonly JournalRecord[]): Replayed {
   const steps = new Map(run.steps.map((s) => [s.id, s]));
   let state: Replayed['state'] = 'ready';
   const artifacts: Artifact[] = [];
-  let rollback: RollbackRecord | null = null;
+  const undos = new Map<StepId, UndoRecord>();
   for (const r of records.slice(1)) {
-    if (r.t === 'rollback') rollback = r.rollback;
+    if (r.t === 'undo') undos.set(r.undo.stepId, r.undo);
     else if (r.t === 'step') steps.set(r.step.id, r.step);
     else if (r.t === 'state') state = r.state;
     else if (r.t === 'artifact') {
@@ -145,7 +151,7 @@ export function replay(records: readonly JournalRecord[]): Replayed {
       else artifacts.push(r.artifact);
     }
   }
-  return { run, steps, state, artifacts, rollback };
+  return { run, steps, state, artifacts, undos };
 }
 
 export function artifactKey(a: Artifact): string {

@@ -1,6 +1,8 @@
 import { UpgradeError, msg } from '../../shared/message';
 import type { CrmConnection } from '../ports';
+import { connectionStepId } from '../../shared/step-id';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
+import { restoreDatabase } from './artifacts';
 
 /** Procedure steps 4-7: the admin presses "Aggiorna Database" per connection; the engine reads the database's version. */
 /** The database's version, or null when the profile gives no way to read it: then the admin's word stands. */
@@ -13,13 +15,17 @@ async function versionOrNull(ctx: StepContext, c: CrmConnection): Promise<string
   }
 }
 
+/** Procedure steps 4-6 for the first connection; step 7 (optional) for every other one. */
 export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition {
   const url = (ctx: StepContext) => ctx.discovery.site?.url ?? '';
   return {
-    id: `after.db-update:${c.name}`,
+    id: connectionStepId('after.db-update', c.name),
     phase: 'after',
     kind: 'manual',
+    optional: !first,
     skippable: false,
+    connection: c.name,
+    practice: 'aggiorna-database',
     title: msg('step.after.db-update.title', { connection: c.name }),
     instructions: msg(first ? 'after.db-update.instructions.first' : 'after.db-update.instructions.next', {
       connection: c.name,
@@ -69,6 +75,13 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
             remedy: msg('after.db-update.not-yet.remedy', { connection: c.name }),
             evidence,
           };
+    },
+    /** The admin may have pressed "Aggiorna Database": a database whose version moved comes back from its backup. */
+    async undo(ctx) {
+      for (const site of [ctx.discovery.site, ctx.discovery.mobileSite])
+        for (const pool of site?.pools ?? [])
+          await ctx.host.iis.stopPool(pool, ctx.options.poolStopTimeoutMs);
+      return restoreDatabase(ctx, c);
     },
   };
 }

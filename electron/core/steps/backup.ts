@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { UpgradeError, msg } from '../../shared/message';
+import { remedyOf } from '../../shared/i18n';
+import { type Message, UpgradeError, msg } from '../../shared/message';
+import { connectionStepId } from '../../shared/step-id';
 import { zipFolder } from '../files/zip-backup';
 import { verifyZip } from '../files/zip-verify';
 import type { CrmConnection } from '../ports';
@@ -9,19 +11,9 @@ import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 
-function asFailure(err: unknown, fallbackKey: string, params: Record<string, string | number>): StepOutcome {
-  if (err instanceof UpgradeError) {
-    return {
-      status: 'failed',
-      finding: err.message_,
-      remedy: msg(`${err.message_.key}.remedy`, err.message_.params),
-    };
-  }
-  return {
-    status: 'failed',
-    finding: msg(fallbackKey, params),
-    remedy: msg(`${fallbackKey}.remedy`, params),
-  };
+function asFailure(err: unknown, fallback: Message): StepOutcome {
+  const finding = err instanceof UpgradeError ? err.message_ : fallback;
+  return { status: 'failed', finding, remedy: remedyOf(finding) };
 }
 
 export const filesBackup: StepDefinition = {
@@ -29,7 +21,9 @@ export const filesBackup: StepDefinition = {
   phase: 'backup',
   kind: 'action',
   skippable: true,
+  skipAhead: true,
   skipAlso: ['backup.verify-files'],
+  produces: 'files',
   title: msg('step.backup.files.title'),
   async run(ctx) {
     const site = ctx.discovery.site;
@@ -74,7 +68,7 @@ export const filesBackup: StepDefinition = {
       };
     } catch (err) {
       ctx.log('error', msg('backup.files.failed'), String(err));
-      return asFailure(err, 'backup.files.failed', { zip: zipPath });
+      return asFailure(err, msg('backup.files.failed', { zip: zipPath }));
     }
   },
 };
@@ -104,22 +98,24 @@ export const filesVerify: StepDefinition = {
         evidence: { zip: artifact.zipPath, entries: manifest.entries.length, sha256: manifest.zip.sha256 },
       };
     } catch (err) {
-      return asFailure(err, 'backup.files.verify-failed', {
-        zip: artifact.zipPath,
-        entry: '',
-        problem: String(err),
-      });
+      return asFailure(
+        err,
+        msg('backup.files.verify-failed', { zip: artifact.zipPath, entry: '', problem: String(err) }),
+      );
     }
   },
 };
 
 export function databaseBackup(c: CrmConnection): StepDefinition {
   return {
-    id: `backup.db:${c.name}`,
+    id: connectionStepId('backup.db', c.name),
     phase: 'backup',
     kind: 'action',
     skippable: true,
-    skipAlso: [`backup.verify-db:${c.name}`],
+    skipAhead: true,
+    connection: c.name,
+    skipAlso: [connectionStepId('backup.verify-db', c.name)],
+    produces: `db:${c.name}`,
     title: msg('step.backup.db.title', { connection: c.name, database: c.database }),
     async run(ctx) {
       try {
@@ -138,7 +134,7 @@ export function databaseBackup(c: CrmConnection): StepDefinition {
         };
       } catch (err) {
         ctx.log('error', msg('backup.db.failed', { database: c.database }), String(err));
-        return asFailure(err, 'backup.db.failed', { database: c.database });
+        return asFailure(err, msg('backup.db.failed', { database: c.database }));
       }
     },
   };
@@ -146,7 +142,8 @@ export function databaseBackup(c: CrmConnection): StepDefinition {
 
 export function databaseVerify(c: CrmConnection): StepDefinition {
   return {
-    id: `backup.verify-db:${c.name}`,
+    id: connectionStepId('backup.verify-db', c.name),
+    connection: c.name,
     phase: 'backup',
     kind: 'check',
     severity: 'blocking',
@@ -168,7 +165,7 @@ export function databaseVerify(c: CrmConnection): StepDefinition {
         await ctx.recordArtifact({ ...artifact, verified: true });
         return { status: 'passed', evidence: { path: artifact.path, sha256: artifact.sha256 } };
       } catch (err) {
-        return asFailure(err, 'sql.verify-failed', { database: c.database, path: artifact.path });
+        return asFailure(err, msg('sql.verify-failed', { database: c.database, path: artifact.path }));
       }
     },
   };

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { msg } from '../../shared/message';
+import { connectionStepId } from '../../shared/step-id';
 import { compareVersionNames, compareVersions, parseVersionName } from '../../shared/version-name';
 import { isWithin } from '../files/paths';
 import { listTree } from '../files/tree';
@@ -245,6 +246,8 @@ export const usersCheck: StepDefinition = {
   kind: 'check',
   severity: 'blocking',
   skippable: true,
+  waitForUsers: true,
+  practice: 'log-off-users',
   title: title('check.users'),
   async run(ctx) {
     const found: string[] = [];
@@ -279,7 +282,8 @@ export const usersCheck: StepDefinition = {
 /** What the CRM's login may do on each connection: back up, verify, see the other sessions. */
 export function permissionsCheck(c: CrmConnection): StepDefinition {
   return {
-    id: `check.sql-permissions:${c.name}`,
+    id: connectionStepId('check.sql-permissions', c.name),
+    connection: c.name,
     phase: 'checks',
     kind: 'check',
     severity: 'blocking',
@@ -460,6 +464,7 @@ export const releaseNotesRead: StepDefinition = {
   kind: 'manual',
   severity: 'blocking',
   skippable: false,
+  shows: 'release-notes',
   title: title('check.release-notes'),
   instructions: msg('check.release-notes.instructions'),
   async run(ctx) {

@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { UpgradeError, msg } from '../../shared/message';
 import type { KitSetup } from '../kit/kit-manifest';
 import type { CrmSite } from '../ports';
-import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
+import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../run/context';
+import { restoreFolder } from './artifacts';
 import { readInstalledVersion } from './read-install';
 
 const INSTALL_PATH = '{installPath}';
@@ -31,6 +32,56 @@ const sites = (ctx: StepContext): CrmSite[] => [
   ...(ctx.discovery.mobileSite ? [ctx.discovery.mobileSite] : []),
 ];
 
+const poolsOf = (list: CrmSite[]) => list.flatMap((site) => site.pools);
+
+async function stopAll(ctx: StepContext, list: CrmSite[]): Promise<Record<string, string>> {
+  const evidence: Record<string, string> = {};
+  for (const pool of poolsOf(list)) {
+    await ctx.host.iis.stopPool(pool, ctx.options.poolStopTimeoutMs);
+    evidence[pool] = await ctx.host.iis.poolState(pool);
+  }
+  return evidence;
+}
+
+async function startAll(ctx: StepContext, list: CrmSite[]): Promise<Record<string, string>> {
+  const evidence: Record<string, string> = {};
+  for (const pool of poolsOf(list)) {
+    await ctx.host.iis.startPool(pool);
+    evidence[pool] = await ctx.host.iis.poolState(pool);
+  }
+  return evidence;
+}
+
+async function maintenance(ctx: StepContext, on: boolean): Promise<UndoOutcome> {
+  const site = requireSite(ctx);
+  await ctx.host.iis.setMaintenance(site, on, on ? MAINTENANCE_HTML : '');
+  return {
+    status: 'done',
+    finding: msg(on ? 'undo.maintenance.put-back' : 'undo.maintenance.removed', { site: site.siteName }),
+    evidence: { maintenance: await ctx.host.iis.maintenanceOn(site) },
+  };
+}
+
+const poolsUndo =
+  (started: boolean) =>
+  async (ctx: StepContext): Promise<UndoOutcome> => {
+    const list = sites(ctx);
+    const evidence = started ? await startAll(ctx, list) : await stopAll(ctx, list);
+    const pools = poolsOf(list).join(', ');
+    return {
+      status: 'done',
+      finding: msg(started ? 'undo.pools.started' : 'undo.pools.stopped', { pools }),
+      evidence,
+    };
+  };
+
+/** A setup's undo: its site's pools stopped (they hold the files), then the folder back from its backup. */
+async function undoSetup(ctx: StepContext, site: CrmSite | null): Promise<UndoOutcome> {
+  if (!site) return { status: 'done', finding: msg('undo.setup.no-site') };
+  await stopAll(ctx, [site]);
+  return restoreFolder(ctx, site.physicalPath);
+}
+
 export const maintenanceOn: StepDefinition = {
   id: 'upgrade.maintenance-on',
   phase: 'upgrade',
@@ -46,6 +97,7 @@ export const maintenanceOn: StepDefinition = {
       evidence: { site: site.siteName, status: answer.status, maintenance: answer.maintenance },
     };
   },
+  undo: (ctx) => maintenance(ctx, false),
 };
 
 export const stopPools: StepDefinition = {
@@ -55,15 +107,9 @@ export const stopPools: StepDefinition = {
   skippable: false,
   title: msg('step.upgrade.stop-pool.title'),
   async run(ctx) {
-    const evidence: Record<string, string> = {};
-    for (const site of sites(ctx)) {
-      for (const pool of site.pools) {
-        await ctx.host.iis.stopPool(pool, ctx.options.poolStopTimeoutMs);
-        evidence[pool] = await ctx.host.iis.poolState(pool);
-      }
-    }
-    return { status: 'passed', evidence };
+    return { status: 'passed', evidence: await stopAll(ctx, sites(ctx)) };
   },
+  undo: poolsUndo(true),
 };
 
 async function sha256(file: string): Promise<string> {
@@ -147,6 +193,7 @@ export const mainSetup: StepDefinition = {
     if (!setup) throw new UpgradeError(msg('kit.manifest-invalid', { field: 'setups' }));
     return runSetup(ctx, setup, requireSite(ctx));
   },
+  undo: (ctx) => undoSetup(ctx, requireSite(ctx)),
 };
 
 export const mobileSetup: StepDefinition = {
@@ -166,6 +213,7 @@ export const mobileSetup: StepDefinition = {
       };
     return runSetup(ctx, setup, site);
   },
+  undo: (ctx) => undoSetup(ctx, ctx.discovery.mobileSite),
 };
 
 export const startPools: StepDefinition = {
@@ -175,15 +223,9 @@ export const startPools: StepDefinition = {
   skippable: false,
   title: msg('step.upgrade.start-pool.title'),
   async run(ctx) {
-    const evidence: Record<string, string> = {};
-    for (const site of sites(ctx)) {
-      for (const pool of site.pools) {
-        await ctx.host.iis.startPool(pool);
-        evidence[pool] = await ctx.host.iis.poolState(pool);
-      }
-    }
-    return { status: 'passed', evidence };
+    return { status: 'passed', evidence: await startAll(ctx, sites(ctx)) };
   },
+  undo: poolsUndo(false),
 };
 
 export const maintenanceOff: StepDefinition = {
@@ -197,6 +239,7 @@ export const maintenanceOff: StepDefinition = {
     await ctx.host.iis.setMaintenance(site, false, '');
     return { status: 'passed', evidence: { maintenance: await ctx.host.iis.maintenanceOn(site) } };
   },
+  undo: (ctx) => maintenance(ctx, true),
 };
 
 export const installedVersionCheck: StepDefinition = {

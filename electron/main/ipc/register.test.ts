@@ -40,9 +40,8 @@ const session: Session = {
   mode: 'practice',
   server: { hostname: 'CRM-PROVA', installedVersion: '2024.1', installPath: 'C:\\inetpub\\crm' },
   kit: { versionName: '2025.1', practiceKey: true },
-  run: { id: 'run-1', state: 'ready', resumed: false },
+  run: { id: 'run-1', state: 'ready', resumed: false, actions: ['start'], rollbackBegun: false },
   steps: [],
-  canRollback: false,
   releaseNotes: [],
 };
 
@@ -60,6 +59,8 @@ function makeHandlers() {
     skipStep: vi.fn(ack),
     retryStep: vi.fn(ack),
     rollback: vi.fn(ack),
+    waitForUsers: vi.fn(ack),
+    stopWaitingForUsers: vi.fn(ack),
     practiceLogOffUsers: vi.fn(ack),
     practicePressAggiornaDatabase: vi.fn(ack),
     provideSqlCredentials: vi.fn(ack),
@@ -201,7 +202,7 @@ describe('registerHandlers', () => {
       expect(error?.message).toContain('confirmStep');
       expect(error?.message).not.toContain('Hunter2');
       expect(refusals).toHaveLength(1);
-      expect(refusals[0]).toMatch(/^confirmStep: invalid arguments: 0 invalid_format/);
+      expect(refusals[0]).toMatch(/^confirmStep: invalid arguments: 0 custom/);
       expect(refusals[0]).not.toContain('Hunter2');
     });
   });
@@ -258,7 +259,7 @@ describe('forwardEvents', () => {
       { onInvalid: (event, detail) => invalid.push(`${event}: ${detail}`) },
     );
 
-    const progress = { stepId: 'backup.files', percent: 40, elapsedMs: 1200 };
+    const progress = { stepId: 'backup.files' as const, percent: 40, elapsedMs: 1200 };
     source.emit('progress', progress);
     source.emit('session', session);
     expect(target.sent).toEqual([
@@ -266,7 +267,7 @@ describe('forwardEvents', () => {
       [eventChannel('session'), session],
     ]);
 
-    source.emit('progress', { stepId: 'backup.files', percent: 140, elapsedMs: 1 });
+    source.emit('progress', { stepId: 'backup.files' as const, percent: 140, elapsedMs: 1 });
     source.emit('log', { level: 'info' } as EventPayload<'log'>);
     source.emit('bogus' as EventName, session);
     expect(target.sent).toHaveLength(2);

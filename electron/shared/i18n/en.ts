@@ -185,7 +185,7 @@ export const en: Record<string, string> = {
   'engine.skip-not-allowed': 'This step cannot be skipped: change the server or roll back.',
   'engine.confirm-not-waiting': 'This step is not waiting for a confirmation.',
   'engine.rollback-not-available':
-    'Rollback is possible only once the upgrade has started and with a verified backup.',
+    'There is nothing to roll back now: no step has changed the server yet, or a step is under way.',
   'engine.skipped': 'Step {{step}} skipped. Reason: {{reason}}',
   'engine.step-failed': 'Step {{step}} failed.',
   'engine.step-crashed': 'Unexpected error during the step.',
@@ -197,8 +197,40 @@ export const en: Record<string, string> = {
   'engine.interrupted.finding': 'The program stopped during this step (shutdown, crash or power cut).',
   'engine.interrupted.remedy': 'Press Retry to run it again, or roll back from the backup.',
   'engine.resumed': 'Continuing run {{runId}} from the journal on the kit.',
+  'engine.rollback-started':
+    'Rollback started: every step that changed the server is put back, newest first.',
+  'engine.rollback-begun': 'The rollback has begun: the only way on is to finish it with "Roll back".',
+  'engine.intent-under-way':
+    'Another command ({{intent}}) is under way: wait for it to finish and try again.',
+  'engine.wait-not-available': 'This step cannot wait for users to log off.',
+  'engine.not-waiting': 'Not waiting for users to log off.',
+  'engine.waiting-for-users': 'Waiting for users to log off: stop waiting before doing anything else.',
+  'engine.waiting-for-users.started':
+    'Waiting for users to log off: the check runs again every {{seconds}} seconds.',
+  'undo.crashed': 'Unexpected error while putting this step back: {{detail}}',
+  'undo.unknown-step': 'Unknown step',
+  'undo.files.restored':
+    'Folder {{path}} put back from the backup {{zip}}; its tree hash equals the one taken before.',
+  'undo.files.mismatch':
+    'The folder {{path}} did not come back identical (different tree hash): do not use the CRM, and contact support with the report.',
+  'undo.files.no-backup': 'No verified backup of the folder {{path}}: it was not put back.',
+  'undo.files.backup-skipped':
+    'The backup of the folder {{path}} was skipped (reason: {{reason}}): it was not put back.',
+  'undo.db.restored': 'Database {{database}} restored from the backup {{path}}.',
+  'undo.db.unchanged': 'Database {{database}} unchanged (version {{version}}): no restore needed.',
+  'undo.db.mismatch':
+    'After the restore the database {{database}} is at version {{version}} instead of {{expected}}.',
+  'undo.db.no-backup': 'No verified backup of the database {{database}}: it cannot be restored.',
+  'undo.db.backup-skipped':
+    'The backup of the database {{database}} was skipped (reason: {{reason}}): it was not restored.',
+  'undo.maintenance.removed': 'Maintenance page taken down from the site {{site}}.',
+  'undo.maintenance.put-back': 'Maintenance page put back on the site {{site}}.',
+  'undo.pools.started': 'Application pools started: {{pools}}.',
+  'undo.pools.stopped': 'Application pools stopped: {{pools}}.',
+  'undo.setup.no-site': 'No site to put back.',
   'engine.rolled-back': 'Rollback complete: the CRM is back as it was before the upgrade.',
-  'engine.rollback-failed': 'The rollback failed.',
+  'engine.rollback-failed':
+    'The rollback stopped: a step could not be put back. Read why, then press "Roll back" again to continue from there.',
   'journal.corrupt': 'The journal {{file}} is damaged at line {{line}}.',
 
   'kit.no-manifest': 'The folder {{dir}} holds no kit (kit.json is missing).',

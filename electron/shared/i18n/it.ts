@@ -203,7 +203,7 @@ export const it: Record<string, string> = {
   'engine.skip-not-allowed': 'Questo passo non si può saltare: cambia il server o ripristina.',
   'engine.confirm-not-waiting': 'Questo passo non attende una conferma.',
   'engine.rollback-not-available':
-    "Il ripristino è possibile solo dopo l'inizio dell'aggiornamento e con una copia verificata.",
+    "Non c'è niente da ripristinare ora: nessun passo ha ancora cambiato il server, oppure un passo è in corso.",
   'engine.skipped': 'Passo {{step}} saltato. Motivo: {{reason}}',
   'engine.step-failed': 'Passo {{step}} fallito.',
   'engine.step-crashed': 'Errore imprevisto durante il passo.',
@@ -217,8 +217,40 @@ export const it: Record<string, string> = {
     'Il programma si è interrotto durante questo passo (arresto, crash o mancanza di corrente).',
   'engine.interrupted.remedy': 'Premi Riprova per ripeterlo, oppure ripristina dalla copia di sicurezza.',
   'engine.resumed': "Ripresa dell'esecuzione {{runId}} dal giornale sul kit.",
+  'engine.rollback-started':
+    'Ripristino iniziato: ogni passo che ha cambiato il server viene rimesso com’era, dal più recente.',
+  'engine.rollback-begun': 'Il ripristino è iniziato: si può solo portarlo a termine con «Ripristina».',
+  'engine.intent-under-way': 'Un altro comando ({{intent}}) è in corso: attendi che finisca e riprova.',
+  'engine.wait-not-available': 'Su questo passo non si può attendere che gli utenti escano.',
+  'engine.not-waiting': 'Non si sta attendendo che gli utenti escano.',
+  'engine.waiting-for-users':
+    'Si sta attendendo che gli utenti escano: smetti di attendere prima di fare altro.',
+  'engine.waiting-for-users.started':
+    'Attendo che gli utenti escano: la verifica si ripete ogni {{seconds}} secondi.',
+  'undo.crashed': 'Errore imprevisto nel rimettere com’era questo passo: {{detail}}',
+  'undo.unknown-step': 'Passo sconosciuto',
+  'undo.files.restored':
+    'Cartella {{path}} rimessa com’era dalla copia {{zip}}; l’impronta dell’albero coincide con quella di prima.',
+  'undo.files.mismatch':
+    'La cartella {{path}} non è tornata identica a prima (impronta dell’albero diversa): non usare il CRM e contatta l’assistenza con il rapporto.',
+  'undo.files.no-backup': 'Nessuna copia verificata della cartella {{path}}: non è stata rimessa com’era.',
+  'undo.files.backup-skipped':
+    'La copia della cartella {{path}} era stata saltata (motivo: {{reason}}): non è stata rimessa com’era.',
+  'undo.db.restored': 'Database {{database}} ripristinato dalla copia {{path}}.',
+  'undo.db.unchanged': 'Database {{database}} non cambiato (versione {{version}}): non serve ripristinarlo.',
+  'undo.db.mismatch':
+    'Dopo il ripristino il database {{database}} è alla versione {{version}} invece di {{expected}}.',
+  'undo.db.no-backup': 'Nessuna copia verificata del database {{database}}: non si può ripristinare.',
+  'undo.db.backup-skipped':
+    'La copia del database {{database}} era stata saltata (motivo: {{reason}}): non è stato ripristinato.',
+  'undo.maintenance.removed': 'Pagina di manutenzione tolta dal sito {{site}}.',
+  'undo.maintenance.put-back': 'Pagina di manutenzione rimessa sul sito {{site}}.',
+  'undo.pools.started': 'Pool applicativi riavviati: {{pools}}.',
+  'undo.pools.stopped': 'Pool applicativi fermati: {{pools}}.',
+  'undo.setup.no-site': 'Nessun sito da rimettere com’era.',
   'engine.rolled-back': "Ripristino completato: il CRM è tornato com'era prima dell'aggiornamento.",
-  'engine.rollback-failed': 'Il ripristino non è riuscito.',
+  'engine.rollback-failed':
+    'Il ripristino si è fermato: un passo non è stato rimesso com’era. Leggi il motivo, poi premi di nuovo «Ripristina» per continuare da lì.',
   'journal.corrupt': 'Il giornale {{file}} è danneggiato alla riga {{line}}.',
 
   // Kit

@@ -59,7 +59,7 @@ export function Header({ session }: { session: Session | null }) {
               <dd data-testid="install-path" className="mono">
                 {session.server.installPath}
               </dd>
-              {session.run.state === 'ready' && <CorrectPathButton />}
+              {session.run.actions.includes('correct-install-path') && <CorrectPathButton />}
             </div>
           )}
         </dl>

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import type { Session, Step } from '../../../electron/shared/plan';
+import type { SessionStep } from '../../../electron/shared/plan';
 import { useI18n } from '../i18n';
 import { stepActions } from '../logic/steps';
 import { useUpgrade } from '../store/react';
 import { SkipForm } from './SkipForm';
 
 /** The buttons of one step: retry, skip with a reason, confirm, and the practice-server shortcuts. */
-export function StepActions({ session, step }: { session: Session; step: Step }) {
+export function StepActions({ step }: { step: SessionStep }) {
   const { t } = useI18n();
   const pending = useUpgrade((s) => s.pending);
   const pendingHere = useUpgrade((s) => s.pendingAction?.stepId === step.id);
@@ -17,7 +17,7 @@ export function StepActions({ session, step }: { session: Session; step: Step })
   const pressAggiornaDatabase = useUpgrade((s) => s.practicePressAggiornaDatabase);
   const [skipping, setSkipping] = useState(false);
 
-  const can = stepActions(session, step);
+  const can = stepActions(step);
   const practice = can.practiceLogOffUsers || can.practiceAggiornaDatabase !== null;
   if (!can.retry && !can.skip && !can.confirm && !practice) return null;
 

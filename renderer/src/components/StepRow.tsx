@@ -1,4 +1,4 @@
-import type { Session, Step } from '../../../electron/shared/plan';
+import type { Session, SessionStep } from '../../../electron/shared/plan';
 import { formatDuration } from '../format';
 import { useI18n } from '../i18n';
 import { useUpgrade } from '../store/react';
@@ -11,7 +11,7 @@ import { StatusIcon } from './StatusIcon';
 import { StepActions } from './StepActions';
 
 /** One step of the plan: status, title, what was found and what to do, progress, buttons. */
-export function StepRow({ session, step }: { session: Session; step: Step }) {
+export function StepRow({ session, step }: { session: Session; step: SessionStep }) {
   const { t, tm, language } = useI18n();
   const progress = useUpgrade((s) => s.progress[step.id]);
   const title = tm(step.title);
@@ -92,11 +92,11 @@ export function StepRow({ session, step }: { session: Session; step: Step }) {
           </div>
         )}
 
-        {step.id === 'check.release-notes' && step.status !== 'pending' && (
+        {step.shows === 'release-notes' && step.status !== 'pending' && (
           <ReleaseNotes notes={session.releaseNotes} />
         )}
 
-        {step.id === 'check.users' && <WaitForUsers step={step} />}
+        <WaitForUsers step={step} session={session} />
 
         {step.status === 'failed' && step.finding?.key === 'sql.credentials-needed' && (
           <CredentialsForm step={step} />
@@ -112,7 +112,7 @@ export function StepRow({ session, step }: { session: Session; step: Step }) {
         )}
 
         <EvidenceList evidence={step.evidence} />
-        <StepActions session={session} step={step} />
+        <StepActions step={step} />
       </div>
     </li>
   );

@@ -1,36 +1,35 @@
-import { useEffect, useState } from 'react';
-import type { Step } from '../../../electron/shared/plan';
+import type { Session, SessionStep } from '../../../electron/shared/plan';
 import { useI18n } from '../i18n';
+import { stepActions } from '../logic/steps';
 import { useUpgrade } from '../store/react';
 
-/** How often the connected-users check runs again while the admin waits for people to log off. */
-export const USERS_REFRESH_MS = 10_000;
-
-/** "Wait with live refresh": the check runs again every few seconds until nobody is connected. */
-export function WaitForUsers({ step }: { step: Step }) {
+/** "Wait with live refresh": the engine runs the check again every few seconds until nobody is connected. */
+export function WaitForUsers({ step, session }: { step: SessionStep; session: Session }) {
   const { t } = useI18n();
-  const retryStep = useUpgrade((s) => s.retryStep);
-  const [waiting, setWaiting] = useState(false);
-  const failed = step.status === 'failed';
-
-  useEffect(() => {
-    if (!waiting || !failed) return undefined;
-    const timer = setInterval(() => void retryStep(step.id), USERS_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [waiting, failed, retryStep, step.id]);
-
-  if (!failed && !waiting) return null;
+  const pending = useUpgrade((s) => s.pending);
+  const waitForUsers = useUpgrade((s) => s.waitForUsers);
+  const stopWaiting = useUpgrade((s) => s.stopWaitingForUsers);
+  const can = stepActions(step);
+  if (!can.waitForUsers && !can.stopWaiting) return null;
+  const waiting = session.run.waitingForUsers;
+  const seconds = Math.round(session.run.usersRecheckMs / 1000);
   return (
     <div className="button-row">
       <button
         type="button"
         className="btn btn--ghost"
         data-testid="wait-for-users"
-        aria-pressed={waiting}
-        onClick={() => setWaiting((w) => !w)}
+        aria-pressed={can.stopWaiting}
+        disabled={pending}
+        onClick={() => void (can.stopWaiting ? stopWaiting(step.id) : waitForUsers(step.id))}
       >
-        {waiting ? t('ui.users.stopWaiting') : t('ui.users.wait', { seconds: USERS_REFRESH_MS / 1000 })}
+        {can.stopWaiting ? t('ui.users.stopWaiting') : t('ui.users.wait', { seconds })}
       </button>
+      {waiting?.lastCheckedAt && (
+        <span className="working" data-testid="users-last-checked">
+          {t('ui.users.lastChecked', { time: new Date(waiting.lastCheckedAt).toLocaleTimeString() })}
+        </span>
+      )}
     </div>
   );
 }

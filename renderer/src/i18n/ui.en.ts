@@ -51,6 +51,7 @@ export const uiEn: Record<UiKey, string> = {
   'ui.credentials.submit': 'Use these credentials and retry',
   'ui.users.wait': 'Wait for them to leave (checks again every {{seconds}} s)',
   'ui.users.stopWaiting': 'Stop waiting',
+  'ui.users.lastChecked': 'last checked at {{time}}',
   'ui.header.correctPath': 'Correct…',
   'ui.step.blocking': 'blocking',
   'ui.step.optional': 'optional',

@@ -54,6 +54,7 @@ export const uiIt = {
   'ui.credentials.submit': 'Usa queste credenziali e riprova',
   'ui.users.wait': 'Attendi che escano (ricontrolla ogni {{seconds}} s)',
   'ui.users.stopWaiting': 'Smetti di attendere',
+  'ui.users.lastChecked': 'ultimo controllo alle {{time}}',
   'ui.header.correctPath': 'Correggi…',
   'ui.step.blocking': 'bloccante',
   'ui.step.optional': 'facoltativo',

@@ -1,4 +1,13 @@
-import type { Phase, RunState, Session, Step, StepStatus } from '../../../electron/shared/plan';
+import type {
+  Phase,
+  RunAction,
+  RunState,
+  Session,
+  SessionStep,
+  Step,
+  StepAction,
+  StepStatus,
+} from '../../../electron/shared/plan';
 
 /** The phases in plan order (kept here as a plain list: the renderer imports no zod values). */
 export const PHASE_ORDER = [
@@ -27,74 +36,52 @@ export const RUN_STATES = [
   'rolled-back',
 ] as const satisfies readonly RunState[];
 
-/** The step of one database connection, e.g. "after.db-update:crm_main" → "crm_main". */
-export function connectionOf(stepId: string): string | null {
-  const i = stepId.indexOf(':');
-  return i < 0 || i === stepId.length - 1 ? null : stepId.slice(i + 1);
-}
-
-/** The step id without its connection suffix: "after.db-update:crm_main" → "after.db-update". */
-export function baseIdOf(stepId: string): string {
-  const i = stepId.indexOf(':');
-  return i < 0 ? stepId : stepId.slice(0, i);
-}
-
-export const DB_UPDATE_PREFIX = 'after.db-update:';
-
-/** Procedure step 1 ("Elenco Utenti Connessi"): the check that nobody is logged in. */
-export function isConnectedUsersCheck(step: Step): boolean {
-  return (
-    step.kind === 'check' &&
-    baseIdOf(step.id)
-      .split('.')
-      .some((part) =>
-        /^(connected-?users|users-?connected|users|logged-?in-?users|active-?users|user-?sessions)$/.test(
-          part,
-        ),
-      )
-  );
-}
-
 export function isFinished(status: StepStatus): boolean {
   return status === 'passed' || status === 'warning' || status === 'failed' || status === 'skipped';
 }
 
-export function stepsOfPhase(session: Session, phase: Phase): Step[] {
+export function stepsOfPhase(session: Session, phase: Phase): SessionStep[] {
   return session.steps.filter((s) => s.phase === phase);
 }
 
-/** What the admin may do on a step, given the run and the session's mode. */
+/** What the admin may do on a step: exactly what the engine offers in the session. */
 export interface StepActions {
   retry: boolean;
   skip: boolean;
   confirm: boolean;
+  waitForUsers: boolean;
+  stopWaiting: boolean;
   practiceLogOffUsers: boolean;
   /** The connection whose "Aggiorna Database" the practice button presses, or null. */
   practiceAggiornaDatabase: string | null;
 }
 
-export function stepActions(session: Session, step: Step): StepActions {
-  const busy = session.run.state === 'rolling-back' || session.run.state === 'rolled-back';
-  const failed = step.status === 'failed';
-  const waiting = step.status === 'waiting';
-  const practice = session.mode === 'practice';
+export function stepActions(step: SessionStep): StepActions {
+  const can = (action: StepAction) => step.actions.includes(action);
   return {
-    retry: !busy && failed,
-    skip: !busy && ((failed && step.skippable) || (waiting && step.optional)),
-    confirm: !busy && waiting && step.kind === 'manual',
-    practiceLogOffUsers: !busy && practice && failed && isConnectedUsersCheck(step),
-    practiceAggiornaDatabase:
-      !busy && practice && waiting && step.id.startsWith(DB_UPDATE_PREFIX) ? connectionOf(step.id) : null,
+    retry: can('retry'),
+    skip: can('skip'),
+    confirm: can('confirm'),
+    waitForUsers: can('wait-for-users'),
+    stopWaiting: can('stop-waiting'),
+    practiceLogOffUsers: can('practice-log-off-users'),
+    practiceAggiornaDatabase: can('practice-aggiorna-database') ? (step.connection ?? null) : null,
   };
 }
 
-/** The run-level buttons. */
-export function runActions(session: Session): { start: boolean; continue: boolean; rollback: boolean } {
-  const state = session.run.state;
+/** The run-level buttons, as the engine offers them. */
+export function runActions(session: Session): {
+  start: boolean;
+  continue: boolean;
+  rollback: boolean;
+  correctInstallPath: boolean;
+} {
+  const can = (action: RunAction) => session.run.actions.includes(action);
   return {
-    start: state === 'ready',
-    continue: state === 'paused' && session.run.resumed,
-    rollback: session.canRollback && state !== 'rolling-back' && state !== 'rolled-back',
+    start: can('start'),
+    continue: can('continue'),
+    rollback: can('rollback'),
+    correctInstallPath: can('correct-install-path'),
   };
 }
 

@@ -15,6 +15,8 @@ export type ActionName =
   | 'skipStep'
   | 'retryStep'
   | 'rollback'
+  | 'waitForUsers'
+  | 'stopWaitingForUsers'
   | 'practiceLogOffUsers'
   | 'practicePressAggiornaDatabase'
   | 'provideSqlCredentials'
@@ -24,7 +26,7 @@ export interface UpgradeState {
   /** The engine's view of the run; null until the first getSession() answers. */
   session: Session | null;
   /** The latest progress of each step that reported some. */
-  progress: Record<StepId, Progress>;
+  progress: Partial<Record<StepId, Progress>>;
   /** The last LOG_LIMIT log entries, oldest first. */
   log: LogEntry[];
   /** An action is on its way to the engine (buttons are disabled meanwhile). */
@@ -42,6 +44,8 @@ export interface UpgradeState {
   skipStep(stepId: StepId, reason: string): Promise<boolean>;
   retryStep(stepId: StepId): Promise<boolean>;
   rollback(): Promise<boolean>;
+  waitForUsers(stepId: StepId): Promise<boolean>;
+  stopWaitingForUsers(stepId: StepId): Promise<boolean>;
   practiceLogOffUsers(): Promise<boolean>;
   practicePressAggiornaDatabase(connectionId: string): Promise<boolean>;
   /** Asks main to show a folder picker for the CRM's path (no path leaves the renderer). */
@@ -127,6 +131,9 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
         call({ name: 'skipStep', stepId }, () => bridge.skipStep(stepId, reason.trim())),
       retryStep: (stepId) => call({ name: 'retryStep', stepId }, () => bridge.retryStep(stepId)),
       rollback: () => call({ name: 'rollback' }, () => bridge.rollback()),
+      waitForUsers: (stepId) => call({ name: 'waitForUsers', stepId }, () => bridge.waitForUsers(stepId)),
+      stopWaitingForUsers: (stepId) =>
+        call({ name: 'stopWaitingForUsers', stepId }, () => bridge.stopWaitingForUsers(stepId)),
       practiceLogOffUsers: () => call({ name: 'practiceLogOffUsers' }, () => bridge.practiceLogOffUsers()),
       practicePressAggiornaDatabase: (connectionId) =>
         call({ name: 'practicePressAggiornaDatabase' }, () =>

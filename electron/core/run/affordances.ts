@@ -1,0 +1,53 @@
+import type { RunAction, RunState, Step, StepAction } from '../../shared/plan';
+import type { StepDefinition } from './context';
+
+export interface RunFacts {
+  state: RunState;
+  mode: 'practice' | 'windows';
+  /** The step whose check the engine re-runs while users log off, if any. */
+  waitingForUsers: string | null;
+  rollbackBegun: boolean;
+  /** Steps a rollback would still undo. */
+  undosLeft: number;
+}
+
+const ACTIVE: ReadonlySet<RunState> = new Set(['running', 'rolling-back', 'rolled-back', 'finished']);
+
+/** What the admin may do on one step now: the one place that decides it. */
+export function stepActions(step: Step, def: StepDefinition | undefined, run: RunFacts): StepAction[] {
+  if (!def || ACTIVE.has(run.state) || run.rollbackBegun) return [];
+  const practice = run.mode === 'practice';
+  if (run.waitingForUsers !== null) {
+    if (run.waitingForUsers !== step.id) return [];
+    return [
+      'stop-waiting',
+      ...(practice && def.practice === 'log-off-users' ? (['practice-log-off-users'] as const) : []),
+    ];
+  }
+  const actions: StepAction[] = [];
+  if (step.status === 'pending' && def.skipAhead && step.skippable) actions.push('skip');
+  if (step.status === 'failed') {
+    if (def.retryable !== false) actions.push('retry');
+    if (step.skippable) actions.push('skip');
+    if (def.waitForUsers) actions.push('wait-for-users');
+    if (practice && def.practice === 'log-off-users') actions.push('practice-log-off-users');
+  }
+  if (step.status === 'waiting') {
+    if (def.confirm) actions.push('confirm');
+    if (def.optional) actions.push('skip');
+    if (practice && def.practice === 'aggiorna-database') actions.push('practice-aggiorna-database');
+  }
+  return actions;
+}
+
+/** What the admin may do on the run as a whole now. */
+export function runActions(steps: readonly Step[], run: RunFacts): RunAction[] {
+  const actions: RunAction[] = [];
+  const idle = run.state === 'paused' || run.state === 'waiting';
+  if (run.state === 'ready') actions.push('start');
+  const stoppedBetweenSteps =
+    run.state === 'paused' && !steps.some((s) => s.status === 'failed' || s.status === 'waiting');
+  if (stoppedBetweenSteps && !run.rollbackBegun && run.waitingForUsers === null) actions.push('continue');
+  if (idle && run.undosLeft > 0 && run.waitingForUsers === null) actions.push('rollback');
+  return actions;
+}
