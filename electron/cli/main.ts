@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { type Interface, createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type AppSession, openSession } from '../core/session';
 import { sourceResourcesDir } from '../core/resources';
@@ -10,7 +10,9 @@ import { initPracticeServer, openPracticeHost } from '../host/practice';
 import { openWindowsServer } from '../host/windows/server';
 import type { Language } from '../shared/i18n';
 import { UpgradeError } from '../shared/message';
+import type { Ack } from '../shared/contract';
 import type { Session } from '../shared/plan';
+import { type Choice, confirmsRollback, parseChoice, promptText, stepNeedingAdmin } from './prompt';
 import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup-commands';
 import { kitCommand } from './kit-commands';
 import { UsageError, complain, language, say } from './usage';
@@ -158,21 +160,20 @@ async function interactiveRun(argv: string[]): Promise<number> {
     let snapshot = await session.handlers.getSession();
     if (snapshot.run.resumed)
       say(lang === 'it' ? `Riprendo l'esecuzione ${snapshot.run.id}.` : `Continuing run ${snapshot.run.id}.`);
-    await session.handlers.startRun();
+    if (snapshot.run.actions.includes('start')) await session.handlers.startRun();
     for (;;) {
-      await session.idle();
+      await session.settled();
       snapshot = await session.handlers.getSession();
-      const state = snapshot.run.state;
-      if (state === 'finished' || state === 'rolled-back') break;
-      const current = snapshot.steps.find((s) => s.status === 'waiting' || s.status === 'failed');
-      if (current?.id === 'check.release-notes' && current.status === 'waiting' && values['notes-read']) {
+      if (snapshot.run.state === 'finished' || snapshot.run.state === 'rolled-back') break;
+      const step = stepNeedingAdmin(snapshot);
+      if (step?.shows === 'release-notes' && step.actions.includes('confirm') && values['notes-read']) {
         // For scripts: the admin states on the command line that the release notes were read.
         say(lang === 'it' ? '    (--notes-read) Confermo.' : '    (--notes-read) Confirm.');
-        const ack = await session.handlers.confirmStep(current.id);
+        const ack = await session.handlers.confirmStep(step.id);
         if (!ack.ok) say(`✖ ${view.text(ack.error)}`);
         continue;
       }
-      if (!rl || !current) {
+      if (!rl) {
         say(
           lang === 'it'
             ? 'Serve una decisione: riavvia «run» in un terminale; il giornale sul kit conserva lo stato.'
@@ -180,35 +181,62 @@ async function interactiveRun(argv: string[]): Promise<number> {
         );
         return 1;
       }
-      const answer = (
-        await rl.question(
-          current.status === 'waiting'
-            ? lang === 'it'
-              ? '[Invio] fatto · [s] salta con motivo · [b] ripristina · [q] esci > '
-              : '[Enter] done · [s] skip with reason · [b] roll back · [q] quit > '
-            : lang === 'it'
-              ? '[r] riprova · [s] salta con motivo · [b] ripristina · [q] esci > '
-              : '[r] retry · [s] skip with reason · [b] roll back · [q] quit > ',
-        )
-      )
-        .trim()
-        .toLowerCase();
-      let ack;
-      if (answer === 'q') return 1;
-      if (answer === 'b') ack = await session.handlers.rollback();
-      else if (answer === 's')
-        ack = await session.handlers.skipStep(
-          current.id,
-          (await rl.question(lang === 'it' ? 'Motivo: ' : 'Reason: ')).trim(),
+      const choice = parseChoice(snapshot, await rl.question(promptText(snapshot, lang)));
+      if (!choice) {
+        say(
+          lang === 'it'
+            ? '✖ Tasto non valido: usa uno dei tasti elencati.'
+            : '✖ Not a listed key: use one of those listed.',
         );
-      else if (current.status === 'waiting') ack = await session.handlers.confirmStep(current.id);
-      else ack = await session.handlers.retryStep(current.id);
-      if (!ack.ok) say(`✖ ${view.text(ack.error)}`);
+        continue;
+      }
+      if (choice.kind === 'quit') {
+        say(lang === 'it' ? 'Stato salvato nel giornale sul kit.' : 'State saved in the journal on the kit.');
+        return 1;
+      }
+      const ack = await act(session, choice, rl, lang);
+      if (ack && !ack.ok) say(`✖ ${view.text(ack.error)}`);
     }
     return finish(await session.handlers.getSession(), lang);
   } finally {
     rl?.close();
     await session.close();
+  }
+}
+
+/** Sends the engine what the admin chose; a rollback and a skip ask what they need first. */
+async function act(
+  session: AppSession,
+  choice: Exclude<Choice, { kind: 'quit' }>,
+  rl: Interface,
+  lang: Language,
+): Promise<Ack | null> {
+  const h = session.handlers;
+  if (choice.kind === 'run') {
+    if (choice.action === 'continue') return h.startRun();
+    const sure = await rl.question(
+      lang === 'it'
+        ? "Rimettere il server com'era prima dell'aggiornamento? Scrivi «sì» per confermare: "
+        : 'Put the server back as it was before the upgrade? Type «yes» to confirm: ',
+    );
+    return confirmsRollback(sure) ? h.rollback() : null;
+  }
+  const { step } = choice;
+  switch (choice.action) {
+    case 'confirm':
+      return h.confirmStep(step.id);
+    case 'retry':
+      return h.retryStep(step.id);
+    case 'skip':
+      return h.skipStep(step.id, (await rl.question(lang === 'it' ? 'Motivo: ' : 'Reason: ')).trim());
+    case 'wait-for-users':
+      return h.waitForUsers(step.id);
+    case 'practice-log-off-users':
+      return h.practiceLogOffUsers();
+    case 'practice-aggiorna-database':
+      return h.practicePressAggiornaDatabase(step.connection ?? '');
+    default:
+      return null;
   }
 }
 
@@ -255,13 +283,12 @@ async function demo(argv: string[]): Promise<number> {
     say();
     await session.handlers.startRun();
     for (;;) {
-      await session.idle();
+      await session.settled();
       const snapshot = await session.handlers.getSession();
-      if (snapshot.run.state !== 'waiting') break;
-      const waiting = snapshot.steps.find((s) => s.status === 'waiting');
-      if (!waiting) break;
-      if (waiting.id.startsWith('after.db-update:')) {
-        const connection = waiting.id.slice('after.db-update:'.length);
+      const waiting = stepNeedingAdmin(snapshot);
+      if (snapshot.run.state !== 'waiting' || !waiting?.actions.includes('confirm')) break;
+      if (waiting.actions.includes('practice-aggiorna-database') && waiting.connection) {
+        const connection = waiting.connection;
         say(
           it
             ? `    (demo) «Aggiorna Database» premuto per ${connection}, poi Confermo.`
@@ -284,7 +311,7 @@ async function demo(argv: string[]): Promise<number> {
           : 'The demo stopped on a failed step. Rolling back from the backup…',
       );
       const ack = await session.handlers.rollback();
-      if (ack.ok) await session.idle();
+      if (ack.ok) await session.settled();
     }
     return finish(await session.handlers.getSession(), lang);
   } finally {

@@ -57,7 +57,7 @@ export class TerminalView {
         continue;
       }
       for (const line of this.describe(s)) this.write(line);
-      if (s.id === 'check.release-notes' && s.status === 'waiting') this.printNotes(session);
+      if (s.shows === 'release-notes' && s.status === 'waiting') this.printNotes(session);
     }
   }
 

@@ -40,7 +40,14 @@ const session: Session = {
   mode: 'practice',
   server: { hostname: 'CRM-PROVA', installedVersion: '2024.1', installPath: 'C:\\inetpub\\crm' },
   kit: { versionName: '2025.1', practiceKey: true },
-  run: { id: 'run-1', state: 'ready', resumed: false, actions: ['start'], rollbackBegun: false },
+  run: {
+    id: 'run-1',
+    state: 'ready',
+    resumed: false,
+    actions: ['start'],
+    rollbackBegun: false,
+    usersRecheckMs: 5000,
+  },
   steps: [],
   releaseNotes: [],
 };
