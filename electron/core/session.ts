@@ -36,6 +36,8 @@ export interface SessionOptions {
   allowedKitExtras?: string[];
   /** How often the users check runs again while the admin waits (tests shorten it). */
   usersRecheckMs?: number;
+  /** The plan for this server; the product's own when absent. */
+  plan?: typeof buildPlan;
 }
 
 export type SessionListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -125,7 +127,7 @@ class UpgradeSession implements AppSession {
       profile: p.profile,
       discovery: this.discovery,
       options: p.engineOptions,
-      definitions: buildPlan({ discovery: this.discovery, profile: p.profile }),
+      definitions: (p.options.plan ?? buildPlan)({ discovery: this.discovery, profile: p.profile }),
       releaseNotes: p.releaseNotes,
       events: {
         session: (s) => this.emit('session', this.withSessionActions(s)),
