@@ -4,7 +4,7 @@ import type { FileProgress } from '../core/files/manifest';
 import { zipFolder } from '../core/files/zip-backup';
 import { restoreZip } from '../core/files/zip-restore';
 import { verifyZip } from '../core/files/zip-verify';
-import type { Language } from '../shared/i18n';
+import { type Language, remedyOf } from '../shared/i18n';
 import { UpgradeError, msg } from '../shared/message';
 import { TerminalView } from './terminal';
 import { UsageError, complain, language, say } from './usage';
@@ -57,8 +57,8 @@ function progressPrinter(lang: Language): (p: FileProgress) => void {
 function report(err: UpgradeError, lang: Language): number {
   const view = new TerminalView(lang, complain);
   complain(`✖ ${view.text(err.message_)}`);
-  const remedy = view.text(msg(`${err.message_.key}.remedy`, err.message_.params));
-  if (remedy && remedy !== `${err.message_.key}.remedy`) complain(`  → ${remedy}`);
+  const remedy = remedyOf(err.message_);
+  if (remedy) complain(`  → ${view.text(remedy)}`);
   if (err.detail) complain(`  ${err.detail}`);
   return BACKUP_EXIT.failed;
 }

@@ -17,7 +17,9 @@ export interface VersionName {
 
 const SHAPE = /^(\d+(?:\.\d+)*)\.(\d{8})_([A-Za-z0-9]+)$/;
 
-function invalid(text: string, part: string): UpgradeError {
+type InvalidPart = 'shape' | 'version' | 'stamp' | 'arch';
+
+function invalid(text: string, part: InvalidPart): UpgradeError {
   return new UpgradeError(msg(`version.invalid.${part}`, { name: text }));
 }
 

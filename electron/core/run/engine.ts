@@ -508,7 +508,8 @@ export class UpgradeEngine {
   private failure(err: unknown): StepOutcome {
     if (err instanceof UpgradeError) {
       this.log('error', err.message_, err.detail);
-      return { status: 'failed', finding: err.message_, remedy: remedyOf(err.message_) };
+      const remedy = remedyOf(err.message_) ?? msg('engine.step-crashed.remedy');
+      return { status: 'failed', finding: err.message_, remedy };
     }
     this.log(
       'error',

@@ -37,7 +37,7 @@ function define(
     phase,
     kind: phase === 'checks' ? ('check' as const) : ('action' as const),
     skippable: false,
-    title: msg(`step.${id}.title`),
+    title: msg('step.upgrade.setup.title'),
     runs: 0,
     async run() {
       def.runs++;
@@ -86,7 +86,7 @@ describe('gates', () => {
   it('no upgrade step runs while a blocking check has failed', async () => {
     const upgrade = define('upgrade.x', 'upgrade', pass);
     const engine = await engineWith([
-      define('check.a', 'checks', async () => ({ status: 'failed', finding: msg('f') })),
+      define('check.a', 'checks', async () => ({ status: 'failed', finding: msg('engine.step-crashed') })),
       define('backup.files', 'backup', pass, { produces: 'files' }),
       upgrade,
     ]);
@@ -117,7 +117,11 @@ describe('gates', () => {
   it('a verified backup opens the gate', async () => {
     const upgrade = define('upgrade.x', 'upgrade', pass);
     const engine = await engineWith(
-      [define('check.a', 'checks', pass), define('backup.files', 'backup', pass, { produces: 'files' }), upgrade],
+      [
+        define('check.a', 'checks', pass),
+        define('backup.files', 'backup', pass, { produces: 'files' }),
+        upgrade,
+      ],
       (ctx) =>
         ctx.recordArtifact({
           kind: 'files-backup',

@@ -12,7 +12,7 @@ const step = (id: string, status: Step['status'] = 'pending'): Step => ({
   kind: 'check',
   optional: false,
   skippable: false,
-  title: { key: `step.${id}.title` },
+  title: { key: 'step.check.kit.title' },
   status,
   evidence: {},
 });

@@ -15,8 +15,10 @@ import { JOURNAL_FILE, Journal, replay } from './journal';
  * point where the forward run can stop, and for a rollback killed at every undo.
  */
 const profile: Profile = {
-  product: 'CRM',
+  format: 1,
+  product: 'crm',
   iis: { siteName: 'CRM' },
+  markers: [],
   installedVersion: { kind: 'file', file: 'v.txt', pattern: '(.*)' },
   licence: { kind: 'file', file: 'l.txt', pattern: '(.*)' },
   connections: { file: 'web.config' },

@@ -13,7 +13,7 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/
 
 function asFailure(err: unknown, fallback: Message): StepOutcome {
   const finding = err instanceof UpgradeError ? err.message_ : fallback;
-  return { status: 'failed', finding, remedy: remedyOf(finding) };
+  return { status: 'failed', finding, remedy: remedyOf(finding) ?? msg('engine.step-crashed.remedy') };
 }
 
 export const filesBackup: StepDefinition = {

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { msg } from '../../shared/message';
-import { connectionStepId } from '../../shared/step-id';
+import { type FindingKey, msg } from '../../shared/message';
+import { type ConnectionStepBase, type PlainStepId, connectionStepId } from '../../shared/step-id';
 import { compareVersionNames, compareVersions, parseVersionName } from '../../shared/version-name';
 import { isWithin } from '../files/paths';
 import { listTree } from '../files/tree';
@@ -25,9 +25,9 @@ const installSource = (ctx: StepContext): InstallSource => ({
   profile: ctx.profile,
 });
 
-const title = (id: string) => msg(`step.${id}.title`);
+const title = (id: PlainStepId | ConnectionStepBase) => msg(`step.${id}.title`);
 const failed = (
-  key: string,
+  key: FindingKey,
   params?: Record<string, string | number>,
   evidence?: StepOutcome['evidence'],
 ): StepOutcome => ({

@@ -1,5 +1,6 @@
+import type { MessageKey } from '../message';
 /** The English catalogue: the same keys as it.ts (a test holds them equal). CRM labels stay in Italian. */
-export const en: Record<string, string> = {
+export const en: Record<MessageKey, string> = {
   'phase.checks': 'Checks',
   'phase.backup': 'Backups',
   'phase.upgrade': 'Upgrade',

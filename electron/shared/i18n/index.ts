@@ -1,4 +1,4 @@
-import { type Message, msg } from '../message';
+import { type Message, isMessageKey, msg } from '../message';
 import { en } from './en';
 import { it } from './it';
 
@@ -10,8 +10,8 @@ export const DEFAULT_LANGUAGE: Language = 'it';
 export const engineCatalog = { it, en } as const;
 export const ENGINE_NAMESPACE = 'engine';
 
-/** A message's own remedy: the catalogue's `<key>.remedy`, with the same parameters, else the fallback. */
-export function remedyOf(message: Message, fallback: Message = msg('engine.step-crashed.remedy')): Message {
+/** The one place remedy keys come from: the catalogue's `<key>.remedy`, with the same parameters. */
+export function remedyOf(message: Message): Message | null {
   const own = `${message.key}.remedy`;
-  return own in engineCatalog.it ? msg(own, message.params) : fallback;
+  return isMessageKey(own) ? msg(own, message.params) : null;
 }

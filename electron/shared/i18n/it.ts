@@ -1,5 +1,5 @@
 /** Flat keys (i18next keySeparator: false); interpolation is {{name}}. The CRM's own labels stay verbatim. */
-export const it: Record<string, string> = {
+export const it = {
   // Phases and statuses (CLI and report)
   'phase.checks': 'Verifiche',
   'phase.backup': 'Copie di sicurezza',
@@ -447,4 +447,4 @@ export const it: Record<string, string> = {
     "Confermato dall'amministratore; la versione di {{database}} non si è potuta leggere (il profilo non indica la query).",
   'after.db-update.unchecked.remedy':
     'Chiedi al fornitore la query della versione del database per il profilo.',
-};
+} satisfies Record<string, string>;

@@ -9,6 +9,12 @@ import {
   type Language,
 } from '../../../electron/shared/i18n';
 import type { Message } from '../../../electron/shared/message';
+
+/** What the window translates: an engine Message, or one of the renderer's own (a `ui.*` key). */
+export interface ShownMessage {
+  key: Message['key'] | `ui.${string}`;
+  params?: Message['params'];
+}
 import { uiEn } from './ui.en';
 import { uiIt } from './ui.it';
 
@@ -57,14 +63,14 @@ export function createI18n(language: Language = DEFAULT_LANGUAGE): I18n {
 }
 
 /** Translates an engine Message (key + params) in the current language. */
-export function translateMessage(t: TFunction, message: Message): string {
+export function translateMessage(t: TFunction, message: ShownMessage): string {
   return t(message.key, { ...message.params, ns: [...MESSAGE_NAMESPACES] }) as string;
 }
 
 /** The hook the components use: the UI's `t` plus a translator for engine Messages. */
-export function useI18n(): { t: TFunction; tm: (message: Message) => string; language: Language } {
+export function useI18n(): { t: TFunction; tm: (message: ShownMessage) => string; language: Language } {
   const { t, i18n } = useTranslation(UI_NAMESPACE);
-  const tm = useCallback((message: Message) => translateMessage(t, message), [t]);
+  const tm = useCallback((message: ShownMessage) => translateMessage(t, message), [t]);
   const language = isLanguage(i18n.language) ? i18n.language : DEFAULT_LANGUAGE;
   return { t, tm, language };
 }

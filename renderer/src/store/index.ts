@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Ack, UpgraderApi } from '../../../electron/shared/contract';
 import { DEFAULT_LANGUAGE, type Language } from '../../../electron/shared/i18n';
-import type { Message } from '../../../electron/shared/message';
+import type { ShownMessage } from '../i18n';
 import type { LogEntry, Progress, Session, StepId, StepStatus } from '../../../electron/shared/plan';
 import type { SqlCredentials } from '../../../electron/shared/sql-credentials';
 
@@ -34,7 +34,7 @@ export interface UpgradeState {
   /** Which action, for a spinner next to the right button. */
   pendingAction: { name: ActionName; stepId?: StepId } | null;
   /** The last failed Ack (or a call that rejected), shown until dismissed or the next action. */
-  error: Message | null;
+  error: ShownMessage | null;
   language: Language;
 
   /** Reads the session (the constructor already does once); resolves when it is in. */
@@ -93,7 +93,7 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
     ): Promise<boolean> {
       if (get().pending || disposed) return false;
       set({ pending: true, pendingAction: action, error: null });
-      let ack: Ack;
+      let ack: Ack | { ok: false; error: ShownMessage };
       try {
         ack = await run();
       } catch (error) {
