@@ -4,25 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { msg } from '../../shared/message';
-import type { Host } from '../ports';
-import type { Profile } from '../profile';
 import type { StepDefinition, StepOutcome } from './context';
-import { UpgradeEngine } from './engine';
+import { standInEngine } from '../../testing/stand-in-engine';
 
 let kitDir = '';
 afterEach(() => rm(kitDir, { recursive: true, force: true }));
-
-const profile: Profile = {
-  format: 1,
-  product: 'crm',
-  iis: { siteName: 'CRM' },
-  markers: [],
-  installedVersion: { kind: 'file', file: 'v.txt', pattern: '(.*)' },
-  licence: { kind: 'file', file: 'l.txt', pattern: '(.*)' },
-  connections: { file: 'web.config' },
-  backupExclusions: [],
-};
-const host = { system: { mode: 'practice', stateDir: async () => kitDir } } as unknown as Host;
 
 /** A plan of stand-in steps, to look at the gates alone. */
 function define(
@@ -58,25 +44,7 @@ async function engineWith(
       ? { ...d, run: async (ctx: Parameters<StepDefinition['run']>[0]) => (await artifacts(ctx), d.run(ctx)) }
       : d,
   );
-  const engine = new UpgradeEngine({
-    host,
-    kit: null,
-    kitProblem: null,
-    kitDir,
-    kitVersionText: '7.8.5.13100517_x64',
-    profile,
-    discovery: {
-      hostname: 'H',
-      site: null,
-      mobileSite: null,
-      connections: [],
-      installedVersion: null,
-      problem: null,
-    },
-    options: { setupTimeoutMs: 1000, poolStopTimeoutMs: 1000, allowedKitExtras: [] },
-    definitions: wrapped,
-    events: { session: () => undefined, progress: () => undefined, log: () => undefined },
-  });
+  const engine = standInEngine(kitDir, wrapped);
   return engine;
 }
 

@@ -4,32 +4,20 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { msg } from '../../shared/message';
 import type { StepId } from '../../shared/step-id';
-import type { Host } from '../ports';
-import type { Profile } from '../profile';
 import type { StepDefinition, StepOutcome, UndoOutcome } from './context';
-import { UpgradeEngine } from './engine';
+import type { EngineSetup, UpgradeEngine } from './engine';
+import { standInEngine } from '../../testing/stand-in-engine';
 import { JOURNAL_FILE, Journal, replay } from './journal';
 
 /**
  * Rollback as the undo of each step that changed the server, newest first, checked at every
  * point where the forward run can stop, and for a rollback killed at every undo.
  */
-const profile: Profile = {
-  format: 1,
-  product: 'crm',
-  iis: { siteName: 'CRM' },
-  markers: [],
-  installedVersion: { kind: 'file', file: 'v.txt', pattern: '(.*)' },
-  licence: { kind: 'file', file: 'l.txt', pattern: '(.*)' },
-  connections: { file: 'web.config' },
-  backupExclusions: [],
-};
 
 let kitDir = '';
 afterEach(async () => {
   if (kitDir) await rm(kitDir, { recursive: true, force: true });
 });
-const host = () => ({ system: { mode: 'practice', stateDir: async () => kitDir } }) as unknown as Host;
 
 const ACTIONS = 6;
 const ids = Array.from({ length: ACTIONS }, (_, i) => `upgrade.s${i}` as StepId);
@@ -68,30 +56,8 @@ function plan(failAt: number, trace: Trace): StepDefinition[] {
   return [check, ...actions];
 }
 
-function engine(
-  definitions: StepDefinition[],
-  restored?: ConstructorParameters<typeof UpgradeEngine>[0]['restored'],
-) {
-  return new UpgradeEngine({
-    host: host(),
-    kit: null,
-    kitProblem: null,
-    kitDir,
-    kitVersionText: '7.8.5.13100517_x64',
-    profile,
-    discovery: {
-      hostname: 'H',
-      site: null,
-      mobileSite: null,
-      connections: [],
-      installedVersion: null,
-      problem: null,
-    },
-    options: { setupTimeoutMs: 1000, poolStopTimeoutMs: 1000, allowedKitExtras: [] },
-    definitions,
-    events: { session: () => undefined, progress: () => undefined, log: () => undefined },
-    ...(restored ? { restored } : {}),
-  });
+function engine(definitions: StepDefinition[], restored?: EngineSetup['restored']) {
+  return standInEngine(kitDir, definitions, restored);
 }
 
 /** Runs forward until the step at failAt fails; returns the engine, paused there. */

@@ -1,20 +1,10 @@
-import { UpgradeError, msg } from '../../shared/message';
+import { msg } from '../../shared/message';
 import type { CrmConnection } from '../ports';
 import { connectionStepId } from '../../shared/step-id';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
-import { restoreDatabase } from './artifacts';
+import { restoreDatabase, versionOrNull } from './artifacts';
 
 /** Procedure steps 4-7: the admin presses "Aggiorna Database" per connection; the engine reads the database's version. */
-/** The database's version, or null when the profile gives no way to read it: then the admin's word stands. */
-async function versionOrNull(ctx: StepContext, c: CrmConnection): Promise<string | null> {
-  try {
-    return await ctx.host.databases.schemaVersion(c);
-  } catch (err) {
-    if (err instanceof UpgradeError && err.message_.key === 'sql.no-version-query') return null;
-    throw err;
-  }
-}
-
 /** Procedure steps 4-6 for the first connection; step 7 (optional) for every other one. */
 export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition {
   const url = (ctx: StepContext) => ctx.discovery.site?.url ?? '';
