@@ -12,6 +12,7 @@ import type { Language } from '../shared/i18n';
 import { UpgradeError } from '../shared/message';
 import type { Ack } from '../shared/contract';
 import type { Session } from '../shared/plan';
+import { unattendedChoice } from './autopilot';
 import { type Choice, confirmsRollback, parseChoice, promptText, stepNeedingAdmin } from './prompt';
 import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup-commands';
 import { kitCommand } from './kit-commands';
@@ -23,9 +24,12 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
 
   crm-upgrade check [--practice DIR] --kit KITDIR [--json] [--lang it|en]
       Every pre-flight finding. Exit 0: the server can be upgraded now; 1: a blocking check fails; 2: bad usage or input.
-  crm-upgrade run [--practice DIR] --kit KITDIR [--backup-dir DIR] [--setup-timeout SECONDS] [--notes-read] [--lang it|en]
+  crm-upgrade run [--practice DIR] --kit KITDIR [--backup-dir DIR] [--setup-timeout SECONDS] [--notes-read]
+                  [--autopilot | --rollback] [--lang it|en]
       The whole upgrade, asking you at each manual step. A run interrupted by anything continues from the kit's journal.
       --notes-read states that you have read the kit's release notes (NOTA BENE 1), for unattended use.
+      --autopilot (practice servers only) does the admin's part unattended: users log off, "Aggiorna Database" pressed.
+      --rollback rolls back the unfinished run found in the kit's journal, without asking.
   crm-upgrade demo [--setup-fails CODE] [--lang it|en]
       Makes a practice server and kit in a temp folder and runs the whole upgrade unattended.
   crm-upgrade kit keygen --out DIR [--name NAME]
@@ -148,10 +152,16 @@ async function interactiveRun(argv: string[]): Promise<number> {
       lang: { type: 'string' },
       verbose: { type: 'boolean' },
       'notes-read': { type: 'boolean' },
+      autopilot: { type: 'boolean' },
+      rollback: { type: 'boolean' },
     },
     strict: true,
   });
   const lang = language(values.lang);
+  if (values.autopilot && !values.practice)
+    throw new UsageError('--autopilot simulates the admin on a practice server only: add --practice DIR.');
+  if (values.autopilot && values.rollback)
+    throw new UsageError('--autopilot and --rollback exclude each other.');
   const session = await practiceSession(values, false);
   const view = new TerminalView(lang, undefined, values.verbose ?? false);
   attach(session, view);
@@ -160,7 +170,10 @@ async function interactiveRun(argv: string[]): Promise<number> {
     let snapshot = await session.handlers.getSession();
     if (snapshot.run.resumed)
       say(lang === 'it' ? `Riprendo l'esecuzione ${snapshot.run.id}.` : `Continuing run ${snapshot.run.id}.`);
-    if (snapshot.run.actions.includes('start')) await session.handlers.startRun();
+    const unattended = values.rollback ? 'rollback' : values.autopilot ? 'forward' : null;
+    const tried = new Set<string>();
+    if (snapshot.run.actions.includes('start') && unattended !== 'rollback')
+      await session.handlers.startRun();
     for (;;) {
       await session.settled();
       snapshot = await session.handlers.getSession();
@@ -171,6 +184,20 @@ async function interactiveRun(argv: string[]): Promise<number> {
         say(lang === 'it' ? '    (--notes-read) Confermo.' : '    (--notes-read) Confirm.');
         const ack = await session.handlers.confirmStep(step.id);
         if (!ack.ok) say(`✖ ${view.text(ack.error)}`);
+        continue;
+      }
+      if (unattended) {
+        const choice = unattendedChoice(snapshot, unattended, tried);
+        if (!choice || choice.kind === 'quit') {
+          say(
+            lang === 'it'
+              ? 'Serve una decisione: nessuna scelta automatica possibile. Il giornale sul kit conserva lo stato.'
+              : 'A decision is needed that cannot be made unattended. The journal on the kit keeps the state.',
+          );
+          return snapshot.run.state === 'ready' && unattended === 'rollback' ? 0 : 1;
+        }
+        const ack = await act(session, choice, null, lang);
+        if (ack && !ack.ok) say(`✖ ${view.text(ack.error)}`);
         continue;
       }
       if (!rl) {
@@ -208,12 +235,14 @@ async function interactiveRun(argv: string[]): Promise<number> {
 async function act(
   session: AppSession,
   choice: Exclude<Choice, { kind: 'quit' }>,
-  rl: Interface,
+  rl: Interface | null,
   lang: Language,
 ): Promise<Ack | null> {
   const h = session.handlers;
   if (choice.kind === 'run') {
     if (choice.action === 'continue') return h.startRun();
+    // --rollback on the command line is the confirmation.
+    if (!rl) return h.rollback();
     const sure = await rl.question(
       lang === 'it'
         ? "Rimettere il server com'era prima dell'aggiornamento? Scrivi «sì» per confermare: "
@@ -228,6 +257,7 @@ async function act(
     case 'retry':
       return h.retryStep(step.id);
     case 'skip':
+      if (!rl) return null;
       return h.skipStep(step.id, (await rl.question(lang === 'it' ? 'Motivo: ' : 'Reason: ')).trim());
     case 'wait-for-users':
       return h.waitForUsers(step.id);
