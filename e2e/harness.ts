@@ -46,6 +46,8 @@ export const RENDERER_DIR = path.join(REPO_ROOT, 'out', 'renderer');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'e2e', 'artifacts');
 const RENDERER_INDEX = path.join(RENDERER_DIR, 'index.html');
 const CHROMIUM = '/usr/bin/chromium';
+/** The engine's users re-check in these tests: fast, so that waiting for users takes no seconds. */
+export const USERS_RECHECK_MS = 200;
 
 /** Where the renderer bundle comes from: a build older than any of these is rebuilt. */
 const RENDERER_SOURCES = [
@@ -63,6 +65,11 @@ export interface HarnessOptions {
   /** A pause per file the practice setups copy, so that progress can be watched. */
   setupDelayMs?: number;
   setupTimeoutMs?: number;
+  /**
+   * How often the engine runs the users check again while the admin waits (openSession's
+   * usersRecheckMs). Short by default, so that no test waits seconds for the engine's timer.
+   */
+  usersRecheckMs?: number;
   /** How the practice server is made (e.g. the user leaves after some seconds). */
   init?: PracticeInitOptions;
   /** Changes to the practice server before the session opens (to rehearse failing checks). */
@@ -272,6 +279,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       host,
       kitDir,
       ...(options.setupTimeoutMs !== undefined ? { setupTimeoutMs: options.setupTimeoutMs } : {}),
+      usersRecheckMs: options.usersRecheckMs ?? USERS_RECHECK_MS,
     });
     cleanups.push(() => withTimeout(session.close(), 60_000, 'session.close()'));
 
@@ -377,19 +385,36 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     });
 
     // Engine events, checked against the contract by main's forwardEvents, delivered in order.
-    let delivery: Promise<void> = Promise.resolve();
+    // Every event is delivered, but those that queued up while the page was busy go over in one
+    // page.evaluate: one round trip per event falls behind the engine on a loaded machine (a users
+    // re-check every 200 ms sends several session snapshots each time), and the page would then
+    // show a state the engine left long ago. Electron's IPC does not wait for the renderer either.
+    let queued: (readonly [string, unknown])[] = [];
+    let delivering = false;
+    const deliver = async (): Promise<void> => {
+      delivering = true;
+      while (queued.length > 0) {
+        const batch = queued;
+        queued = [];
+        try {
+          await page.evaluate((events) => {
+            for (const [c, p] of events) window.__upgraderEmit?.(c, p);
+          }, batch);
+        } catch (error) {
+          if (!closed && !page.isClosed())
+            eventErrors.push(`${batch.map(([c]) => c).join(', ')}: ${String(error)}`);
+        }
+      }
+      delivering = false;
+    };
+    // As main does: the session's subscribe is a method, so it is called on the session.
     const stopEvents = forwardEvents(
-      session.subscribe,
+      (listener) => session.subscribe(listener),
       {
         isDestroyed: () => closed || page.isClosed(),
         send: (channel, payload) => {
-          delivery = delivery.then(() =>
-            page
-              .evaluate(([c, p]) => window.__upgraderEmit?.(c, p), [channel, payload] as const)
-              .catch((error: unknown) => {
-                if (!closed && !page.isClosed()) eventErrors.push(`${channel}: ${String(error)}`);
-              }),
-          );
+          queued.push([channel, payload]);
+          if (!delivering) void deliver();
         },
       },
       { onInvalid: (event, detail) => eventErrors.push(`${event} does not match the contract: ${detail}`) },

@@ -372,6 +372,73 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     expect(h.problems()).toEqual([]);
   });
 
+  it('offers Skip on the second connection\'s optional "Aggiorna Database", and finishes with it skipped', async () => {
+    const h = (harness = await startHarness());
+    const { page } = h;
+    await openApp(h);
+    await startAndLogOffUsers(h);
+
+    // The first connection's "Aggiorna Database" is required: no Skip.
+    const first = 'after.db-update:Produzione';
+    await driveUntil(h, stepSelector(first, 'waiting'));
+    const firstRow = step(page, first);
+    expect(await firstRow.getByTestId('confirm-step').isVisible()).toBe(true);
+    expect(await firstRow.getByTestId('skip-step').count()).toBe(0);
+    expect((await h.session.handlers.getSession()).steps.find((s) => s.id === first)?.actions).not.toContain(
+      'skip',
+    );
+
+    // The second one is optional (procedure step 7): Skip, Confirm and the practice button.
+    const second = 'after.db-update:Formazione';
+    expect(await driveUntil(h, stepSelector(second, 'waiting'))).toEqual([first]);
+    const row = step(page, second);
+    expect(await row.getAttribute('data-kind')).toBe('manual');
+    expect(await text(row)).toContain(uiIt['ui.step.optional']);
+    expect(await row.getByTestId('confirm-step').isVisible()).toBe(true);
+    expect(await row.getByTestId('practice-aggiorna-database').getAttribute('data-connection-id')).toBe(
+      'Formazione',
+    );
+    const skip = row.getByTestId('skip-step');
+    expect(await text(skip)).toBe(uiIt['ui.action.skip']);
+    await skip.click({ timeout: WAIT });
+    const reason = 'Formazione si aggiorna domani, a mano';
+    await row.getByTestId('skip-reason').fill(reason, { timeout: WAIT });
+    await row.getByTestId('skip-submit').click({ timeout: WAIT });
+    await waitForStep(page, second, 'skipped');
+    expect(await text(row.getByTestId('step-skip-reason'))).toContain(reason);
+
+    // The run goes on to the end with that step skipped.
+    await driveUntil(h, BANNER('finished'));
+    const panel = page.getByTestId('report-panel');
+    await panel.waitFor({ state: 'visible', timeout: WAIT });
+    expect(await panel.getAttribute('data-outcome')).toBe('upgraded');
+    await h.session.idle();
+    const session = await h.session.handlers.getSession();
+    expect(session.steps.filter((s) => s.status !== 'passed').map((s) => [s.id, s.status])).toEqual([
+      [second, 'skipped'],
+    ]);
+
+    // The report says it was skipped, and why, in the JSON and in the HTML.
+    const jsonPath = (await text(page.getByTestId('report-json-path'))).trim();
+    const report = JSON.parse(await readFile(jsonPath, 'utf8')) as {
+      outcome: string;
+      steps: { id: string; status: string; skipReason?: string }[];
+    };
+    expect(report.outcome).toBe('upgraded');
+    expect(report.steps.find((s) => s.id === second)).toMatchObject({
+      status: 'skipped',
+      skipReason: reason,
+    });
+    expect(report.steps.find((s) => s.id === first)?.status).toBe('passed');
+    const html = await readFile((await text(page.getByTestId('report-html-path'))).trim(), 'utf8');
+    expect(html).toContain(`Saltato, motivo: ${reason}`);
+
+    expect(h.refusals).toEqual([]);
+    expect(h.calls.filter((c) => c.outcome !== 'ok')).toEqual([]);
+    expect(h.calls.filter((c) => c.name === 'skipStep')).toHaveLength(1);
+    expect(h.problems()).toEqual([]);
+  });
+
   it('stops on a failed setup (exit code 1603) and rolls the server back to the byte', async () => {
     const h = (harness = await startHarness({ setupFailsWith: 1603 }));
     const { page } = h;
@@ -416,8 +483,32 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
       await readFile((await text(page.getByTestId('report-json-path'))).trim(), 'utf8'),
     ) as {
       outcome: string;
+      rollback: {
+        startedAt: string;
+        finishedAt: string;
+        undos: {
+          stepId: string;
+          status: string;
+          titleText: { it: string; en: string };
+          findingText?: { it: string; en: string };
+        }[];
+        treeHashMatches: boolean | null;
+      } | null;
     };
     expect(report.outcome).toBe('rolled-back');
+    // The rollback is the undo of each step that changed the server, newest first, each put back.
+    const undone = report.rollback;
+    expect(undone?.undos.map((u) => [u.stepId, u.status])).toEqual([
+      ['upgrade.setup', 'done'],
+      ['upgrade.stop-pool', 'done'],
+      ['upgrade.maintenance-on', 'done'],
+    ]);
+    for (const u of undone?.undos ?? []) {
+      expect(u.titleText.it.length, u.stepId).toBeGreaterThan(3);
+      expect(u.findingText?.en.length ?? 0, u.stepId).toBeGreaterThan(3);
+    }
+    expect(undone?.treeHashMatches).toBe(true);
+    expect(Date.parse(undone?.finishedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(undone?.startedAt ?? ''));
 
     // The application folder is back to the byte: same tree hash, same paths, same contents.
     expect(await treeHash(h.appDir, [])).toBe(hashBefore);
@@ -527,7 +618,8 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     expect(h.refusals).toEqual([
       expect.stringMatching(/^skipStep: invalid arguments: 1 too_small/),
       expect.stringMatching(/^skipStep: invalid arguments: 1 custom/),
-      expect.stringMatching(/^skipStep: invalid arguments: 0 invalid_format/),
+      // A step id is checked by its own predicate (a typed StepId), hence "custom".
+      expect.stringMatching(/^skipStep: invalid arguments: 0 custom/),
       expect.stringMatching(/^practicePressAggiornaDatabase: invalid arguments/),
       expect.stringMatching(/^retryStep: invalid arguments/),
       'runPowerShell: unknown call',

@@ -1,105 +1,127 @@
 import { describe, expect, it } from 'vitest';
+import type { SessionStep } from '../../../electron/shared/plan';
 import { session, step } from '../testing/fixtures';
-import {
-  baseIdOf,
-  connectionOf,
-  focusStep,
-  isConnectedUsersCheck,
-  reasonProblem,
-  runActions,
-  stepActions,
-} from './steps';
+import { focusStep, reasonProblem, runActions, stepActions } from './steps';
 import { describeVersionText } from './version';
 
-describe('step ids', () => {
-  it('split the connection off', () => {
-    expect(connectionOf('after.db-update:crm_main')).toBe('crm_main');
-    expect(connectionOf('after.db-update')).toBeNull();
-    expect(baseIdOf('after.db-update:crm_main')).toBe('after.db-update');
-  });
-  it('recognise the connected-users check', () => {
-    expect(isConnectedUsersCheck(step('check.connected-users'))).toBe(true);
-    expect(isConnectedUsersCheck(step('check.users:main'))).toBe(true);
-    expect(isConnectedUsersCheck(step('check.elevation'))).toBe(false);
-    expect(isConnectedUsersCheck(step('check.connected-users', { kind: 'action' }))).toBe(false);
-  });
-});
+const NONE = {
+  retry: false,
+  skip: false,
+  confirm: false,
+  waitForUsers: false,
+  stopWaiting: false,
+  practiceLogOffUsers: false,
+  practiceAggiornaDatabase: null,
+};
 
-describe('stepActions', () => {
-  const failedCheck = step('check.connected-users', { status: 'failed', skippable: true });
-  const dbUpdate = step('after.db-update:crm_main', { phase: 'after', kind: 'manual', status: 'waiting' });
-  const optional = step('after.add-all-functions', {
-    phase: 'after',
-    kind: 'manual',
-    status: 'waiting',
-    optional: true,
-    skippable: true,
+describe('stepActions: exactly what the engine offers on the step', () => {
+  const failedCheck = step('check.users', { status: 'failed', skippable: true });
+
+  it('offers only Retry when the step offers only retry, though it is failed and skippable', () => {
+    expect(stepActions({ ...failedCheck, actions: ['retry'] })).toEqual({ ...NONE, retry: true });
   });
 
-  it('offers retry and skip on a failed skippable step, and log-off in practice mode', () => {
-    const s = session({ run: { id: 'r', state: 'paused', resumed: false } }, [failedCheck]);
-    expect(stepActions(s, failedCheck)).toEqual({
-      retry: true,
-      skip: true,
-      confirm: false,
+  it('offers each of a failed users check’s actions', () => {
+    expect(
+      stepActions({
+        ...failedCheck,
+        actions: ['retry', 'skip', 'wait-for-users', 'practice-log-off-users'],
+      }),
+    ).toEqual({ ...NONE, retry: true, skip: true, waitForUsers: true, practiceLogOffUsers: true });
+  });
+
+  it('offers stop-waiting and the practice log-off while the engine waits for users', () => {
+    expect(stepActions({ ...failedCheck, actions: ['stop-waiting', 'practice-log-off-users'] })).toEqual({
+      ...NONE,
+      stopWaiting: true,
       practiceLogOffUsers: true,
-      practiceAggiornaDatabase: null,
     });
-    expect(stepActions({ ...s, mode: 'windows' }, failedCheck).practiceLogOffUsers).toBe(false);
   });
 
-  it('offers no skip on a failed step that may not be skipped', () => {
-    const s = session({}, []);
-    expect(stepActions(s, step('upgrade.setup', { kind: 'action', status: 'failed' })).skip).toBe(false);
+  it('offers nothing when the step offers nothing, whatever its status, skippability or id', () => {
+    expect(stepActions(failedCheck)).toEqual(NONE);
+    expect(stepActions(step('after.db-update:crm_main', { status: 'waiting', kind: 'manual' }))).toEqual(
+      NONE,
+    );
+    expect(
+      stepActions(step('after.add-functions', { status: 'waiting', optional: true, skippable: true })),
+    ).toEqual(NONE);
   });
 
-  it('offers confirm, and the practice "Aggiorna Database" with the connection, on a waiting db-update', () => {
-    const s = session({ run: { id: 'r', state: 'waiting', resumed: false } }, [dbUpdate]);
-    expect(stepActions(s, dbUpdate)).toMatchObject({
+  it('names the connection of "Aggiorna Database" from the step’s connection, not its id', () => {
+    const dbUpdate: SessionStep = step('x', {
+      phase: 'after',
+      kind: 'manual',
+      status: 'waiting',
+      connection: 'crm_main',
+      actions: ['confirm', 'practice-aggiorna-database'],
+    });
+    expect(stepActions(dbUpdate)).toEqual({ ...NONE, confirm: true, practiceAggiornaDatabase: 'crm_main' });
+    // Offered on a step without a connection: no button can say which database.
+    expect(stepActions({ ...dbUpdate, connection: undefined }).practiceAggiornaDatabase).toBeNull();
+    // The connection alone offers nothing.
+    expect(stepActions({ ...dbUpdate, actions: ['confirm'] }).practiceAggiornaDatabase).toBeNull();
+  });
+
+  it('offers Skip on the waiting optional "Aggiorna Database" of a second connection', () => {
+    const second = step('after.db-update:Formazione', {
+      phase: 'after',
+      kind: 'manual',
+      status: 'waiting',
+      optional: true,
+      skippable: false,
+      connection: 'Formazione',
+      actions: ['confirm', 'skip', 'practice-aggiorna-database'],
+    });
+    expect(stepActions(second)).toEqual({
+      ...NONE,
       confirm: true,
-      skip: false,
-      practiceAggiornaDatabase: 'crm_main',
+      skip: true,
+      practiceAggiornaDatabase: 'Formazione',
     });
-    expect(stepActions({ ...s, mode: 'windows' }, dbUpdate).practiceAggiornaDatabase).toBeNull();
   });
 
-  it('offers skip on a waiting optional step', () => {
-    const s = session({}, [optional]);
-    expect(stepActions(s, optional)).toMatchObject({ confirm: true, skip: true });
-  });
-
-  it('offers nothing while rolling back', () => {
-    const s = session({ run: { id: 'r', state: 'rolling-back', resumed: false } }, [failedCheck]);
-    expect(stepActions(s, failedCheck)).toMatchObject({
-      retry: false,
-      skip: false,
-      practiceLogOffUsers: false,
+  it('offers Skip on a pending step the engine lets be skipped ahead', () => {
+    expect(stepActions(step('backup.db:main', { phase: 'backup', actions: ['skip'] }))).toEqual({
+      ...NONE,
+      skip: true,
     });
   });
 });
 
 describe('runActions and focusStep', () => {
-  it('start when ready, continue when paused after a resume, rollback when allowed', () => {
-    expect(runActions(session({ run: { id: 'r', state: 'ready', resumed: false } }))).toEqual({
+  it('offers exactly the run’s actions, whatever its state', () => {
+    expect(runActions(session({ run: { state: 'ready', actions: ['start'] } }))).toEqual({
       start: true,
       continue: false,
       rollback: false,
+      correctInstallPath: false,
     });
     expect(
-      runActions(session({ run: { id: 'r', state: 'paused', resumed: true }, canRollback: true })),
+      runActions(session({ run: { state: 'paused', resumed: true, actions: ['continue', 'rollback'] } })),
     ).toEqual({
       start: false,
       continue: true,
       rollback: true,
+      correctInstallPath: false,
     });
-    expect(runActions(session({ run: { id: 'r', state: 'paused', resumed: false } })).continue).toBe(false);
+    expect(
+      runActions(session({ run: { state: 'ready', actions: ['start', 'correct-install-path'] } })),
+    ).toEqual({
+      start: true,
+      continue: false,
+      rollback: false,
+      correctInstallPath: true,
+    });
+    // Ready, or paused after a resume, but offering nothing: nothing.
+    expect(Object.values(runActions(session({ run: { state: 'ready', actions: [] } })))).not.toContain(true);
+    expect(
+      Object.values(runActions(session({ run: { state: 'paused', resumed: true, rollbackBegun: true } }))),
+    ).not.toContain(true);
   });
   it('points at the failed step when paused', () => {
     const failed = step('check.b', { status: 'failed' });
-    const s = session({ run: { id: 'r', state: 'paused', resumed: false } }, [
-      step('check.a', { status: 'passed' }),
-      failed,
-    ]);
+    const s = session({ run: { state: 'paused' } }, [step('check.a', { status: 'passed' }), failed]);
     expect(focusStep(s)).toBe(failed);
   });
 });

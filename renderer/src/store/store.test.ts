@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEntry } from '../../../electron/shared/plan';
-import { FakeBridge, session, step } from '../testing/fixtures';
+import type { LogEntry, StepId } from '../../../electron/shared/plan';
+import { msg } from '../../../electron/shared/message';
+import { FakeBridge, session, standInMessage, step } from '../testing/fixtures';
 import { LOG_LIMIT, createUpgradeStore } from './index';
+
+/** Stand-in step ids: the store passes ids through, whatever they are. */
+const APP = 'backup.app' as StepId;
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -9,7 +13,7 @@ function logEntry(i: number): LogEntry {
   return {
     at: new Date(Date.UTC(2025, 0, 1, 10, 0, i % 60)).toISOString(),
     level: 'info',
-    message: { key: 'log.x', params: { i } },
+    message: standInMessage('log.x', { i }),
   };
 }
 
@@ -53,19 +57,19 @@ describe('createUpgradeStore', () => {
       bytesDone: 4,
       bytesTotal: 10,
     });
-    bridge.emit('progress', { stepId: 'backup.app', percent: 5, elapsedMs: 200 });
+    bridge.emit('progress', { stepId: APP, percent: 5, elapsedMs: 200 });
     expect(store.getState().progress['backup.db:main']?.percent).toBe(40);
-    expect(store.getState().progress['backup.app']?.percent).toBe(5);
+    expect(store.getState().progress[APP]?.percent).toBe(5);
 
     bridge.emit(
       'session',
       session({}, [
         step('backup.db:main', { phase: 'backup', status: 'passed' }),
-        step('backup.app', { phase: 'backup', status: 'running' }),
+        step(APP, { phase: 'backup', status: 'running' }),
       ]),
     );
     expect(store.getState().progress['backup.db:main']).toBeUndefined();
-    expect(store.getState().progress['backup.app']?.percent).toBe(5);
+    expect(store.getState().progress[APP]?.percent).toBe(5);
   });
 
   it(`appends log entries and keeps only the last ${LOG_LIMIT}`, async () => {
@@ -88,16 +92,20 @@ describe('createUpgradeStore', () => {
     const s = store.getState();
     expect(await s.startRun()).toBe(true);
     expect(await s.confirmStep('after.db-update:main')).toBe(true);
-    expect(await s.skipStep('after.add-all-functions', '  not today, thanks  ')).toBe(true);
+    expect(await s.skipStep('after.add-functions', '  not today, thanks  ')).toBe(true);
     expect(await s.retryStep('check.users')).toBe(true);
+    expect(await s.waitForUsers('check.users')).toBe(true);
+    expect(await s.stopWaitingForUsers('check.users')).toBe(true);
     expect(await s.rollback()).toBe(true);
     expect(await s.practiceLogOffUsers()).toBe(true);
     expect(await s.practicePressAggiornaDatabase('main')).toBe(true);
     expect(bridge.calls.filter((c) => c.name !== 'getSession')).toEqual([
       { name: 'startRun', args: [] },
       { name: 'confirmStep', args: ['after.db-update:main'] },
-      { name: 'skipStep', args: ['after.add-all-functions', 'not today, thanks'] },
+      { name: 'skipStep', args: ['after.add-functions', 'not today, thanks'] },
       { name: 'retryStep', args: ['check.users'] },
+      { name: 'waitForUsers', args: ['check.users'] },
+      { name: 'stopWaitingForUsers', args: ['check.users'] },
       { name: 'rollback', args: [] },
       { name: 'practiceLogOffUsers', args: [] },
       { name: 'practicePressAggiornaDatabase', args: ['main'] },
@@ -110,7 +118,7 @@ describe('createUpgradeStore', () => {
     const bridge = new FakeBridge();
     const store = createUpgradeStore(bridge);
     await flush();
-    const error = { key: 'error.run.gate-closed', params: { step: 'check.users' } };
+    const error = msg('engine.gate.closed', { steps: 'check.users' });
     bridge.acks.startRun = { ok: false, error };
     expect(await store.getState().startRun()).toBe(false);
     expect(store.getState().error).toEqual(error);
@@ -144,7 +152,7 @@ describe('createUpgradeStore', () => {
     const first = store.getState().startRun();
     expect(store.getState().pending).toBe(true);
     expect(store.getState().pendingAction).toEqual({ name: 'startRun' });
-    expect(await store.getState().retryStep('x')).toBe(false);
+    expect(await store.getState().retryStep('x' as StepId)).toBe(false);
     release({ ok: true });
     expect(await first).toBe(true);
     expect(store.getState().pending).toBe(false);

@@ -1,25 +1,59 @@
 import type { SqlCredentials } from '../../../electron/shared/sql-credentials';
 import type { Ack, EventName, EventPayload, UpgraderApi } from '../../../electron/shared/contract';
-import type { Session, Step } from '../../../electron/shared/plan';
+import type { Message, MessageKey } from '../../../electron/shared/message';
+import type { Session, SessionStep, StepId } from '../../../electron/shared/plan';
 
 /** Test helpers (not shipped: only *.test.ts(x) import them). */
 
-export function step(id: string, patch: Partial<Step> = {}): Step {
+/**
+ * A Message under a stand-in key, one the test adds to the catalogue itself (or none, to see an
+ * unknown key): the compiler knows only the catalogue's own keys.
+ */
+export function standInMessage(key: string, params?: Message['params']): Message {
+  return { key: key as MessageKey, ...(params ? { params } : {}) };
+}
+
+/**
+ * A step as the engine shows it. `id` may be a stand-in (the renderer recognises no step by
+ * its id); it offers no action unless `actions` says so.
+ */
+export function step(id: string, patch: Partial<SessionStep> = {}): SessionStep {
   return {
-    id,
+    id: id as StepId,
     phase: 'checks',
     kind: 'check',
     severity: 'blocking',
     optional: false,
     skippable: false,
-    title: { key: `step.${id.split(':')[0]}.title` },
+    title: standInMessage(`step.${id.split(':')[0]}.title`),
     status: 'pending',
     evidence: {},
+    actions: [],
     ...patch,
   };
 }
 
-export function session(patch: Partial<Session> = {}, steps: Step[] = [step('check.elevation')]): Session {
+export type Run = Session['run'];
+
+/** The run part of a session: ready, offering nothing unless `patch.actions` says so. */
+export function run(patch: Partial<Run> = {}): Run {
+  return {
+    id: 'run-1',
+    state: 'ready',
+    resumed: false,
+    actions: [],
+    usersRecheckMs: 5_000,
+    rollbackBegun: false,
+    ...patch,
+  };
+}
+
+/** A session; `patch.run` is merged onto run()'s defaults. */
+export function session(
+  patch: Partial<Omit<Session, 'run'>> & { run?: Partial<Run> } = {},
+  steps: SessionStep[] = [step('check.elevation')],
+): Session {
+  const { run: runPatch, ...rest } = patch;
   return {
     mode: 'practice',
     server: {
@@ -28,11 +62,10 @@ export function session(patch: Partial<Session> = {}, steps: Step[] = [step('che
       installPath: 'C:\\inetpub\\crm',
     },
     kit: { versionName: '7.8.5.13100517_x64', practiceKey: false },
-    run: { id: 'run-1', state: 'ready', resumed: false },
+    run: run(runPatch),
     steps,
-    canRollback: false,
     releaseNotes: [],
-    ...patch,
+    ...rest,
   };
 }
 
@@ -83,17 +116,23 @@ export class FakeBridge implements UpgraderApi {
   startRun(): Promise<Ack> {
     return this.answer('startRun', []);
   }
-  confirmStep(id: string): Promise<Ack> {
+  confirmStep(id: StepId): Promise<Ack> {
     return this.answer('confirmStep', [id]);
   }
-  skipStep(id: string, reason: string): Promise<Ack> {
+  skipStep(id: StepId, reason: string): Promise<Ack> {
     return this.answer('skipStep', [id, reason]);
   }
-  retryStep(id: string): Promise<Ack> {
+  retryStep(id: StepId): Promise<Ack> {
     return this.answer('retryStep', [id]);
   }
   rollback(): Promise<Ack> {
     return this.answer('rollback', []);
+  }
+  waitForUsers(id: StepId): Promise<Ack> {
+    return this.answer('waitForUsers', [id]);
+  }
+  stopWaitingForUsers(id: StepId): Promise<Ack> {
+    return this.answer('stopWaitingForUsers', [id]);
   }
   practiceLogOffUsers(): Promise<Ack> {
     return this.answer('practiceLogOffUsers', []);
