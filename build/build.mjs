@@ -29,16 +29,28 @@ const common = {
   envDir: false,
 };
 
+/**
+ * main's entries: the app, and each worker thread's entry file. A worker starts on a file, so each
+ * thread is an entry of its own, built beside index.js (electron/core/files/threads.ts looks for it
+ * next to the chunk that holds it: every file of out/main sits in that one folder).
+ */
+const MAIN_ENTRIES = {
+  index: 'electron/main/index.ts',
+  'zip-thread': 'electron/core/files/zip-thread.ts',
+  'hash-thread': 'electron/core/files/hash-thread.ts',
+};
+
 export const TARGETS = {
   // Node platform (an SSR build), ESM like the repository; dependencies stay in node_modules.
   main: {
     output: 'out/main/index.js',
+    outputs: Object.keys(MAIN_ENTRIES).map((name) => `out/main/${name}.js`),
     run: () =>
       build({
         ...common,
         ssr: { noExternal: true, target: 'node' },
         build: {
-          ssr: fromRoot('electron/main/index.ts'),
+          ssr: true,
           outDir: fromRoot('out/main'),
           emptyOutDir: true,
           target: 'node22',
@@ -47,8 +59,11 @@ export const TARGETS = {
           copyPublicDir: false,
           reportCompressedSize: false,
           rolldownOptions: {
+            input: Object.fromEntries(
+              Object.entries(MAIN_ENTRIES).map(([name, file]) => [name, fromRoot(file)]),
+            ),
             external: isMainExternal,
-            output: { format: 'es', entryFileNames: 'index.js' },
+            output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
           },
         },
       }),
@@ -98,8 +113,9 @@ export async function buildTargets(names = Object.keys(TARGETS)) {
     const target = TARGETS[name];
     const started = performance.now();
     await target.run();
-    if (!existsSync(fromRoot(target.output))) {
-      throw new Error(`${name}: the build finished but ${target.output} is missing`);
+    const missing = (target.outputs ?? [target.output]).filter((file) => !existsSync(fromRoot(file)));
+    if (missing.length > 0) {
+      throw new Error(`${name}: the build finished but ${missing.join(', ')} is missing`);
     }
     console.log(
       `built ${name.padEnd(8)} -> ${target.output} (${Math.round(performance.now() - started)} ms)`,

@@ -313,12 +313,26 @@ async function bundleOurs(work: string): Promise<string> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node22',
     outfile: out,
     logLevel: 'error',
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
+  });
+  // The workers are their own entries, found beside the code that starts them (threads.ts).
+  await build({
+    entryPoints: {
+      'zip-thread': path.join(ROOT, 'electron/core/files/zip-thread.ts'),
+      'hash-thread': path.join(ROOT, 'electron/core/files/hash-thread.ts'),
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    outdir: work,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'error',
   });
   return out;
 }

@@ -1,57 +1,22 @@
-import { Worker } from 'node:worker_threads';
+import type { HashReply, HashRequest } from './hash-thread-messages';
+import { startThread, threadEntry } from './threads';
 
 /**
- * SHA-256 on a worker thread, so that hashing a whole zip (hundreds of megabytes) runs beside
- * the work of the main thread instead of in its way. The worker is a few lines of plain
- * JavaScript evaluated from a string: nothing to bundle or to find on disk.
+ * SHA-256 on a worker thread (hash-thread.ts), so that hashing a whole zip (hundreds of
+ * megabytes) runs beside the work of the main thread instead of in its way.
  *
  * Two uses: `update`/`digest` for bytes the main thread has anyway (the zip as it is written),
  * passed in a few reused 2 MiB blocks that go to the worker and come back; and `hashFile` for a
  * file the worker reads itself (the zip, checked while the main thread checks its entries).
  */
-const SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const fs = require('node:fs');
-let h = createHash('sha256');
-parentPort.on('message', (m) => {
-  try {
-    if (m.type === 'data') {
-      h.update(new Uint8Array(m.buf, 0, m.len));
-      parentPort.postMessage({ type: 'ack', buf: m.buf }, [m.buf]);
-    } else if (m.type === 'digest') {
-      parentPort.postMessage({ type: 'digest', hex: h.digest('hex') });
-      h = createHash('sha256');
-    } else if (m.type === 'file') {
-      const f = createHash('sha256');
-      const fd = fs.openSync(m.path, 'r');
-      try {
-        const buf = Buffer.allocUnsafe(4 << 20);
-        let n;
-        while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) f.update(buf.subarray(0, n));
-      } finally {
-        fs.closeSync(fd);
-      }
-      parentPort.postMessage({ type: 'digest', hex: f.digest('hex') });
-    }
-  } catch (err) {
-    parentPort.postMessage({ type: 'error', message: String(err && err.message || err), code: err && err.code });
-  }
-});
-`;
 
 const BLOCK = 2 << 20;
 const BLOCKS = 4;
 
-type Reply =
-  | { type: 'ack'; buf: ArrayBuffer }
-  | { type: 'digest'; hex: string }
-  | { type: 'error'; message: string; code?: string };
-
 export class HashWorker {
-  private readonly worker = new Worker(SOURCE, { eval: true });
+  private readonly worker = startThread(threadEntry('hash-thread'));
   private readonly idle: ArrayBuffer[] = [];
-  private current: Buffer | null = null;
+  private current: Buffer<ArrayBuffer> | null = null;
   private filled = 0;
   private blocks = 0;
   private blockWaiters: (() => void)[] = [];
@@ -59,9 +24,9 @@ export class HashWorker {
   private failure: Error | null = null;
 
   constructor() {
-    this.worker.on('message', (m: Reply) => {
+    this.worker.on('message', (m: HashReply) => {
       if (m.type === 'ack') {
-        this.idle.push(m.buf);
+        this.idle.push(m.block);
         this.blockWaiters.shift()?.();
       } else if (m.type === 'digest') {
         this.replyWaiters.shift()?.resolve(m.hex);
@@ -78,7 +43,7 @@ export class HashWorker {
     for (const w of this.blockWaiters.splice(0)) w();
   }
 
-  private async block(): Promise<Buffer> {
+  private async block(): Promise<Buffer<ArrayBuffer>> {
     for (;;) {
       if (this.failure) throw this.failure;
       const ab = this.idle.pop();
@@ -93,8 +58,8 @@ export class HashWorker {
 
   private post(): void {
     if (!this.current || this.filled === 0) return;
-    const ab = this.current.buffer as ArrayBuffer;
-    this.worker.postMessage({ type: 'data', buf: ab, len: this.filled }, [ab]);
+    const block = this.current.buffer;
+    this.send({ type: 'data', block, length: this.filled }, [block]);
     this.current = null;
     this.filled = 0;
   }
@@ -113,11 +78,15 @@ export class HashWorker {
     }
   }
 
-  private ask(message: object): Promise<string> {
+  private send(message: HashRequest, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  private ask(message: HashRequest): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.replyWaiters.push({ resolve, reject });
-      this.worker.postMessage(message);
+      this.send(message);
     });
   }
 

@@ -3,10 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { zipFolder } from './zip-backup';
-import { BLOCK, ZipWorkers } from './zip-workers';
+import { BLOCK } from './zip-thread-messages';
+import type { ZipWorkersOptions } from './zip-workers';
 
 // A locked file (IIS's worker holds it) surfaces as EBUSY on Windows, an unreadable one as
-// EACCES or EPERM; root here can't make either, so the workers are told to fail those opens.
+// EACCES or EPERM; root here can't make either, so the backup runs on threads that fail those
+// opens (testing/zip-thread-refusing-opens.ts: the shipped thread has no such code).
+const refusing = (refusals: Record<string, string>): { workers: ZipWorkersOptions } => ({
+  workers: {
+    thread: { url: new URL('./testing/zip-thread-refusing-opens.ts', import.meta.url), data: refusals },
+  },
+});
 
 let work = '';
 beforeEach(async () => {
@@ -17,7 +24,6 @@ beforeEach(async () => {
   await writeFile(path.join(work, 'app', 'bin', 'Big.dll'), Buffer.alloc(BLOCK + 10, 1));
 });
 afterEach(async () => {
-  ZipWorkers.simulatedOpenErrors = {};
   await rm(work, { recursive: true, force: true });
 });
 
@@ -26,9 +32,8 @@ it.each([
   ['EACCES', 'bin/Crm.Web.dll'],
   ['EPERM', 'bin/Big.dll'],
 ])('stops on a file it cannot read (%s), names it, and leaves no partial zip', async (code, rel) => {
-  ZipWorkers.simulatedOpenErrors = { [rel]: code };
   const zip = path.join(work, 'b.zip');
-  await expect(zipFolder(path.join(work, 'app'), zip)).rejects.toMatchObject({
+  await expect(zipFolder(path.join(work, 'app'), zip, refusing({ [rel]: code }))).rejects.toMatchObject({
     message_: { key: 'backup.files.unreadable', params: { path: rel, code } },
   });
   await expect(stat(zip)).rejects.toThrow();
@@ -36,11 +41,12 @@ it.each([
 });
 
 it('stops on a file that disappeared since the listing, and leaves no partial zip', async () => {
-  ZipWorkers.simulatedOpenErrors = { 'a.txt': 'ENOENT' };
   const zip = path.join(work, 'b.zip');
-  await expect(zipFolder(path.join(work, 'app'), zip)).rejects.toMatchObject({
-    message_: { key: 'backup.files.changed', params: { path: 'a.txt' } },
-  });
+  await expect(zipFolder(path.join(work, 'app'), zip, refusing({ 'a.txt': 'ENOENT' }))).rejects.toMatchObject(
+    {
+      message_: { key: 'backup.files.changed', params: { path: 'a.txt' } },
+    },
+  );
   await expect(stat(zip)).rejects.toThrow();
 });
 

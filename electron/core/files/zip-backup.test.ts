@@ -22,7 +22,8 @@ import { zipFolder } from './zip-backup';
 import { restoreZip } from './zip-restore';
 import { readCentralDirectory, run } from './zip-test-helpers';
 import { readManifest, verifyZip } from './zip-verify';
-import { BLOCK, ZipWorkers } from './zip-workers';
+import { BLOCK } from './zip-thread-messages';
+import { ZipWorkers } from './zip-workers';
 
 const without = <T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> => {
   const { [key]: _dropped, ...rest } = o;
@@ -184,7 +185,7 @@ describe('application folder backup', () => {
   });
 
   it('lists the folder on a worker exactly as listTree does (exclusions written either way)', async () => {
-    const workers = new ZipWorkers(1);
+    const workers = new ZipWorkers({ count: 1 });
     try {
       const listed = await workers.list(app, ['app_data\\LOGS\\']);
       expect(listed).toEqual(await listTree(app, ['App_Data/Logs']));

@@ -6,7 +6,8 @@ import { inOrder } from './ahead';
 import { isWithin } from './paths';
 import { type BackupSummary, type FileProgress, ManifestWriter, manifestPathFor } from './manifest';
 import { type FileEntry, type TreeEntry, treeLine } from './tree';
-import { BLOCK, ZipWorkers, workerError } from './zip-workers';
+import { BLOCK } from './zip-thread-messages';
+import { ZipWorkers, type ZipWorkersOptions, workerError } from './zip-workers';
 import { ZipWriter } from './zip-writer';
 
 /**
@@ -39,6 +40,8 @@ export interface ZipFolderOptions {
   onProgress?: (p: FileProgress) => void;
   /** Deflate level, 1 (fast) to 9 (small); DEFAULT_LEVEL unless a benchmark asks otherwise. */
   level?: number;
+  /** The worker threads: how many, and which entry they run (a test's fails some opens as Windows does). */
+  workers?: ZipWorkersOptions;
 }
 
 function errorCode(e: unknown): string | undefined {
@@ -189,7 +192,7 @@ export async function zipFolder(
   if (isWithin(resolvedZip, source)) {
     throw new UpgradeError(msg('backup.files.inside-source', { zip: zipPath }));
   }
-  const workers = new ZipWorkers();
+  const workers = new ZipWorkers(options.workers);
   let tree: (TreeEntry | undefined)[];
   try {
     tree = await workers.list(source, exclusions);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import type { ZipRange, ZipRangeEntry } from './zip-workers';
+import { GROUP_BYTES, type ZipRange, type ZipRangeEntry } from './zip-thread-messages';
 
 /** An entry of a zip's central directory, as yauzl reads it (Zip64 fields resolved, names decoded). */
 export interface ZipDirectoryEntry {
@@ -144,8 +144,7 @@ export async function readZipDirectory(
   }
 }
 
-/** A group of consecutive entries spans at most this many bytes of the zip (one bigger entry is a group of its own). */
-export const GROUP_BYTES = 4 << 20;
+/** A group of consecutive entries holds at most this many (and spans at most GROUP_BYTES). */
 const GROUP_ENTRIES = 256;
 
 /**

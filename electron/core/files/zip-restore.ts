@@ -5,7 +5,8 @@ import { inOrder } from './ahead';
 import type { FileProgress, ManifestEntry } from './manifest';
 import { type FileDigest, type FileEntry, type TreeEntry, hashTree } from './tree';
 import { type CheckedZip, RANGES_PER_WORKER, dataRanges, openBackup } from './zip-verify';
-import { type HashResult, type ZipRange, ZipWorkers } from './zip-workers';
+import type { HashResult, ZipRange } from './zip-thread-messages';
+import { ZipWorkers } from './zip-workers';
 
 type ManifestFile = Extract<ManifestEntry, { type: 'file' }>;
 

@@ -11,7 +11,8 @@ import {
   parseManifest,
 } from './manifest';
 import { type ZipDirectoryEntry, readZipDirectory, zipRanges } from './zip-read';
-import { type CheckResult, type ZipRange, type ZipRangeEntry, ZipWorkers } from './zip-workers';
+import type { CheckResult, ZipRange, ZipRangeEntry } from './zip-thread-messages';
+import { ZipWorkers } from './zip-workers';
 
 export async function readManifest(zipPath: string): Promise<BackupManifest> {
   let raw: string;
@@ -166,7 +167,7 @@ export async function verifyZip(
   const { manifest, fail } = backup;
   // One worker checks the entries while the hash worker reads the whole zip: two threads busy.
   // (A second checker was measured to save little, for the memory of another thread.)
-  const workers = new ZipWorkers(1);
+  const workers = new ZipWorkers({ count: 1 });
   try {
     const checked = await backup.checkDirectory();
     const bytesTotal = manifest.entries.reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
