@@ -238,10 +238,11 @@ class UpgradeSession implements AppSession {
     }
   }
 
-  subscribe(listener: SessionListener): () => void {
+  /** A property, not a method: it is handed around detached (main, the e2e harness). */
+  readonly subscribe = (listener: SessionListener): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
+  };
 
   idle(): Promise<void> {
     return this.engine.idle();

@@ -102,6 +102,8 @@ export const stepActionSchema = z.enum([
   'stop-waiting',
   'practice-log-off-users',
   'practice-aggiorna-database',
+  /** Windows authentication in web.config: the admin gives a login for the step's connection. */
+  'provide-sql-credentials',
 ]);
 export type StepAction = z.infer<typeof stepActionSchema>;
 

@@ -30,6 +30,7 @@ export function stepActions(step: Step, def: StepDefinition | undefined, run: Ru
     if (def.retryable !== false) actions.push('retry');
     if (step.skippable) actions.push('skip');
     if (def.waitForUsers) actions.push('wait-for-users');
+    if (step.finding?.key === 'sql.credentials-needed') actions.push('provide-sql-credentials');
     if (practice && def.practice === 'log-off-users') actions.push('practice-log-off-users');
   }
   if (step.status === 'waiting') {

@@ -76,6 +76,7 @@ const NOT_NOW: Record<StepAction, Message> = {
   'stop-waiting': msg('engine.not-waiting'),
   'practice-log-off-users': msg('practice.only'),
   'practice-aggiorna-database': msg('practice.only'),
+  'provide-sql-credentials': msg('sql.credentials-not-needed'),
 };
 
 export function hostFolderName(hostname: string): string {
@@ -399,12 +400,32 @@ export class UpgradeEngine {
     }, this.recheckMs());
   }
 
+  /**
+   * One quiet look while waiting: the check runs without a journaled transition, so that an
+   * hour of waiting is not thousands of failures. Only a pass, or a different finding (someone
+   * else connected), becomes a transition; the actions on offer stay the same throughout.
+   */
   private async recheck(): Promise<void> {
     const waiting = this.waiting;
-    if (!waiting || this.working) return;
+    if (!waiting) return;
+    if (this.working) return this.scheduleRecheck();
+    const def = this.defs.get(waiting.stepId);
+    const step = this.model.find(waiting.stepId);
+    if (!def || !step) return;
+    let outcome: StepOutcome;
+    try {
+      outcome = await def.run(this.context(waiting.stepId));
+    } catch (err) {
+      outcome = this.failure(err);
+    }
+    if (this.waiting !== waiting) return;
     waiting.lastCheckedAt = new Date().toISOString();
-    this.spawn(() => this.rerun(waiting.stepId));
-    await this.idle();
+    if (outcome.status !== 'failed' && !this.working) {
+      this.spawn(() => this.rerun(waiting.stepId));
+      await this.idle();
+    } else if (JSON.stringify(outcome.finding) !== JSON.stringify(step.finding) && !this.working) {
+      await this.model.update(waiting.stepId, { finding: outcome.finding, evidence: outcome.evidence ?? {} });
+    } else this.emitSession();
     if (this.waiting === waiting) this.scheduleRecheck();
   }
 

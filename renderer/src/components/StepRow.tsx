@@ -98,7 +98,7 @@ export function StepRow({ session, step }: { session: Session; step: SessionStep
 
         <WaitForUsers step={step} session={session} />
 
-        {step.status === 'failed' && step.finding?.key === 'sql.credentials-needed' && (
+        {step.actions.includes('provide-sql-credentials') && (
           <CredentialsForm step={step} />
         )}
 
