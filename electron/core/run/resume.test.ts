@@ -7,7 +7,7 @@ import { treeHash } from '../files/tree';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
 import { KIT_REPORTS } from '../kit/kit-manifest';
-import { findUnfinishedRun, readJournal, replay } from './journal';
+import { findUnfinishedRun, readJournal, replay, serverJournalFile } from './journal';
 
 const CLI = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 
@@ -73,4 +73,7 @@ it('a run killed mid-setup is found on the kit, shows the step as interrupted, a
   await expect(access(path.join(fx.appDir, 'app_offline.htm'))).rejects.toThrow();
   // A finished run is not picked up again.
   expect(await findUnfinishedRun(hostDir)).toBeNull();
+  // The server's journal was the one continued; the kit's copy holds the same records.
+  const serverJournal = serverJournalFile(await fx.host.system.stateDir(), snap.run.id);
+  expect(await readFile(journalFile, 'utf8')).toBe(await readFile(serverJournal, 'utf8'));
 }, 120_000); // a child CLI on a loaded 2-core machine can take a while to reach the setup

@@ -1,10 +1,17 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { access, link, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { UpgradeError, msg } from '../../shared/message';
 
 const lockSchema = z.object({
   runId: z.string(),
   pid: z.number().int(),
+  /**
+   * When the process with that PID started, as the host tells it (`System.processStartTime`):
+   * a PID recycled by an unrelated process has another start time and does not hold the lock.
+   * Absent in locks written before it existed, or by a host that cannot tell.
+   */
+  processStart: z.string().nullable().optional(),
   hostname: z.string(),
   startedAt: z.string(),
   kitDir: z.string(),
@@ -12,6 +19,22 @@ const lockSchema = z.object({
 export type RunLock = z.infer<typeof lockSchema>;
 
 export const LOCK_FILE = 'run.lock';
+
+/** `System.processStartTime`: null when the host cannot tell. */
+export type StartTimeOf = (pid: number) => Promise<string | null>;
+
+export type LockState =
+  | { kind: 'free' }
+  /** Held by a process that is alive and is the one that took it. */
+  | { kind: 'live'; lock: RunLock; file: string }
+  /** Empty or garbled (a power cut while it was created): no one can be named as its holder. */
+  | { kind: 'unreadable'; file: string; detail: string };
+
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 const alive = (pid: number): boolean => {
   try {
@@ -22,35 +45,139 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** The lock of a run under way on this server, if its process still lives; a dead owner's lock is stale. */
-export async function readLiveLock(stateDir: string): Promise<RunLock | null> {
-  const raw = await readFile(path.join(stateDir, LOCK_FILE), 'utf8').catch(() => null);
-  if (raw === null) return null;
-  const parsed = lockSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) return null;
-  return alive(parsed.data.pid) ? parsed.data : null;
-}
-
-/** Taken when a run starts changing things; refused while another live process holds it. */
-export async function acquireLock(stateDir: string, lock: RunLock): Promise<RunLock | null> {
-  const other = await readLiveLock(stateDir);
-  if (other && other.runId !== lock.runId) return other;
-  const file = path.join(stateDir, LOCK_FILE);
-  await rm(file, { force: true });
-  const handle = await open(file, 'wx');
+/** The host's answer, or null: a host that cannot tell (or a failing look) never crashes the lock. */
+async function startOf(startTimeOf: StartTimeOf | undefined, pid: number): Promise<string | null> {
   try {
-    await handle.writeFile(JSON.stringify(lock));
-    await handle.sync();
-  } finally {
-    await handle.close();
+    return (await startTimeOf?.(pid)) ?? null;
+  } catch {
+    return null;
   }
-  return null;
 }
 
+/** The same process that wrote the lock: its PID lives and, when both are known, started when it did. */
+async function holderLives(lock: RunLock, startTimeOf: StartTimeOf | undefined): Promise<boolean> {
+  if (!alive(lock.pid)) return false;
+  if (!lock.processStart) return true;
+  const now = await startOf(startTimeOf, lock.pid);
+  return now === null || now === lock.processStart;
+}
+
+/** Whether the lock was taken by this very process. */
+export async function isOurs(lock: RunLock, startTimeOf?: StartTimeOf): Promise<boolean> {
+  if (lock.pid !== process.pid) return false;
+  if (!lock.processStart) return true;
+  const mine = await startOf(startTimeOf, process.pid);
+  return mine === null || mine === lock.processStart;
+}
+
+/** What the lock file says, never throwing: free, held by a live process, or unreadable. */
+export async function inspectLock(stateDir: string, startTimeOf?: StartTimeOf): Promise<LockState> {
+  const file = path.join(stateDir, LOCK_FILE);
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'free' };
+    return { kind: 'unreadable', file, detail: String(err) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    return { kind: 'unreadable', file, detail: String(err) };
+  }
+  const parsed = lockSchema.safeParse(json);
+  if (!parsed.success) return { kind: 'unreadable', file, detail: parsed.error.message };
+  return (await holderLives(parsed.data, startTimeOf))
+    ? { kind: 'live', lock: parsed.data, file }
+    : { kind: 'free' };
+}
+
+/** The lock of a run under way on this server, if its process still lives; a dead owner's lock is stale. Never throws. */
+export async function readLiveLock(stateDir: string, startTimeOf?: StartTimeOf): Promise<RunLock | null> {
+  const state = await inspectLock(stateDir, startTimeOf);
+  return state.kind === 'live' ? state.lock : null;
+}
+
+/** An unreadable lock, for the admin: where it is and what to do. */
+export function lockUnreadableError(state: { file: string; detail: string }): UpgradeError {
+  // The detail stands alone too (a shell that shows only the error's text, not the catalogue's).
+  return new UpgradeError(
+    msg('run.lock-unreadable', { file: state.file }),
+    `${state.file} cannot be read (${state.detail}). If no crm-upgrade process runs on this server, no run holds it: delete it and start again.`,
+  );
+}
+
+/** Another process's live run, for the admin: who holds it. */
+export function lockHeldError(lock: RunLock): UpgradeError {
+  return new UpgradeError(
+    msg('run.lock-held', { runId: lock.runId, pid: lock.pid, since: lock.startedAt, kit: lock.kitDir }),
+    `run ${lock.runId} is held by process ${lock.pid} (started ${lock.processStart ?? '?'}) since ${lock.startedAt}, kit ${lock.kitDir}: nothing was changed.`,
+  );
+}
+
+/**
+ * Taken when a run starts changing things and again when it resumes; refused (the holder is
+ * returned) while another live process holds it, or while a live lock names another run. A
+ * lock this process took for this run is taken again. The file appears whole or not at all:
+ * written beside, synced, then linked into place (which fails if someone else got there first).
+ * Throws `run.lock-unreadable` for a lock that cannot be read.
+ */
+export async function acquireLock(
+  stateDir: string,
+  lock: RunLock,
+  startTimeOf?: StartTimeOf,
+): Promise<RunLock | null> {
+  const file = path.join(stateDir, LOCK_FILE);
+  const mine: RunLock = {
+    ...lock,
+    processStart: lock.processStart ?? (await startOf(startTimeOf, lock.pid)),
+  };
+  for (let attempt = 0; ; attempt++) {
+    const state = await inspectLock(stateDir, startTimeOf);
+    if (state.kind === 'unreadable') throw lockUnreadableError(state);
+    if (
+      state.kind === 'live' &&
+      (state.lock.runId !== lock.runId || !(await isOurs(state.lock, startTimeOf)))
+    )
+      return state.lock;
+    const temp = path.join(stateDir, `${LOCK_FILE}.${process.pid}.tmp`);
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(JSON.stringify(mine));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      // No lock: linked into place, which fails if another process got there first. A stale
+      // lock (or ours): replaced in one rename.
+      if (state.kind === 'free' && !(await exists(file))) await link(temp, file);
+      else await rename(temp, file);
+      return null;
+    } catch (err) {
+      // Another process linked its lock in between: look again, once.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+}
+
+/** Removes this run's lock; someone else's, or one that cannot be read, is left where it is. */
 export async function releaseLock(stateDir: string, runId: string): Promise<void> {
-  const raw = await readFile(path.join(stateDir, LOCK_FILE), 'utf8').catch(() => null);
-  if (raw === null) return;
-  const parsed = lockSchema.safeParse(JSON.parse(raw));
-  if (parsed.success && parsed.data.runId !== runId) return; // not ours: leave it
+  const state = await inspectLock(stateDir);
+  if (state.kind === 'unreadable') return;
+  if (state.kind === 'live' && state.lock.runId !== runId) return; // not ours: leave it
+  if (state.kind === 'free') {
+    // A stale lock of another run stays as evidence; only our own run's is removed.
+    const raw = await readFile(path.join(stateDir, LOCK_FILE), 'utf8').catch(() => null);
+    if (raw === null) return;
+    try {
+      if ((JSON.parse(raw) as { runId?: unknown }).runId !== runId) return;
+    } catch {
+      return;
+    }
+  }
   await rm(path.join(stateDir, LOCK_FILE), { force: true });
 }

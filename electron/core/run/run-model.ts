@@ -11,6 +11,7 @@ import {
   type RunRecord,
   type UndoRecord,
   artifactKey,
+  serverJournalFile,
 } from './journal';
 
 /** Statuses after which the forward run moves on. */
@@ -22,9 +23,12 @@ export interface RunModelSetup {
   header: () => Omit<RunRecord, 't' | 'at' | 'steps'>;
   /** Nothing is journaled (a read-only look at the server). */
   readOnly: boolean;
-  /** Told after every journaled transition, and when the journal is first created. */
+  /** Told after every journaled transition. */
   onChange: () => void;
-  onJournalCreated: () => Promise<void>;
+  /** The server's state folder: the authoritative journal goes under `runs/<runId>/` there. */
+  stateDir: () => Promise<string>;
+  /** Before the journal's first record (the run's lock); a throw leaves nothing journaled. */
+  beforeFirstRecord: () => Promise<void>;
 }
 
 /**
@@ -62,7 +66,7 @@ export class RunModel {
     }
   }
 
-  /** Whether anything has been journaled: the run exists on the kit. */
+  /** Whether anything has been journaled: the run exists on the server (and on the kit). */
   get begun(): boolean {
     return this.journal !== null;
   }
@@ -108,14 +112,21 @@ export class RunModel {
   private async append(record: JournalRecord): Promise<void> {
     if (this.setup.readOnly) return;
     if (!this.journal) {
-      this.startedAt = new Date().toISOString();
-      this.journal = await Journal.create(path.join(this.setup.runDir, JOURNAL_FILE), {
-        t: 'run',
-        at: this.startedAt,
-        ...this.setup.header(),
-        steps: this.steps,
-      });
-      await this.setup.onJournalCreated();
+      const startedAt = new Date().toISOString();
+      this.startedAt = startedAt;
+      try {
+        await this.setup.beforeFirstRecord();
+      } catch (err) {
+        this.startedAt = undefined;
+        throw err;
+      }
+      const header = this.setup.header();
+      // The server's journal is the truth; the kit's copy follows it record by record.
+      this.journal = await Journal.create(
+        serverJournalFile(await this.setup.stateDir(), header.runId),
+        { t: 'run', at: startedAt, ...header, steps: this.steps },
+        { copy: path.join(this.setup.runDir, JOURNAL_FILE) },
+      );
     }
     await this.journal.append(record);
   }
