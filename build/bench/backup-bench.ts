@@ -301,7 +301,7 @@ async function bundleOurs(work: string): Promise<string> {
         let bytes;
         if (op === 'backup') bytes = (await zipFolder(a, b, level ? { level: Number(level) } : {})).zip.bytes;
         else if (op === 'verify') await verifyZip(a);
-        else if (op === 'restore') await restoreZip(a, b);
+        else if (op === 'restore') await restoreZip(a, b, undefined, { overOtherFolder: true });
         else throw new Error('unknown op ' + op);
         const ms = performance.now() - t;
         process.stdout.write(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, bytes }) + '\\n');

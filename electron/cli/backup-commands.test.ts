@@ -120,4 +120,43 @@ describe('crm-upgrade backup / restore', () => {
     const help = await cli('--help');
     expect(help.stdout).toContain('crm-upgrade restore files ZIP --to DIR');
   });
+
+  it('restores only into the folder the copy was taken from, unless told, and never deletes outside its tree', async () => {
+    // The parent folder (…/wwwroot) holds the CRM and the MOBILE folder beside it.
+    const wwwroot = path.join(work, 'wwwroot');
+    const crm = path.join(wwwroot, 'CRM');
+    const mobile = path.join(wwwroot, 'CRMMobile');
+    await mkdir(path.join(crm, 'bin'), { recursive: true });
+    await mkdir(path.join(mobile, 'bin'), { recursive: true });
+    await writeFile(path.join(crm, 'web.config'), '<configuration/>');
+    await writeFile(path.join(crm, 'bin', 'version.txt'), '7.8.4\n');
+    await writeFile(path.join(mobile, 'bin', 'version.txt'), '7.8.4\n');
+    const zip = path.join(work, 'crm.zip');
+    expect((await cli('backup', 'files', crm, '--out', zip)).code).toBe(0);
+    const wwwBefore = await treeHash(wwwroot);
+
+    const parent = await cli('restore', 'files', zip, '--to', wwwroot, '--lang', 'en');
+    expect(parent.code).toBe(1);
+    expect(parent.stderr).toContain(`The copy was taken from ${crm}, not from ${wwwroot}`);
+    expect(parent.stderr).toContain('--to-other-folder');
+    // The parent is refused even when the admin says "another folder": it holds the source.
+    const forced = await cli('restore', 'files', zip, '--to', wwwroot, '--to-other-folder', '--lang', 'en');
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toContain(`The folder ${wwwroot} is not empty or holds ${crm}`);
+    // A sibling folder with files in it: refused too, nothing deleted.
+    const sibling = await cli('restore', 'files', zip, '--to', mobile, '--to-other-folder', '--lang', 'en');
+    expect(sibling.code).toBe(1);
+    expect(await treeHash(wwwroot)).toBe(wwwBefore);
+    expect(await readFile(path.join(mobile, 'bin', 'version.txt'), 'utf8')).toBe('7.8.4\n');
+
+    // Named explicitly, into a new folder: allowed, and proved.
+    const elsewhere = path.join(work, 'restored-CRM');
+    const ok = await cli('restore', 'files', zip, '--to', elsewhere, '--to-other-folder', '--lang', 'en');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await treeHash(elsewhere)).toBe(await treeHash(crm));
+    // And into its own folder, as always.
+    await writeFile(path.join(crm, 'bin', 'version.txt'), '7.8.5\n');
+    expect((await cli('restore', 'files', zip, '--to', crm)).code).toBe(0);
+    expect(await treeHash(wwwroot)).toBe(wwwBefore);
+  });
 });

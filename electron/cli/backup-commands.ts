@@ -21,8 +21,10 @@ export const BACKUP_USAGE = `  crm-upgrade backup files DIR --out ZIP [--exclude
       --exclude leaves out a path relative to DIR (a folder and all it holds), e.g. App_Data/Logs.
   crm-upgrade backup verify ZIP [--lang it|en]
       Checks ZIP against its manifest: its SHA-256, every entry, every CRC-32.
-  crm-upgrade restore files ZIP --to DIR [--lang it|en]
+  crm-upgrade restore files ZIP --to DIR [--to-other-folder] [--lang it|en]
       Puts DIR back exactly as the backup recorded it, then proves it with the tree hash.
+      DIR must be the folder the backup was taken from (its manifest says which); with
+      --to-other-folder, another folder that is empty or does not exist yet.
       Exit 0: done; 1: failed (the message says why and what to do); 2: bad usage.`;
 
 const MB = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
@@ -134,7 +136,7 @@ export async function restoreCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { to: { type: 'string' }, lang: { type: 'string' } },
+    options: { to: { type: 'string' }, 'to-other-folder': { type: 'boolean' }, lang: { type: 'string' } },
     strict: true,
   });
   const zip = positionals[0];
@@ -142,7 +144,9 @@ export async function restoreCommand(argv: string[]): Promise<number> {
   const lang = language(values.lang);
   return run(lang, async () => {
     const target = path.resolve(values.to ?? '');
-    const hash = await restoreZip(path.resolve(zip), target, progressPrinter(lang));
+    const hash = await restoreZip(path.resolve(zip), target, progressPrinter(lang), {
+      toOtherFolder: values['to-other-folder'] ?? false,
+    });
     say(
       lang === 'it'
         ? `✔ ${target} è di nuovo com'era al momento della copia (tree hash ${hash}).`

@@ -9,6 +9,8 @@ export interface PracticeKitOptions {
   resourcesDir: string;
   /** The main setup exits with this code halfway through (1603 is MSI's fatal error). */
   setupFailsWith?: number;
+  /** The MOBILE setup exits with this code halfway through, after the main setup succeeded. */
+  mobileSetupFailsWith?: number;
   /** The main setup stops halfway and never exits. */
   setupHangs?: boolean;
   /** A pause per copied file, so that progress can be watched. */
@@ -42,7 +44,11 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
     );
     await writeFile(
       path.join(setupDir, 'practice-setup.json'),
-      JSON.stringify({ failWith: options.setupFailsWith ?? null, hang: options.setupHangs ?? false }),
+      JSON.stringify({
+        failWith: options.setupFailsWith ?? null,
+        mobileFailWith: options.mobileSetupFailsWith ?? null,
+        hang: options.setupHangs ?? false,
+      }),
     );
     const crm = {
       ...crmFiles(TO_VERSION),

@@ -65,7 +65,7 @@ const files = [];
   }
 })('');
 
-const fail = spec.role === 'main' ? behaviour.failWith : undefined;
+const fail = spec.role === 'main' ? behaviour.failWith : behaviour.mobileFailWith;
 const hang = spec.role === 'main' && behaviour.hang === true;
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 

@@ -1,4 +1,4 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { z } from 'zod';
 
 const entrySchema = z.discriminatedUnion('type', [
@@ -113,7 +113,14 @@ export class ManifestWriter {
     const handle = await open(file, 'wx');
     const writer = new ManifestWriter(handle, { format: 1, ...head });
     const opening = JSON.stringify(writer.head, null, 1);
-    await handle.write(`${opening.slice(0, opening.lastIndexOf('}')).trimEnd()},\n "entries": [\n`);
+    try {
+      await handle.write(`${opening.slice(0, opening.lastIndexOf('}')).trimEnd()},\n "entries": [\n`);
+    } catch (err) {
+      // A disk that fills as the manifest is created leaves no 0-byte manifest: the file is ours, it goes.
+      await handle.close().catch(() => undefined);
+      await rm(file, { force: true });
+      throw err;
+    }
     return writer;
   }
 

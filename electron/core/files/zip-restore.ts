@@ -1,4 +1,4 @@
-import { chmod, mkdir, readlink, rm, rmdir, symlink, utimes } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readlink, rm, rmdir, symlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { inOrder } from './ahead';
@@ -70,16 +70,52 @@ const restoreFailed = (target: string, entry: string, detail: string) =>
  * one hashed as it was written, and found equal to the manifest's). Returns that hash. (The engine's rollback
  * then hashes the whole folder once more, from the disk.)
  */
+export interface RestoreOptions {
+  /**
+   * The admin named a folder other than the one the backup was taken from: allowed only into a
+   * folder that is empty or does not exist, so that nothing outside the backup's own tree goes.
+   */
+  toOtherFolder?: boolean;
+  /** The benchmark only (a restore over a folder a simulated setup changed): another folder, as it is. The CLI never sets it. */
+  overOtherFolder?: boolean;
+}
+
+const samePath = (a: string, b: string) =>
+  process.platform === 'win32'
+    ? path.resolve(a).toLowerCase() === path.resolve(b).toLowerCase()
+    : path.resolve(a) === path.resolve(b);
+
+/**
+ * The restore deletes whatever the backup does not know in its target: so the target is the
+ * folder the backup was taken from (its manifest says which), or, named as another folder by the
+ * admin, an empty or new one. Never a folder that holds the source (its parent, …/wwwroot).
+ */
+async function refuseForeignTarget(target: string, source: string, options: RestoreOptions): Promise<void> {
+  if (samePath(target, source) || options.overOtherFolder) return;
+  const rel = path.relative(path.resolve(target), path.resolve(source));
+  const holdsSource = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  const entries = await readdir(target).catch(() => [] as string[]);
+  if (!options.toOtherFolder || holdsSource || entries.length > 0)
+    throw new UpgradeError(
+      msg(options.toOtherFolder ? 'backup.files.restore-not-empty' : 'backup.files.restore-other-folder', {
+        path: target,
+        source,
+      }),
+    );
+}
+
 export async function restoreZip(
   zipPath: string,
   target: string,
   onProgress?: (p: FileProgress) => void,
+  options: RestoreOptions = {},
 ): Promise<string> {
   const backup = await openBackup(zipPath);
   const { manifest, fail } = backup;
   const exclusions = manifest.exclusions;
   const workers = new ZipWorkers();
   try {
+    await refuseForeignTarget(target, manifest.source, options);
     // Read-only work while the zip is hashed: its directory against the manifest, and the folder as it is now.
     let checked: CheckedZip | null = await backup.checkDirectory();
     await mkdir(target, { recursive: true });

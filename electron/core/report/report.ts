@@ -27,6 +27,57 @@ export interface ReportInput {
   finishedAt: string;
 }
 
+/**
+ * Each folder and database the run backed up, with its proof: the backup (verified or not) and,
+ * after a rollback, what the disk and SQL Server say now against what the backup recorded.
+ */
+export interface ReportProof {
+  kind: 'folder' | 'database';
+  /** The folder's path, or the database's name. */
+  name: string;
+  backup: string;
+  verified: boolean;
+  /** The tree hash taken before the upgrade, or the database's version in its backup. */
+  before: string;
+  /** After the rollback: the tree hash or version found, and whether it equals `before`. */
+  rolledBack: { status: UndoRecord['status']; found: string; matches: boolean } | null;
+}
+
+export function reportProofs(artifacts: readonly Artifact[], rollback?: ReportRollback): ReportProof[] {
+  const undos = rollback?.undos ?? [];
+  return artifacts.map((a): ReportProof => {
+    if (a.kind === 'files-backup') {
+      const u = undos.find(
+        (x) => x.evidence?.path === a.source && typeof x.evidence.treeHashMatches === 'boolean',
+      );
+      return {
+        kind: 'folder',
+        name: a.source,
+        backup: a.zipPath,
+        verified: a.verified,
+        before: a.treeHash,
+        rolledBack: u
+          ? {
+              status: u.status,
+              found: String(u.evidence?.treeHash ?? ''),
+              matches: u.evidence?.treeHashMatches === true,
+            }
+          : null,
+      };
+    }
+    const u = undos.find((x) => x.evidence?.database === a.database && x.evidence.version !== undefined);
+    const found = String(u?.evidence?.version ?? '');
+    return {
+      kind: 'database',
+      name: a.database,
+      backup: a.path,
+      verified: a.verified,
+      before: a.schemaVersion,
+      rolledBack: u ? { status: u.status, found, matches: found === a.schemaVersion } : null,
+    };
+  });
+}
+
 const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
@@ -57,6 +108,19 @@ const LABELS = {
     time: 'Tempo',
     details: 'Dettagli',
     backups: 'Copie di sicurezza',
+    proofs: 'Cartelle e database',
+    proof: {
+      folder: 'cartella',
+      database: 'database',
+      verified: 'copia verificata',
+      unverified: 'copia non verificata',
+      treeHash: 'tree hash prima',
+      version: 'versione nella copia',
+      matched: 'ripristinato: identico a prima',
+      mismatch: 'ripristinato: DIVERSO da prima',
+      found: 'trovato',
+      untouched: 'non toccato dal run: nessun ripristino necessario',
+    },
     rollback: 'Ripristino',
     undo_: { running: 'interrotto', done: 'rimesso com’era', warning: 'avviso', failed: 'fallito' },
     skipped: 'Saltato, motivo',
@@ -82,6 +146,19 @@ const LABELS = {
     time: 'Time',
     details: 'Details',
     backups: 'Backups',
+    proofs: 'Folders and databases',
+    proof: {
+      folder: 'folder',
+      database: 'database',
+      verified: 'copy verified',
+      unverified: 'copy not verified',
+      treeHash: 'tree hash before',
+      version: 'version in the copy',
+      matched: 'restored: same as before',
+      mismatch: 'restored: DIFFERENT from before',
+      found: 'found',
+      untouched: 'not changed by the run: nothing to restore',
+    },
     rollback: 'Rollback',
     undo_: { running: 'cut short', done: 'put back', warning: 'warning', failed: 'failed' },
     skipped: 'Skipped, reason',
@@ -123,6 +200,18 @@ export function renderReportHtml(input: ReportInput, lang: Language): string {
         : `<li>${escapeHtml(a.database)}: ${escapeHtml(a.path)} — ${a.bytes} B, SHA-256 ${a.sha256}${a.verified ? ' ✔' : ''}</li>`,
     )
     .join('');
+  const proofs = reportProofs(input.artifacts, input.rollback)
+    .map((p) => {
+      const P = L.proof;
+      const before = `${p.kind === 'folder' ? P.treeHash : P.version} ${p.before}`;
+      const after = p.rolledBack
+        ? ` — <b class="${p.rolledBack.matches ? 'passed' : 'failed'}">${p.rolledBack.matches ? P.matched : P.mismatch}</b> (${P.found} ${escapeHtml(p.rolledBack.found)})`
+        : input.rollback
+          ? ` — ${P.untouched}`
+          : '';
+      return `<li>${P[p.kind]} <b>${escapeHtml(p.name)}</b>: ${p.verified ? P.verified : P.unverified} ${escapeHtml(p.backup)}; ${escapeHtml(before)}${after}</li>`;
+    })
+    .join('');
   const rollback = input.rollback
     ? `<h2>${L.rollback}</h2><ul>${input.rollback.undos
         .map(
@@ -140,7 +229,7 @@ body{font-family:Segoe UI,Arial,sans-serif;margin:2em;color:#1d2733}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d5dbe3;padding:.4em;text-align:left;vertical-align:top}
 tr.passed td:nth-child(2){color:#1b7a3a}tr.failed td:nth-child(2){color:#b3261e;font-weight:bold}
 tr.warning td:nth-child(2),tr.skipped td:nth-child(2){color:#8a5a00}
-.outcome{font-size:1.3em;font-weight:bold}td div{margin:.1em 0}
+.outcome{font-size:1.3em;font-weight:bold}b.passed{color:#1b7a3a}b.failed{color:#b3261e}td div{margin:.1em 0}
 </style></head><body>
 <h1>${L.title}</h1>
 <p class="outcome">${L.outcome[input.outcome]}</p>
@@ -152,6 +241,7 @@ ${L.duration}: ${durationS} s (${escapeHtml(input.startedAt)} → ${escapeHtml(i
 ${rows}
 </tbody></table>
 <h2>${L.backups}</h2><ul>${backups}</ul>
+<h2>${L.proofs}</h2><ul class="proofs">${proofs}</ul>
 ${rollback}
 </body></html>
 `;
@@ -178,6 +268,7 @@ export async function writeReport(
     finishedAt: input.finishedAt,
     steps: input.session.steps.map(stepJson),
     backups: input.artifacts,
+    proofs: reportProofs(input.artifacts, input.rollback),
     rollback: input.rollback
       ? {
           ...input.rollback,

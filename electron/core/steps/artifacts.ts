@@ -32,18 +32,42 @@ export async function restoreFolder(ctx: StepContext, folder: string): Promise<U
     (a): a is FilesBackup => a.kind === 'files-backup' && a.verified && a.source === folder,
   );
   if (!backup) {
-    const reason = skipReason(ctx, 'backup.files');
+    const isMobile =
+      folder === ctx.discovery.mobileSite?.physicalPath && folder !== ctx.discovery.site?.physicalPath;
+    const reason = skipReason(ctx, isMobile ? 'backup.mobile-files' : 'backup.files');
     return reason !== undefined
       ? { status: 'warning', finding: msg('undo.files.backup-skipped', { path: folder, reason }) }
       : { status: 'warning', finding: msg('undo.files.no-backup', { path: folder }) };
   }
-  const restored = await restoreZip(backup.zipPath, backup.source, (p) => ctx.progress(p));
-  const onDisk = await treeHash(backup.source, ctx.profile.backupExclusions);
+  let restored: string | null = null;
+  let problem: UpgradeError | null = null;
+  try {
+    restored = await restoreZip(backup.zipPath, backup.source, (p) => ctx.progress(p));
+  } catch (err) {
+    if (!(err instanceof UpgradeError)) throw err;
+    // A restore that stopped or came out different is a failed undo, with the folder's proof as it is now.
+    problem = err;
+  }
+  const onDisk = await treeHash(backup.source, ctx.profile.backupExclusions).catch(() => '');
   const treeHashMatches = restored === backup.treeHash && onDisk === backup.treeHash;
-  const evidence = { path: folder, zip: backup.zipPath, treeHash: onDisk, treeHashMatches };
-  return treeHashMatches
-    ? { status: 'done', finding: msg('undo.files.restored', { path: folder, zip: backup.zipPath }), evidence }
-    : { status: 'failed', finding: msg('undo.files.mismatch', { path: folder }), evidence };
+  const evidence = {
+    path: folder,
+    zip: backup.zipPath,
+    treeHash: onDisk,
+    expectedTreeHash: backup.treeHash,
+    treeHashMatches,
+  };
+  if (treeHashMatches)
+    return {
+      status: 'done',
+      finding: msg('undo.files.restored', { path: folder, zip: backup.zipPath }),
+      evidence,
+    };
+  return {
+    status: 'failed',
+    finding: problem?.message_ ?? msg('undo.files.mismatch', { path: folder }),
+    evidence,
+  };
 }
 
 /** Puts a database back from its verified backup when its version moved; an unchanged one is left alone. */

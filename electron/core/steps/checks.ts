@@ -2,15 +2,22 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { type FindingKey, msg } from '../../shared/message';
 import { type ConnectionStepBase, type PlainStepId, connectionStepId } from '../../shared/step-id';
-import { compareVersionNames, compareVersions, parseVersionName } from '../../shared/version-name';
+import {
+  type VersionName,
+  compareVersionNames,
+  compareVersions,
+  parseVersionName,
+} from '../../shared/version-name';
 import { isWithin } from '../files/paths';
 import { listTree } from '../files/tree';
 import { verifyKitFiles } from '../kit/kit-verify';
 import { findMarkedKitFiles, unblockKitFiles } from '../kit/mark-of-the-web';
 import { parseModules } from '../profile';
-import { readLiveLock } from '../run/run-lock';
+import { findKitOnlyRun } from '../run/journal';
+import { inspectLock, isOurs } from '../run/run-lock';
 import type { CrmConnection, SessionGroup } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
+import { versionOrNull } from './artifacts';
 import {
   type InstallSource,
   readInstalledVersion,
@@ -165,6 +172,46 @@ export const installationCheck: StepDefinition = {
   },
 };
 
+/** a compared with the files' version: a version name, or its numbers only; null when unreadable. */
+function compareWithFiles(text: string, files: VersionName): number | null {
+  try {
+    return compareVersionNames(parseVersionName(text), files);
+  } catch {
+    const numbers = /^\s*(\d+(?:\.\d+){0,5})/.exec(text)?.[1];
+    return numbers ? compareVersions(numbers.split('.').map(Number), files.version) : null;
+  }
+}
+
+/**
+ * What a half-finished upgrade leaves behind the files: each connection's database older than
+ * them ("Aggiorna Database" still needed), and MOBILE at an older version than the CRM. A
+ * database whose version the profile can't read, or a MOBILE version the profile reads from
+ * SQL, can't tell: it passes, said in the evidence.
+ */
+async function partsBehind(
+  ctx: StepContext,
+  files: VersionName,
+): Promise<{ databases: string[]; mobile: string | null; evidence: Record<string, string> }> {
+  const evidence: Record<string, string> = {};
+  const databases: string[] = [];
+  for (const c of ctx.discovery.connections) {
+    const version = await versionOrNull(ctx, c).catch(() => null);
+    evidence[`database:${c.name}`] = version ?? 'unknown';
+    if (version !== null && (compareWithFiles(version, files) ?? 0) < 0) databases.push(c.name);
+  }
+  let mobile: string | null = null;
+  const mobileSite = ctx.discovery.mobileSite;
+  if (mobileSite) {
+    const text =
+      ctx.profile.installedVersion.kind === 'query'
+        ? null
+        : await readInstalledVersion({ ...installSource(ctx), physicalPath: mobileSite.physicalPath });
+    evidence.mobile = text ?? 'unknown';
+    if (text !== null && (compareWithFiles(text, files) ?? 0) < 0) mobile = text;
+  }
+  return { databases, mobile, evidence };
+}
+
 export const versionCheck: StepDefinition = {
   id: 'check.version',
   phase: 'checks',
@@ -187,8 +234,27 @@ export const versionCheck: StepDefinition = {
     }
     const evidence = { installed: installed.text, kit: kit.text };
     const order = compareVersionNames(installed, kit);
-    // The same build again: refused, unless the admin forces a reinstall with a reason (skip).
-    if (order === 0) return { ...failed('check.version.same', evidence, evidence), skippable: true };
+    if (order === 0) {
+      // Files already at the kit's version: a finished upgrade, or one left half-done.
+      const parts = await partsBehind(ctx, installed);
+      const more = { ...evidence, ...parts.evidence };
+      if (parts.databases.length > 0)
+        return {
+          ...failed(
+            'check.version.db-behind',
+            { ...evidence, connections: parts.databases.join(', ') },
+            more,
+          ),
+          skippable: true,
+        };
+      if (parts.mobile)
+        return {
+          ...failed('check.version.mobile-behind', { ...evidence, mobile: parts.mobile }, more),
+          skippable: true,
+        };
+      // The same build again: refused, unless the admin forces a reinstall with a reason (skip).
+      return { ...failed('check.version.same', evidence, more), skippable: true };
+    }
     if (order > 0) return failed('check.version.downgrade', evidence, evidence);
     const minimum = ctx.kit?.manifest.minimumInstalledVersion;
     if (minimum && compareVersions(installed.version, minimum.split('.').map(Number)) < 0) {
@@ -445,14 +511,35 @@ export const exclusiveCheck: StepDefinition = {
   skippable: false,
   title: title('check.exclusive'),
   async run(ctx) {
-    const other = await readLiveLock(await ctx.host.system.stateDir());
-    if (other && other.runId !== ctx.runId) {
+    const { system } = ctx.host;
+    const stateDir = await system.stateDir();
+    const startTimeOf = (pid: number) => system.processStartTime(pid);
+    const lock = await inspectLock(stateDir, startTimeOf);
+    if (lock.kind === 'unreadable') {
+      const params = { file: lock.file };
+      return {
+        status: 'failed',
+        finding: msg('run.lock-unreadable', params),
+        remedy: msg('run.lock-unreadable.remedy', params),
+        evidence: { lock: lock.file },
+      };
+    }
+    const other = lock.kind === 'live' ? lock.lock : null;
+    if (other && (other.runId !== ctx.runId || !(await isOurs(other, startTimeOf)))) {
       return failed(
         'check.exclusive',
-        { runId: other.runId, pid: other.pid, since: other.startedAt },
+        { runId: other.runId, pid: other.pid, since: other.startedAt, kit: other.kitDir },
         { runId: other.runId, pid: other.pid },
       );
     }
+    // A run on the kit that this server does not know steers nothing: named, not continued.
+    const kitOnly = await findKitOnlyRun(path.dirname(ctx.runDir), stateDir, ctx.runId);
+    if (kitOnly)
+      return {
+        status: 'warning',
+        finding: msg('journal.kit-only', { runId: kitOnly.runId, file: kitOnly.file }),
+        evidence: { otherRun: false, kitOnlyRun: kitOnly.runId },
+      };
     return { status: 'passed', evidence: { otherRun: false } };
   },
 };
