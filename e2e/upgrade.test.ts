@@ -10,6 +10,7 @@ import { CALL_NAMES } from '../electron/shared/contract';
 import { describeVersionName, parseVersionName } from '../electron/shared/version-name';
 import { uiEn } from '../renderer/src/i18n/ui.en';
 import { uiIt } from '../renderer/src/i18n/ui.it';
+import { openPracticeHost } from '../electron/host/practice/index';
 import { ARTIFACTS_DIR, CONTENT_SECURITY_POLICY, type Harness, startHarness } from './harness';
 
 /** Generous, finite: every wait in these tests uses it; nothing sleeps for a fixed time. */
@@ -31,22 +32,25 @@ const REQUIRED_STEPS = [
   'check.licence',
   'check.users',
   'check.disk',
+  'backup.lockout-on',
+  'backup.users-again',
   'backup.files',
   'backup.verify-files',
+  'backup.mobile-files',
+  'backup.verify-mobile-files',
   'backup.db:Produzione',
   'backup.verify-db:Produzione',
   'backup.db:Formazione',
   'backup.verify-db:Formazione',
-  'upgrade.maintenance-on',
   'upgrade.stop-pool',
   'upgrade.setup',
   'upgrade.mobile-setup',
   'upgrade.start-pool',
-  'upgrade.maintenance-off',
   'upgrade.check-version',
   'after.db-update:Produzione',
   'after.db-update:Formazione',
   'after.add-functions',
+  'after.lockout-off',
   'after.crm-answers',
   'report.write',
 ];
@@ -414,8 +418,10 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     expect(await panel.getAttribute('data-outcome')).toBe('upgraded');
     await h.session.idle();
     const session = await h.session.handlers.getSession();
+    // Users come back with a warning: the skipped connection's database is still the old one.
     expect(session.steps.filter((s) => s.status !== 'passed').map((s) => [s.id, s.status])).toEqual([
       [second, 'skipped'],
+      ['after.lockout-off', 'warning'],
     ]);
 
     // The report says it was skipped, and why, in the JSON and in the HTML.
@@ -436,6 +442,71 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     expect(h.refusals).toEqual([]);
     expect(h.calls.filter((c) => c.outcome !== 'ok')).toEqual([]);
     expect(h.calls.filter((c) => c.name === 'skipStep')).toHaveLength(1);
+    expect(h.problems()).toEqual([]);
+  });
+
+  it('refuses a user who logs in after the users check, shows the lockout in the header, and lets users in only once every database is updated', async () => {
+    const h = (harness = await startHarness());
+    const { page } = h;
+    const practice = (await openPracticeHost(h.serverDir)).practice!;
+    const databases = openPracticeHost(h.serverDir).then((host) => host.databases);
+    const connections = ['Produzione', 'Formazione'] as const;
+    const schemaVersions = async () =>
+      Promise.all(
+        (['CRM_PROD', 'CRM_FORMAZIONE'] as const).map(async (database, i) =>
+          (await databases).schemaVersion({
+            name: connections[i]!,
+            database,
+            server: '.\\SQLEXPRESS',
+            connectionString: '',
+          }),
+        ),
+      );
+    await openApp(h);
+    await startAndLogOffUsers(h);
+
+    // While the admin reads NOTA BENE 1, a user logs in: nothing stops them yet.
+    await waitForStep(page, 'check.release-notes', 'waiting');
+    expect(await page.getByTestId('lockout').count()).toBe(0);
+    expect(await practice.userLogsIn('Produzione', 'lbianchi')).toMatchObject({ admitted: true });
+
+    // Lockout on, users checked again: found before any backup.
+    await driveUntil(h, stepSelector('backup.users-again', 'failed'));
+    expect(await step(page, 'backup.lockout-on').getAttribute('data-status')).toBe('passed');
+    expect(await step(page, 'backup.files').getAttribute('data-status')).toBe('pending');
+    const lockout = page.getByTestId('lockout');
+    await lockout.waitFor({ state: 'visible', timeout: WAIT });
+    expect(await text(lockout)).toMatch(/^Utenti esclusi dalle \d\d:\d\d \(da < 1 min\)$/);
+    const since = (await h.session.handlers.getSession()).run.lockout?.since;
+    expect(await lockout.getAttribute('data-since')).toBe(since);
+
+    // Now nobody gets in: the maintenance page (503), and nobody is added.
+    const again = step(page, 'backup.users-again');
+    await again.getByTestId('practice-log-off-users').click({ timeout: WAIT });
+    await expect
+      .poll(() => h.calls.filter((c) => c.name === 'practiceLogOffUsers' && c.outcome === 'ok').length, {
+        timeout: WAIT,
+      })
+      .toBe(2);
+    expect(await practice.userLogsIn('Produzione', 'lbianchi')).toEqual({ admitted: false, status: 503 });
+    await again.getByTestId('retry-step').click({ timeout: WAIT });
+    await waitForStep(page, 'backup.users-again', 'passed');
+
+    // Backups, setups, pools started: still locked out when "Aggiorna Database" is due.
+    await driveUntil(h, stepSelector('after.db-update:Produzione', 'waiting'));
+    expect(await practice.userLogsIn('Formazione', 'gverdi')).toEqual({ admitted: false, status: 503 });
+    expect(await lockout.isVisible()).toBe(true);
+
+    // To the end: the header no longer shows it, and the first user who gets in finds every
+    // database at the files' version.
+    await driveUntil(h, BANNER('finished'));
+    await lockout.waitFor({ state: 'detached', timeout: WAIT });
+    expect(await practice.userLogsIn('Produzione', 'lbianchi')).toEqual({ admitted: true, status: 200 });
+    expect(await schemaVersions()).toEqual([TO_VERSION, TO_VERSION]);
+    const steps = (await h.session.handlers.getSession()).steps;
+    const off = steps.find((s) => s.id === 'after.lockout-off');
+    for (const s of steps.filter((x) => x.id.startsWith('after.db-update:')))
+      expect(Date.parse(s.finishedAt ?? ''), s.id).toBeLessThanOrEqual(Date.parse(off?.startedAt ?? ''));
     expect(h.problems()).toEqual([]);
   });
 
@@ -501,7 +572,7 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     expect(undone?.undos.map((u) => [u.stepId, u.status])).toEqual([
       ['upgrade.setup', 'done'],
       ['upgrade.stop-pool', 'done'],
-      ['upgrade.maintenance-on', 'done'],
+      ['backup.lockout-on', 'done'],
     ]);
     for (const u of undone?.undos ?? []) {
       expect(u.titleText.it.length, u.stepId).toBeGreaterThan(3);

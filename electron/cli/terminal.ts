@@ -18,6 +18,8 @@ export class TerminalView {
   private readonly t: (m: Message) => string;
   private readonly printed = new Map<string, string>();
   private readonly progressMarks = new Map<string, number>();
+  /** Issue 11: when the lockout began, while it lasts (from the session). */
+  private lockoutSince: string | null = null;
 
   constructor(
     private readonly lang: Language,
@@ -34,7 +36,23 @@ export class TerminalView {
   stepLine(s: Step): string {
     const phase = this.t({ key: `phase.${s.phase}` });
     const time = s.durationMs !== undefined ? ` (${(s.durationMs / 1000).toFixed(1)} s)` : '';
-    return `${ICON[s.status]} [${phase}] ${this.t(s.title)} — ${this.t({ key: `status.${s.status}` })}${time}`;
+    const lockout = this.lockoutSince ? ` · ${this.lockoutText(this.lockoutSince)}` : '';
+    return `${ICON[s.status]} [${phase}] ${this.t(s.title)} — ${this.t({ key: `status.${s.status}` })}${time}${lockout}`;
+  }
+
+  /** "Utenti esclusi dalle 21:04 (da 12 min)": the lockout's start and how long it has lasted. */
+  lockoutText(since: string, now = Date.now()): string {
+    const start = new Date(since);
+    const clock = `${String(start.getHours()).padStart(2, '0')}:${String(start.getMinutes()).padStart(2, '0')}`;
+    const minutes = Math.max(0, Math.floor((now - start.getTime()) / 60_000));
+    const h = Math.floor(minutes / 60);
+    const duration =
+      minutes < 1
+        ? '< 1 min'
+        : h > 0
+          ? `${h} h ${String(minutes % 60).padStart(2, '0')} min`
+          : `${minutes} min`;
+    return this.t({ key: 'lockout.since', params: { time: clock, duration } });
   }
 
   describe(s: Step): string[] {
@@ -48,6 +66,9 @@ export class TerminalView {
   }
 
   onSession(session: Session): void {
+    const since = session.run.lockout?.since ?? null;
+    if (since !== null && since !== this.lockoutSince) this.write(`  ⚿ ${this.lockoutText(since)}`);
+    this.lockoutSince = since;
     for (const s of session.steps) {
       const key = `${s.status}|${s.finding?.key ?? ''}`;
       if (this.printed.get(s.id) === key || s.status === 'pending') continue;

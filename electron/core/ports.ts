@@ -19,6 +19,11 @@ export interface System {
   pendingReboot(): Promise<string[]>;
   /** A folder on this server for the upgrade manager's own state (the lock of a run under way). */
   stateDir(): Promise<string>;
+  /**
+   * When the process `pid` started, as an opaque string compared for equality only (a recycled
+   * PID has another one); null when the process is gone or the host cannot tell.
+   */
+  processStartTime(pid: number): Promise<string | null>;
   /** A DLL's FileVersion ("7.8.5.13100517"), or null when the file has none. */
   fileVersion(file: string): Promise<string | null>;
 }
@@ -48,6 +53,31 @@ export interface CrmResponse {
   maintenance: boolean;
 }
 
+/** One of a site's bindings as IIS keeps it: `http` and `*:80:` (ip:port:host header). */
+export interface SiteBinding {
+  protocol: string;
+  bindingInformation: string;
+}
+
+/** Where a request comes from: this server itself (the admin) or anywhere else (the users). */
+export type RequestOrigin = 'loopback' | 'outside';
+
+/**
+ * The lockout window: the site answers only requests from this server (loopback bindings); its
+ * public bindings belong to a small maintenance site that answers every request with the
+ * maintenance page (503). Recorded on the server before anything changes.
+ */
+export interface Lockout {
+  site: string;
+  /** The site's bindings before the lockout: exactly what ending it puts back. */
+  original: SiteBinding[];
+  /** The site's bindings while it lasts (loopback only, plus any non-HTTP ones left as they were). */
+  locked: SiteBinding[];
+  /** The address the admin uses on the server while it lasts. */
+  loopbackUrl: string;
+  since: string;
+}
+
 export interface Iis {
   status(): Promise<IisStatus>;
   /** The CRM's site as IIS knows it, or null when IIS hosts no CRM here. */
@@ -59,8 +89,25 @@ export interface Iis {
   /** Maintenance page: app_offline.htm in the physical path, written and removed by us only. */
   setMaintenance(site: CrmSite, on: boolean, html: string): Promise<void>;
   maintenanceOn(site: CrmSite): Promise<boolean>;
-  /** A GET of the CRM's address, as a browser would. */
-  request(site: CrmSite): Promise<CrmResponse>;
+  /**
+   * A GET of the CRM's address, as a browser would: 'outside' as a user's PC would reach it,
+   * 'loopback' as the admin on this server (through a lockout); omitted, the site's own address.
+   */
+  request(site: CrmSite, from?: RequestOrigin): Promise<CrmResponse>;
+  /**
+   * Starts the lockout on the site: its original bindings recorded on the server first, then
+   * loopback-only bindings, then the maintenance site on the public ones. Idempotent: a second
+   * call (a retry after a crash) keeps the first record of the original bindings.
+   */
+  lockOut(site: CrmSite, html: string): Promise<Lockout>;
+  /**
+   * Ends it: the maintenance site removed, the recorded original bindings put back, the record
+   * deleted. `recorded` (from the journal) is used when the server's own record is gone.
+   * Idempotent: nothing to do when no lockout is on. Returns what it put back, or null.
+   */
+  endLockout(site: CrmSite, recorded?: readonly SiteBinding[]): Promise<SiteBinding[] | null>;
+  /** The lockout on the site, as recorded on the server, or null. */
+  lockout(site: CrmSite): Promise<Lockout | null>;
 }
 
 export interface SetupRun {
@@ -154,7 +201,10 @@ export interface Databases {
 /** Practice-only controls: what the admin does in the CRM's own web UI on a real server. */
 export interface PracticeControls {
   logOffAllUsers(): Promise<number>;
+  /** The admin, on this server (loopback), presses "Aggiorna Database": allowed during the lockout. */
   pressAggiornaDatabase(connection: string): Promise<void>;
+  /** A user tries to log in from their PC (outside): refused while the lockout is on. */
+  userLogsIn(connection: string, user: string): Promise<{ admitted: boolean; status: number }>;
 }
 
 /** What the product profile tells the host about the CRM: its own SQL tables. */

@@ -3,11 +3,19 @@ import type { CrmConnection } from '../ports';
 import { connectionStepId } from '../../shared/step-id';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 import { restoreDatabase, versionOrNull } from './artifacts';
+import { lockoutOff } from './lockout';
 
 /** Procedure steps 4-7: the admin presses "Aggiorna Database" per connection; the engine reads the database's version. */
 /** Procedure steps 4-6 for the first connection; step 7 (optional) for every other one. */
 export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition {
-  const url = (ctx: StepContext) => ctx.discovery.site?.url ?? '';
+  // During the lockout the admin reaches the CRM at its loopback address (recorded by the lockout).
+  const url = (ctx: StepContext) => {
+    const site = ctx.discovery.site;
+    const loopback = ctx.steps.find((s) => s.id === 'backup.lockout-on')?.evidence[
+      `loopback.${site?.siteName}`
+    ];
+    return typeof loopback === 'string' && loopback !== '' ? loopback : (site?.url ?? '');
+  };
   return {
     id: connectionStepId('after.db-update', c.name),
     phase: 'after',
@@ -108,7 +116,8 @@ export const crmAnswers: StepDefinition = {
         finding: msg('check.installation.no-site.finding', { site: ctx.profile.iis.siteName }),
         remedy: msg('check.installation.no-site.remedy'),
       };
-    const answer = await ctx.host.iis.request(site);
+    // From outside, as the users will: the lockout is over, so the CRM itself must answer.
+    const answer = await ctx.host.iis.request(site, 'outside');
     const expected = ctx.kitVersion?.text ?? '?';
     const evidence = { url: site.url, status: answer.status, version: answer.version ?? '', expected };
     if (answer.status === 200 && answer.version === expected) return { status: 'passed', evidence };
@@ -134,6 +143,8 @@ export function afterSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[
   return [
     ...ctx.discovery.connections.map((c, i) => databaseUpdate(c, i === 0)),
     addAllFunctions,
+    // Issue 11: users come back only after every "Aggiorna Database" (and the admin's step 8).
+    lockoutOff,
     crmAnswers,
   ];
 }

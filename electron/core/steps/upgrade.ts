@@ -11,7 +11,7 @@ import { readInstalledVersion } from './read-install';
 
 const INSTALL_PATH = '{installPath}';
 
-/** The maintenance page IIS serves while app_offline.htm is present. */
+/** The maintenance page: what every request from outside gets during the lockout (503). */
 export const MAINTENANCE_HTML = `<!doctype html>
 <html lang="it"><head><meta charset="utf-8"><title>CRM in aggiornamento</title></head>
 <body style="font-family:sans-serif;max-width:40em;margin:4em auto">
@@ -52,16 +52,6 @@ async function startAll(ctx: StepContext, list: CrmSite[]): Promise<Record<strin
   return evidence;
 }
 
-async function maintenance(ctx: StepContext, on: boolean): Promise<UndoOutcome> {
-  const site = requireSite(ctx);
-  await ctx.host.iis.setMaintenance(site, on, on ? MAINTENANCE_HTML : '');
-  return {
-    status: 'done',
-    finding: msg(on ? 'undo.maintenance.put-back' : 'undo.maintenance.removed', { site: site.siteName }),
-    evidence: { maintenance: await ctx.host.iis.maintenanceOn(site) },
-  };
-}
-
 const poolsUndo =
   (started: boolean) =>
   async (ctx: StepContext): Promise<UndoOutcome> => {
@@ -81,24 +71,6 @@ async function undoSetup(ctx: StepContext, site: CrmSite | null): Promise<UndoOu
   await stopAll(ctx, [site]);
   return restoreFolder(ctx, site.physicalPath);
 }
-
-export const maintenanceOn: StepDefinition = {
-  id: 'upgrade.maintenance-on',
-  phase: 'upgrade',
-  kind: 'action',
-  skippable: false,
-  title: msg('step.upgrade.maintenance-on.title'),
-  async run(ctx) {
-    const site = requireSite(ctx);
-    await ctx.host.iis.setMaintenance(site, true, MAINTENANCE_HTML);
-    const answer = await ctx.host.iis.request(site);
-    return {
-      status: 'passed',
-      evidence: { site: site.siteName, status: answer.status, maintenance: answer.maintenance },
-    };
-  },
-  undo: (ctx) => maintenance(ctx, false),
-};
 
 export const stopPools: StepDefinition = {
   id: 'upgrade.stop-pool',
@@ -228,20 +200,6 @@ export const startPools: StepDefinition = {
   undo: poolsUndo(false),
 };
 
-export const maintenanceOff: StepDefinition = {
-  id: 'upgrade.maintenance-off',
-  phase: 'upgrade',
-  kind: 'action',
-  skippable: false,
-  title: msg('step.upgrade.maintenance-off.title'),
-  async run(ctx) {
-    const site = requireSite(ctx);
-    await ctx.host.iis.setMaintenance(site, false, '');
-    return { status: 'passed', evidence: { maintenance: await ctx.host.iis.maintenanceOn(site) } };
-  },
-  undo: (ctx) => maintenance(ctx, true),
-};
-
 export const installedVersionCheck: StepDefinition = {
   id: 'upgrade.check-version',
   phase: 'upgrade',
@@ -272,13 +230,12 @@ export const installedVersionCheck: StepDefinition = {
 };
 
 export function upgradeSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[] {
+  // The pools stop and start inside the lockout window (steps/lockout.ts): no maintenance steps here.
   return [
-    maintenanceOn,
     stopPools,
     mainSetup,
     ...(ctx.discovery.mobileSite ? [mobileSetup] : []),
     startPools,
-    maintenanceOff,
     installedVersionCheck,
   ];
 }

@@ -1,15 +1,28 @@
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
-import type { CrmSite, Iis, PoolState } from '../../core/ports';
+import type { CrmResponse, CrmSite, Iis, PoolState } from '../../core/ports';
+import {
+  isLoopbackBinding,
+  lockoutPaths,
+  maintenanceSiteName,
+  publicBindings,
+  readLockoutRecord,
+  recordLockout,
+  removeLockoutRecord,
+} from '../lockout';
 import { type IisFile, iisFileSchema, paths, readJson, serverFileSchema, writeJsonAtomic } from './layout';
 
 /** How long the practice worker process takes to exit after a stop, like w3wp finishing its requests. */
 export const WORKER_EXIT_MS = 300;
 const APP_OFFLINE = 'app_offline.htm';
 
+/** The practice server's state folder (as practiceSystem's stateDir). */
+const STATE_DIR = 'C/ProgramData/CrmUpgradeManager';
+
 export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string): Promise<CrmSite | null> } {
   const p = paths(root);
+  const stateDir = () => p.resolve(STATE_DIR);
   const load = () => readJson(p.iis, iisFileSchema);
   const save = (iis: IisFile) => writeJsonAtomic(p.iis, iis);
 
@@ -39,7 +52,9 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
   return {
     status: async () => (await readJson(p.server, serverFileSchema)).iis,
     async findCrm(siteName) {
-      const site = (await load()).sites.find((s) => s.name.toLowerCase() === siteName.toLowerCase());
+      const site = (await load()).sites.find(
+        (s) => s.maintenanceOf === undefined && s.name.toLowerCase() === siteName.toLowerCase(),
+      );
       return site ? toSite(site) : null;
     },
     async siteByPhysicalPath(physical) {
@@ -82,7 +97,27 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
         () => false,
       );
     },
-    async request(site) {
+    /**
+     * Where a request lands, as HTTP.sys decides by bindings: from outside, on the site when it
+     * has a public binding, else on the maintenance site holding them (503, the page), else
+     * nowhere (404); from this server, on the site while it has any web binding (loopback ones
+     * included).
+     */
+    async request(site, from = 'outside'): Promise<CrmResponse> {
+      const iis = await load();
+      const entry = iis.sites.find((s) => s.name === site.siteName && s.maintenanceOf === undefined);
+      if (entry) {
+        const reachable =
+          from === 'outside'
+            ? publicBindings(entry.bindings).length > 0
+            : entry.bindings.some((b) => /^https?$/i.test(b.protocol));
+        if (!reachable) {
+          const maintenance = iis.sites.find((s) => s.maintenanceOf === entry.name);
+          if (maintenance && publicBindings(maintenance.bindings).length > 0)
+            return { status: 503, maintenance: true };
+          return { status: 404, maintenance: false };
+        }
+      }
       const pool = site.pools[0];
       if (pool && (await poolState(pool)) !== 'started') return { status: 503, maintenance: false };
       if (await this.maintenanceOn(site)) return { status: 503, maintenance: true };
@@ -91,6 +126,59 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
       );
       if (version === null) return { status: 500, maintenance: false };
       return { status: 200, version: version.trim(), maintenance: false };
+    },
+
+    async lockOut(site, html) {
+      const iis = await load();
+      const entry = iis.sites.find((s) => s.name === site.siteName && s.maintenanceOf === undefined);
+      if (!entry) throw new UpgradeError(msg('check.installation.no-site.finding', { site: site.siteName }));
+      // 1. The original bindings, on the server, before anything changes (kept on a retry).
+      const lockout = await recordLockout(stateDir(), entry.name, entry.appPath, entry.bindings);
+      // 2. The maintenance page in its own folder.
+      const folder = lockoutPaths(stateDir(), entry.name).folder;
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, APP_OFFLINE), html);
+      // 3. The site on loopback only, then 4. the maintenance site on the public bindings.
+      entry.bindings = lockout.locked.map((b) => ({ ...b }));
+      const name = maintenanceSiteName(entry.name);
+      iis.sites = iis.sites.filter((s) => s.name !== name);
+      iis.sites.push({
+        name,
+        appPath: '/',
+        physicalPath: path.relative(root, folder).split(path.sep).join('/'),
+        pool: '',
+        url: '',
+        bindings: publicBindings(lockout.original),
+        maintenanceOf: entry.name,
+      });
+      await save(iis);
+      return lockout;
+    },
+
+    async endLockout(site, recorded) {
+      const kept = await readLockoutRecord(stateDir(), site.siteName);
+      const iis = await load();
+      const entry = iis.sites.find((s) => s.name === site.siteName && s.maintenanceOf === undefined);
+      const maintenance = iis.sites.find((s) => s.maintenanceOf === site.siteName);
+      // Both records gone: the public bindings are still on the maintenance site.
+      const original =
+        kept?.original ??
+        (recorded
+          ? [...recorded]
+          : maintenance && entry
+            ? [...maintenance.bindings, ...entry.bindings.filter((b) => !isLoopbackBinding(b))]
+            : null);
+      if (!original && !maintenance) return null;
+      // The maintenance site first (it holds the public bindings), then the site's own back.
+      iis.sites = iis.sites.filter((s) => s.maintenanceOf !== site.siteName);
+      if (entry && original) entry.bindings = original.map((b) => ({ ...b }));
+      await save(iis);
+      await removeLockoutRecord(stateDir(), site.siteName);
+      return original;
+    },
+
+    async lockout(site) {
+      return readLockoutRecord(stateDir(), site.siteName);
     },
   };
 }

@@ -36,11 +36,15 @@ export async function openPracticeHost(dir: string): Promise<Host> {
         }
         return count;
       },
-      /** What pressing "Aggiorna Database" in the CRM does: the database takes the application's version. */
+      /**
+       * What pressing "Aggiorna Database" in the CRM does: the database takes the application's
+       * version. The admin works on the server itself, so the request is a loopback one: it gets
+       * through the lockout.
+       */
       async pressAggiornaDatabase(connection) {
         const site = await iis.findCrm('CRM');
         if (!site) throw new UpgradeError(msg('practice.crm-not-answering', { status: 404 }));
-        const answer = await iis.request(site);
+        const answer = await iis.request(site, 'loopback');
         if (answer.status !== 200 || !answer.version) {
           throw new UpgradeError(msg('practice.crm-not-answering', { status: answer.status }));
         }
@@ -48,6 +52,28 @@ export async function openPracticeHost(dir: string): Promise<Host> {
         if (!conn) throw new UpgradeError(msg('practice.connection-unknown', { connection }));
         const db = await databases.load(conn.database);
         await databases.save({ ...db, schemaVersion: answer.version });
+      },
+      /**
+       * A user logs in from their PC: the request comes from outside, so during the lockout it
+       * gets the maintenance page and nobody is added; otherwise the CRM lists them as connected.
+       */
+      async userLogsIn(connection, user) {
+        const conn = CONNECTIONS.find((c) => c.name === connection);
+        if (!conn) throw new UpgradeError(msg('practice.connection-unknown', { connection }));
+        const site = await iis.findCrm('CRM');
+        const answer = site ? await iis.request(site, 'outside') : { status: 404 };
+        if (answer.status !== 200) return { admitted: false, status: answer.status };
+        const db = await databases.load(conn.database);
+        const entry = {
+          user,
+          host: `PC-${user.toUpperCase()}`.slice(0, 15),
+          since: new Date().toISOString(),
+        };
+        await databases.save({
+          ...db,
+          connectedUsers: [...db.connectedUsers.filter((u) => u.user !== user), entry],
+        });
+        return { admitted: true, status: answer.status };
       },
     },
   };

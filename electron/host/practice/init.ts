@@ -55,7 +55,17 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
 
   const iis: IisFile = {
     sites: [
-      { name: 'CRM', appPath: '/', physicalPath: CRM_DIR, pool: 'CRMAppPool', url: 'http://localhost/CRM' },
+      {
+        name: 'CRM',
+        appPath: '/',
+        physicalPath: CRM_DIR,
+        pool: 'CRMAppPool',
+        url: 'http://localhost/CRM',
+        bindings: [
+          { protocol: 'http', bindingInformation: '*:80:' },
+          { protocol: 'https', bindingInformation: '*:443:crm.azienda.local' },
+        ],
+      },
     ],
     pools: { CRMAppPool: { state: 'started' } },
   };
@@ -66,6 +76,7 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
       physicalPath: MOBILE_DIR,
       pool: 'CRMMobilePool',
       url: 'http://localhost/CRMMobile',
+      bindings: [{ protocol: 'http', bindingInformation: '*:8081:' }],
     });
     iis.pools.CRMMobilePool = { state: 'started' };
   }

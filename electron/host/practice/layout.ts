@@ -41,6 +41,12 @@ export const iisFileSchema = z.object({
       physicalPath: z.string(),
       pool: z.string(),
       url: z.string(),
+      /** As IIS keeps them; a folder made before bindings were modelled has the usual `*:80:`. */
+      bindings: z
+        .array(z.object({ protocol: z.string(), bindingInformation: z.string() }))
+        .default([{ protocol: 'http', bindingInformation: '*:80:' }]),
+      /** The maintenance site of a lockout: it answers every request with the page in its folder. */
+      maintenanceOf: z.string().optional(),
     }),
   ),
   pools: z.record(

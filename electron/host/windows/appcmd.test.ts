@@ -4,6 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  appcmdAddPool,
+  appcmdAddSite,
+  appcmdDeletePool,
+  appcmdDeleteSite,
+  appcmdListSite,
+  appcmdListSiteBindings,
+  appcmdSetAppPool,
+  appcmdSetSiteBindings,
+  appcmdStartSite,
+  parseSiteBindings,
   appcmdListPool,
   appcmdListWorkerProcesses,
   appcmdStartPool,
@@ -223,5 +233,95 @@ describe('execFile without a shell', () => {
     });
     expect(missing.code).toBeNull();
     expect(missing.error).toMatch(/ENOENT/);
+  });
+});
+
+describe('argument arrays for the lockout (issue 11)', () => {
+  const loopback = [
+    { protocol: 'http', bindingInformation: '127.0.0.1:80:' },
+    { protocol: 'http', bindingInformation: '[::1]:80:' },
+  ];
+  const original = [
+    { protocol: 'http', bindingInformation: '*:80:' },
+    { protocol: 'https', bindingInformation: '*:443:crm.azienda.local' },
+  ];
+
+  it('list, replace, add and remove sites and pools, one element per argument', () => {
+    expect(appcmdListSiteBindings('CRM')).toEqual(['list', 'site', '/site.name:CRM', '/text:bindings']);
+    expect(appcmdListSite('CRM Mobile')).toEqual(['list', 'site', '/site.name:CRM Mobile']);
+    expect(appcmdSetSiteBindings('CRM', loopback)).toEqual([
+      'set',
+      'site',
+      '/site.name:CRM',
+      '/bindings:http/127.0.0.1:80:,http/[::1]:80:',
+    ]);
+    expect(appcmdSetSiteBindings('CRM', original)).toEqual([
+      'set',
+      'site',
+      '/site.name:CRM',
+      '/bindings:http/*:80:,https/*:443:crm.azienda.local',
+    ]);
+    expect(
+      appcmdAddSite(
+        'CrmUpgradeMaintenance-CRM',
+        'C:\\ProgramData\\CrmUpgradeManager\\lockout\\CRM',
+        original,
+      ),
+    ).toEqual([
+      'add',
+      'site',
+      '/name:CrmUpgradeMaintenance-CRM',
+      '/physicalPath:C:\\ProgramData\\CrmUpgradeManager\\lockout\\CRM',
+      '/bindings:http/*:80:,https/*:443:crm.azienda.local',
+    ]);
+    expect(appcmdDeleteSite('CrmUpgradeMaintenance-CRM')).toEqual([
+      'delete',
+      'site',
+      '/site.name:CrmUpgradeMaintenance-CRM',
+    ]);
+    expect(appcmdStartSite('CrmUpgradeMaintenance-CRM')).toEqual([
+      'start',
+      'site',
+      '/site.name:CrmUpgradeMaintenance-CRM',
+    ]);
+    expect(appcmdAddPool('CrmUpgradeMaintenance-CRM')).toEqual([
+      'add',
+      'apppool',
+      '/name:CrmUpgradeMaintenance-CRM',
+      '/managedRuntimeVersion:v4.0',
+      '/managedPipelineMode:Integrated',
+    ]);
+    expect(appcmdDeletePool('CrmUpgradeMaintenance-CRM')).toEqual([
+      'delete',
+      'apppool',
+      '/apppool.name:CrmUpgradeMaintenance-CRM',
+    ]);
+    expect(appcmdSetAppPool('CrmUpgradeMaintenance-CRM', 'CrmUpgradeMaintenance-CRM')).toEqual([
+      'set',
+      'app',
+      'CrmUpgradeMaintenance-CRM/',
+      '/applicationPool:CrmUpgradeMaintenance-CRM',
+    ]);
+  });
+
+  it.each(INJECTION_CORPUS.map((s) => [s]))(
+    'carry the site name %j unchanged in a single element',
+    (value) => {
+      expect(appcmdListSiteBindings(value)[2]).toBe(`/site.name:${value}`);
+      expect(appcmdSetSiteBindings(value, loopback)).toHaveLength(4);
+      expect(appcmdDeleteSite(value)).toHaveLength(3);
+    },
+  );
+
+  it('reads a site’s bindings as /text:bindings prints them', () => {
+    expect(parseSiteBindings('http/*:80:,https/*:443:crm.azienda.local,net.tcp/808:*\r\n')).toEqual([
+      ...original,
+      { protocol: 'net.tcp', bindingInformation: '808:*' },
+    ]);
+    expect(parseSiteBindings('http/[::1]:80:,http/127.0.0.1:80:')).toEqual([
+      { protocol: 'http', bindingInformation: '[::1]:80:' },
+      { protocol: 'http', bindingInformation: '127.0.0.1:80:' },
+    ]);
+    expect(parseSiteBindings('')).toEqual([]);
   });
 });

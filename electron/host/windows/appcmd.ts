@@ -16,6 +16,75 @@ export const appcmdStartPool = (name: string): ArgList => ['start', 'apppool', `
 /** `appcmd list wp /apppool.name:<pool>` → one `WP "<pid>" (applicationPool:<pool>)` line per w3wp.exe. */
 export const appcmdListWorkerProcesses = (pool: string): ArgList => ['list', 'wp', `/apppool.name:${pool}`];
 
+/** A binding as appcmd writes it in `/bindings:`: `protocol/bindingInformation`. */
+export interface AppcmdBinding {
+  protocol: string;
+  bindingInformation: string;
+}
+
+const bindingList = (bindings: readonly AppcmdBinding[]) =>
+  bindings.map((b) => `${b.protocol}/${b.bindingInformation}`).join(',');
+
+/** `appcmd list site /site.name:<name> /text:bindings` → `http/*:80:,https/*:443:crm.local` */
+export const appcmdListSiteBindings = (site: string): ArgList => [
+  'list',
+  'site',
+  `/site.name:${site}`,
+  '/text:bindings',
+];
+/** `appcmd list site /site.name:<name>` → `SITE "<name>" (id:…,bindings:…,state:Started)`, or an error when it does not exist. */
+export const appcmdListSite = (site: string): ArgList => ['list', 'site', `/site.name:${site}`];
+/** Replaces the site's whole bindings collection (the lockout's loopback set, or the original one back). */
+export const appcmdSetSiteBindings = (site: string, bindings: readonly AppcmdBinding[]): ArgList => [
+  'set',
+  'site',
+  `/site.name:${site}`,
+  `/bindings:${bindingList(bindings)}`,
+];
+/** The maintenance site: its own folder (under the tool's state folder) and the public bindings. */
+export const appcmdAddSite = (
+  site: string,
+  physicalPath: string,
+  bindings: readonly AppcmdBinding[],
+): ArgList => [
+  'add',
+  'site',
+  `/name:${site}`,
+  `/physicalPath:${physicalPath}`,
+  `/bindings:${bindingList(bindings)}`,
+];
+export const appcmdDeleteSite = (site: string): ArgList => ['delete', 'site', `/site.name:${site}`];
+export const appcmdStartSite = (site: string): ArgList => ['start', 'site', `/site.name:${site}`];
+/** The maintenance site's own pool (ASP.NET 4, integrated), so that app_offline.htm answers every request. */
+export const appcmdAddPool = (pool: string): ArgList => [
+  'add',
+  'apppool',
+  `/name:${pool}`,
+  '/managedRuntimeVersion:v4.0',
+  '/managedPipelineMode:Integrated',
+];
+export const appcmdDeletePool = (pool: string): ArgList => ['delete', 'apppool', `/apppool.name:${pool}`];
+/** The root application of a site on a pool: `appcmd set app "<site>/" /applicationPool:<pool>`. */
+export const appcmdSetAppPool = (site: string, pool: string): ArgList => [
+  'set',
+  'app',
+  `${site}/`,
+  `/applicationPool:${pool}`,
+];
+
+/** `http/*:80:,https/*:443:crm.local,net.tcp/808:*` → bindings; a host name never holds a comma. */
+export function parseSiteBindings(text: string): AppcmdBinding[] {
+  return text
+    .trim()
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .flatMap((part) => {
+      const slash = part.indexOf('/');
+      return slash > 0 ? [{ protocol: part.slice(0, slash), bindingInformation: part.slice(slash + 1) }] : [];
+    });
+}
+
 export type IisresetAction = 'restart' | 'start' | 'stop' | 'status';
 
 /**

@@ -1,9 +1,37 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import type { CrmResponse, CrmSite, Iis, IisStatus, PoolState } from '../../core/ports';
+import type {
+  CrmResponse,
+  CrmSite,
+  Iis,
+  IisStatus,
+  PoolState,
+  RequestOrigin,
+  SiteBinding,
+} from '../../core/ports';
 import { UpgradeError, msg } from '../../shared/message';
 import {
+  isLoopbackBinding,
+  lockoutPaths,
+  maintenanceSiteName,
+  publicBindings,
+  readLockoutRecord,
+  recordLockout,
+  removeLockoutRecord,
+} from '../lockout';
+import {
   type ArgList,
+  appcmdAddPool,
+  appcmdAddSite,
+  appcmdDeletePool,
+  appcmdDeleteSite,
+  appcmdListSite,
+  appcmdListSiteBindings,
+  appcmdSetAppPool,
+  appcmdSetSiteBindings,
+  appcmdStartSite,
+  parseSiteBindings,
   type ExecFileFn,
   type ExecResult,
   type IisresetAction,
@@ -37,6 +65,43 @@ export function maintenancePage(html: string): string {
 }
 
 export const isOurMaintenancePage = (content: string) => content.includes(MAINTENANCE_MARKER);
+
+/**
+ * The maintenance site's web.config: every request through ASP.NET, so that its app_offline.htm
+ * answers each one with the page and a 503 (static files and extensionless URLs included).
+ */
+export const MAINTENANCE_WEB_CONFIG = `<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <system.webServer>
+    <modules runAllManagedModulesForAllRequests="true" />
+    <defaultDocument enabled="false" />
+  </system.webServer>
+</configuration>
+`;
+
+/**
+ * The address users would use: the site's own, with a loopback host name replaced by one of this
+ * server's network addresses, so that HTTP.sys matches the public bindings, not the loopback ones.
+ */
+export function outsideUrl(url: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string {
+  if (!url) return url;
+  const u = new URL(url);
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) return url;
+  const address = Object.values(interfaces)
+    .flatMap((list) => list ?? [])
+    .find((i) => !i.internal && i.family === 'IPv4')?.address;
+  if (!address) return url;
+  u.hostname = address;
+  return u.toString();
+}
+
+const sameBindings = (a: readonly SiteBinding[], b: readonly SiteBinding[]) =>
+  a.length === b.length &&
+  a.every(
+    (x, i) =>
+      x.protocol.toLowerCase() === b[i]!.protocol.toLowerCase() &&
+      x.bindingInformation.toLowerCase() === b[i]!.bindingInformation.toLowerCase(),
+  );
 
 /** Get-IisStatus.ps1's answer (InetStp values and W3SVC) as the port reports it. */
 export function iisStatusFrom(r: ScriptResult<'Get-IisStatus'>): IisStatus {
@@ -124,6 +189,10 @@ export interface WindowsIisOptions {
   /** The first request after a stop compiles the site: be patient. */
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
+  /** The tool's state folder on this server (where a lockout is recorded); %ProgramData%\\CrmUpgradeManager by default. */
+  stateDir?: () => Promise<string>;
+  /** This server's network addresses, for a request as from outside (os.networkInterfaces by default). */
+  networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>;
   /** Where the CRM says its version in an answer (the product profile knows); none by default. */
   readVersion?: (answer: {
     url: string;
@@ -149,6 +218,14 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
   const appcmdTimeoutMs = options.appcmdTimeoutMs ?? 60_000;
   const doFetch = options.fetch ?? fetch;
   const appcmd = appcmdPath(env, arch);
+  const stateDir =
+    options.stateDir ??
+    (async () => {
+      const dir = path.join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', 'CrmUpgradeManager');
+      await mkdir(dir, { recursive: true });
+      return dir;
+    });
+  const interfaces = options.networkInterfaces ?? (() => os.networkInterfaces());
 
   async function run(file: string, args: ArgList, timeoutMs = appcmdTimeoutMs): Promise<ExecResult> {
     const r = await exec(file, args, { timeoutMs });
@@ -213,6 +290,28 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
       if (Date.now() >= deadline) return false;
       await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
     }
+  }
+
+  /** Runs appcmd and fails on a non-zero exit. */
+  async function must(args: ArgList): Promise<ExecResult> {
+    const r = await run(appcmd, args);
+    if (r.code !== 0) throw failed(args, r);
+    return r;
+  }
+
+  async function siteBindings(site: string): Promise<SiteBinding[]> {
+    return parseSiteBindings((await must(appcmdListSiteBindings(site))).stdout);
+  }
+
+  async function siteExists(site: string): Promise<boolean> {
+    const r = await run(appcmd, appcmdListSite(site));
+    return r.code === 0 && /^\s*SITE "/m.test(r.stdout);
+  }
+
+  /** A delete of something already gone is what an idempotent undo expects: only other failures count. */
+  async function deleteIfThere(args: ArgList): Promise<void> {
+    const r = await run(appcmd, args);
+    if (r.code !== 0 && !/cannot find/i.test(parseAppcmdError(r.stdout) ?? '')) throw failed(args, r);
   }
 
   async function appOfflineContent(site: CrmSite): Promise<string | null> {
@@ -300,26 +399,83 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
       return (await appOfflineContent(site)) !== null;
     },
 
-    async request(site): Promise<CrmResponse> {
+    async request(site, from?: RequestOrigin): Promise<CrmResponse> {
       if (!site.url) throw new UpgradeError(msg('iis.no-http-binding', { site: site.siteName }));
+      const lockout = from === 'loopback' ? await readLockoutRecord(await stateDir(), site.siteName) : null;
+      const url =
+        lockout?.loopbackUrl || (from === 'outside' ? outsideUrl(site.url, interfaces()) : site.url);
       let res: Response;
       let body: string;
       try {
-        res = await doFetch(site.url, {
+        res = await doFetch(url, {
           redirect: 'follow',
           signal: AbortSignal.timeout(options.requestTimeoutMs ?? 120_000),
           headers: { 'user-agent': 'CRM Upgrade Manager' },
         });
         body = await res.text();
       } catch (err) {
-        throw new UpgradeError(msg('iis.request-failed', { url: site.url }), String(err));
+        throw new UpgradeError(msg('iis.request-failed', { url }), String(err));
       }
       const maintenance =
         res.status === 503 && (isOurMaintenancePage(body) || (await appOfflineContent(site)) !== null);
       const version = res.ok
-        ? options.readVersion?.({ url: site.url, status: res.status, headers: res.headers, body })
+        ? options.readVersion?.({ url, status: res.status, headers: res.headers, body })
         : undefined;
       return version ? { status: res.status, version, maintenance } : { status: res.status, maintenance };
+    },
+
+    /**
+     * Stock IIS only: the original bindings recorded (synced) first, then the site on loopback,
+     * then a maintenance site with its own pool, the page as app_offline.htm, on the public ones.
+     */
+    async lockOut(site, html) {
+      const dir = await stateDir();
+      const current = await siteBindings(site.siteName);
+      const lockout = await recordLockout(dir, site.siteName, site.appPath, current);
+      const folder = lockoutPaths(dir, site.siteName).folder;
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, APP_OFFLINE), maintenancePage(html), 'utf8');
+      await writeFile(path.join(folder, 'web.config'), MAINTENANCE_WEB_CONFIG, 'utf8');
+      if (!sameBindings(current, lockout.locked))
+        await must(appcmdSetSiteBindings(site.siteName, lockout.locked));
+      const name = maintenanceSiteName(site.siteName);
+      if (!(await siteExists(name))) {
+        await deleteIfThere(appcmdDeletePool(name));
+        await must(appcmdAddPool(name));
+        await must(appcmdAddSite(name, folder, publicBindings(lockout.original)));
+        await must(appcmdSetAppPool(name, name));
+      }
+      const state = await run(appcmd, appcmdListSite(name));
+      if (/state:Stopped/i.test(state.stdout)) await must(appcmdStartSite(name));
+      return lockout;
+    },
+
+    async endLockout(site, recorded) {
+      const dir = await stateDir();
+      const kept = await readLockoutRecord(dir, site.siteName);
+      const name = maintenanceSiteName(site.siteName);
+      const maintenance = (await siteExists(name)) ? await siteBindings(name) : null;
+      const current = await siteBindings(site.siteName);
+      // Both records gone: the public bindings are still on the maintenance site.
+      const original =
+        kept?.original ??
+        (recorded
+          ? [...recorded]
+          : maintenance
+            ? [...maintenance, ...current.filter((b) => !isLoopbackBinding(b))]
+            : null);
+      if (!original && !maintenance) return null;
+      // The maintenance site first: it holds the public bindings the site takes back.
+      if (maintenance) await deleteIfThere(appcmdDeleteSite(name));
+      await deleteIfThere(appcmdDeletePool(name));
+      if (original && !sameBindings(current, original))
+        await must(appcmdSetSiteBindings(site.siteName, original));
+      await removeLockoutRecord(dir, site.siteName);
+      return original;
+    },
+
+    async lockout(site) {
+      return readLockoutRecord(await stateDir(), site.siteName);
     },
 
     async iisreset(action, resetOptions = {}) {

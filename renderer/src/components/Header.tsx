@@ -1,4 +1,6 @@
+import { useEffect, useState } from 'react';
 import type { Session } from '../../../electron/shared/plan';
+import { formatHourMinute, formatMinutes } from '../format';
 import { useI18n } from '../i18n';
 import { describeVersionText } from '../logic/version';
 import { useUpgrade } from '../store/react';
@@ -19,6 +21,31 @@ function CorrectPathButton() {
     >
       {t('ui.header.correctPath')}
     </button>
+  );
+}
+
+/** Issue 11: since when users are locked out, and for how long (updated every 15 s). */
+export function LockoutFact({ since, now }: { since: string; now?: () => number }) {
+  const { t, language } = useI18n();
+  const clock = now ?? Date.now;
+  const [at, setAt] = useState(clock);
+  useEffect(() => {
+    const timer = setInterval(() => setAt(clock()), 15_000);
+    return () => clearInterval(timer);
+  }, [clock]);
+  return (
+    <p
+      className="app-header__note app-header__lockout"
+      data-testid="lockout"
+      data-since={since}
+      role="status"
+      title={t('ui.header.lockoutHint')}
+    >
+      {t('ui.header.lockout', {
+        time: formatHourMinute(since, language),
+        duration: formatMinutes(at - Date.parse(since)),
+      })}
+    </p>
   );
 }
 
@@ -76,6 +103,7 @@ export function Header({ session }: { session: Session | null }) {
         )}
         <LanguageToggle />
       </div>
+      {session?.run.lockout && <LockoutFact since={session.run.lockout.since} />}
       {session?.kit.practiceKey && (
         <p className="app-header__note" data-testid="practice-key-note" role="note">
           {t('ui.header.practiceKey')}

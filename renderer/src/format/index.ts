@@ -69,3 +69,24 @@ export function formatClock(iso: string, language: Language): string {
     hour12: false,
   }).format(date);
 }
+
+/** How long something has lasted, to the minute: "< 1 min", "12 min", "1 h 05 min". */
+export function formatMinutes(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return '< 1 min';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`;
+}
+
+/** A time of day to the minute, "21:04". */
+export function formatHourMinute(iso: string, language: Language): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(localeOf(language), {
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(date);
+}
