@@ -26,6 +26,9 @@ export interface ServerState {
   databases: Record<string, { schemaVersion: string; content: string }>;
   pools: Record<string, string>;
   maintenance: boolean;
+  /** The sites' bindings as IIS keeps them, and any lockout's maintenance site still there. */
+  bindings: string;
+  lockoutSites: string[];
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -50,6 +53,7 @@ export async function readServerState(serverDir: string): Promise<ServerState> {
   const host = await openPracticeHost(serverDir);
   const iis = JSON.parse(await readFile(path.join(serverDir, 'iis', 'applicationHost.json'), 'utf8')) as {
     pools: Record<string, unknown>;
+    sites: { name: string; bindings?: unknown; maintenanceOf?: string }[];
   };
   const pools: Record<string, string> = {};
   for (const pool of Object.keys(iis.pools)) pools[pool] = await host.iis.poolState(pool);
@@ -76,6 +80,8 @@ export async function readServerState(serverDir: string): Promise<ServerState> {
     maintenance:
       (await exists(path.join(crm, 'app_offline.htm'))) ||
       (await exists(path.join(mobile, 'app_offline.htm'))),
+    bindings: sha(JSON.stringify(iis.sites.filter((s) => !s.maintenanceOf).map((s) => [s.name, s.bindings]))),
+    lockoutSites: iis.sites.filter((s) => s.maintenanceOf).map((s) => s.name),
   };
 }
 
@@ -88,6 +94,8 @@ export function classify(before: ServerState, after: ServerState): { outcome: Ou
       .filter(([, s]) => s !== 'started')
       .map(([p, s]) => `pool ${p} ${s}`),
     ...(after.maintenance ? ['maintenance page still up'] : []),
+    ...after.lockoutSites.map((s) => `lockout left: maintenance site ${s}`),
+    ...(after.bindings === before.bindings ? [] : ['site bindings differ from before (lockout left)']),
   ];
   const upgraded = [
     ...(after.crmVersion === KIT_VERSION ? [] : [`CRM at ${after.crmVersion}`]),

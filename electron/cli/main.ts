@@ -9,10 +9,11 @@ import type { Host } from '../core/ports';
 import { initPracticeServer, openPracticeHost } from '../host/practice';
 import { openWindowsServer } from '../host/windows/server';
 import type { Language } from '../shared/i18n';
-import { UpgradeError } from '../shared/message';
+import { UpgradeError, msg } from '../shared/message';
 import type { Ack } from '../shared/contract';
 import type { Session } from '../shared/plan';
 import { unattendedChoice } from './autopilot';
+import { Interrupts, ask } from './interrupts';
 import { type Choice, confirmsRollback, parseChoice, promptText, stepNeedingAdmin } from './prompt';
 import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup-commands';
 import { kitCommand } from './kit-commands';
@@ -30,7 +31,7 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
       --notes-read states that you have read the kit's release notes (NOTA BENE 1), for unattended use.
       --autopilot (practice servers only) does the admin's part unattended: users log off, "Aggiorna Database" pressed.
       --rollback rolls back the unfinished run found in the kit's journal, without asking.
-  crm-upgrade demo [--setup-fails CODE] [--lang it|en]
+  crm-upgrade demo [--setup-fails CODE | --mobile-setup-fails CODE] [--lang it|en]
       Makes a practice server and kit in a temp folder and runs the whole upgrade unattended.
   crm-upgrade kit keygen --out DIR [--name NAME]
   crm-upgrade kit create --version NAME --setup FILE [--setup-arg ARG…] [--mobile-setup FILE] --notes DIR --key KEY --out DIR
@@ -38,9 +39,10 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
       Exit 0: whole and signed by a trusted key; 3: signature; 4: files; 5: manifest; 2: bad usage.
 ${BACKUP_USAGE}
   crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile]
-  crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs]
+  crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs] [--mobile-setup-fails CODE]
   crm-upgrade practice logoff DIR
   crm-upgrade practice aggiorna-database DIR CONNECTION
+  crm-upgrade practice login DIR CONNECTION USER   (a user tries to log in; exit 1 when locked out)
 
 The practice server is a folder that stands for a Windows server with the CRM installed, to rehearse on.
 Without --practice, check and run work on the Windows server they run on (IIS, SQL Server, PowerShell).`;
@@ -166,6 +168,11 @@ async function interactiveRun(argv: string[]): Promise<number> {
   const view = new TerminalView(lang, undefined, values.verbose ?? false);
   attach(session, view);
   const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : null;
+  const interrupts = new Interrupts(session, {
+    stopping: () => say(view.text(msg('cli.stopping'))),
+    exitNow: () => say(view.text(msg('cli.exit-now'))),
+  });
+  interrupts.install(rl);
   try {
     let snapshot = await session.handlers.getSession();
     if (snapshot.run.resumed)
@@ -178,6 +185,10 @@ async function interactiveRun(argv: string[]): Promise<number> {
       await session.settled();
       snapshot = await session.handlers.getSession();
       if (snapshot.run.state === 'finished' || snapshot.run.state === 'rolled-back') break;
+      if (interrupts.requested) {
+        say(view.text(msg('cli.stopped')));
+        return 1;
+      }
       const step = stepNeedingAdmin(snapshot);
       if (step?.shows === 'release-notes' && step.actions.includes('confirm') && values['notes-read']) {
         // For scripts: the admin states on the command line that the release notes were read.
@@ -191,8 +202,8 @@ async function interactiveRun(argv: string[]): Promise<number> {
         if (!choice || choice.kind === 'quit') {
           say(
             lang === 'it'
-              ? 'Serve una decisione: nessuna scelta automatica possibile. Il giornale sul kit conserva lo stato.'
-              : 'A decision is needed that cannot be made unattended. The journal on the kit keeps the state.',
+              ? 'Serve una decisione: nessuna scelta automatica possibile. Il giornale su questo server conserva lo stato.'
+              : 'A decision is needed that cannot be made unattended. The journal on this server keeps the state.',
           );
           return snapshot.run.state === 'ready' && unattended === 'rollback' ? 0 : 1;
         }
@@ -203,12 +214,14 @@ async function interactiveRun(argv: string[]): Promise<number> {
       if (!rl) {
         say(
           lang === 'it'
-            ? 'Serve una decisione: riavvia «run» in un terminale; il giornale sul kit conserva lo stato.'
-            : 'A decision is needed: run «run» again in a terminal; the journal on the kit keeps the state.',
+            ? 'Serve una decisione: riavvia «run» in un terminale; il giornale su questo server conserva lo stato.'
+            : 'A decision is needed: run «run» again in a terminal; the journal on this server keeps the state.',
         );
         return 1;
       }
-      const choice = parseChoice(snapshot, await rl.question(promptText(snapshot, lang)));
+      const answer = await ask(rl, promptText(snapshot, lang), interrupts.signal);
+      if (answer === null) continue;
+      const choice = parseChoice(snapshot, answer);
       if (!choice) {
         say(
           lang === 'it'
@@ -218,14 +231,19 @@ async function interactiveRun(argv: string[]): Promise<number> {
         continue;
       }
       if (choice.kind === 'quit') {
-        say(lang === 'it' ? 'Stato salvato nel giornale sul kit.' : 'State saved in the journal on the kit.');
+        say(
+          lang === 'it'
+            ? 'Stato salvato nel giornale su questo server.'
+            : 'State saved in the journal on this server.',
+        );
         return 1;
       }
-      const ack = await act(session, choice, rl, lang);
+      const ack = await act(session, choice, rl ? { rl, signal: interrupts.signal } : null, lang);
       if (ack && !ack.ok) say(`✖ ${view.text(ack.error)}`);
     }
     return finish(await session.handlers.getSession(), lang);
   } finally {
+    interrupts.uninstall();
     rl?.close();
     await session.close();
   }
@@ -235,20 +253,22 @@ async function interactiveRun(argv: string[]): Promise<number> {
 async function act(
   session: AppSession,
   choice: Exclude<Choice, { kind: 'quit' }>,
-  rl: Interface | null,
+  prompt: { rl: Interface; signal: AbortSignal } | null,
   lang: Language,
 ): Promise<Ack | null> {
   const h = session.handlers;
   if (choice.kind === 'run') {
     if (choice.action === 'continue') return h.startRun();
     // --rollback on the command line is the confirmation.
-    if (!rl) return h.rollback();
-    const sure = await rl.question(
+    if (!prompt) return h.rollback();
+    const sure = await ask(
+      prompt.rl,
       lang === 'it'
         ? "Rimettere il server com'era prima dell'aggiornamento? Scrivi «sì» per confermare: "
         : 'Put the server back as it was before the upgrade? Type «yes» to confirm: ',
+      prompt.signal,
     );
-    return confirmsRollback(sure) ? h.rollback() : null;
+    return sure !== null && confirmsRollback(sure) ? h.rollback() : null;
   }
   const { step } = choice;
   switch (choice.action) {
@@ -256,9 +276,12 @@ async function act(
       return h.confirmStep(step.id);
     case 'retry':
       return h.retryStep(step.id);
-    case 'skip':
-      if (!rl) return null;
-      return h.skipStep(step.id, (await rl.question(lang === 'it' ? 'Motivo: ' : 'Reason: ')).trim());
+    case 'skip': {
+      const reason = prompt
+        ? await ask(prompt.rl, lang === 'it' ? 'Motivo: ' : 'Reason: ', prompt.signal)
+        : null;
+      return reason === null ? null : h.skipStep(step.id, reason.trim());
+    }
     case 'wait-for-users':
       return h.waitForUsers(step.id);
     case 'practice-log-off-users':
@@ -283,11 +306,17 @@ function finish(snapshot: Session, lang: Language): number {
 async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { lang: { type: 'string' }, 'setup-fails': { type: 'string' }, verbose: { type: 'boolean' } },
+    options: {
+      lang: { type: 'string' },
+      'setup-fails': { type: 'string' },
+      'mobile-setup-fails': { type: 'string' },
+      verbose: { type: 'boolean' },
+    },
     strict: true,
   });
   const lang = language(values.lang);
   const fails = positiveInt('--setup-fails', values['setup-fails']);
+  const mobileFails = positiveInt('--mobile-setup-fails', values['mobile-setup-fails']);
   const root = await mkdtemp(path.join(tmpdir(), 'crm-upgrade-demo-'));
   const serverDir = path.join(root, 'server');
   const kitDir = path.join(root, 'kit');
@@ -298,6 +327,7 @@ async function demo(argv: string[]): Promise<number> {
   await createPracticeKit(kitDir, {
     resourcesDir: sourceResourcesDir(),
     ...(fails !== undefined ? { setupFailsWith: fails } : {}),
+    ...(mobileFails !== undefined ? { mobileSetupFailsWith: mobileFails } : {}),
   });
   const host = await openPracticeHost(serverDir);
   const session = await openSession({ host, kitDir });
@@ -381,6 +411,7 @@ async function practice(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         'setup-fails': { type: 'string' },
+        'mobile-setup-fails': { type: 'string' },
         'setup-hangs': { type: 'boolean' },
         'setup-delay-ms': { type: 'string' },
       },
@@ -389,6 +420,7 @@ async function practice(argv: string[]): Promise<number> {
     const dir = positionals[0];
     if (!dir || positionals.length > 1) throw new UsageError('practice kit DIR');
     const fails = positiveInt('--setup-fails', values['setup-fails']);
+    const mobileFails = positiveInt('--mobile-setup-fails', values['mobile-setup-fails']);
     const delay = positiveInt('--setup-delay-ms', values['setup-delay-ms']);
     if (fails !== undefined && values['setup-hangs'])
       throw new UsageError('--setup-fails and --setup-hangs exclude each other');
@@ -396,6 +428,7 @@ async function practice(argv: string[]): Promise<number> {
       resourcesDir: sourceResourcesDir(),
       ...(fails !== undefined ? { setupFailsWith: fails } : {}),
       ...(values['setup-hangs'] ? { setupHangs: true } : {}),
+      ...(mobileFails !== undefined ? { mobileSetupFailsWith: mobileFails } : {}),
       ...(delay !== undefined ? { setupDelayMs: delay } : {}),
     });
     say(
@@ -421,6 +454,22 @@ async function practice(argv: string[]): Promise<number> {
       say(`Aggiornamento terminato correttamente (${connection})`);
     }
     return 0;
+  }
+  if (verb === 'login') {
+    // A user tries to log in from their PC: refused (exit 1) while users are locked out.
+    const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {}, strict: true });
+    const [dir, connection, user] = positionals;
+    if (!dir || !connection || !user || positionals.length > 3)
+      throw new UsageError('practice login DIR CONNECTION USER');
+    const host = await openPracticeHost(path.resolve(dir));
+    const answer = await host.practice?.userLogsIn(connection, user);
+    const view = new TerminalView('it', say);
+    if (answer?.admitted) {
+      say(view.text(msg('practice.login.admitted', { user, connection })));
+      return 0;
+    }
+    say(view.text(msg('practice.login.refused', { user, connection, status: answer?.status ?? 0 })));
+    return 1;
   }
   throw new UsageError(`unknown practice command: ${verb ?? '(none)'}`);
 }
@@ -475,6 +524,11 @@ async function dispatch(argv: string[]): Promise<number> {
       if (err.detail) complain(`  ${err.detail}`);
       return 'exitCode' in err && typeof err.exitCode === 'number' ? err.exitCode : 2;
     }
-    throw err;
+    // Never a stack trace for the admin: the message, and where the state is.
+    const view = new TerminalView(lang, complain);
+    complain(
+      `✖ ${view.text(msg('cli.unexpected', { detail: err instanceof Error ? err.message : String(err) }))}`,
+    );
+    return 70;
   }
 }

@@ -14,7 +14,8 @@ import type { Discovery, EngineOptions } from './run/context';
 import { discover } from './discovery';
 import { IntentGate } from './run/intent-gate';
 import { type EngineSetup, UpgradeEngine, hostFolderName } from './run/engine';
-import { Journal, findUnfinishedRun, replay } from './run/journal';
+import { JOURNAL_FILE, Journal, SERVER_RUNS, findUnfinishedRun, replay } from './run/journal';
+import { inspectLock, isOurs, lockHeldError, lockUnreadableError } from './run/run-lock';
 import { buildPlan } from './steps/plan';
 import { readReleaseNotes } from './kit/release-notes';
 import { type VersionName, parseVersionName } from '../shared/version-name';
@@ -50,6 +51,8 @@ export interface AppSession {
   idle(): Promise<void>;
   /** Resolves when no work is under way and the engine is not waiting for users to log off. */
   settled(): Promise<void>;
+  /** Pause the run at the next safe point (Ctrl-C, a closed terminal or window). */
+  requestStop(): void;
   /** Runs the checks alone, in read-only sessions. */
   runChecks(): Promise<Step[]>;
   /** The same, one check at a time (the benchmark's comparison). */
@@ -252,6 +255,10 @@ class UpgradeSession implements AppSession {
     return this.engine.settled();
   }
 
+  requestStop(): void {
+    this.engine.requestStop();
+  }
+
   runChecks(): Promise<Step[]> {
     return this.engine.runChecksOnly();
   }
@@ -279,14 +286,33 @@ async function readKit(options: SessionOptions, resourcesDir: string) {
   }
 }
 
+/**
+ * The unfinished run to continue: the server's journal (the truth, in the tool's state folder),
+ * with its copy in this kit's run folder. Before anything is touched, the session refuses to
+ * open (an UpgradeError naming what to do) when another live process holds this server's lock
+ * (`run.lock-held`), when the lock cannot be read (`run.lock-unreadable`), or when a journal on
+ * the server cannot be read (`journal.damaged`, with the backups it recorded): never a new run
+ * over a run that may be unfinished. A run found on the kit alone steers nothing
+ * (check.exclusive says so).
+ */
 async function findRestored(options: SessionOptions, hostname: string): Promise<EngineSetup['restored']> {
   if (options.readOnly) return undefined;
-  const journalFile = await findUnfinishedRun(
-    path.join(options.kitDir, KIT_REPORTS, hostFolderName(hostname)),
-  );
+  const { system } = options.host;
+  const stateDir = await system.stateDir();
+  const startTimeOf = (pid: number) => system.processStartTime(pid);
+  const lock = await inspectLock(stateDir, startTimeOf);
+  if (lock.kind === 'unreadable') throw lockUnreadableError(lock);
+  if (lock.kind === 'live' && !(await isOurs(lock.lock, startTimeOf))) throw lockHeldError(lock.lock);
+  const journalFile = await findUnfinishedRun(path.join(stateDir, SERVER_RUNS));
   if (!journalFile) return undefined;
-  const { journal, records } = await Journal.open(journalFile);
-  return { replayed: replay(records), journal, runDir: path.dirname(journalFile) };
+  const runDir = path.join(
+    options.kitDir,
+    KIT_REPORTS,
+    hostFolderName(hostname),
+    path.basename(path.dirname(journalFile)),
+  );
+  const { journal, records } = await Journal.open(journalFile, { copy: path.join(runDir, JOURNAL_FILE) });
+  return { replayed: replay(records), journal, runDir };
 }
 
 export async function openSession(options: SessionOptions): Promise<AppSession> {

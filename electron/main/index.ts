@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, protocol, type BrowserWindow } from 'electron';
 import { openSession, type AppSession } from '../core/session';
+import type { EventPayload } from '../shared/contract';
 import type { Host } from '../core/ports';
 import { openPracticeHost } from '../host/practice/index';
 import { openWindowsServer } from '../host/windows/server';
@@ -165,6 +166,17 @@ async function start(): Promise<void> {
   mainWindow = window;
   const stopForwarding = forwardEvents((listener) => opened.subscribe(listener), window.webContents, {
     onInvalid: (event, detail) => console.error(`Event ${event} not forwarded: ${detail}`),
+  });
+  // Closing the window during a run stops it at the next safe point, then closes: never half-way.
+  let runState = (await opened.handlers.getSession()).run.state;
+  opened.subscribe((event, payload) => {
+    if (event === 'session') runState = (payload as EventPayload<'session'>).run.state;
+  });
+  window.on('close', (event) => {
+    if (runState !== 'running' && runState !== 'rolling-back') return;
+    event.preventDefault();
+    opened.requestStop();
+    void opened.settled().then(() => window.destroy());
   });
   window.on('closed', () => {
     stopForwarding();

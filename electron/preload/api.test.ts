@@ -34,10 +34,7 @@ describe('buildUpgraderApi', () => {
   it('sends each call on its own channel with its arguments, and returns the answer', async () => {
     const api = buildUpgraderApi(invoke, subscribe);
     await expect(api.skipStep('check.disk', 'verificato a mano')).resolves.toEqual({ ok: true });
-    expect(invoke).toHaveBeenLastCalledWith(callChannel('skipStep'), [
-      'check.disk',
-      'verificato a mano',
-    ]);
+    expect(invoke).toHaveBeenLastCalledWith(callChannel('skipStep'), ['check.disk', 'verificato a mano']);
     await api.getSession();
     expect(invoke).toHaveBeenLastCalledWith(callChannel('getSession'), []);
     expect(invoke).toHaveBeenCalledTimes(2);

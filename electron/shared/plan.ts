@@ -150,6 +150,10 @@ export const sessionSchema = z.object({
     usersRecheckMs: z.number().int().positive(),
     /** A rollback has begun: only finishing it is possible now. */
     rollbackBegun: z.boolean(),
+    /** The admin asked to stop: the run pauses when the step under way ends. */
+    stopping: z.boolean(),
+    /** Issue 11: users are locked out of the CRM since then (the lockout step's start), while it lasts. */
+    lockout: z.object({ since: z.string() }).optional(),
   }),
   steps: z.array(sessionStepSchema),
   /** What changes between the installed version and the kit's, newest first, both languages. */

@@ -115,7 +115,8 @@ describe('the engine on the practice server', () => {
     // The journal on the kit replays to the same end.
     const replayed = replay(await readJournal(path.join(s.runFolder, JOURNAL_FILE)));
     expect(replayed.state).toBe('finished');
-    expect(replayed.artifacts.filter((a) => a.verified)).toHaveLength(3);
+    // The CRM folder, the MOBILE folder and both databases.
+    expect(replayed.artifacts.filter((a) => a.verified)).toHaveLength(4);
   });
 
   it('a setup that exits 1603 pauses the run; rollback puts the folder back to the byte', async () => {
@@ -195,6 +196,13 @@ describe('the engine on the practice server', () => {
     await s.handlers.startRun();
     expect(statusOf(await settle(s), 'check.users')).toBe('failed');
     expect(await s.handlers.skipStep('check.users', 'utente di prova, lo avviso io')).toEqual({ ok: true });
+    await settle(s);
+    expect(await s.handlers.confirmStep('check.release-notes')).toEqual({ ok: true });
+    // The lockout is on, and the users check again finds the same user: skipped for the same reason.
+    expect(statusOf(await settle(s), 'backup.users-again')).toBe('failed');
+    expect(await s.handlers.skipStep('backup.users-again', 'utente di prova, lo avviso io')).toEqual({
+      ok: true,
+    });
     snap = await doManualSteps(s);
     expect(snap.run.state).toBe('finished');
     const report = JSON.parse(await readFile(snap.report?.jsonPath ?? '', 'utf8')) as {
@@ -208,7 +216,14 @@ describe('the engine on the practice server', () => {
 
   it('the same build again is refused, unless the admin forces a reinstall with a reason', async () => {
     fx = await practiceFixture();
+    // The whole installation at the kit's version: files, MOBILE and both databases.
     await writeFile(path.join(fx.appDir, 'bin', 'version.txt'), '7.8.5.13100517_x64\n');
+    await writeFile(
+      path.join(fx.serverDir, 'C', 'inetpub', 'wwwroot', 'CRMMobile', 'bin', 'version.txt'),
+      '7.8.5.13100517_x64\n',
+    );
+    await fx.host.practice?.pressAggiornaDatabase('Produzione');
+    await fx.host.practice?.pressAggiornaDatabase('Formazione');
     session = await openSession({ host: fx.host, kitDir: fx.kitDir });
     const s = session;
     await s.handlers.practiceLogOffUsers();

@@ -19,6 +19,8 @@ import type { SignedKit } from '../kit/kit-verify';
 import { KIT_REPORTS } from '../kit/kit-manifest';
 import type { Host } from '../ports';
 import type { Profile } from '../profile';
+import { lockoutSince } from '../steps/lockout';
+import { removeRunLeftovers } from '../steps/backup';
 import { readInstalledVersion } from '../steps/read-install';
 import { type RunFacts, runActions, stepActions } from './affordances';
 import type {
@@ -32,7 +34,7 @@ import type {
 import { gateProblem } from './gate-policy';
 import type { Journal, Replayed } from './journal';
 import { type ReportOutcome, writeRunReport } from './report-writer';
-import { acquireLock, releaseLock } from './run-lock';
+import { acquireLock, lockHeldError, releaseLock } from './run-lock';
 import { DONE, RunModel } from './run-model';
 import { runUndos, undosLeft } from './undo-runner';
 
@@ -118,6 +120,8 @@ export class UpgradeEngine {
   private waiting: { stepId: StepId; since: string; lastCheckedAt?: string } | null = null;
   private recheckTimer: NodeJS.Timeout | null = null;
   private readonly changeListeners = new Set<() => void>();
+  /** The admin asked to stop (Ctrl-C, the window closed): the run pauses at the next safe point. */
+  private stopRequested = false;
   private readonly lastProgress = new Map<string, number>();
   /** The version the run started from (the report's "from"), and what is installed now (the header's). */
   private readonly fromVersion: string | null;
@@ -146,7 +150,8 @@ export class UpgradeEngine {
           installPath: d.site?.physicalPath ?? null,
         }),
         onChange: () => this.emitSession(),
-        onJournalCreated: () => this.takeLock(),
+        stateDir: () => setup.host.system.stateDir(),
+        beforeFirstRecord: () => this.takeLock(),
       },
       freshSteps(setup.definitions),
       r ? { replayed: r.replayed, journal: r.journal } : undefined,
@@ -156,6 +161,8 @@ export class UpgradeEngine {
   /** After a crash: a step caught mid-way is failed as interrupted, and the run waits for the admin. */
   async recoverInterrupted(): Promise<void> {
     if (!this.resumed) return;
+    // The lock first: nothing of a run another live process holds is touched.
+    if (!this.setup.readOnly) await this.takeLock();
     for (const s of this.model.steps.filter((x) => x.status === 'running')) {
       await this.model.update(s.id, {
         status: 'failed',
@@ -165,7 +172,6 @@ export class UpgradeEngine {
     }
     if (this.model.state === 'running' || this.model.state === 'rolling-back')
       await this.model.setState('paused');
-    if (!this.setup.readOnly) await this.takeLock();
     this.log('warn', msg('engine.resumed', { runId: this.runId }));
   }
 
@@ -202,6 +208,10 @@ export class UpgradeEngine {
     const d = this.setup.discovery;
     const facts = this.facts();
     const waiting = this.waiting;
+    const lockout = lockoutSince(this.model.steps, (id) => {
+      const undo = this.model.undos.get(id)?.status;
+      return undo === 'done' || undo === 'warning';
+    });
     return {
       mode: this.setup.host.system.mode,
       server: {
@@ -219,6 +229,8 @@ export class UpgradeEngine {
         ...(waiting ? { waitingForUsers: { ...waiting } } : {}),
         usersRecheckMs: this.recheckMs(),
         rollbackBegun: facts.rollbackBegun,
+        stopping: this.stopRequested,
+        ...(lockout ? { lockout: { since: lockout } } : {}),
       },
       steps: this.model.steps.map((s) => this.sessionStep(s, facts)),
       releaseNotes: [...(this.setup.releaseNotes ?? [])],
@@ -246,6 +258,26 @@ export class UpgradeEngine {
     }
   }
 
+  /**
+   * Stop at the next safe point: the step under way finishes (a setup is never cut), then the
+   * run pauses, journaled, to be continued or rolled back. Nothing goes on unattended.
+   */
+  requestStop(): void {
+    this.stopTimer();
+    this.waiting = null;
+    if (this.working) this.stopRequested = true;
+    this.emitSession();
+  }
+
+  /** Whether the run must pause here, at a safe point, because the admin asked to stop. */
+  private async stopsHere(): Promise<boolean> {
+    if (!this.stopRequested) return false;
+    this.stopRequested = false;
+    await this.setState('paused');
+    this.log('warn', msg('engine.stopped-safely'));
+    return true;
+  }
+
   /** Stops the users re-check; the engine's work under way finishes first. */
   async close(): Promise<void> {
     this.stopTimer();
@@ -256,11 +288,14 @@ export class UpgradeEngine {
   private spawn(work: () => Promise<void>): void {
     const run = work()
       .catch((err: unknown) => {
-        this.log(
-          'error',
-          msg('engine.unexpected'),
-          err instanceof Error ? (err.stack ?? err.message) : String(err),
-        );
+        // A known failure (the disk or the kit full) says itself; anything else is unexpected.
+        if (err instanceof UpgradeError) this.log('error', err.message_, err.detail);
+        else
+          this.log(
+            'error',
+            msg('engine.unexpected'),
+            err instanceof Error ? (err.stack ?? err.message) : String(err),
+          );
         return this.setState('paused').catch(() => undefined);
       })
       .finally(() => {
@@ -457,8 +492,12 @@ export class UpgradeEngine {
   private async loop(): Promise<void> {
     await this.setState('running');
     for (;;) {
+      if (await this.stopsHere()) return;
       const next = this.model.steps.find((s) => !DONE.has(s.status));
-      if (!next) return this.setState('finished');
+      if (!next) {
+        await this.setState('finished');
+        return this.removeLeftovers();
+      }
       if (next.status === 'failed') return this.setState('paused');
       if (next.status === 'waiting') return this.setState('waiting');
       if (next.phase === 'checks') {
@@ -583,7 +622,13 @@ export class UpgradeEngine {
   private async rollBack(): Promise<void> {
     await this.setState('rolling-back');
     this.log('info', msg('engine.rollback-started'));
-    const failed = await runUndos(this.model, this.defs, (s) => this.context(s.id));
+    const failed = await runUndos(
+      this.model,
+      this.defs,
+      (s) => this.context(s.id),
+      () => this.stopRequested,
+    );
+    if (await this.stopsHere()) return;
     if (failed) {
       this.log('error', msg('engine.rollback-failed'), failed.finding?.key);
       await this.setState('paused');
@@ -607,19 +652,35 @@ export class UpgradeEngine {
     );
     await this.setState('rolled-back');
     this.log('info', msg('engine.rolled-back'));
+    await this.removeLeftovers();
+  }
+
+  /** What an interrupted backup left beside the good ones; a failure to tidy up is only logged. */
+  private async removeLeftovers(): Promise<void> {
+    if (this.setup.readOnly || !this.setup.discovery.site) return;
+    await removeRunLeftovers(this.context('report.write')).catch((err: unknown) =>
+      this.log('warn', msg('engine.unexpected'), String(err)),
+    );
   }
 
   // ---- state, lock, events ----------------------------------------------------------------
 
   /** This server's lock: another manager's live run shows in check.exclusive. */
   private async takeLock(): Promise<void> {
-    await acquireLock(await this.setup.host.system.stateDir(), {
-      runId: this.runId,
-      pid: process.pid,
-      hostname: this.setup.discovery.hostname,
-      startedAt: this.model.startedAt ?? new Date().toISOString(),
-      kitDir: this.setup.kitDir,
-    });
+    const system = this.setup.host.system;
+    const holder = await acquireLock(
+      await system.stateDir(),
+      {
+        runId: this.runId,
+        pid: process.pid,
+        hostname: this.setup.discovery.hostname,
+        startedAt: this.model.startedAt ?? new Date().toISOString(),
+        kitDir: this.setup.kitDir,
+      },
+      (pid) => system.processStartTime(pid),
+    );
+    // Held by another live process: this one changes nothing (its first record is not written).
+    if (holder) throw lockHeldError(holder);
   }
 
   private async setState(state: RunState): Promise<void> {

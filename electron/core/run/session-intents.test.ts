@@ -1,3 +1,4 @@
+import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { choicesFor, parseChoice } from '../../cli/prompt';
@@ -72,8 +73,8 @@ describe('a step defined in one place', () => {
     expect(after.run.state).toBe('rolled-back');
     expect(undone).toEqual(['upgrade.extra']);
     const { undos } = replay(await readJournal(path.join(session.runFolder, JOURNAL_FILE)));
-    // Newest first: the extra step, then the pools, then the maintenance page.
-    expect([...undos.keys()]).toEqual(['upgrade.extra', 'upgrade.stop-pool', 'upgrade.maintenance-on']);
+    // Newest first: the extra step, then the pools, then the lockout (users let back in last).
+    expect([...undos.keys()]).toEqual(['upgrade.extra', 'upgrade.stop-pool', 'backup.lockout-on']);
   });
 });
 
@@ -231,5 +232,30 @@ describe('correcting the folder', () => {
       ok: false,
       error: { key: 'engine.not-now' },
     });
+  });
+});
+
+describe('leftovers', () => {
+  it('a partial backup left by an interrupted step is removed when the run ends; the verified one stays', async () => {
+    fx = await practiceFixture();
+    session = await openSession({ host: fx.host, kitDir: fx.kitDir });
+    const s = session;
+    const snap = await throughTheChecks(s);
+    const zip = String(stepOf(snap, 'backup.files')?.evidence.zip ?? '');
+    expect(zip).toMatch(/\.zip$/);
+    const leftover = path.join(path.dirname(zip), 'CRM-files-19990101-000000.zip');
+    await writeFile(leftover, 'partial');
+    await writeFile(`${leftover}.manifest.json`, '');
+    for (;;) {
+      const now = await settle(s);
+      const waiting = now.steps.find((x) => x.actions.includes('confirm'));
+      if (!waiting) break;
+      if (waiting.connection) await s.handlers.practicePressAggiornaDatabase(waiting.connection);
+      expect(await s.handlers.confirmStep(waiting.id)).toEqual({ ok: true });
+    }
+    expect((await settle(s)).run.state).toBe('finished');
+    await expect(access(leftover)).rejects.toThrow();
+    await expect(access(`${leftover}.manifest.json`)).rejects.toThrow();
+    await access(zip);
   });
 });

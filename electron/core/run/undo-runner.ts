@@ -38,8 +38,11 @@ export async function runUndos(
   model: RunModel,
   defs: ReadonlyMap<string, StepDefinition>,
   contextFor: (step: Step) => StepContext,
+  stop: () => boolean = () => false,
 ): Promise<UndoRecord | null> {
   for (const step of undosLeft(model.steps, defs, model.undos)) {
+    // Between two undos is a safe point: the next one waits for the admin.
+    if (stop()) return null;
     const undo = defs.get(step.id)?.undo;
     if (!undo) continue;
     const startedAt = new Date().toISOString();

@@ -47,6 +47,7 @@ const session: Session = {
     actions: ['start'],
     rollbackBegun: false,
     usersRecheckMs: 5000,
+    stopping: false,
   },
   steps: [],
   releaseNotes: [],

@@ -38,6 +38,29 @@ export const en: Record<MessageKey, string> = {
   'step.after.add-functions.title': '"Aggiungi Tutte le funzioni" for the ADMIN user (optional)',
   'step.after.crm-answers.title': 'The CRM answers with the new version',
   'step.report.write.title': 'Report written onto the kit',
+  // issue 11: lockout
+  'step.backup.lockout-on.title': 'Users locked out: the CRM answers only on this server',
+  'step.backup.users-again.title': 'Connected users, again, with users locked out',
+  'step.after.lockout-off.title': 'Users let back in',
+  'lockout.on.done':
+    'Users locked out of {{sites}}: from other PCs the CRM shows the maintenance page; on this server it answers at {{url}}.',
+  'lockout.not-effective.finding':
+    'The site {{site}} still answers from other PCs (HTTP {{status}}): users are not locked out.',
+  'lockout.not-effective.remedy':
+    'In IIS Manager check the bindings of the site {{site}} and of the maintenance site if any, then press Retry; or roll back.',
+  'lockout.db-behind.finding':
+    'The database of {{connections}} is still older than the files: users stay locked out.',
+  'lockout.db-behind.remedy':
+    'On this server open {{url}}, press "Aggiorna Database" on {{connections}}, then press Retry.',
+  'lockout.off.done': 'Users let back in to {{sites}}: original bindings put back, maintenance site removed.',
+  'lockout.off.skipped':
+    'Users let back in, but on {{connections}} the database update was skipped by your choice: that database stays at the previous version.',
+  'lockout.since': 'Users locked out since {{time}} ({{duration}} ago)',
+  'undo.lockout.ended': 'Users let back in to {{sites}}: original bindings put back.',
+  'undo.lockout.put-back': 'Users locked out of {{sites}} again: the CRM answers only on this server.',
+  'practice.login.refused':
+    'Practice server: {{user}} cannot get into {{connection}} (HTTP {{status}}, users locked out).',
+  'practice.login.admitted': 'Practice server: {{user}} got into {{connection}}.',
 
   'check.kit.vendor-key': "Vendor's signature valid; every kit file matches.",
   'check.kit.practice-key':
@@ -108,6 +131,27 @@ export const en: Record<MessageKey, string> = {
 
   'backup.files.started': 'Copying {{source}} to {{zip}}.',
   'backup.files.done': 'Copy written to {{zip}}.',
+  // issue 11: folders and half-finished upgrades
+  'step.backup.mobile-files.title': 'Copy of the MOBILE folder (zip)',
+  'step.backup.verify-mobile-files.title': 'Verify the MOBILE folder copy',
+  'backup.files.leftovers-removed':
+    'Removed what an interrupted copy left behind (partial zip or incomplete manifest): {{files}}.',
+  'backup.files.restore-other-folder':
+    'The copy was taken from {{source}}, not from {{path}}: the restore would delete everything in {{path}} that the copy does not know.',
+  'backup.files.restore-other-folder.remedy':
+    'Give --to the folder the copy was taken from ({{source}}). To restore it elsewhere, use an empty or new folder and add --to-other-folder.',
+  'backup.files.restore-not-empty':
+    'The folder {{path}} is not empty or holds {{source}}: a restore elsewhere goes only into an empty or new folder.',
+  'backup.files.restore-not-empty.remedy':
+    'Choose a folder that is empty or does not exist yet, or restore into {{source}}, the folder the copy was taken from.',
+  'check.version.db-behind.finding':
+    "Upgrade not finished: the files are already at version {{installed}}, but 'Aggiorna Database' is still needed on {{connections}}.",
+  'check.version.db-behind.remedy':
+    "To finish it with backups, skip this check with the reason 'resuming the upgrade': the run backs up files and databases, runs the same version's setups again, then asks for 'Aggiorna Database' on each connection. Or open the CRM on the server, press 'Aggiorna Database' on {{connections}} and run the checks again.",
+  'check.version.mobile-behind.finding':
+    'Upgrade not finished: the CRM is at version {{installed}}, MOBILE is still at {{mobile}}.',
+  'check.version.mobile-behind.remedy':
+    "Skip this check with the reason 'resuming the upgrade': the run backs up the folders and databases and runs the setups again, MOBILE included.",
   'backup.files.failed': 'The folder copy failed.',
   'backup.files.failed.remedy': 'Read the log for the detail, fix it and press Retry.',
   'backup.files.unreadable': 'The file {{path}} cannot be read ({{code}}).',
@@ -197,7 +241,7 @@ export const en: Record<MessageKey, string> = {
   'engine.gate.remedy': 'Complete the checks and the backups, or skip them with a reason.',
   'engine.interrupted.finding': 'The program stopped during this step (shutdown, crash or power cut).',
   'engine.interrupted.remedy': 'Press Retry to run it again, or roll back from the backup.',
-  'engine.resumed': 'Continuing run {{runId}} from the journal on the kit.',
+  'engine.resumed': 'Continuing run {{runId}} from its journal on this server.',
   'engine.rollback-started':
     'Rollback started: every step that changed the server is put back, newest first.',
   'engine.rollback-begun': 'The rollback has begun: the only way on is to finish it with "Roll back".',
@@ -229,10 +273,42 @@ export const en: Record<MessageKey, string> = {
   'undo.pools.started': 'Application pools started: {{pools}}.',
   'undo.pools.stopped': 'Application pools stopped: {{pools}}.',
   'undo.setup.no-site': 'No site to put back.',
+  'engine.stopped-safely':
+    'Run stopped at a safe point, as asked: its state is in the journal. To continue or roll back, start the program again with the same kit.',
+  'cli.stopping':
+    'Stopping when the step under way ends (a setup is never cut halfway). Press Ctrl-C again to exit now: the step will show as interrupted, to retry or roll back.',
+  'cli.stopped':
+    'Stopped. The state is saved in the journal on this server (a copy on the kit): to continue or roll back, run «crm-upgrade run» again with the same kit.',
+  'cli.exit-now':
+    'Exiting now. The step under way will show as interrupted: next time you can retry it or roll back.',
+  'cli.unexpected':
+    "Unexpected error: {{detail}}. The upgrade's state is in the journal on this server (a copy on the kit); run the command again or contact support with the report.",
   'engine.rolled-back': 'Rollback complete: the CRM is back as it was before the upgrade.',
   'engine.rollback-failed':
     'The rollback stopped: a step could not be put back. Read why, then press "Roll back" again to continue from there.',
   'journal.corrupt': 'The journal {{file}} is damaged at line {{line}}.',
+  // issue 11: journal and lock
+  'journal.disk-full':
+    "The server's disk is full: the journal {{file}} cannot be written. The step was not carried out.",
+  'journal.disk-full.remedy':
+    "Free space on the server's disk (do not delete the backups or the CrmUpgradeManager folder), then press Retry.",
+  'journal.kit-full':
+    "The kit is full: the journal's copy {{file}} cannot be written, and the report on the kit would be incomplete. The step was not carried out.",
+  'journal.kit-full.remedy':
+    'Free space on the kit (or plug in a kit with more room at the same path), then press Retry.',
+  'journal.write-failed': 'The journal {{file}} cannot be written ({{code}}). The step was not carried out.',
+  'journal.write-failed.remedy':
+    'Check that the disk or the kit is plugged in and writable and that the antivirus does not block the file, then press Retry.',
+  'journal.damaged':
+    'The journal {{file}} of run {{runId}} (state {{state}}) is damaged at line {{line}}: the run cannot continue, and no new run starts over it. Do not delete or edit the file. The backups recorded before the damage: {{backups}}. Contact support, who can restore the server from those backups.',
+  'journal.kit-only':
+    'The kit holds an unfinished run ({{runId}}, journal {{file}}) that this server does not know: it is not continued, because only the journal on the server is trusted. If this server was in the middle of an upgrade, stop and contact support.',
+  'run.lock-unreadable':
+    'The lock {{file}} cannot be read (empty or damaged, for example by a power cut while it was created). If no crm-upgrade program is running on this server (Task Manager), no run holds it: delete that file and start the program again.',
+  'run.lock-unreadable.remedy':
+    'If no crm-upgrade program is running on this server, delete the file {{file}}, then press Retry.',
+  'run.lock-held':
+    'Another copy of the program is running upgrade {{runId}} on this server: process {{pid}}, since {{since}}, kit {{kit}}. This copy changes nothing: use that one, or wait for it to end.',
 
   'kit.no-manifest': 'The folder {{dir}} holds no kit (kit.json is missing).',
   'kit.manifest-too-large': 'kit.json is too large (over {{max}} bytes): the kit is not valid.',

@@ -39,6 +39,30 @@ export const it = {
   'step.after.add-functions.title': "«Aggiungi Tutte le funzioni» all'utente ADMIN (facoltativo)",
   'step.after.crm-answers.title': 'Il CRM risponde con la nuova versione',
   'step.report.write.title': 'Rapporto scritto sul kit',
+  // issue 11: lockout
+  'step.backup.lockout-on.title': 'Utenti esclusi: il CRM risponde solo da questo server',
+  'step.backup.users-again.title': 'Utenti collegati, di nuovo, a utenti esclusi',
+  'step.after.lockout-off.title': 'Utenti di nuovo ammessi',
+  'lockout.on.done':
+    'Utenti esclusi da {{sites}}: dagli altri PC il CRM mostra la pagina di manutenzione; da questo server risponde a {{url}}.',
+  'lockout.not-effective.finding':
+    'Il sito {{site}} risponde ancora dagli altri PC (HTTP {{status}}): gli utenti non sono esclusi.',
+  'lockout.not-effective.remedy':
+    'In Gestione IIS controlla i binding del sito {{site}} e dell’eventuale sito di manutenzione, poi premi Riprova; oppure ripristina.',
+  'lockout.db-behind.finding':
+    'Il database di {{connections}} è ancora alla versione precedente ai file: gli utenti restano esclusi.',
+  'lockout.db-behind.remedy':
+    'Da questo server apri {{url}}, premi «Aggiorna Database» su {{connections}}, poi premi Riprova.',
+  'lockout.off.done':
+    'Utenti di nuovo ammessi su {{sites}}: binding originali rimessi, sito di manutenzione tolto.',
+  'lockout.off.skipped':
+    'Utenti di nuovo ammessi, ma su {{connections}} l’aggiornamento del database è stato saltato per tua scelta: quel database resta alla versione precedente.',
+  'lockout.since': 'Utenti esclusi dalle {{time}} (da {{duration}})',
+  'undo.lockout.ended': 'Utenti di nuovo ammessi su {{sites}}: binding originali rimessi.',
+  'undo.lockout.put-back': 'Utenti di nuovo esclusi da {{sites}}: il CRM risponde solo da questo server.',
+  'practice.login.refused':
+    'Server di prova: {{user}} non riesce a entrare in {{connection}} (HTTP {{status}}, utenti esclusi).',
+  'practice.login.admitted': 'Server di prova: {{user}} è entrato in {{connection}}.',
 
   // Checks
   'check.kit.vendor-key': 'Firma del fornitore valida; tutti i file del kit corrispondono.',
@@ -114,6 +138,27 @@ export const it = {
   // Backup
   'backup.files.started': 'Copia di {{source}} in {{zip}}.',
   'backup.files.done': 'Copia scritta in {{zip}}.',
+  // issue 11: folders and half-finished upgrades
+  'step.backup.mobile-files.title': 'Copia della cartella di MOBILE (zip)',
+  'step.backup.verify-mobile-files.title': 'Verifica della copia della cartella di MOBILE',
+  'backup.files.leftovers-removed':
+    'Rimossi gli avanzi di una copia interrotta (zip parziale o manifest incompleto): {{files}}.',
+  'backup.files.restore-other-folder':
+    'La copia è stata fatta da {{source}}, non da {{path}}: il ripristino cancellerebbe in {{path}} tutto ciò che la copia non conosce.',
+  'backup.files.restore-other-folder.remedy':
+    'Indica con --to la cartella da cui è stata fatta la copia ({{source}}). Per ripristinarla altrove, usa una cartella vuota o nuova e aggiungi --to-other-folder.',
+  'backup.files.restore-not-empty':
+    'La cartella {{path}} non è vuota o contiene {{source}}: il ripristino altrove si fa solo in una cartella vuota o nuova.',
+  'backup.files.restore-not-empty.remedy':
+    'Scegli una cartella vuota o che non esiste ancora, oppure ripristina in {{source}}, la cartella da cui è stata fatta la copia.',
+  'check.version.db-behind.finding':
+    'Aggiornamento non finito: i file sono già alla versione {{installed}}, ma serve ancora «Aggiorna Database» su {{connections}}.',
+  'check.version.db-behind.remedy':
+    "Per finirlo con le copie di sicurezza, salta questa verifica con il motivo «riprendo l'aggiornamento»: il programma copia file e database, riesegue le installazioni della stessa versione e poi chiede «Aggiorna Database» su ogni connessione. Oppure apri il CRM sul server, premi «Aggiorna Database» su {{connections}} e ripeti le verifiche.",
+  'check.version.mobile-behind.finding':
+    'Aggiornamento non finito: il CRM è alla versione {{installed}}, MOBILE è ancora alla {{mobile}}.',
+  'check.version.mobile-behind.remedy':
+    "Salta questa verifica con il motivo «riprendo l'aggiornamento»: il programma copia le cartelle e i database e riesegue le installazioni, MOBILE compresa.",
   'backup.files.failed': 'La copia della cartella non è riuscita.',
   'backup.files.failed.remedy': 'Leggi il registro per il dettaglio, correggi e premi Riprova.',
   'backup.files.unreadable': 'Il file {{path}} non si può leggere ({{code}}).',
@@ -216,7 +261,7 @@ export const it = {
   'engine.interrupted.finding':
     'Il programma si è interrotto durante questo passo (arresto, crash o mancanza di corrente).',
   'engine.interrupted.remedy': 'Premi Riprova per ripeterlo, oppure ripristina dalla copia di sicurezza.',
-  'engine.resumed': "Ripresa dell'esecuzione {{runId}} dal giornale sul kit.",
+  'engine.resumed': "Ripresa dell'esecuzione {{runId}} dal suo giornale su questo server.",
   'engine.rollback-started':
     'Ripristino iniziato: ogni passo che ha cambiato il server viene rimesso com’era, dal più recente.',
   'engine.rollback-begun': 'Il ripristino è iniziato: si può solo portarlo a termine con «Ripristina».',
@@ -248,10 +293,43 @@ export const it = {
   'undo.pools.started': 'Pool applicativi riavviati: {{pools}}.',
   'undo.pools.stopped': 'Pool applicativi fermati: {{pools}}.',
   'undo.setup.no-site': 'Nessun sito da rimettere com’era.',
+  'engine.stopped-safely':
+    'Esecuzione fermata in un punto sicuro, come richiesto: lo stato è nel giornale. Per continuare o ripristinare, riavvia il programma con lo stesso kit.',
+  'cli.stopping':
+    'Mi fermo al termine del passo in corso (non interrompo un setup a metà). Premi di nuovo Ctrl-C per uscire subito: il passo risulterà interrotto, da riprovare o ripristinare.',
+  'cli.stopped':
+    'Fermato. Lo stato è salvato nel giornale su questo server (una copia sul kit): per continuare o ripristinare esegui di nuovo «crm-upgrade run» con lo stesso kit.',
+  'cli.exit-now':
+    'Esco subito. Il passo in corso risulterà interrotto: la prossima volta potrai riprovarlo o ripristinare.',
+  'cli.unexpected':
+    'Errore imprevisto: {{detail}}. Lo stato dell’aggiornamento è nel giornale su questo server (una copia sul kit); riesegui il comando o contatta l’assistenza con il rapporto.',
   'engine.rolled-back': "Ripristino completato: il CRM è tornato com'era prima dell'aggiornamento.",
   'engine.rollback-failed':
     'Il ripristino si è fermato: un passo non è stato rimesso com’era. Leggi il motivo, poi premi di nuovo «Ripristina» per continuare da lì.',
   'journal.corrupt': 'Il giornale {{file}} è danneggiato alla riga {{line}}.',
+  // issue 11: journal and lock
+  'journal.disk-full':
+    'Il disco del server è pieno: il giornale {{file}} non si può scrivere. Il passo non è stato eseguito.',
+  'journal.disk-full.remedy':
+    'Libera spazio sul disco del server (non cancellare le copie di sicurezza né la cartella CrmUpgradeManager), poi premi Riprova.',
+  'journal.kit-full':
+    'Il kit è pieno: la copia del giornale {{file}} non si può scrivere, e il resoconto sul kit sarebbe incompleto. Il passo non è stato eseguito.',
+  'journal.kit-full.remedy':
+    'Libera spazio sul kit (o collega un kit con più spazio allo stesso percorso), poi premi Riprova.',
+  'journal.write-failed':
+    'Il giornale {{file}} non si può scrivere ({{code}}). Il passo non è stato eseguito.',
+  'journal.write-failed.remedy':
+    'Controlla che il disco o il kit sia collegato e scrivibile e che l’antivirus non blocchi il file, poi premi Riprova.',
+  'journal.damaged':
+    "Il giornale {{file}} dell'esecuzione {{runId}} (stato {{state}}) è danneggiato alla riga {{line}}: l'esecuzione non può continuare, e non se ne avvia una nuova sopra di essa. Non cancellare né modificare il file. Le copie di sicurezza registrate prima del danno: {{backups}}. Contatta l'assistenza, che può ripristinare il server da quelle copie.",
+  'journal.kit-only':
+    "Sul kit c'è un'esecuzione non finita ({{runId}}, giornale {{file}}) che questo server non conosce: non viene ripresa, perché solo il giornale sul server è attendibile. Se questo server era a metà di un aggiornamento, fermati e contatta l'assistenza.",
+  'run.lock-unreadable':
+    "Il blocco {{file}} non è leggibile (vuoto o danneggiato, per esempio da un'interruzione di corrente mentre veniva creato). Se nessun programma crm-upgrade è in esecuzione su questo server (Gestione attività), nessuna esecuzione lo tiene: cancella quel file e riavvia il programma.",
+  'run.lock-unreadable.remedy':
+    'Se nessun programma crm-upgrade è in esecuzione su questo server, cancella il file {{file}}, poi premi Riprova.',
+  'run.lock-held':
+    "Un'altra copia del programma sta eseguendo l'aggiornamento {{runId}} su questo server: processo {{pid}}, dalle {{since}}, kit {{kit}}. Questa copia non cambia nulla: usa quella, o attendi che termini.",
 
   // Kit
   'kit.no-manifest': "Nella cartella {{dir}} non c'è un kit (manca kit.json).",

@@ -98,9 +98,7 @@ export function StepRow({ session, step }: { session: Session; step: SessionStep
 
         <WaitForUsers step={step} session={session} />
 
-        {step.actions.includes('provide-sql-credentials') && (
-          <CredentialsForm step={step} />
-        )}
+        {step.actions.includes('provide-sql-credentials') && <CredentialsForm step={step} />}
 
         {step.status === 'running' && progress && <ProgressBar progress={progress} label={title} />}
 

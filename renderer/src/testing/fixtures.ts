@@ -43,6 +43,7 @@ export function run(patch: Partial<Run> = {}): Run {
     resumed: false,
     actions: [],
     usersRecheckMs: 5_000,
+    stopping: false,
     rollbackBegun: false,
     ...patch,
   };

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppSession } from '../core/session';
+import { translator } from '../core/i18n';
+import { readJournal, replay } from '../core/run/journal';
+import { type PracticeFixture, practiceFixture } from '../testing/practice-fixture';
+import { Interrupts, ask } from './interrupts';
+
+const CLI = fileURLToPath(new URL('./bin.mjs', import.meta.url));
+let fx: PracticeFixture | undefined;
+afterEach(async () => {
+  await fx?.dispose();
+  fx = undefined;
+});
+
+async function journalOf(kitDir: string): Promise<string | null> {
+  const reports = path.join(kitDir, 'reports');
+  const found = (await readdir(reports, { recursive: true }).catch(() => [] as string[])).find((f) =>
+    f.endsWith('journal.jsonl'),
+  );
+  return found ? path.join(reports, found) : null;
+}
+
+describe('interrupting the terminal run', () => {
+  it('Ctrl-C during the backup stops at the next safe point, says how to go on, and goes no further', async () => {
+    fx = await practiceFixture();
+    await fx.host.practice?.logOffAllUsers();
+    const args = [CLI, 'run', '--practice', fx.serverDir, '--kit', fx.kitDir, '--notes-read', '--autopilot'];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const kitDir = fx.kitDir;
+    // Interrupted while the application folder's backup runs.
+    await expect
+      .poll(
+        async () => {
+          const file = await journalOf(kitDir);
+          if (!file) return undefined;
+          return replay(await readJournal(file).catch(() => [])).steps.get('backup.files')?.status;
+        },
+        { timeout: 60_000, interval: 10 },
+      )
+      .toBe('running');
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    const it = translator('it');
+    expect(output).toContain(it({ key: 'cli.stopping' }));
+    expect(output).toContain(it({ key: 'cli.stopped' }));
+    expect(output).not.toMatch(/\n\s+at /);
+    const { state, steps } = replay(await readJournal((await journalOf(kitDir)) ?? ''));
+    expect(state).toBe('paused');
+    expect(steps.get('backup.files')?.status).toBe('passed');
+    // Nothing after the safe point ran: no setup, no pool stopped.
+    expect([...steps.values()].filter((s) => s.phase === 'upgrade' && s.status !== 'pending')).toEqual([]);
+    expect(await readFile(path.join(fx.appDir, 'bin', 'version.txt'), 'utf8')).toMatch(/^7\.8\.4/);
+  }, 120_000);
+});
+
+describe('Interrupts', () => {
+  it('the first asks the run to stop and cancels the question; the second exits at once', async () => {
+    let stops = 0;
+    const exits: number[] = [];
+    const said: string[] = [];
+    const session = { requestStop: () => void stops++ } as unknown as AppSession;
+    const interrupts = new Interrupts(
+      session,
+      { stopping: () => said.push('stopping'), exitNow: () => said.push('exit') },
+      (code) => void exits.push(code),
+    );
+    const input = new PassThrough();
+    const rl = createInterface({ input, output: new PassThrough() });
+    const question = ask(rl, '> ', interrupts.signal);
+    interrupts.onInterrupt();
+    expect(await question).toBeNull();
+    expect(stops).toBe(1);
+    expect(interrupts.requested).toBe(true);
+    interrupts.onInterrupt();
+    expect(exits).toEqual([130]);
+    expect(said).toEqual(['stopping', 'exit']);
+    rl.close();
+  });
+});
