@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, lint, unit and e2e tests, in that order, then one closing line
 // `N passed, N failed` that counts every test (typecheck and lint count as one each).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,25 +12,64 @@ const resultsFile = path.join(root, '.vitest-results.json');
 
 let passed = 0;
 let failed = 0;
+/** How long each step took, printed before the closing line: where the time of a run goes. */
+const times = [];
+
+const header = (label, command, args) =>
+  process.stdout.write(`\n=== ${label}: ${[path.basename(command), ...args].join(' ')}\n`);
+const seconds = (since) => ((performance.now() - since) / 1000).toFixed(1);
 
 function step(label, command, args) {
-  process.stdout.write(`\n=== ${label}: ${[path.basename(command), ...args].join(' ')}\n`);
+  header(label, command, args);
+  const started = performance.now();
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+  times.push(`${label} ${seconds(started)} s`);
   return result.status === 0;
 }
 
-function check(label, command, args) {
-  if (step(label, command, args)) passed++;
+function count(label, ok) {
+  if (ok) passed++;
   else {
     failed++;
     process.stdout.write(`✖ ${label} failed\n`);
   }
 }
 
-check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
-check('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+/** A step run beside others: its output is held and printed whole when it ends. */
+function background(label, command, args) {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const output = [];
+    const child = spawn(command, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+    const end = (ok) =>
+      resolve({ label, command, args, ok, output: Buffer.concat(output), time: seconds(started) });
+    child.on('error', (err) => {
+      output.push(Buffer.from(`${String(err)}\n`));
+      end(false);
+    });
+    child.on('close', (code) => end(code === 0));
+  });
+}
+
+// Typecheck and lint are one single-threaded process each: on two cores they run side by side,
+// and their output is printed one after the other, as if they had not.
+const checks = await Promise.all([
+  background('typecheck', 'npm', ['run', '--silent', 'typecheck']),
+  background('lint', bin('eslint'), ['--max-warnings', '0', '.']),
+]);
+for (const c of checks) {
+  header(c.label, c.command, c.args);
+  process.stdout.write(c.output);
+  times.push(`${c.label} ${c.time} s`);
+  count(c.label, c.ok);
+}
 // The e2e tests load the built renderer.
-check('build renderer', process.execPath, [path.join(root, 'build', 'build.mjs'), 'renderer']);
+count(
+  'build renderer',
+  step('build renderer', process.execPath, [path.join(root, 'build', 'build.mjs'), 'renderer']),
+);
 
 rmSync(resultsFile, { force: true });
 const vitestOk = step('unit + e2e tests', bin('vitest'), [
@@ -50,5 +89,6 @@ if (existsSync(resultsFile)) {
   failed++;
 }
 
+process.stdout.write(`\ntimes: ${times.join(', ')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exitCode = failed === 0 ? 0 : 1;

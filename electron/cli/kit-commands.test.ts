@@ -1,34 +1,65 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { main } from './main';
 
-const CLI = fileURLToPath(new URL('./bin.mjs', import.meta.url));
-const run = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-};
+/**
+ * `crm-upgrade kit keygen|create|verify` through the CLI's own entry point, in this process (the
+ * output captured, the exit code returned): what is tested is each command's files and exit
+ * code, not the process boundary, which cli.test.ts crosses (bin.mjs sets the exit code main
+ * returns). A child through tsx costs a second or more on a loaded machine; this costs
+ * milliseconds.
+ */
 
 let dir = '';
+let out: string[] = [];
+let err: string[] = [];
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  out = [];
+  err = [];
+  const code = await main(args);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'kit-cli-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-it('keygen → create → verify → tamper → verify fails with the exit code for its kind', async () => {
-  expect((await run('kit', 'keygen', '--out', path.join(dir, 'keys'), '--name', 'v1')).code).toBe(0);
   await mkdir(path.join(dir, 'notes'));
   await writeFile(path.join(dir, 'notes', '7.9.0.14010110_x64.it.md'), '# 7.9\n- novità\n');
   await writeFile(path.join(dir, 'notes', '7.9.0.14010110_x64.en.md'), '# 7.9\n- news\n');
   await writeFile(path.join(dir, 'CrmSetup.exe'), 'MZ not really a setup');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+beforeEach(() => {
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+it('keygen → create → verify → tamper → verify fails with the exit code for its kind', async () => {
+  const keygen = await run('kit', 'keygen', '--out', path.join(dir, 'keys'), '--name', 'v1');
+  expect(keygen.code, keygen.stderr).toBe(0);
+  expect(keygen.stdout).toMatch(/^key [0-9a-f]{16}: /);
+  // The private key is for the vendor's eyes only.
+  if (process.platform !== 'win32')
+    expect((await stat(path.join(dir, 'keys', 'v1.key.pem'))).mode & 0o777).toBe(0o600);
+  // A second keygen of the same name never replaces the key that kits were signed with.
+  const pem = await readFile(path.join(dir, 'keys', 'v1.key.pem'), 'utf8');
+  const again = await run('kit', 'keygen', '--out', path.join(dir, 'keys'), '--name', 'v1');
+  expect(again.code).toBe(2);
+  expect(again.stderr).toContain('a key named v1 is already in');
+  expect(await readFile(path.join(dir, 'keys', 'v1.key.pem'), 'utf8')).toBe(pem);
+
   const kit = path.join(dir, 'kit');
   const created = await run(
     'kit',
@@ -50,7 +81,7 @@ it('keygen → create → verify → tamper → verify fails with the exit code 
     '--minimum',
     '7.5',
   );
-  expect(created.code).toBe(0);
+  expect(created.code, created.stderr).toBe(0);
   const manifest = JSON.parse(await readFile(path.join(kit, 'kit.json'), 'utf8')) as {
     setups: { args: string[] }[];
     minimumInstalledVersion: string;
@@ -59,7 +90,9 @@ it('keygen → create → verify → tamper → verify fails with the exit code 
   expect(manifest.minimumInstalledVersion).toBe('7.5');
 
   const trust = ['--trust', path.join(dir, 'keys', 'v1.pub.pem')];
-  expect((await run('kit', 'verify', kit, ...trust)).code).toBe(0);
+  const verified = await run('kit', 'verify', kit, ...trust, '--json');
+  expect(verified.code, verified.stderr).toBe(0);
+  expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, version: '7.9.0.14010110_x64' });
   // Not shipped in resources/keys: a real server does not know this key.
   expect((await run('kit', 'verify', kit)).code).toBe(3);
 
@@ -73,6 +106,9 @@ it('keygen → create → verify → tamper → verify fails with the exit code 
   const tampered = await run('kit', 'verify', kit, ...trust, '--json');
   expect(tampered.code).toBe(3);
   expect(JSON.parse(tampered.stdout)).toMatchObject({ ok: false, error: { key: 'kit.bad-signature' } });
+
+  await rm(path.join(kit, 'kit.json'));
+  expect((await run('kit', 'verify', kit, ...trust)).code).toBe(5);
 });
 
 it('refuses bad usage with exit code 2', async () => {

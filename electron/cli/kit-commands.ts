@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,11 +59,15 @@ export async function kitCommand(argv: string[]): Promise<number> {
     const name = values.name ?? 'vendor';
     if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) throw new UsageError('--name: letters, digits, - and _ only');
     await mkdir(values.out, { recursive: true });
-    const key = generateSigningKey();
     const priv = path.join(values.out, `${name}.key.pem`);
+    const pub = path.join(values.out, `${name}.pub.pem`);
+    // Kits already shipped are signed with the key that is there: it is never replaced, not even half.
+    if ([priv, pub].some((file) => existsSync(file)))
+      throw new UsageError(`a key named ${name} is already in ${values.out}: choose another --name`);
+    const key = generateSigningKey();
     await writeFile(priv, key.privatePem, { flag: 'wx', mode: 0o600 });
     await chmod(priv, 0o600);
-    await writeFile(path.join(values.out, `${name}.pub.pem`), key.publicPem, { flag: 'wx' });
+    await writeFile(pub, key.publicPem, { flag: 'wx' });
     say(
       `key ${key.keyId}: ${priv} (private: keep it off the kit) and ${name}.pub.pem (ship it in resources/keys/vendor/)`,
     );

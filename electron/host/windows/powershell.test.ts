@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UpgradeError } from '../../shared/message';
 import { INJECTION_CORPUS } from './fixtures/corpus';
 import {
@@ -24,6 +24,10 @@ import {
  * scripts themselves read IIS and the registry as their comments say, and that accents survive
  * the real console (the results travel as base64, so they should; the warnings are UTF-8 text).
  */
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const SCRIPTS_DIR = fileURLToPath(new URL('../../../resources/scripts', import.meta.url));
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -318,11 +322,10 @@ describe('the runner over a fake shell', () => {
       script === 'Get-CrmSite' ? { hang: true } : json({ elevated: false }),
     );
     const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory });
-    const started = Date.now();
+    // The fake session never answers: without the runner's timeout, this would outlast the test's.
     const err = (await runner
       .run('Get-CrmSite', { siteName: 'CRM', appPath: '/' }, 150)
       .catch((e: unknown) => e)) as UpgradeError;
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(err.message_).toEqual({
       key: 'windows.powershell.timeout',
       params: { script: 'Get-CrmSite', seconds: 1 },
@@ -336,12 +339,13 @@ describe('the runner over a fake shell', () => {
   it('runs one script at a time, each timeout counting from its own start', async () => {
     let running = 0;
     let most = 0;
+    const answers: (() => void)[] = [];
     const factory: ShellFactory = () => ({
       async invoke(command) {
         if (command === SESSION_INIT) return { stdout: 'CRMUM-READY 5.1\n', stderr: '' };
         running++;
         most = Math.max(most, running);
-        await new Promise((r) => setTimeout(r, 60));
+        await new Promise<void>((answer) => answers.push(answer));
         running--;
         return {
           stdout: `${RESULT_PREFIX}${b64(JSON.stringify({ ok: true, output: '{"elevated":true}', warnings: [], error: null }))}\n`,
@@ -351,8 +355,16 @@ describe('the runner over a fake shell', () => {
       dispose: async () => undefined,
     });
     const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: factory });
-    const all = await Promise.all([1, 2, 3, 4].map(() => runner.run('Get-Elevation', {}, 100)));
-    expect(all.every((r) => r.result.elevated)).toBe(true);
+    // The timeouts run on a fake clock: each script answers 90 ms into its 100, 360 ms in all,
+    // however slow the machine.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const all = Promise.all([1, 2, 3, 4].map(() => runner.run('Get-Elevation', {}, 100)));
+    for (let i = 0; i < 4; i++) {
+      while (answers.length === 0) await new Promise((r) => setImmediate(r));
+      await vi.advanceTimersByTimeAsync(90);
+      answers.shift()?.();
+    }
+    expect((await all).every((r) => r.result.elevated)).toBe(true);
     expect(most).toBe(1);
   });
 

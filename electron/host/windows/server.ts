@@ -2,7 +2,7 @@ import type { HostProfileHints } from '../../core/ports';
 import type { SqlCredentials } from '../../shared/sql-credentials';
 import { type WindowsHost, openWindowsHost, readConnectionStrings } from './index';
 import type { HostLog } from './powershell';
-import { type CrmQueries, windowsDatabases } from './sql/databases';
+import type { CrmQueries } from './sql/databases';
 
 /**
  * The whole Windows host as the app opens it: PowerShell for the machine, mssql for the
@@ -12,6 +12,9 @@ export async function openWindowsServer(options: {
   scriptsDir: string;
   log?: HostLog;
 }): Promise<WindowsHost> {
+  // mssql (and tedious) load only here, on a Windows server: a CLI or app that never opens one,
+  // like every practice run, starts without them.
+  const { windowsDatabases } = await import('./sql/databases');
   const credentials = new Map<string, SqlCredentials>();
   let queries: CrmQueries | undefined;
   const databases = windowsDatabases({

@@ -136,8 +136,11 @@ export class TdsTestServer {
     this.attentionCount = 0;
   }
 
-  /** The first request matching `match`, already received or yet to come; rejects after `timeoutMs`. */
-  waitForRequest(match: TdsMatcher, timeoutMs = 2000): Promise<TdsRequest> {
+  /**
+   * The first request matching `match`, already received or yet to come; rejects after `timeoutMs`,
+   * a safety net that names the request (a loaded machine may take seconds), under the test's timeout.
+   */
+  waitForRequest(match: TdsMatcher, timeoutMs = 20_000): Promise<TdsRequest> {
     const seen = this.requests.find((r) => matches(match, r));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {

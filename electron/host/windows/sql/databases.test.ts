@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TdsTestServer } from '../../../testing/tds';
 import type { CrmConnection } from '../../../core/ports';
 import { databaseBackup } from '../../../core/steps/backup';
@@ -271,15 +271,30 @@ describe('backup', () => {
     });
     server.on(/WAITFOR/, { info: [{ number: 0, message: 'slow', delayMs: 600 }] });
     const db = windowsDatabases({ queries: QUERIES });
+    // The driver's timers and the server's pauses run on a fake clock, moved on only once the
+    // statement is at the server: on a loaded machine, the quick queries before it cannot time out.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const c = connection('CRM_PROD', ';Request Timeout=150');
       // The same timeout does cancel an ordinary query: it is really in force.
-      await expect(db.queryValue(c, 'WAITFOR DELAY')).rejects.toThrow();
+      const waitfor = db.queryValue(c, 'WAITFOR DELAY').then(
+        () => null,
+        (err: unknown) => err,
+      );
+      await server.waitForRequest(/WAITFOR/);
+      await vi.advanceTimersByTimeAsync(200);
+      while (server.attentions === 0) await new Promise((r) => setImmediate(r));
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(await waitfor).toBeInstanceOf(Error);
       expect(server.attentions).toBe(1);
-      const backup = await db.backup(c, () => undefined);
-      expect(backup.position).toBe(1);
+
+      const backup = db.backup(c, () => undefined);
+      await server.waitForRequest(/BACKUP DATABASE/);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect((await backup).position).toBe(1);
       expect(server.attentions).toBe(1);
     } finally {
+      vi.useRealTimers();
       await db.close();
     }
   });
