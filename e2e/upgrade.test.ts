@@ -267,7 +267,9 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     await openApp(h);
 
     // The header: which server, which versions, which mode.
-    await expect.poll(() => page.getByTestId('server-hostname').textContent()).toBe('CRM-APP01');
+    await expect
+      .poll(() => page.getByTestId('server-hostname').textContent(), { timeout: WAIT })
+      .toBe('CRM-APP01');
     const installed = describeVersionName(parseVersionName(FROM_VERSION), 'it');
     expect(installed).toBe('7.8.4, build 2 maggio 2013 ore 10');
     expect(await text(page.getByTestId('installed-version'))).toBe(installed);

@@ -27,7 +27,7 @@ async function journalOf(kitDir: string): Promise<string | null> {
 }
 
 describe('interrupting the terminal run', () => {
-  it('Ctrl-C during the backup stops at the next safe point, says how to go on, and goes no further', async () => {
+  it('Ctrl-C during the backups stops at the next safe point, says how to go on, and goes no further', async () => {
     fx = await practiceFixture();
     await fx.host.practice?.logOffAllUsers();
     const args = [CLI, 'run', '--practice', fx.serverDir, '--kit', fx.kitDir, '--notes-read', '--autopilot'];
@@ -37,17 +37,19 @@ describe('interrupting the terminal run', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const kitDir = fx.kitDir;
-    // Interrupted while the application folder's backup runs.
+    // Interrupted during the backups: the lockout, the users again, the folders, the databases.
+    // The phase takes seconds over a dozen steps, so the poll finds one of them running.
     await expect
       .poll(
         async () => {
           const file = await journalOf(kitDir);
-          if (!file) return undefined;
-          return replay(await readJournal(file).catch(() => [])).steps.get('backup.files')?.status;
+          if (!file) return false;
+          const { steps } = replay(await readJournal(file).catch(() => []));
+          return [...steps.values()].some((s) => s.phase === 'backup' && s.status === 'running');
         },
-        { timeout: 60_000, interval: 10 },
+        { timeout: 60_000, interval: 5 },
       )
-      .toBe('running');
+      .toBe(true);
     child.kill('SIGINT');
     expect(await exited).toBe(1);
     const it = translator('it');
@@ -56,7 +58,8 @@ describe('interrupting the terminal run', () => {
     expect(output).not.toMatch(/\n\s+at /);
     const { state, steps } = replay(await readJournal((await journalOf(kitDir)) ?? ''));
     expect(state).toBe('paused');
-    expect(steps.get('backup.files')?.status).toBe('passed');
+    // The step under way finished: none is left running.
+    expect([...steps.values()].filter((s) => s.status === 'running')).toEqual([]);
     // Nothing after the safe point ran: no setup, no pool stopped.
     expect([...steps.values()].filter((s) => s.phase === 'upgrade' && s.status !== 'pending')).toEqual([]);
     expect(await readFile(path.join(fx.appDir, 'bin', 'version.txt'), 'utf8')).toMatch(/^7\.8\.4/);

@@ -69,12 +69,13 @@ const fail = spec.role === 'main' ? behaviour.failWith : behaviour.mobileFailWit
 const hang = spec.role === 'main' && behaviour.hang === true;
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-files.forEach((rel, i) => {
+// Halfway, a failing setup exits with its code and a hanging one stops copying and waits forever.
+for (const [i, rel] of files.entries()) {
   if ((fail || hang) && i === Math.floor(files.length / 2)) {
     if (hang) {
       console.log('Waiting for a file lock to clear...');
       setInterval(() => undefined, 60_000);
-      return;
+      break;
     }
     console.error(`Error ${fail}: a fatal error occurred during installation.`);
     exit(fail);
@@ -84,7 +85,7 @@ files.forEach((rel, i) => {
   copyFileSync(path.join(payload, 'files', ...rel.split('/')), to);
   console.log(`PROGRESS ${i + 1}/${files.length} ${rel}`);
   sleep(spec.delayMs ?? 0);
-});
+}
 if (hang) {
   // keeps running until killed
 } else {

@@ -128,12 +128,16 @@ describe('gates', () => {
   });
 
   it('checks run together, not one after another', async () => {
+    // Each check waits until all three have started: run one after another, they never would.
     let running = 0;
     let peak = 0;
+    let allStarted: () => void = () => undefined;
+    const barrier = new Promise<void>((r) => (allStarted = r));
     const slow = async (): Promise<StepOutcome> => {
       running++;
       peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 50));
+      if (running === 3) allStarted();
+      await Promise.race([barrier, new Promise((r) => setTimeout(r, 5_000))]);
       running--;
       return { status: 'passed' };
     };

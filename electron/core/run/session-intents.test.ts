@@ -181,11 +181,14 @@ describe('waiting for users to log off', () => {
     const recordsBefore = (await readJournal(journal)).length;
     const checks = new Set<string>();
     await expect
-      .poll(async () => {
-        const at = (await s.handlers.getSession()).run.waitingForUsers?.lastCheckedAt;
-        if (at) checks.add(at);
-        return checks.size;
-      })
+      .poll(
+        async () => {
+          const at = (await s.handlers.getSession()).run.waitingForUsers?.lastCheckedAt;
+          if (at) checks.add(at);
+          return checks.size;
+        },
+        { timeout: 30_000 },
+      )
       .toBeGreaterThanOrEqual(3);
     expect((await readJournal(journal)).length).toBe(recordsBefore);
     expect(stepOf(await s.handlers.getSession(), 'check.users')?.actions).toEqual([

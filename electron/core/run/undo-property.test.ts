@@ -26,10 +26,14 @@ interface Trace {
   undone: StepId[];
   /** The undo that hangs, as if the process were killed in the middle of it. */
   hangAt: StepId | null;
+  /** Called when the hanging undo has been entered. */
+  entered?: () => void;
 }
 
 /** A check (no undo), then ACTIONS server-changing steps; the one at `failAt` fails part-way. */
 function plan(failAt: number, trace: Trace): StepDefinition[] {
+  // Each engine's plan keeps the hang it was made with: the first process hangs, the second does not.
+  const hangAt = trace.hangAt;
   const check: StepDefinition = {
     id: 'check.kit',
     phase: 'checks',
@@ -48,7 +52,10 @@ function plan(failAt: number, trace: Trace): StepDefinition[] {
     run: async (): Promise<StepOutcome> =>
       i === failAt ? { status: 'failed', finding: msg('engine.step-crashed') } : { status: 'passed' },
     undo: (): Promise<UndoOutcome> => {
-      if (trace.hangAt === id) return new Promise(() => undefined);
+      if (hangAt === id) {
+        trace.entered?.();
+        return new Promise(() => undefined);
+      }
       trace.undone.push(id);
       return Promise.resolve({ status: 'done', finding: msg('undo.pools.started', { pools: id }) });
     },
@@ -109,14 +116,15 @@ describe('rollback undoes exactly what changed the server, newest first', () => 
   it.each(cases)(
     'stopped at action %i, a rollback killed in the undo of %s continues to the end',
     async (failAt, hangAt) => {
-      const trace: Trace = { undone: [], hangAt };
+      let entered: () => void = () => undefined;
+      const inTheUndo = new Promise<void>((r) => (entered = r));
+      const trace: Trace = { undone: [], hangAt, entered };
       const first = await runUntil(failAt, trace);
       expect(first.rollback()).toEqual({ ok: true });
-      // Let the rollback reach the hanging undo: it is journaled as running before it starts.
+      // The rollback is inside the hanging undo, journaled as running.
+      await inTheUndo;
       const journalFile = path.join(first.runFolder, JOURNAL_FILE);
-      await expect
-        .poll(async () => replay((await Journal.open(journalFile)).records).undos.get(hangAt)?.status)
-        .toBe('running');
+      expect(replay((await Journal.open(journalFile)).records).undos.get(hangAt)?.status).toBe('running');
       const before = [...trace.undone];
       expect(before).toEqual(changed(failAt).slice(0, changed(failAt).indexOf(hangAt)));
 
