@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ack } from '../../shared/contract';
@@ -34,11 +33,12 @@ import type {
 import { gateProblem } from './gate-policy';
 import type { Journal, Replayed } from './journal';
 import { type ReportOutcome, writeRunReport } from './report-writer';
+import { ProgressThrottle } from './progress-throttle';
+import { freshSteps, hostFolderName, newRunId } from './run-ids';
 import { acquireLock, lockHeldError, releaseLock } from './run-lock';
 import { DONE, RunModel } from './run-model';
 import { runUndos, undosLeft } from './undo-runner';
 
-const PROGRESS_INTERVAL_MS = 100;
 /** How often the users check runs again while the admin waits for people to log off. */
 export const USERS_RECHECK_MS = 5_000;
 
@@ -81,28 +81,7 @@ const NOT_NOW: Record<StepAction, Message> = {
   'provide-sql-credentials': msg('sql.credentials-not-needed'),
 };
 
-export function hostFolderName(hostname: string): string {
-  return hostname.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'server';
-}
-
-export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(2).toString('hex')}`;
-}
-
-function freshSteps(definitions: readonly StepDefinition[]): Step[] {
-  return definitions.map((d) => ({
-    id: d.id,
-    phase: d.phase,
-    kind: d.kind,
-    ...(d.severity ? { severity: d.severity } : {}),
-    optional: d.optional ?? false,
-    skippable: d.skippable,
-    title: d.title,
-    ...(d.instructions ? { instructions: d.instructions } : {}),
-    status: 'pending',
-    evidence: {},
-  }));
-}
+export { hostFolderName, newRunId } from './run-ids';
 
 /**
  * Runs the plan: checks together, then actions one at a time behind their gates; a failure
@@ -122,7 +101,7 @@ export class UpgradeEngine {
   private readonly changeListeners = new Set<() => void>();
   /** The admin asked to stop (Ctrl-C, the window closed): the run pauses at the next safe point. */
   private stopRequested = false;
-  private readonly lastProgress = new Map<string, number>();
+  private readonly progressThrottle = new ProgressThrottle();
   /** The version the run started from (the report's "from"), and what is installed now (the header's). */
   private readonly fromVersion: string | null;
   private installedNow: string | null;
@@ -713,29 +692,8 @@ export class UpgradeEngine {
   }
 
   private progress(stepId: StepId, started: number, p: ProgressReport): void {
-    const percent =
-      p.percent ??
-      (p.bytesTotal
-        ? (100 * (p.bytesDone ?? 0)) / p.bytesTotal
-        : p.itemsTotal
-          ? (100 * (p.itemsDone ?? 0)) / p.itemsTotal
-          : 0);
-    const now = Date.now();
-    const last = this.lastProgress.get(stepId) ?? 0;
-    if (percent < 100 && now - last < PROGRESS_INTERVAL_MS) return;
-    this.lastProgress.set(stepId, now);
-    const elapsedMs = now - started;
-    const clamped = Math.max(0, Math.min(100, percent));
-    this.setup.events.progress({
-      stepId,
-      percent: clamped,
-      elapsedMs,
-      ...(p.bytesDone !== undefined ? { bytesDone: p.bytesDone } : {}),
-      ...(p.bytesTotal !== undefined ? { bytesTotal: p.bytesTotal } : {}),
-      ...(p.itemsDone !== undefined ? { itemsDone: p.itemsDone } : {}),
-      ...(p.itemsTotal !== undefined ? { itemsTotal: p.itemsTotal } : {}),
-      ...(clamped > 1 && clamped < 100 ? { etaMs: Math.round((elapsedMs * (100 - clamped)) / clamped) } : {}),
-    });
+    const report = this.progressThrottle.report(stepId, started, p);
+    if (report) this.setup.events.progress(report);
   }
 
   private log(level: LogEntry['level'], message: Message, detail?: string): void {
