@@ -38,6 +38,7 @@ import { freshSteps, hostFolderName, newRunId } from './run-ids';
 import { acquireLock, lockHeldError, releaseLock } from './run-lock';
 import { DONE, RunModel } from './run-model';
 import { runUndos, undosLeft } from './undo-runner';
+import { UsersWait, type UsersWaitEngine } from './users-wait';
 
 /** How often the users check runs again while the admin waits for people to log off. */
 export const USERS_RECHECK_MS = 5_000;
@@ -96,8 +97,7 @@ export class UpgradeEngine {
   private readonly resumed: boolean;
   private report: Session['report'];
   private working: Promise<void> | null = null;
-  private waiting: { stepId: StepId; since: string; lastCheckedAt?: string } | null = null;
-  private recheckTimer: NodeJS.Timeout | null = null;
+  private readonly usersWait: UsersWait;
   private readonly changeListeners = new Set<() => void>();
   /** The admin asked to stop (Ctrl-C, the window closed): the run pauses at the next safe point. */
   private stopRequested = false;
@@ -108,6 +108,7 @@ export class UpgradeEngine {
 
   constructor(private readonly setup: EngineSetup) {
     this.defs = new Map(setup.definitions.map((d) => [d.id, d]));
+    this.usersWait = new UsersWait(this.usersWaitEngine(), setup.options.usersRecheckMs ?? USERS_RECHECK_MS);
     const r = setup.restored;
     this.runId = r?.replayed.run.runId ?? newRunId();
     this.runDir =
@@ -167,7 +168,7 @@ export class UpgradeEngine {
     return {
       state: this.model.state,
       mode: this.setup.host.system.mode,
-      waitingForUsers: this.waiting?.stepId ?? null,
+      waitingForUsers: this.usersWait.state?.stepId ?? null,
       rollbackBegun: this.model.undos.size > 0,
       undosLeft: undosLeft(this.model.steps, this.defs, this.model.undos).length,
     };
@@ -186,7 +187,7 @@ export class UpgradeEngine {
   snapshot(): Session {
     const d = this.setup.discovery;
     const facts = this.facts();
-    const waiting = this.waiting;
+    const waiting = this.usersWait.state;
     const lockout = lockoutSince(this.model.steps, (id) => {
       const undo = this.model.undos.get(id)?.status;
       return undo === 'done' || undo === 'warning';
@@ -206,7 +207,7 @@ export class UpgradeEngine {
         ...(this.model.startedAt ? { startedAt: this.model.startedAt } : {}),
         actions: this.working ? [] : runActions(this.model.steps, facts),
         ...(waiting ? { waitingForUsers: { ...waiting } } : {}),
-        usersRecheckMs: this.recheckMs(),
+        usersRecheckMs: this.usersWait.everyMs,
         rollbackBegun: facts.rollbackBegun,
         stopping: this.stopRequested,
         ...(lockout ? { lockout: { since: lockout } } : {}),
@@ -226,7 +227,7 @@ export class UpgradeEngine {
   async settled(): Promise<void> {
     for (;;) {
       await this.idle();
-      if (!this.waiting) return;
+      if (!this.usersWait.state) return;
       await new Promise<void>((resolve) => {
         const once = () => {
           this.changeListeners.delete(once);
@@ -242,8 +243,7 @@ export class UpgradeEngine {
    * run pauses, journaled, to be continued or rolled back. Nothing goes on unattended.
    */
   requestStop(): void {
-    this.stopTimer();
-    this.waiting = null;
+    this.usersWait.stop();
     if (this.working) this.stopRequested = true;
     this.emitSession();
   }
@@ -259,8 +259,7 @@ export class UpgradeEngine {
 
   /** Stops the users re-check; the engine's work under way finishes first. */
   async close(): Promise<void> {
-    this.stopTimer();
-    this.waiting = null;
+    this.usersWait.stop();
     await this.idle();
   }
 
@@ -292,7 +291,7 @@ export class UpgradeEngine {
     if (this.working) return msg('engine.busy');
     const step = this.model.find(id);
     if (!step) return msg('engine.unknown-step', { id });
-    if (this.waiting && action !== 'stop-waiting') return msg('engine.waiting-for-users');
+    if (this.usersWait.state && action !== 'stop-waiting') return msg('engine.waiting-for-users');
     if (this.model.undos.size > 0) return msg('engine.rollback-begun');
     return stepActions(step, this.defs.get(id), this.facts()).includes(action) ? null : NOT_NOW[action];
   }
@@ -378,12 +377,9 @@ export class UpgradeEngine {
   waitForUsers(id: StepId): Ack {
     const problem = this.refusal(id, 'wait-for-users');
     if (problem) return refuse(problem);
-    this.waiting = { stepId: id, since: new Date().toISOString() };
-    this.log(
-      'info',
-      msg('engine.waiting-for-users.started', { seconds: Math.round(this.recheckMs() / 1000) }),
-    );
-    this.scheduleRecheck();
+    this.usersWait.start(id);
+    const seconds = Math.round(this.usersWait.everyMs / 100) / 10;
+    this.log('info', msg('engine.waiting-for-users.started', { seconds }));
     this.emitSession();
     return ok;
   }
@@ -391,56 +387,28 @@ export class UpgradeEngine {
   stopWaiting(id: StepId): Ack {
     const problem = this.refusal(id, 'stop-waiting');
     if (problem) return refuse(problem);
-    this.stopTimer();
-    this.waiting = null;
+    this.usersWait.stop();
     this.emitSession();
     return ok;
   }
 
-  private recheckMs(): number {
-    return this.setup.options.usersRecheckMs ?? USERS_RECHECK_MS;
-  }
-
-  private stopTimer(): void {
-    if (this.recheckTimer) clearTimeout(this.recheckTimer);
-    this.recheckTimer = null;
-  }
-
-  private scheduleRecheck(): void {
-    this.stopTimer();
-    this.recheckTimer = setTimeout(() => {
-      this.recheckTimer = null;
-      void this.recheck();
-    }, this.recheckMs());
-  }
-
-  /**
-   * One quiet look while waiting: the check runs without a journaled transition, so that an
-   * hour of waiting is not thousands of failures. Only a pass, or a different finding (someone
-   * else connected), becomes a transition; the actions on offer stay the same throughout.
-   */
-  private async recheck(): Promise<void> {
-    const waiting = this.waiting;
-    if (!waiting) return;
-    if (this.working) return this.scheduleRecheck();
-    const def = this.defs.get(waiting.stepId);
-    const step = this.model.find(waiting.stepId);
-    if (!def || !step) return;
-    let outcome: StepOutcome;
-    try {
-      outcome = await def.run(this.context(waiting.stepId));
-    } catch (err) {
-      outcome = this.failure(err);
-    }
-    if (this.waiting !== waiting) return;
-    waiting.lastCheckedAt = new Date().toISOString();
-    if (outcome.status !== 'failed' && !this.working) {
-      this.spawn(() => this.rerun(waiting.stepId));
-      await this.idle();
-    } else if (JSON.stringify(outcome.finding) !== JSON.stringify(step.finding) && !this.working) {
-      await this.model.update(waiting.stepId, { finding: outcome.finding, evidence: outcome.evidence ?? {} });
-    } else this.emitSession();
-    if (this.waiting === waiting) this.scheduleRecheck();
+  private usersWaitEngine(): UsersWaitEngine {
+    return {
+      busy: () => this.working !== null,
+      look: async (id) => {
+        const def = this.defs.get(id);
+        if (!def) return { status: 'failed' };
+        return def.run(this.context(id)).catch((err: unknown) => this.failure(err));
+      },
+      finding: (id) => this.model.find(id)?.finding,
+      rerun: async (id) => {
+        this.spawn(() => this.rerun(id));
+        await this.idle();
+      },
+      record: (id, outcome) =>
+        this.model.update(id, { finding: outcome.finding, evidence: outcome.evidence ?? {} }),
+      changed: () => this.emitSession(),
+    };
   }
 
   /** The admin did something outside the plan (practice controls): it goes to the log. */
@@ -536,10 +504,7 @@ export class UpgradeEngine {
       ...(status === 'waiting' ? {} : { finishedAt: new Date(now).toISOString(), durationMs: now - started }),
     });
     if (status === 'failed') this.log('error', msg('engine.step-failed', { step: id }), outcome.finding?.key);
-    else if (this.waiting?.stepId === id) {
-      this.stopTimer();
-      this.waiting = null;
-    }
+    else if (this.usersWait.state?.stepId === id) this.usersWait.stop();
     if (id === 'upgrade.check-version' && typeof outcome.evidence?.found === 'string')
       this.installedNow = outcome.evidence.found;
   }
