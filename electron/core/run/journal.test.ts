@@ -1,33 +1,9 @@
-import type { StepId } from '../../shared/step-id';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Step } from '../../shared/plan';
-import { JOURNAL_FILE, Journal, type RunRecord, findUnfinishedRun, readJournal, replay } from './journal';
-
-const step = (id: string, status: Step['status'] = 'pending'): Step => ({
-  id: id as StepId,
-  phase: 'checks',
-  kind: 'check',
-  optional: false,
-  skippable: false,
-  title: { key: 'step.check.kit.title' },
-  status,
-  evidence: {},
-});
-
-const runRecord = (runId: string): RunRecord => ({
-  t: 'run',
-  at: '2026-11-24T10:00:00.000Z',
-  runId,
-  hostname: 'CRM-APP01',
-  mode: 'practice',
-  kitVersion: '7.8.5.13100517_x64',
-  installedVersion: '7.8.4.13050210_x64',
-  installPath: '/srv/crm',
-  steps: [step('check.kit'), step('check.users')],
-});
+import { JOURNAL_FILE, Journal, findUnfinishedRun, readJournal, replay } from './journal';
+import { journalStep as step, runRecord } from '../../testing/journal-records';
 
 let dir: string;
 beforeEach(async () => {
