@@ -465,11 +465,6 @@ export class UpgradeEngine {
     }
   }
 
-  /** Kept for the gate tests: the policy as this run sees it now. */
-  gateProblem(step: Step): Message | null {
-    return gateProblem(step, this.model.steps, this.defs, this.model.artifacts);
-  }
-
   private async runStep(id: StepId): Promise<void> {
     const def = this.defs.get(id);
     if (!def) throw new UpgradeError(msg('engine.unknown-step', { id }));

@@ -8,7 +8,7 @@ import { undoPlan } from './undo-runner';
 export type ReportOutcome = 'upgraded' | 'rolled-back' | 'failed';
 
 /** The rollback as the report tells it: each undo with its step's title, in the order they ran. */
-export function rollbackSummary(
+function rollbackSummary(
   model: RunModel,
   defs: ReadonlyMap<string, StepDefinition>,
 ): ReportRollback | undefined {
