@@ -158,8 +158,7 @@ describe('a half-finished upgrade is found, whatever the kit', () => {
   it('files newer than the databases: "Aggiorna Database" is still needed, not "no upgrade needed"', async () => {
     const snap = await halfFinished({ databases: 'old', mobile: 'new' });
     expect(versionStep(snap)).toMatchObject({
-      status: 'failed',
-      skippable: true,
+      status: 'warning',
       finding: {
         key: 'check.version.db-behind.finding',
         params: { installed: TO, connections: 'Produzione, Formazione' },
@@ -167,8 +166,38 @@ describe('a half-finished upgrade is found, whatever the kit', () => {
       remedy: { key: 'check.version.db-behind.remedy' },
       evidence: { 'database:Produzione': FROM, 'database:Formazione': FROM },
     });
-    // The way on: forced with a reason, the run backs up and leads to "Aggiorna Database".
-    expect(snap.steps.some((x) => x.id === 'after.db-update:Produzione')).toBe(true);
+  });
+
+  it('it leads to "Aggiorna Database": backups taken, the setup not run again on files already at the kit version', async () => {
+    const snap = await halfFinished({ databases: 'old', mobile: 'new' });
+    const crmBefore = await treeHash(fx!.appDir, ['App_Data/Logs']);
+    const mobileBefore = await treeHash(mobileDir(fx!), ['App_Data/Logs']);
+    expect(snap.run.state).toBe('waiting');
+    await session!.handlers.confirmStep('check.release-notes');
+    const after = await settle(session!);
+    const step = (id: string) => after.steps.find((x) => x.id === id);
+    expect(step('backup.verify-files')?.status).toBe('passed');
+    expect(step('backup.verify-db:Produzione')?.status).toBe('passed');
+    for (const id of ['upgrade.setup', 'upgrade.mobile-setup'])
+      expect(step(id)).toMatchObject({
+        status: 'passed',
+        finding: { key: 'upgrade.setup.already-installed', params: { version: TO } },
+        evidence: { setupRun: false },
+      });
+    expect(await treeHash(fx!.appDir, ['App_Data/Logs'])).toBe(crmBefore);
+    expect(await treeHash(mobileDir(fx!), ['App_Data/Logs'])).toBe(mobileBefore);
+    expect(after.run.state).toBe('waiting');
+    expect(step('after.db-update:Produzione')?.status).toBe('waiting');
+  });
+
+  it('MOBILE behind the CRM: the CRM setup is left, the MOBILE setup runs', async () => {
+    await halfFinished({ databases: 'new', mobile: 'old' });
+    await session!.handlers.confirmStep('check.release-notes');
+    const after = await settle(session!);
+    const step = (id: string) => after.steps.find((x) => x.id === id);
+    expect(step('upgrade.setup')?.evidence).toMatchObject({ setupRun: false });
+    expect(step('upgrade.mobile-setup')).toMatchObject({ status: 'passed', evidence: { exitCode: 0 } });
+    expect(await versionOf(mobileDir(fx!))).toBe(TO);
   });
 
   it('one database behind is named alone', async () => {
@@ -188,8 +217,7 @@ describe('a half-finished upgrade is found, whatever the kit', () => {
   it('MOBILE at another version than the CRM: the MOBILE setup is still needed', async () => {
     const snap = await halfFinished({ databases: 'new', mobile: 'old' });
     expect(versionStep(snap)).toMatchObject({
-      status: 'failed',
-      skippable: true,
+      status: 'warning',
       finding: { key: 'check.version.mobile-behind.finding', params: { installed: TO, mobile: FROM } },
       evidence: { mobile: FROM },
     });

@@ -238,19 +238,28 @@ export const versionCheck: StepDefinition = {
       // Files already at the kit's version: a finished upgrade, or one left half-done.
       const parts = await partsBehind(ctx, installed);
       const more = { ...evidence, ...parts.evidence };
+      // Half-finished: a warning, not a stop. The run backs up, leaves the setups already done
+      // (upgrade.ts reads this step's evidence) and leads to "Aggiorna Database".
       if (parts.databases.length > 0)
         return {
           ...failed(
             'check.version.db-behind',
             { ...evidence, connections: parts.databases.join(', ') },
-            more,
+            { ...more, halfFinished: true },
           ),
-          skippable: true,
+          status: 'warning',
         };
       if (parts.mobile)
         return {
-          ...failed('check.version.mobile-behind', { ...evidence, mobile: parts.mobile }, more),
-          skippable: true,
+          ...failed(
+            'check.version.mobile-behind',
+            { ...evidence, mobile: parts.mobile },
+            {
+              ...more,
+              halfFinished: true,
+            },
+          ),
+          status: 'warning',
         };
       // The same build again: refused, unless the admin forces a reinstall with a reason (skip).
       return { ...failed('check.version.same', evidence, more), skippable: true };

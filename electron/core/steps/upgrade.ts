@@ -154,6 +154,40 @@ async function runSetup(ctx: StepContext, setup: KitSetup, site: CrmSite): Promi
   };
 }
 
+const versionIn = (ctx: StepContext, physicalPath: string) =>
+  readInstalledVersion({
+    host: ctx.host,
+    physicalPath,
+    connections: ctx.discovery.connections,
+    profile: ctx.profile,
+  });
+
+const sameVersion = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * A half-finished upgrade (check.version's warning): a folder that was at the kit's version when
+ * checked, and still is, is not set up again; the run goes on to "Aggiorna Database".
+ */
+async function alreadyInstalled(
+  ctx: StepContext,
+  site: CrmSite,
+  checkedAs: 'installed' | 'mobile',
+): Promise<StepOutcome | null> {
+  const check = ctx.steps.find((s) => s.id === 'check.version');
+  const kit = ctx.kitVersion?.text;
+  if (!kit || check?.status !== 'warning' || check.evidence.halfFinished !== true) return null;
+  if (!sameVersion(check.evidence[checkedAs], kit)) return null;
+  if (checkedAs === 'mobile' && ctx.profile.installedVersion.kind === 'query') return null;
+  const now = await versionIn(ctx, site.physicalPath);
+  if (!sameVersion(now, kit)) return null;
+  const evidence = { installPath: site.physicalPath, found: kit, setupRun: false };
+  return {
+    status: 'passed',
+    finding: msg('upgrade.setup.already-installed', { path: site.physicalPath, version: kit }),
+    evidence,
+  };
+}
+
 export const mainSetup: StepDefinition = {
   id: 'upgrade.setup',
   phase: 'upgrade',
@@ -163,7 +197,8 @@ export const mainSetup: StepDefinition = {
   async run(ctx) {
     const setup = ctx.kit?.manifest.setups.find((s) => s.role === 'main');
     if (!setup) throw new UpgradeError(msg('kit.manifest-invalid', { field: 'setups' }));
-    return runSetup(ctx, setup, requireSite(ctx));
+    const site = requireSite(ctx);
+    return (await alreadyInstalled(ctx, site, 'installed')) ?? runSetup(ctx, setup, site);
   },
   undo: (ctx) => undoSetup(ctx, requireSite(ctx)),
 };
@@ -183,7 +218,7 @@ export const mobileSetup: StepDefinition = {
         finding: msg('upgrade.mobile-setup.missing.finding'),
         remedy: msg('upgrade.mobile-setup.missing.remedy'),
       };
-    return runSetup(ctx, setup, site);
+    return (await alreadyInstalled(ctx, site, 'mobile')) ?? runSetup(ctx, setup, site);
   },
   undo: (ctx) => undoSetup(ctx, ctx.discovery.mobileSite),
 };
@@ -210,13 +245,7 @@ export const installedVersionCheck: StepDefinition = {
   async run(ctx) {
     const site = requireSite(ctx);
     const expected = ctx.kitVersion?.text ?? '?';
-    const found =
-      (await readInstalledVersion({
-        host: ctx.host,
-        physicalPath: site.physicalPath,
-        connections: ctx.discovery.connections,
-        profile: ctx.profile,
-      })) ?? '?';
+    const found = (await versionIn(ctx, site.physicalPath)) ?? '?';
     const evidence = { expected, found };
     return found.toLowerCase() === expected.toLowerCase()
       ? { status: 'passed', evidence }

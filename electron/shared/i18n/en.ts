@@ -147,11 +147,11 @@ export const en: Record<MessageKey, string> = {
   'check.version.db-behind.finding':
     "Upgrade not finished: the files are already at version {{installed}}, but 'Aggiorna Database' is still needed on {{connections}}.",
   'check.version.db-behind.remedy':
-    "To finish it with backups, skip this check with the reason 'resuming the upgrade': the run backs up files and databases, runs the same version's setups again, then asks for 'Aggiorna Database' on each connection. Or open the CRM on the server, press 'Aggiorna Database' on {{connections}} and run the checks again.",
+    "The run finishes it: it backs up the folders and databases, does not run again the setups whose folder is already at {{installed}}, and leads to 'Aggiorna Database' on {{connections}}.",
   'check.version.mobile-behind.finding':
     'Upgrade not finished: the CRM is at version {{installed}}, MOBILE is still at {{mobile}}.',
   'check.version.mobile-behind.remedy':
-    "Skip this check with the reason 'resuming the upgrade': the run backs up the folders and databases and runs the setups again, MOBILE included.",
+    "The run finishes it: it backs up the folders and databases, leaves the CRM's files as they are, runs the MOBILE setup, then leads to 'Aggiorna Database'.",
   'backup.files.failed': 'The folder copy failed.',
   'backup.files.failed.remedy': 'Read the log for the detail, fix it and press Retry.',
   'backup.files.unreadable': 'The file {{path}} cannot be read ({{code}}).',
@@ -190,6 +190,8 @@ export const en: Record<MessageKey, string> = {
   'sql.verify-failed.remedy': 'Make the database backup again with Retry.',
 
   'upgrade.setup.started': 'Starting {{program}} with install path {{path}}.',
+  'upgrade.setup.already-installed':
+    'Not run again: {{path}} was already at version {{version}} when checked, and still is (an upgrade left half-done).',
   'upgrade.setup.output': 'setup: {{line}}',
   'upgrade.setup.failed.finding': 'The setup ended with exit code {{code}}. {{output}}',
   'upgrade.setup.in-use.finding':

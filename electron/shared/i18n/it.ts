@@ -154,11 +154,11 @@ export const it = {
   'check.version.db-behind.finding':
     'Aggiornamento non finito: i file sono già alla versione {{installed}}, ma serve ancora «Aggiorna Database» su {{connections}}.',
   'check.version.db-behind.remedy':
-    "Per finirlo con le copie di sicurezza, salta questa verifica con il motivo «riprendo l'aggiornamento»: il programma copia file e database, riesegue le installazioni della stessa versione e poi chiede «Aggiorna Database» su ogni connessione. Oppure apri il CRM sul server, premi «Aggiorna Database» su {{connections}} e ripeti le verifiche.",
+    "Il programma lo finisce: copia le cartelle e i database, non riesegue le installazioni la cui cartella è già alla {{installed}} e porta a «Aggiorna Database» su {{connections}}.",
   'check.version.mobile-behind.finding':
     'Aggiornamento non finito: il CRM è alla versione {{installed}}, MOBILE è ancora alla {{mobile}}.',
   'check.version.mobile-behind.remedy':
-    "Salta questa verifica con il motivo «riprendo l'aggiornamento»: il programma copia le cartelle e i database e riesegue le installazioni, MOBILE compresa.",
+    "Il programma lo finisce: copia le cartelle e i database, lascia come sono i file del CRM, esegue l'installazione di MOBILE e poi porta a «Aggiorna Database».",
   'backup.files.failed': 'La copia della cartella non è riuscita.',
   'backup.files.failed.remedy': 'Leggi il registro per il dettaglio, correggi e premi Riprova.',
   'backup.files.unreadable': 'Il file {{path}} non si può leggere ({{code}}).',
@@ -202,6 +202,8 @@ export const it = {
 
   // Upgrade
   'upgrade.setup.started': 'Avvio di {{program}} con percorso di installazione {{path}}.',
+  'upgrade.setup.already-installed':
+    'Non rieseguita: {{path}} era già alla versione {{version}} alla verifica, e lo è ancora (un aggiornamento lasciato a metà).',
   'upgrade.setup.output': 'setup: {{line}}',
   'upgrade.setup.failed.finding': 'Il setup è terminato con codice {{code}}. {{output}}',
   'upgrade.setup.in-use.finding':
