@@ -1,6 +1,16 @@
 import type { MessageKey } from '../message';
+import { kitStagingMessages } from './trust/kit-staging';
+import { hostProtectionMessages } from './trust/host-protection';
+import { practiceEditionMessages } from './trust/practice-edition';
+import { inputBoundsMessages } from './trust/input-bounds';
+import { rollbackProofMessages } from './trust/rollback-proof';
 /** The English catalogue: the same keys as it.ts (a test holds them equal). CRM labels stay in Italian. */
 export const en: Record<MessageKey, string> = {
+  ...kitStagingMessages.en,
+  ...hostProtectionMessages.en,
+  ...practiceEditionMessages.en,
+  ...inputBoundsMessages.en,
+  ...rollbackProofMessages.en,
   'phase.checks': 'Checks',
   'phase.backup': 'Backups',
   'phase.upgrade': 'Upgrade',

@@ -1,5 +1,15 @@
+import { kitStagingMessages } from './trust/kit-staging';
+import { hostProtectionMessages } from './trust/host-protection';
+import { practiceEditionMessages } from './trust/practice-edition';
+import { inputBoundsMessages } from './trust/input-bounds';
+import { rollbackProofMessages } from './trust/rollback-proof';
 /** Flat keys (i18next keySeparator: false); interpolation is {{name}}. The CRM's own labels stay verbatim. */
 export const it = {
+  ...kitStagingMessages.it,
+  ...hostProtectionMessages.it,
+  ...practiceEditionMessages.it,
+  ...inputBoundsMessages.it,
+  ...rollbackProofMessages.it,
   // Phases and statuses (CLI and report)
   'phase.checks': 'Verifiche',
   'phase.backup': 'Copie di sicurezza',
