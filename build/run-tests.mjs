@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, lint, unit and e2e tests, in that order, then one closing line
-// `N passed, N failed` that counts every test (typecheck and lint count as one each).
+// `N passed, N failed` that counts every test (typecheck, lint and Electronegativity count as one each).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -53,11 +53,12 @@ function background(label, command, args) {
   });
 }
 
-// Typecheck and lint are one single-threaded process each: on two cores they run side by side,
+// Typecheck, lint and Electronegativity are one single-threaded process each: they run side by side,
 // and their output is printed one after the other, as if they had not.
 const checks = await Promise.all([
   background('typecheck', 'npm', ['run', '--silent', 'typecheck']),
   background('lint', bin('eslint'), ['--max-warnings', '0', '.']),
+  background('electronegativity', process.execPath, [path.join(root, 'build', 'electronegativity.mjs')]),
 ]);
 for (const c of checks) {
   header(c.label, c.command, c.args);

@@ -20,7 +20,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     show: false, // shown once painted, so the admin never sees a blank white frame
     autoHideMenuBar: true,
     webPreferences: {
-      preload: options.preloadPath,
+      preload: options.preloadPath, // eng-disable PRELOAD_JS_CHECK — it exposes only the zod-validated IPC API through contextBridge, in a sandbox
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
@@ -28,6 +28,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       webviewTag: false,
       devTools: options.devTools,
       spellcheck: false,
+      // A middle click opens no new window (Electronegativity's AUXCLICK check).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
 
