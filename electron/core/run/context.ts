@@ -44,6 +44,8 @@ export interface StepContext {
   log(level: 'info' | 'warn' | 'error', message: Message, detail?: string): void;
   steps: readonly Step[];
   kitVersion: VersionName | null;
+  /** The installed version when this run began (its journal's header): what a resumed run started from. */
+  startedFrom: string | null;
   releaseNotes: readonly ReleaseNote[];
   /** The report step only: writes the report onto the kit. */
   writeReport(): Promise<StepOutcome>;
@@ -102,6 +104,11 @@ export interface StepDefinition {
   skipAlso?: StepId[];
   /** A failed check the engine may re-run every few seconds while the admin waits (users logging off). */
   waitForUsers?: boolean;
+  /**
+   * Checks only: whether a resumed run asks it again before any action (true unless said
+   * otherwise). False where the question belonged to the start alone.
+   */
+  recheckOnResume?: boolean;
   /** What the practice server lets the admin simulate on this step. */
   practice?: 'log-off-users' | 'aggiorna-database';
   shows?: SessionStep['shows'];

@@ -14,6 +14,7 @@ import type {
   StepAction,
 } from '../../shared/plan';
 import type { StepId } from '../../shared/step-id';
+import { reasonProblem } from '../../shared/typed-text';
 import type { SignedKit } from '../kit/kit-verify';
 import { KIT_REPORTS } from '../kit/kit-manifest';
 import type { Host } from '../ports';
@@ -153,6 +154,28 @@ export class UpgradeEngine {
     if (this.model.state === 'running' || this.model.state === 'rolling-back')
       await this.model.setState('paused');
     this.log('warn', msg('engine.resumed', { runId: this.runId }));
+    if (!this.setup.readOnly && this.model.undos.size === 0) await this.recheck();
+  }
+
+  /**
+   * A resumed run asks the server again before any action: the kit, the rights, the installation,
+   * the versions and the databases may have changed while no one was watching. A check that now
+   * fails stops the run there (retry it, or roll back); a check skipped with a reason stays so.
+   */
+  private async recheck(): Promise<void> {
+    const state = this.model.state;
+    if (state === 'finished' || state === 'rolled-back') return;
+    const again = this.model.steps.filter((s) => {
+      const def = this.defs.get(s.id);
+      const asked = s.status === 'passed' || s.status === 'warning' || s.status === 'failed';
+      return s.phase === 'checks' && def?.kind === 'check' && def.recheckOnResume !== false && asked;
+    });
+    if (again.length === 0) return;
+    this.log('info', msg('engine.resume-recheck', { steps: again.map((s) => s.id).join(', ') }));
+    await this.model.setState('running');
+    await Promise.all(again.map((s) => this.runStep(s.id)));
+    const failed = this.model.steps.some((s) => s.phase === 'checks' && s.status === 'failed');
+    await this.model.setState(failed && state !== 'ready' ? 'paused' : state);
   }
 
   get runFolder(): string {
@@ -320,7 +343,8 @@ export class UpgradeEngine {
   }
 
   skip(id: StepId, reason: string): Ack {
-    const problem = this.refusal(id, 'skip');
+    // The reason goes verbatim into the journal and the report: checked here for every shell.
+    const problem = reasonProblem(reason) ?? this.refusal(id, 'skip');
     if (problem) return refuse(problem);
     // Skipped ahead of the run (a database with its own backup): recorded, and nothing starts.
     const continueAfter = this.model.state !== 'ready';
@@ -646,6 +670,7 @@ export class UpgradeEngine {
       log: (level, message, detail) => this.log(level, message, detail),
       steps: this.model.steps,
       kitVersion: this.setup.kit?.version ?? null,
+      startedFrom: this.fromVersion,
       releaseNotes: this.setup.releaseNotes ?? [],
       writeReport: () => this.writeReportStep(),
     };

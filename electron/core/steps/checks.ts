@@ -212,6 +212,23 @@ async function partsBehind(
   return { databases, mobile, evidence };
 }
 
+/**
+ * A resumed run whose own setups already brought the files to the kit's version: that is this
+ * run's work, not a half-finished upgrade of another, and its setups are not left out.
+ */
+function resumedRun(ctx: StepContext, installed: VersionName, kit: VersionName): StepOutcome | null {
+  if (!ctx.startedFrom || compareVersionNames(installed, kit) !== 0) return null;
+  let from: VersionName;
+  try {
+    from = parseVersionName(ctx.startedFrom);
+  } catch {
+    return null;
+  }
+  if (compareVersionNames(from, kit) >= 0) return null;
+  const evidence = { installed: installed.text, kit: kit.text, startedFrom: from.text };
+  return { status: 'passed', finding: msg('check.version.resumed', evidence), evidence };
+}
+
 export const versionCheck: StepDefinition = {
   id: 'check.version',
   phase: 'checks',
@@ -234,6 +251,8 @@ export const versionCheck: StepDefinition = {
     }
     const evidence = { installed: installed.text, kit: kit.text };
     const order = compareVersionNames(installed, kit);
+    const resumed = resumedRun(ctx, installed, kit);
+    if (resumed) return resumed;
     if (order === 0) {
       // Files already at the kit's version: a finished upgrade, or one left half-done.
       const parts = await partsBehind(ctx, installed);
@@ -323,6 +342,8 @@ export const usersCheck: StepDefinition = {
   skippable: true,
   waitForUsers: true,
   practice: 'log-off-users',
+  // Once the lockout is on nobody else can log in, and backup.users-again asks again before the backups.
+  recheckOnResume: false,
   title: title('check.users'),
   async run(ctx) {
     const found: string[] = [];
@@ -406,6 +427,8 @@ export const diskCheck: StepDefinition = {
   kind: 'check',
   severity: 'blocking',
   skippable: true,
+  // Its question (room for the backups) is answered once the backups are taken.
+  recheckOnResume: false,
   title: title('check.disk'),
   async run(ctx) {
     const site = ctx.discovery.site;
@@ -474,6 +497,8 @@ export const rebootCheck: StepDefinition = {
   kind: 'check',
   severity: 'warning',
   skippable: false,
+  // A setup that asks for a restart makes it true mid-run: asked at the start only.
+  recheckOnResume: false,
   title: title('check.reboot'),
   async run(ctx) {
     const reasons = await ctx.host.system.pendingReboot();

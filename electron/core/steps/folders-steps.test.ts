@@ -54,6 +54,7 @@ async function contextFor(
     log: () => undefined,
     steps: [],
     kitVersion: parseVersionName(TO),
+    startedFrom: null,
     releaseNotes: [],
     writeReport: () => Promise.reject(new Error('not here')),
   } satisfies StepContext;

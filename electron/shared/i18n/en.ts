@@ -154,6 +154,8 @@ export const en: Record<MessageKey, string> = {
     'The folder {{path}} is not empty or holds {{source}}: a restore elsewhere goes only into an empty or new folder.',
   'backup.files.restore-not-empty.remedy':
     'Choose a folder that is empty or does not exist yet, or restore into {{source}}, the folder the copy was taken from.',
+  'check.version.resumed':
+    'The files are at {{installed}}, brought there by this run (it started from {{startedFrom}}).',
   'check.version.db-behind.finding':
     "Upgrade not finished: the files are already at version {{installed}}, but 'Aggiorna Database' is still needed on {{connections}}.",
   'check.version.db-behind.remedy':
@@ -253,6 +255,7 @@ export const en: Record<MessageKey, string> = {
   'engine.gate.remedy': 'Complete the checks and the backups, or skip them with a reason.',
   'engine.interrupted.finding': 'The program stopped during this step (shutdown, crash or power cut).',
   'engine.interrupted.remedy': 'Press Retry to run it again, or roll back from the backup.',
+  'engine.resume-recheck': 'Before anything else, the checks are asked again: {{steps}}.',
   'engine.resumed': 'Continuing run {{runId}} from its journal on this server.',
   'engine.rollback-started':
     'Rollback started: every step that changed the server is put back, newest first.',

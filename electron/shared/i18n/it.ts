@@ -161,6 +161,8 @@ export const it = {
     'La cartella {{path}} non è vuota o contiene {{source}}: il ripristino altrove si fa solo in una cartella vuota o nuova.',
   'backup.files.restore-not-empty.remedy':
     'Scegli una cartella vuota o che non esiste ancora, oppure ripristina in {{source}}, la cartella da cui è stata fatta la copia.',
+  'check.version.resumed':
+    'I file sono alla {{installed}}, portati da questa esecuzione (partita dalla {{startedFrom}}).',
   'check.version.db-behind.finding':
     'Aggiornamento non finito: i file sono già alla versione {{installed}}, ma serve ancora «Aggiorna Database» su {{connections}}.',
   'check.version.db-behind.remedy':
@@ -273,6 +275,7 @@ export const it = {
   'engine.interrupted.finding':
     'Il programma si è interrotto durante questo passo (arresto, crash o mancanza di corrente).',
   'engine.interrupted.remedy': 'Premi Riprova per ripeterlo, oppure ripristina dalla copia di sicurezza.',
+  'engine.resume-recheck': 'Prima di tutto si ripetono le verifiche: {{steps}}.',
   'engine.resumed': "Ripresa dell'esecuzione {{runId}} dal suo giornale su questo server.",
   'engine.rollback-started':
     'Ripristino iniziato: ogni passo che ha cambiato il server viene rimesso com’era, dal più recente.',
