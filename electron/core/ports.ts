@@ -13,12 +13,19 @@ export interface System {
   osArch(): Promise<'x64' | 'x86' | 'arm64'>;
   /** Free bytes on the volume holding `path` (which must exist). */
   freeBytes(path: string): Promise<number>;
-  /** Where the application folder backup goes by default: a local disk with room. */
+  /** Where the application folder backup goes by default: a local disk with room; a protectedFolder. */
   defaultBackupDir(): Promise<string>;
   /** Windows' usual pending-reboot markers (CBS, Windows Update, PendingFileRenameOperations), by name. */
   pendingReboot(): Promise<string[]>;
-  /** A folder on this server for the upgrade manager's own state (the lock of a run under way). */
+  /** A folder on this server for the upgrade manager's own state (the lock of a run under way); a protectedFolder. */
   stateDir(): Promise<string>;
+  /**
+   * Makes `dir` (a full path) a folder for Administrators and SYSTEM only, or checks that an
+   * existing one is exactly that, and returns it. Throws an UpgradeError saying what to do when it
+   * is a link or junction, is not a folder, has another owner, or lets anyone else in: a folder
+   * that someone else prepared would let them steer or read what an elevated run writes there.
+   */
+  protectedFolder(dir: string): Promise<string>;
   /**
    * When the process `pid` started, as an opaque string compared for equality only (a recycled
    * PID has another one); null when the process is gone or the host cannot tell.

@@ -1,4 +1,5 @@
-import { access, link, open, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { link, lstat, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { UpgradeError, msg } from '../../shared/message';
@@ -30,11 +31,47 @@ export type LockState =
   /** Empty or garbled (a power cut while it was created): no one can be named as its holder. */
   | { kind: 'unreadable'; file: string; detail: string };
 
+/** Whether anything is at `file`, a link included (lstat: never its target). */
 const exists = (file: string): Promise<boolean> =>
-  access(file).then(
+  lstat(file).then(
     () => true,
     () => false,
   );
+
+/*
+ * The lock is never opened through a link. The state folder is for Administrators and SYSTEM
+ * only (System.stateDir), so nobody else can plant one; these flags hold even if that fails. On
+ * POSIX O_NOFOLLOW refuses a link at the lock's name (ELOOP) and O_EXCL never opens an existing
+ * file, so a planted temp name is never written through. Windows has no O_NOFOLLOW (0 here): there
+ * the folder's ACL is what holds, and making a symbolic link needs an administrator's privilege.
+ * rename, link and rm act on a link itself, never on its target.
+ */
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const NONBLOCK = constants.O_NONBLOCK ?? 0;
+
+/** The lock's text, read without following a link; a link, a FIFO or a folder there is an error. */
+async function readLockFile(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | NOFOLLOW | NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw new Error(`${file} is not a regular file`);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `text` to a file made new at `file` (whatever was there, a planted link included, goes first), synced. */
+async function writeNewFile(file: string, text: string): Promise<void> {
+  await rm(file, { force: true });
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW;
+  const handle = await open(file, flags, 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 const alive = (pid: number): boolean => {
   try {
@@ -75,7 +112,7 @@ export async function inspectLock(stateDir: string, startTimeOf?: StartTimeOf): 
   const file = path.join(stateDir, LOCK_FILE);
   let raw: string;
   try {
-    raw = await readFile(file, 'utf8');
+    raw = await readLockFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'free' };
     return { kind: 'unreadable', file, detail: String(err) };
@@ -142,13 +179,7 @@ export async function acquireLock(
     )
       return state.lock;
     const temp = path.join(stateDir, `${LOCK_FILE}.${process.pid}.tmp`);
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(mine));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFile(temp, JSON.stringify(mine));
     try {
       // No lock: linked into place, which fails if another process got there first. A stale
       // lock (or ours): replaced in one rename.
@@ -171,7 +202,7 @@ export async function releaseLock(stateDir: string, runId: string): Promise<void
   if (state.kind === 'live' && state.lock.runId !== runId) return; // not ours: leave it
   if (state.kind === 'free') {
     // A stale lock of another run stays as evidence; only our own run's is removed.
-    const raw = await readFile(path.join(stateDir, LOCK_FILE), 'utf8').catch(() => null);
+    const raw = await readLockFile(path.join(stateDir, LOCK_FILE)).catch(() => null);
     if (raw === null) return;
     try {
       if ((JSON.parse(raw) as { runId?: unknown }).runId !== runId) return;

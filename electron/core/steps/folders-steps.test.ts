@@ -85,7 +85,8 @@ describe('each folder its own backup', () => {
     const copie = path.join(fx.root, 'copie');
     const ctx = await contextFor(fx, copie);
     const dir = path.join(copie, `${ctx.discovery.hostname}-run-1`);
-    await mkdir(dir, { recursive: true });
+    // As the killed run made them: for Administrators and SYSTEM only (0o700 here).
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     // What a backup killed mid-way leaves: a partial zip, its manifest, a 0-byte manifest; and a stranger.
     await writeFile(path.join(dir, 'CRM-files-20261127-101010.zip'), 'PK partial');
     await writeFile(path.join(dir, 'CRM-files-20261127-101010.zip.manifest.json'), '{"format":1,');

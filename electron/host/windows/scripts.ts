@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
+import { UpgradeError, msg } from '../../shared/message';
+import { type ResourceHashes, resourceRefusal } from '../../shared/resource-hashes';
 
 /**
  * The allowlist: every PowerShell script the Windows host may run, by name (the file is
@@ -111,6 +116,28 @@ export const SCRIPTS = {
       filePrivatePart: int,
     }),
   },
+  'Protect-Folder': {
+    params: z.object({ path: z.string().min(1) }).strict(),
+    result: z.object({
+      path: z.string(),
+      created: z.boolean(),
+      exists: z.boolean(),
+      isDirectory: z.boolean(),
+      reparsePoint: z.boolean(),
+      aclUnreadable: z.boolean(),
+      inheritanceProtected: z.boolean(),
+      owner: z.object({ sid: z.string(), name: z.string() }).nullable(),
+      rules: psArray(
+        z.object({
+          sid: z.string(),
+          name: z.string(),
+          allow: z.boolean(),
+          rights: z.number().int(),
+          inherited: z.boolean(),
+        }),
+      ),
+    }),
+  },
   'Read-ConnectionStrings': {
     params: z.object({ webConfigPath: z.string().min(1) }).strict(),
     result: psArray(z.object({ name: z.string(), connectionString: z.string(), providerName: text })),
@@ -122,3 +149,31 @@ export type ScriptParams<S extends AllowlistedScript> = z.input<(typeof SCRIPTS)
 export type ScriptResult<S extends AllowlistedScript> = z.output<(typeof SCRIPTS)[S]['result']>;
 
 export const isAllowlisted = (name: string): name is AllowlistedScript => Object.hasOwn(SCRIPTS, name);
+
+/**
+ * The script's file, checked before each run: in a built app its bytes must be the ones hashed at
+ * build time (the scripts sit outside app.asar, where anyone who can write the unpacked folder
+ * could edit them). PowerShell then reads the file itself, a moment later: sending the checked
+ * text instead would close that gap. Null hashes: running from source, where resources/ is the
+ * source itself.
+ */
+export async function checkedScriptFile(
+  scriptsDir: string,
+  script: AllowlistedScript,
+  hashes: ResourceHashes | null,
+): Promise<string> {
+  const file = path.join(scriptsDir, `${script}.ps1`);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    throw new UpgradeError(
+      msg('windows.powershell.script-missing', { script, dir: scriptsDir }),
+      String(err),
+    );
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const refusal = hashes && resourceRefusal(hashes, `scripts/${script}.ps1`, sha256, file);
+  if (refusal) throw refusal;
+  return file;
+}

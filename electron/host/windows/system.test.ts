@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { UpgradeError } from '../../shared/message';
+import { UpgradeError, isMessageKey } from '../../shared/message';
 import { runnerAnswering } from './fixtures/fake-shell';
 import { osArchFromEnv } from './paths';
 import { fileVersionFrom } from './readers';
@@ -19,6 +19,39 @@ import { chooseBackupDrive, windowsSystem } from './system';
 const SCRIPTS_DIR = fileURLToPath(new URL('../../../resources/scripts', import.meta.url));
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const GB = 1024 ** 3;
+
+/** Protect-Folder.ps1's description of a folder, as a server would print it. */
+type Rule = { sid: string; name: string; allow: boolean; rights: number; inherited: boolean };
+const FULL = 2032127;
+const adminsFull: Rule = {
+  sid: 'S-1-5-32-544',
+  name: 'BUILTIN\\Administrators',
+  allow: true,
+  rights: FULL,
+  inherited: false,
+};
+const systemFull: Rule = {
+  sid: 'S-1-5-18',
+  name: 'NT AUTHORITY\\SYSTEM',
+  allow: true,
+  rights: FULL,
+  inherited: false,
+};
+const folderFacts = (params: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    path: params.path,
+    created: false,
+    exists: true,
+    isDirectory: true,
+    reparsePoint: false,
+    aclUnreadable: false,
+    inheritanceProtected: true,
+    owner: { sid: 'S-1-5-32-544', name: 'BUILTIN\\Administrators' },
+    rules: [adminsFull, systemFull],
+    ...over,
+  });
+/** A folder the script has just made: Administrators and SYSTEM only, nothing inherited. */
+const madeNow = (params: Record<string, unknown>) => folderFacts(params, { created: true });
 
 describe('the OS architecture from the environment', () => {
   it.each([
@@ -178,28 +211,139 @@ describe('the System port on Windows', () => {
     expect(err.message_).toEqual({ key: 'windows.arch-unknown', params: { arch: 'IA64' } });
   });
 
-  it('puts the backup on the fixed drive with most room that is not the stick', async () => {
-    const made: string[] = [];
-    const runner = runnerAnswering(SCRIPTS_DIR, answers);
-    const ensureDir = async (dir: string) => made.push(dir);
+  it('puts the backup on the fixed drive with most room that is not the stick, made by Protect-Folder', async () => {
+    const runner = runnerAnswering(SCRIPTS_DIR, { ...answers, 'Protect-Folder': madeNow });
     const env = { SystemDrive: 'C:', PORTABLE_EXECUTABLE_DIR: 'E:\\' };
-    expect(await windowsSystem({ runner, env, ensureDir }).defaultBackupDir()).toBe('D:\\CrmUpgradeBackups');
-    expect(made).toEqual(['D:\\CrmUpgradeBackups']);
+    expect(await windowsSystem({ runner, env }).defaultBackupDir()).toBe('D:\\CrmUpgradeBackups');
+    expect(runner.calls).toEqual([
+      { script: 'Get-FixedDrives', params: {} },
+      { script: 'Protect-Folder', params: { path: 'D:\\CrmUpgradeBackups' } },
+    ]);
   });
 
-  it('keeps its state under ProgramData, and measures free space with statfs', async () => {
-    const programData = await mkdtemp(path.join(os.tmpdir(), 'crmum-programdata-'));
+  it('keeps its state under ProgramData, made by Protect-Folder, and measures free space with statfs', async () => {
+    const runner = runnerAnswering(SCRIPTS_DIR, { 'Protect-Folder': madeNow });
+    const system = windowsSystem({ runner, env: { PROGRAMDATA: 'C:\\ProgramData' } });
+    expect(await system.stateDir()).toBe('C:\\ProgramData\\CrmUpgradeManager');
+    expect(runner.calls).toEqual([
+      { script: 'Protect-Folder', params: { path: 'C:\\ProgramData\\CrmUpgradeManager' } },
+    ]);
+    const here = await mkdtemp(path.join(os.tmpdir(), 'crmum-statfs-'));
     try {
-      const system = windowsSystem({
-        runner: runnerAnswering(SCRIPTS_DIR, {}),
-        env: { PROGRAMDATA: programData },
-      });
-      const dir = await system.stateDir();
-      expect(dir).toBe(path.join(programData, 'CrmUpgradeManager'));
-      expect((await stat(dir)).isDirectory()).toBe(true);
-      expect(await system.freeBytes(programData)).toBeGreaterThan(0);
+      expect(await system.freeBytes(here)).toBeGreaterThan(0);
     } finally {
-      await rm(programData, { recursive: true, force: true });
+      await rm(here, { recursive: true, force: true });
     }
+  });
+});
+
+describe('protected folders on Windows (Protect-Folder.ps1)', () => {
+  const protect = (answer: (params: Record<string, unknown>) => string) => {
+    const runner = runnerAnswering(SCRIPTS_DIR, { 'Protect-Folder': answer });
+    return { runner, system: windowsSystem({ runner, env: { ProgramData: 'C:\\ProgramData' } }) };
+  };
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: unknown) => e as UpgradeError,
+    );
+
+  it('has the script make a folder the admin gives, and accepts what it made', async () => {
+    const { runner, system } = protect(madeNow);
+    expect(await system.protectedFolder('D:\\Copie CRM')).toBe('D:\\Copie CRM');
+    expect(runner.calls).toEqual([{ script: 'Protect-Folder', params: { path: 'D:\\Copie CRM' } }]);
+  });
+
+  it('accepts an existing folder for Administrators and SYSTEM only, a Deny rule for others included', async () => {
+    const deny: Rule = { sid: 'S-1-1-0', name: 'Everyone', allow: false, rights: FULL, inherited: false };
+    const { system } = protect((p) => folderFacts(p, { rules: [adminsFull, systemFull, deny] }));
+    expect(await system.protectedFolder('C:\\CrmUpgradeBackups')).toBe('C:\\CrmUpgradeBackups');
+  });
+
+  const authenticatedUsers: Rule = {
+    sid: 'S-1-5-11',
+    name: 'NT AUTHORITY\\Authenticated Users',
+    allow: true,
+    rights: 1245631,
+    inherited: true,
+  };
+  it.each([
+    [
+      'made first by a user (the owner is theirs)',
+      { owner: { sid: 'S-1-5-21-1-2-3-1001', name: 'SRV\\mario' }, rules: [authenticatedUsers] },
+      { key: 'host-protection.folder-owner', params: { dir: 'C:\\CrmUpgradeBackups', owner: 'SRV\\mario' } },
+    ],
+    [
+      "made with a plain mkdir: C:\\'s Authenticated Users: Modify inherited",
+      { inheritanceProtected: false, rules: [{ ...adminsFull, inherited: true }, authenticatedUsers] },
+      {
+        key: 'host-protection.folder-open',
+        params: { dir: 'C:\\CrmUpgradeBackups', who: 'NT AUTHORITY\\Authenticated Users' },
+      },
+    ],
+    [
+      'Everyone allowed to read the zips',
+      {
+        rules: [adminsFull, systemFull, { ...adminsFull, sid: 'S-1-1-0', name: 'Everyone', rights: 1179817 }],
+      },
+      { key: 'host-protection.folder-open', params: { dir: 'C:\\CrmUpgradeBackups', who: 'Everyone' } },
+    ],
+    [
+      'Administrators and SYSTEM only, but still inheriting from the parent',
+      { inheritanceProtected: false },
+      { key: 'host-protection.folder-inherits', params: { dir: 'C:\\CrmUpgradeBackups' } },
+    ],
+    [
+      'a junction in its place',
+      { reparsePoint: true, owner: null, rules: [] },
+      { key: 'host-protection.folder-link', params: { dir: 'C:\\CrmUpgradeBackups' } },
+    ],
+    [
+      'a file in its place',
+      { isDirectory: false },
+      { key: 'host-protection.folder-not-folder', params: { dir: 'C:\\CrmUpgradeBackups' } },
+    ],
+    [
+      'an ACL that shuts administrators out',
+      { aclUnreadable: true, owner: null, rules: [] },
+      { key: 'host-protection.folder-closed', params: { dir: 'C:\\CrmUpgradeBackups' } },
+    ],
+  ] as const)('refuses a folder %s, saying what to do', async (_name, facts, want) => {
+    const { system } = protect((p) => folderFacts(p, facts));
+    const err = await refusal(system.protectedFolder('C:\\CrmUpgradeBackups'));
+    expect(err).toBeInstanceOf(UpgradeError);
+    expect(err?.message_).toEqual(want);
+    expect(isMessageKey(`${want.key}.remedy`)).toBe(true);
+  });
+
+  it('refuses a state folder that a user turned into a junction (the run.lock attack)', async () => {
+    const { runner, system } = protect((p) => folderFacts(p, { reparsePoint: true, owner: null, rules: [] }));
+    const err = await refusal(system.stateDir());
+    expect(err?.message_).toEqual({
+      key: 'host-protection.folder-link',
+      params: { dir: 'C:\\ProgramData\\CrmUpgradeManager' },
+    });
+    expect(runner.calls).toHaveLength(1);
+  });
+
+  it.each([['CrmUpgradeBackups'], ['\\CrmUpgradeBackups'], ['\\\\?\\C:\\x'], ['']])(
+    'refuses %j as not a full path before any script runs',
+    async (dir) => {
+      const { runner, system } = protect(madeNow);
+      expect((await refusal(system.protectedFolder(dir)))?.message_.key).toBe(
+        'host-protection.folder-relative',
+      );
+      expect(runner.calls).toEqual([]);
+    },
+  );
+
+  it('says the folder could not be made when the script fails, keeping the technical detail', async () => {
+    const { system } = protect(() => '{"unexpected":true}');
+    const err = await refusal(system.protectedFolder('\\\\nas\\copie\\crm'));
+    expect(err?.message_).toEqual({
+      key: 'host-protection.folder-failed',
+      params: { dir: '\\\\nas\\copie\\crm' },
+    });
+    expect(err?.detail).toBeTruthy();
   });
 });

@@ -1,10 +1,11 @@
-import { mkdir, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { System } from '../../core/ports';
 import { UpgradeError, msg } from '../../shared/message';
 import { type Env, driveOf, envGet, osArchFromEnv } from './paths';
 import type { PowerShellRunner } from './powershell';
+import { protectFolder } from './protected-folder';
 import { readFileVersion } from './readers';
 
 export const BACKUP_FOLDER = 'CrmUpgradeBackups';
@@ -44,18 +45,13 @@ export function chooseBackupDrive(input: {
 export interface WindowsSystemOptions {
   runner: PowerShellRunner;
   env?: Env;
-  /** Creates a folder and its parents (tests replace it: a Windows path means nothing on Linux). */
-  ensureDir?: (dir: string) => Promise<unknown>;
 }
 
 export function windowsSystem(options: WindowsSystemOptions): System {
   const env = options.env ?? process.env;
   const { runner } = options;
-  const ensureDir = options.ensureDir ?? ((dir: string) => mkdir(dir, { recursive: true }));
-  const made = async (dir: string) => {
-    await ensureDir(dir);
-    return dir;
-  };
+  // Through Protect-Folder.ps1: a plain mkdir in C:\ inherits "Authenticated Users: Modify".
+  const made = (dir: string) => protectFolder(runner, dir);
   return {
     mode: 'windows',
     hostname: async () => os.hostname(),
@@ -102,7 +98,8 @@ export function windowsSystem(options: WindowsSystemOptions): System {
     // the lock; e2e/windows/ACCEPTANCE.md lists it.
     processStartTime: async () => null,
     async stateDir() {
-      return made(path.join(envGet(env, 'ProgramData') ?? 'C:\\ProgramData', STATE_FOLDER));
+      return made(path.win32.join(envGet(env, 'ProgramData') ?? 'C:\\ProgramData', STATE_FOLDER));
     },
+    protectedFolder: made,
   };
 }
