@@ -71,7 +71,8 @@ beforeEach(async () => {
   await writeFile(path.join(app, 'App_Data', 'Logs', 'today.log'), 'excluded');
   await writeFile(path.join(app, 'readonly.txt'), 'ro');
   await chmod(path.join(app, 'readonly.txt'), 0o444);
-  await symlink('/etc/hostname', path.join(app, 'outside-link'));
+  // A link inside the folder, by a relative path: the only kind a restore writes (link-targets.ts).
+  await symlink('web.config', path.join(app, 'a-link'));
 });
 afterEach(async () => {
   await chmod(path.join(app, 'readonly.txt'), 0o644).catch(() => undefined);
@@ -88,9 +89,9 @@ describe('application folder backup', () => {
     expect(manifest.treeHash).toBe(before);
     expect(manifest.exclusions).toEqual(['App_Data/Logs']);
     expect(manifest.entries.some((e) => e.path.startsWith('App_Data/Logs'))).toBe(false);
-    expect(manifest.entries.find((e) => e.path === 'outside-link')).toMatchObject({
+    expect(manifest.entries.find((e) => e.path === 'a-link')).toMatchObject({
       type: 'symlink',
-      target: '/etc/hostname',
+      target: 'web.config',
     });
     expect(manifest.entries.find((e) => e.path === 'empty-folder')).toMatchObject({ type: 'dir' });
     expect(manifest.entries.find((e) => e.path === 'empty.txt')).toMatchObject({ type: 'file', size: 0 });
@@ -125,8 +126,8 @@ describe('application folder backup', () => {
     await rm(path.join(app, 'empty-folder'), { recursive: true });
     await chmod(path.join(app, 'readonly.txt'), 0o644);
     await writeFile(path.join(app, 'readonly.txt'), 'rw now');
-    await rm(path.join(app, 'outside-link'));
-    await symlink('/etc/passwd', path.join(app, 'outside-link'));
+    await rm(path.join(app, 'a-link'));
+    await symlink('empty.txt', path.join(app, 'a-link'));
     await writeFile(path.join(app, 'App_Data', 'Logs', 'today.log'), 'log written during the upgrade');
     expect(await treeHash(app, ['App_Data/Logs'])).not.toBe(before);
 
@@ -140,7 +141,7 @@ describe('application folder backup', () => {
     await expect(lstat(path.join(app, 'bin', 'Added.dll'))).rejects.toThrow();
     await expect(lstat(path.join(app, 'new-folder'))).rejects.toThrow();
     // The link is recorded and put back, not followed.
-    expect(await readlink(path.join(app, 'outside-link'))).toBe('/etc/hostname');
+    expect(await readlink(path.join(app, 'a-link'))).toBe('web.config');
     // Excluded folders are left alone.
     expect(await readFile(path.join(app, 'App_Data', 'Logs', 'today.log'), 'utf8')).toBe(
       'log written during the upgrade',
@@ -234,7 +235,7 @@ describe('application folder backup', () => {
     // Bit 11: the name is UTF-8. Plain ASCII names need no flag.
     expect((records.get('città è più.aspx')?.flags ?? 0) & 0x800).toBe(0x800);
     expect((records.get('日本語のファイル.js')?.flags ?? 0) & 0x800).toBe(0x800);
-    expect(records.get('outside-link')?.externalAttributes ?? 0).toSatisfy(
+    expect(records.get('a-link')?.externalAttributes ?? 0).toSatisfy(
       (a: number) => ((a >>> 16) & 0o170000) === 0o120000,
     );
     const t = run('unzip', ['-t', zip]);
@@ -242,7 +243,7 @@ describe('application folder backup', () => {
     expect(t.out).toContain('No errors detected');
     const z = run('unzip', ['-Z', zip]);
     expect(z.out).toContain('città è più.aspx');
-    expect(z.out).toMatch(/^l.*outside-link/m);
+    expect(z.out).toMatch(/^l.*a-link/m);
     const t7 = run('7z', ['t', zip]);
     expect(t7.status, t7.out).toBe(0);
     expect(t7.out).toContain('Everything is Ok');

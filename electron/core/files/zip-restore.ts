@@ -2,6 +2,7 @@ import { chmod, mkdir, readdir, readlink, rm, rmdir, symlink, utimes } from 'nod
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { inOrder } from './ahead';
+import { unsafeEntry } from './link-targets';
 import type { FileProgress, ManifestEntry } from './manifest';
 import { type FileDigest, type FileEntry, type TreeEntry, hashTree } from './tree';
 import { type CheckedZip, RANGES_PER_WORKER, dataRanges, openBackup } from './zip-verify';
@@ -58,7 +59,8 @@ const restoreFailed = (target: string, entry: string, detail: string) =>
  * Puts `target` back exactly as the backup recorded it, streaming the zip (the workers read it a
  * range at a time and write the files as they go, so memory stays flat whatever its size):
  * - nothing in the folder is changed before the zip's SHA-256 and its directory match the manifest
- *   (only the folder itself is made, when it does not exist, to list it);
+ *   (only the folder itself is made, when it does not exist, to list it), nor when a link of the
+ *   manifest would point out of the folder or an entry lies beneath a link (link-targets.ts);
  * - files and folders the backup does not know are removed (the setup added them);
  * - files whose content, mode and mtime are already right are left as they are (their SHA-256
  *   is read to know it); the others are rewritten, each one checked (size, CRC-32 and SHA-256)
@@ -115,6 +117,9 @@ export async function restoreZip(
   const exclusions = manifest.exclusions;
   const workers = new ZipWorkers();
   try {
+    // A link out of the folder, or an entry beneath a link: refused before anything is touched.
+    const unsafe = unsafeEntry(manifest.entries, target);
+    if (unsafe) throw unsafe;
     await refuseForeignTarget(target, manifest.source, options);
     // Read-only work while the zip is hashed: its directory against the manifest, and the folder as it is now.
     let checked: CheckedZip | null = await backup.checkDirectory();

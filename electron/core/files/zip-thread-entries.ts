@@ -165,10 +165,16 @@ async function restoreEntry(root: string, e: ZipRangeEntry, data: EntryData): Pr
       size += c.length;
       writeAll(fd, c);
     }
-    if (size !== e.size) return problem(e.name, 'size');
-    if (crc !== e.crc) return problem(e.name, 'crc32');
     // The bytes written are the bytes backed up: what lets the tree hash count on the manifest's SHA-256.
-    if (sha.digest('hex') !== sha256) return problem(e.name, 'sha256');
+    const wrong =
+      size !== e.size ? 'size' : crc !== e.crc ? 'crc32' : sha.digest('hex') !== sha256 ? 'sha256' : null;
+    if (wrong) {
+      // Bytes that are not the backup's are not left in the folder.
+      closeSync(fd);
+      fd = null;
+      rmSync(full, { force: true });
+      return problem(e.name, wrong);
+    }
     futimesSync(fd, mtimeMs / 1000, mtimeMs / 1000);
     closeSync(fd);
     fd = null;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { inOrder } from './ahead';
 import { HashWorker } from './hash-worker';
+import { sha256Of } from './sealed-copy';
 import {
   type BackupManifest,
   type FileProgress,
@@ -15,15 +16,25 @@ import type { CheckResult, ZipRange, ZipRangeEntry } from './zip-thread-messages
 import { ZipWorkers } from './zip-workers';
 
 export async function readManifest(zipPath: string): Promise<BackupManifest> {
-  let raw: string;
+  return (await readManifestOnce(zipPath)).manifest;
+}
+
+/** The manifest beside the zip, parsed from the very bytes whose SHA-256 is returned with it. */
+async function readManifestOnce(zipPath: string): Promise<{ manifest: BackupManifest; sha256: string }> {
+  let raw: Buffer;
   try {
-    raw = await readFile(manifestPathFor(zipPath), 'utf8');
+    raw = await readFile(manifestPathFor(zipPath));
   } catch (err) {
     throw new UpgradeError(msg('backup.files.manifest-missing', { zip: zipPath }), String(err));
   }
+  return { manifest: parseManifestBytes(raw, zipPath), sha256: sha256Of(raw) };
+}
+
+/** A manifest's bytes as a manifest, or the error that says the file list is not valid. */
+export function parseManifestBytes(raw: Buffer, zipPath: string): BackupManifest {
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw new UpgradeError(msg('backup.files.manifest-invalid', { zip: zipPath }), String(err));
   }
@@ -108,6 +119,10 @@ export const RANGES_PER_WORKER = 2;
 /** A backup being checked against its manifest, while its zip's SHA-256 is read on a thread of its own. */
 export interface OpenedBackup {
   manifest: BackupManifest;
+  /** The SHA-256 of the manifest's bytes, the very ones parsed. */
+  manifestSha256: string;
+  /** The zip's SHA-256, as the hash thread read it. */
+  zipSha256(): Promise<string>;
   /** The error for a zip that does not match its manifest. */
   fail: (problem: string, entry: string, detail?: string) => UpgradeError;
   /** Once the hash is read: null when the zip's SHA-256 is the manifest's, else the error. */
@@ -123,7 +138,7 @@ export interface OpenedBackup {
  * that was written.
  */
 export async function openBackup(zipPath: string): Promise<OpenedBackup> {
-  const manifest = await readManifest(zipPath);
+  const { manifest, sha256: manifestSha256 } = await readManifestOnce(zipPath);
   const fail = (problem: string, entry: string, detail?: string) =>
     new UpgradeError(
       msg('backup.files.verify-failed', { zip: path.basename(zipPath), entry, problem }),
@@ -140,6 +155,8 @@ export async function openBackup(zipPath: string): Promise<OpenedBackup> {
   };
   return {
     manifest,
+    manifestSha256,
+    zipSha256: () => sha,
     fail,
     shaProblem,
     checkDirectory: () =>
@@ -163,6 +180,21 @@ export async function verifyZip(
   zipPath: string,
   onProgress?: (p: FileProgress) => void,
 ): Promise<BackupManifest> {
+  return (await verifyBackup(zipPath, onProgress)).manifest;
+}
+
+/** What a verification read: the manifest, and the SHA-256 of its bytes and of the zip's. */
+export interface VerifiedBackup {
+  manifest: BackupManifest;
+  manifestSha256: string;
+  zipSha256: string;
+}
+
+/** verifyZip, with the hashes of what it read, for the journal to hold them against the rollback. */
+export async function verifyBackup(
+  zipPath: string,
+  onProgress?: (p: FileProgress) => void,
+): Promise<VerifiedBackup> {
   const backup = await openBackup(zipPath);
   const { manifest, fail } = backup;
   // One worker checks the entries while the hash worker reads the whole zip: two threads busy.
@@ -203,7 +235,7 @@ export async function verifyZip(
     }
     const problem = await backup.shaProblem();
     if (problem) throw problem;
-    return manifest;
+    return { manifest, manifestSha256: backup.manifestSha256, zipSha256: await backup.zipSha256() };
   } finally {
     await workers.close();
     await backup.close();

@@ -9,8 +9,18 @@ import { type StepId, stepIdSchema } from '../../shared/step-id';
 export const artifactSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('files-backup'),
-    /** Which folder: 'crm' (the default, for journals written before there were others), 'mobile'... */
-    folder: z.enum(['crm', 'mobile']).optional(),
+    /**
+     * Which folder: 'crm' (the default, for journals written before there were others), 'mobile',
+     * or 'touched:<name>', another folder the kit says its setups change.
+     */
+    folder: z
+      .union([
+        z.enum(['crm', 'mobile']),
+        z.custom<`touched:${string}`>(
+          (v) => typeof v === 'string' && /^touched:[A-Za-z0-9_-]{1,40}$/.test(v),
+        ),
+      ])
+      .optional(),
     zipPath: z.string(),
     source: z.string(),
     treeHash: z.string(),
@@ -19,6 +29,12 @@ export const artifactSchema = z.discriminatedUnion('kind', [
     entries: z.number(),
     durationMs: z.number(),
     verified: z.boolean(),
+    /**
+     * The SHA-256 of the manifest's bytes as the verification read them (the zip's is `sha256`,
+     * which the verification found on the disk): the rollback restores nothing else. Absent in
+     * journals of older versions.
+     */
+    manifestSha256: z.string().optional(),
   }),
   z.object({
     kind: z.literal('db-backup'),
@@ -31,6 +47,12 @@ export const artifactSchema = z.discriminatedUnion('kind', [
     position: z.number().int().positive(),
     durationMs: z.number(),
     verified: z.boolean(),
+    /**
+     * The SHA-256 of the .bak file as its verification read it, held against the file before and
+     * after a restore; null when this server cannot read the file (it is on the SQL Server
+     * alone, whose own checksums are then the proof). Absent in journals of older versions.
+     */
+    bakSha256: z.string().nullable().optional(),
   }),
 ]);
 export type Artifact = z.infer<typeof artifactSchema>;

@@ -1,12 +1,16 @@
+import { access, rm } from 'node:fs/promises';
 import { UpgradeError, msg } from '../../shared/message';
-import { type StepId, connectionStepId } from '../../shared/step-id';
+import { type StepId, connectionStepId, folderStepId } from '../../shared/step-id';
 import { treeHash } from '../files/tree';
 import { restoreZip } from '../files/zip-restore';
 import type { CrmConnection } from '../ports';
 import type { StepContext, UndoOutcome } from '../run/context';
 import type { Artifact } from '../run/journal';
+import { type FilesBackup, samePath } from './backup-proof';
+import { runBackupDir } from './backup';
+import { bakHashProblem, databaseArtifactProblem, provedFolderCopy } from './rollback-proof';
+import { resolveTouched, touchedFolders } from './touched-folders';
 
-type FilesBackup = Extract<Artifact, { kind: 'files-backup' }>;
 type DbBackup = Extract<Artifact, { kind: 'db-backup' }>;
 
 /** The reason the admin gave for skipping a backup step, if they skipped it. */
@@ -23,18 +27,89 @@ export async function versionOrNull(ctx: StepContext, c: CrmConnection): Promise
   }
 }
 
+type FolderRole = NonNullable<FilesBackup['folder']>;
+
+/**
+ * Which of the folders this run knows this is: the CRM's or MOBILE's as discovery found them,
+ * another the signed kit names from them, or none (refused).
+ */
+async function folderRole(ctx: StepContext, folder: string): Promise<FolderRole | null> {
+  const { site, mobileSite } = ctx.discovery;
+  if (site && samePath(folder, site.physicalPath)) return 'crm';
+  if (mobileSite && samePath(folder, mobileSite.physicalPath)) return 'mobile';
+  const backupDir = await runBackupDir(ctx);
+  for (const touched of touchedFolders(ctx.kit, ctx.discovery)) {
+    const where = resolveTouched(touched, ctx.discovery, backupDir);
+    if ('path' in where && samePath(folder, where.path)) return `touched:${touched.name}`;
+  }
+  return null;
+}
+
+/** The backup step of a folder, for the reason it was skipped. */
+function backupStepOf(role: FolderRole): StepId {
+  if (role === 'crm') return 'backup.files';
+  if (role === 'mobile') return 'backup.mobile-files';
+  return folderStepId('backup.folder', role.slice('touched:'.length));
+}
+
+/** A folder that did not exist before the upgrade: put back as it was means gone. */
+async function removeCreated(folder: string): Promise<UndoOutcome> {
+  const existed = await access(folder).then(
+    () => true,
+    () => false,
+  );
+  if (existed) await rm(folder, { recursive: true, force: true });
+  const gone = await access(folder).then(
+    () => false,
+    () => true,
+  );
+  const evidence = {
+    path: folder,
+    treeHash: gone ? 'absent' : 'present',
+    expectedTreeHash: 'absent',
+    treeHashMatches: gone,
+  };
+  if (!gone) return { status: 'failed', finding: msg('undo.files.mismatch', { path: folder }), evidence };
+  return {
+    status: 'done',
+    finding: msg(existed ? 'undo.folder.removed' : 'undo.folder.still-absent', { path: folder }),
+    evidence,
+  };
+}
+
+/** Restores from a proved private copy of the backup; a refusal comes before anything is touched. */
+async function restoreProved(ctx: StepContext, backup: FilesBackup, folder: string): Promise<string> {
+  const copy = await provedFolderCopy(ctx, backup, folder);
+  try {
+    return await restoreZip(copy.zipPath, backup.source, (p) => ctx.progress(p));
+  } finally {
+    await copy.dispose();
+  }
+}
+
 /**
  * Puts a folder back as its verified backup saved it, and proves it by the tree hash taken
- * before the upgrade, computed again from the disk. A different tree is a failed undo.
+ * before the upgrade, computed again from the disk. A different tree is a failed undo. Only a
+ * folder discovery found, from this run's own backup of it, proved first (rollback-proof.ts).
  */
 export async function restoreFolder(ctx: StepContext, folder: string): Promise<UndoOutcome> {
+  const role = await folderRole(ctx, folder);
+  if (!role)
+    return {
+      status: 'failed',
+      finding: msg('rollback-proof.folder-not-discovered', {
+        path: folder,
+        crm: ctx.discovery.site?.physicalPath ?? '-',
+        mobile: ctx.discovery.mobileSite?.physicalPath ?? '-',
+      }),
+    };
   const backup = ctx.artifacts.find(
-    (a): a is FilesBackup => a.kind === 'files-backup' && a.verified && a.source === folder,
+    (a): a is FilesBackup => a.kind === 'files-backup' && a.verified && (a.folder ?? 'crm') === role,
   );
   if (!backup) {
-    const isMobile =
-      folder === ctx.discovery.mobileSite?.physicalPath && folder !== ctx.discovery.site?.physicalPath;
-    const reason = skipReason(ctx, isMobile ? 'backup.mobile-files' : 'backup.files');
+    const taken = ctx.steps.find((x) => x.id === backupStepOf(role));
+    if (taken?.evidence.absent === true) return removeCreated(folder);
+    const reason = skipReason(ctx, backupStepOf(role));
     return reason !== undefined
       ? { status: 'warning', finding: msg('undo.files.backup-skipped', { path: folder, reason }) }
       : { status: 'warning', finding: msg('undo.files.no-backup', { path: folder }) };
@@ -42,13 +117,13 @@ export async function restoreFolder(ctx: StepContext, folder: string): Promise<U
   let restored: string | null = null;
   let problem: UpgradeError | null = null;
   try {
-    restored = await restoreZip(backup.zipPath, backup.source, (p) => ctx.progress(p));
+    restored = await restoreProved(ctx, backup, folder);
   } catch (err) {
     if (!(err instanceof UpgradeError)) throw err;
-    // A restore that stopped or came out different is a failed undo, with the folder's proof as it is now.
+    // Refused, stopped or came out different: a failed undo, with the folder's proof as it is now.
     problem = err;
   }
-  const onDisk = await treeHash(backup.source, ctx.profile.backupExclusions).catch(() => '');
+  const onDisk = await treeHash(folder, ctx.profile.backupExclusions).catch(() => '');
   const treeHashMatches = restored === backup.treeHash && onDisk === backup.treeHash;
   const evidence = {
     path: folder,
@@ -82,6 +157,14 @@ export async function restoreDatabase(ctx: StepContext, connection: CrmConnectio
       ? { status: 'warning', finding: msg('undo.db.backup-skipped', { database, reason }) }
       : { status: 'failed', finding: msg('undo.db.no-backup', { database }) };
   }
+  // An artifact naming another database or a file that is not the one verified: nothing is touched.
+  const refusal = (e: UpgradeError): UndoOutcome => ({
+    status: 'failed',
+    finding: e.message_,
+    evidence: { database, path: backup.path },
+  });
+  const planted = databaseArtifactProblem(ctx, backup, connection);
+  if (planted) return refusal(planted);
   const now = await versionOrNull(ctx, connection);
   if (now === backup.schemaVersion)
     return {
@@ -89,7 +172,19 @@ export async function restoreDatabase(ctx: StepContext, connection: CrmConnectio
       finding: msg('undo.db.unchanged', { database, version: now }),
       evidence: { database, version: now },
     };
-  await ctx.host.databases.restore(connection, backup, (percent) => ctx.progress({ percent }));
+  const swapped = await bakHashProblem(backup);
+  if (swapped) return refusal(swapped);
+  // Onto the discovered database, whatever else the artifact says.
+  const target = { ...backup, connection: connection.name, database };
+  await ctx.host.databases.restore(connection, target, (percent) => ctx.progress({ percent }));
+  // SQL Server read the file by its path: one changed while it read is a failed undo, said as such.
+  const changed = await bakHashProblem(backup);
+  if (changed)
+    return {
+      status: 'failed',
+      finding: msg('rollback-proof.bak-changed', { database, file: backup.path }),
+      evidence: { database, path: backup.path, detail: changed.message_.key },
+    };
   // Without a version query the restore itself is the proof: SQL Server checked the backup's checksums.
   const after = (await versionOrNull(ctx, connection)) ?? backup.schemaVersion;
   const evidence = { database, path: backup.path, version: after, expected: backup.schemaVersion };
