@@ -10,6 +10,7 @@ import {
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { type BuildFacts, assertPracticeAllowed, thisBuild } from '../edition';
 
 export interface TrustedKey {
   id: string;
@@ -66,8 +67,17 @@ export function verifyBytes(bytes: Buffer, signatureBase64: string, key: KeyObje
   }
 }
 
-/** Trusted keys ship with the app: resources/keys/vendor/*.pem always, resources/keys/practice/*.pub.pem in practice mode only. */
-export async function loadTrustedKeys(resourcesDir: string, practice: boolean): Promise<TrustedKey[]> {
+/**
+ * Trusted keys ship with the app: resources/keys/vendor/*.pem always, resources/keys/practice/*.pub.pem
+ * in practice mode only, and only where practice mode is allowed (never in the admin's packaged exe).
+ */
+export async function loadTrustedKeys(
+  resourcesDir: string,
+  practice: boolean,
+  build?: BuildFacts,
+): Promise<TrustedKey[]> {
+  // The practice key's private half is public: asking for it outside a practice build is refused.
+  if (practice) assertPracticeAllowed(build ?? (await thisBuild()));
   const out: TrustedKey[] = [];
   const kinds: TrustedKey['kind'][] = practice ? ['vendor', 'practice'] : ['vendor'];
   for (const kind of kinds) {

@@ -24,6 +24,22 @@ const versionNameSchema = z.string().superRefine((s, ctx) => {
   }
 });
 
+/**
+ * A folder by where it stands from a site's: "{installPath}/../CRMServices". Only those two
+ * anchors: a kit is made for every customer, and a site's folder is what discovery finds.
+ */
+export const touchedFolderSchema = z
+  .object({
+    /** Its name in step ids and backups. */
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+    path: z
+      .string()
+      .max(260)
+      .regex(/^\{(installPath|mobilePath)\}(\/[^/\\:*?"<>|]+)+$/),
+  })
+  .strict();
+export type TouchedFolder = z.infer<typeof touchedFolderSchema>;
+
 export const setupSchema = z
   .object({
     role: z.enum(['main', 'mobile']),
@@ -32,6 +48,8 @@ export const setupSchema = z
     args: z.array(z.string().max(400)).max(32),
     successExitCodes: z.array(z.number().int()).min(1),
     rebootExitCodes: z.array(z.number().int()),
+    /** Other folders this setup changes, backed up and restored like the site's own (issue 11). */
+    touches: z.array(touchedFolderSchema).max(8).optional(),
   })
   .strict();
 export type KitSetup = z.infer<typeof setupSchema>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readFile, readdir } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { type VersionName, parseVersionName } from '../../shared/version-name';
@@ -8,12 +8,12 @@ import { issueField } from '../profile';
 import {
   KIT_MANIFEST,
   KIT_MANIFEST_MAX_BYTES,
-  KIT_REPORTS,
   KIT_SIGNATURE,
   type KitManifest,
   kitManifestSchema,
 } from './kit-manifest';
 import { type TrustedKey, signatureFileSchema, verifyBytes } from './kit-keys';
+import { refuseUnlisted } from './kit-unlisted';
 
 export interface SignedKit {
   dir: string;
@@ -21,8 +21,6 @@ export interface SignedKit {
   version: VersionName;
   key: { id: string; kind: TrustedKey['kind'] };
 }
-
-const EXECUTABLE = /\.(exe|msi|msp|bat|cmd|com|scr|ps1|psm1|vbs|js|mjs|cjs|dll|jar|lnk)$/i;
 
 async function readLimited(
   file: string,
@@ -91,7 +89,7 @@ export interface KitFilesProgress {
 
 /**
  * Every listed file streamed through SHA-256, sizes first; then the stick is searched for
- * links and for executables the manifest does not name.
+ * links and for anything the manifest does not list (kit-unlisted.ts).
  */
 export async function verifyKitFiles(
   kit: SignedKit,
@@ -124,24 +122,6 @@ export async function verifyKitFiles(
     onProgress?.({ ...progress });
   }
 
-  const listed = new Set(manifest.files.map((f) => f.path.toLowerCase()));
-  const allowed = new Set(allowedExtra.map((p) => p.toLowerCase()));
-  async function walk(rel: string): Promise<void> {
-    for (const name of await readdir(path.join(dir, rel))) {
-      const child = rel ? `${rel}/${name}` : name;
-      if (!rel && (name === KIT_REPORTS || name === KIT_MANIFEST || name === KIT_SIGNATURE)) continue;
-      const st = await lstat(path.join(dir, child));
-      if (st.isSymbolicLink()) throw new UpgradeError(msg('kit.symlink', { path: child }));
-      if (st.isDirectory()) await walk(child);
-      else if (
-        EXECUTABLE.test(name) &&
-        !listed.has(child.toLowerCase()) &&
-        !allowed.has(child.toLowerCase())
-      ) {
-        throw new UpgradeError(msg('kit.unlisted-executable', { path: child }));
-      }
-    }
-  }
-  await walk('');
+  await refuseUnlisted(dir, manifest, allowedExtra);
   return { files: manifest.files.length, bytes: bytesTotal };
 }

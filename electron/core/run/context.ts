@@ -55,7 +55,7 @@ export interface EngineOptions {
   backupDir?: string;
   setupTimeoutMs: number;
   poolStopTimeoutMs: number;
-  /** Executables on the stick that are not kit files (the upgrade manager itself). */
+  /** Files on the stick that are not kit files (the upgrade manager itself). */
   allowedKitExtras: readonly string[];
   /** How often the users check runs again while the admin waits; the engine's default when absent. */
   usersRecheckMs?: number;

@@ -20,6 +20,7 @@ import { KIT_REPORTS } from '../kit/kit-manifest';
 import type { Host } from '../ports';
 import type { Profile } from '../profile';
 import { lockoutSince } from '../steps/lockout';
+import { removeStagedKit } from '../kit/run-kit';
 import { removeRunLeftovers } from '../steps/backup';
 import { readInstalledVersion } from '../steps/read-install';
 import { type RunFacts, runActions, stepActions } from './affordances';
@@ -618,12 +619,17 @@ export class UpgradeEngine {
     await this.removeLeftovers();
   }
 
-  /** What an interrupted backup left beside the good ones; a failure to tidy up is only logged. */
+  /**
+   * At the end: what an interrupted backup left beside the good ones, and the run's staged copy
+   * of the kit (its journal stays). A failure to tidy up is only logged.
+   */
   private async removeLeftovers(): Promise<void> {
-    if (this.setup.readOnly || !this.setup.discovery.site) return;
-    await removeRunLeftovers(this.context('report.write')).catch((err: unknown) =>
-      this.log('warn', msg('engine.unexpected'), String(err)),
-    );
+    if (this.setup.readOnly) return;
+    const tidy = async () => {
+      if (this.setup.discovery.site) await removeRunLeftovers(this.context('report.write'));
+      await removeStagedKit(await this.setup.host.system.stateDir(), this.runId);
+    };
+    await tidy().catch((err: unknown) => this.log('warn', msg('engine.unexpected'), String(err)));
   }
 
   // ---- state, lock, events ----------------------------------------------------------------

@@ -1,6 +1,8 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { type FindingKey, msg } from '../../shared/message';
+import { remedyOf } from '../../shared/i18n';
+import { type FindingKey, UpgradeError, msg } from '../../shared/message';
+import type { Evidence } from '../../shared/plan';
 import { type ConnectionStepBase, type PlainStepId, connectionStepId } from '../../shared/step-id';
 import {
   type VersionName,
@@ -10,7 +12,9 @@ import {
 } from '../../shared/version-name';
 import { isWithin } from '../files/paths';
 import { listTree } from '../files/tree';
-import { verifyKitFiles } from '../kit/kit-verify';
+import { type SignedKit, verifyKitFiles } from '../kit/kit-verify';
+import { isJournaledRun, removeEndedStagedKits, stageRunKit } from '../kit/run-kit';
+import { unshownReleaseNotes } from '../kit/release-notes';
 import { findMarkedKitFiles, unblockKitFiles } from '../kit/mark-of-the-web';
 import { parseModules } from '../profile';
 import { findKitOnlyRun } from '../run/journal';
@@ -44,6 +48,46 @@ const failed = (
   ...(evidence ? { evidence } : {}),
 });
 
+/**
+ * The run's own copy of the kit, on the server, made from the verified stick and verified there:
+ * the setups run from it. Ended runs' copies go (their journals stay).
+ */
+async function stageForRun(
+  ctx: StepContext,
+  kit: SignedKit,
+  stateDir: string,
+  bytesDone: number,
+): Promise<Evidence> {
+  await removeEndedStagedKits(stateDir, ctx.runId);
+  const staged = await stageRunKit(ctx.host.system, kit, ctx.runId, (p) =>
+    ctx.progress({ bytesDone: bytesDone + p.bytesDone, bytesTotal: 2 * p.bytesTotal }),
+  );
+  if (staged.replaced.length > 0) {
+    const files = staged.replaced.join(', ');
+    ctx.log('warn', msg('kit-staging.recopied', { count: staged.replaced.length, files }));
+  }
+  ctx.log('info', msg('kit-staging.staged', { dir: staged.dir, files: staged.files }));
+  return { staged: staged.dir, copied: staged.copied.length };
+}
+
+/** The stick: its signature, every listed file's hash, nothing unlisted; then its marks lifted. */
+async function verifyStick(ctx: StepContext, kit: SignedKit, staging: boolean): Promise<Evidence> {
+  const { files, bytes } = await verifyKitFiles(
+    kit,
+    (p) => ctx.progress(staging ? { ...p, bytesTotal: 2 * p.bytesTotal } : p),
+    ctx.options.allowedKitExtras,
+  );
+  // Only now, with the signature and every hash good, are downloaded-file marks lifted.
+  const marked = await findMarkedKitFiles(kit);
+  await unblockKitFiles(kit, marked);
+  if (marked.length > 0)
+    ctx.log(
+      'warn',
+      msg('check.kit.unblocked', { count: marked.length, files: marked.map((m) => m.path).join(', ') }),
+    );
+  return { files, bytes, unblocked: marked.length };
+}
+
 export const kitCheck: StepDefinition = {
   id: 'check.kit',
   phase: 'checks',
@@ -52,37 +96,32 @@ export const kitCheck: StepDefinition = {
   skippable: false,
   title: title('check.kit'),
   async run(ctx) {
-    if (!ctx.kit) {
+    const kit = ctx.kit;
+    if (!kit) {
       return {
         status: 'failed',
         finding: ctx.kitProblem?.message ?? msg('kit.no-manifest', { dir: ctx.kitDir }),
         remedy: msg('check.kit.remedy'),
       };
     }
-    const { files, bytes } = await verifyKitFiles(
-      ctx.kit,
-      (p) => ctx.progress(p),
-      ctx.options.allowedKitExtras,
-    );
-    // Only now, with the signature and every hash good, are downloaded-file marks lifted.
-    const marked = await findMarkedKitFiles(ctx.kit);
-    await unblockKitFiles(ctx.kit, marked);
-    if (marked.length > 0)
-      ctx.log(
-        'warn',
-        msg('check.kit.unblocked', { count: marked.length, files: marked.map((m) => m.path).join(', ') }),
-      );
-    const evidence = {
-      version: ctx.kit.manifest.version,
-      keyId: ctx.kit.key.id,
-      key: ctx.kit.key.kind,
-      files,
-      bytes,
-      unblocked: marked.length,
-    };
+    let evidence: Evidence = { version: kit.manifest.version, keyId: kit.key.id, key: kit.key.kind };
+    try {
+      const stateDir = await ctx.host.system.stateDir();
+      // A read-only look at the server (the CLI's `check`) has no run journaled there: nothing is copied.
+      const staging = await isJournaledRun(stateDir, ctx.runId);
+      const stick = await verifyStick(ctx, kit, staging);
+      evidence = { ...evidence, ...stick, staged: false };
+      if (staging)
+        evidence = { ...evidence, ...(await stageForRun(ctx, kit, stateDir, Number(stick.bytes))) };
+    } catch (err) {
+      if (!(err instanceof UpgradeError)) throw err;
+      ctx.log('error', err.message_, err.detail);
+      const remedy = remedyOf(err.message_) ?? msg('check.kit.remedy');
+      return { status: 'failed', finding: err.message_, remedy, evidence };
+    }
     return {
       status: 'passed',
-      finding: ctx.kit.key.kind === 'practice' ? msg('check.kit.practice-key') : msg('check.kit.vendor-key'),
+      finding: kit.key.kind === 'practice' ? msg('check.kit.practice-key') : msg('check.kit.vendor-key'),
       evidence,
     };
   },
@@ -578,6 +617,33 @@ export const exclusiveCheck: StepDefinition = {
   },
 };
 
+/**
+ * The notes the admin should read but is not shown: missing from the stick or not matching the
+ * signed manifest (release-notes.ts shows only notes whose bytes were hashed and matched).
+ */
+function unshownNotes(ctx: StepContext): string[] {
+  if (!ctx.kit) return [];
+  const text = ctx.discovery.installedVersion;
+  const installed = text ? versionNameOrNull(text) : null;
+  return unshownReleaseNotes(ctx.kit, installed, ctx.releaseNotes);
+}
+
+function versionNameOrNull(text: string): VersionName | null {
+  try {
+    return parseVersionName(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Notes the admin cannot be shown block the step, named: never a confirm over notes not read. */
+function notesProblem(ctx: StepContext, versions: string): StepOutcome | null {
+  const unshown = unshownNotes(ctx);
+  return unshown.length > 0
+    ? failed('kit-staging.note-unverified', { paths: unshown.join(', ') }, { versions })
+    : null;
+}
+
 /** NOTA BENE 1: the admin reads what changes before anything changes. */
 export const releaseNotesRead: StepDefinition = {
   id: 'check.release-notes',
@@ -589,16 +655,18 @@ export const releaseNotesRead: StepDefinition = {
   title: title('check.release-notes'),
   instructions: msg('check.release-notes.instructions'),
   async run(ctx) {
-    const versions = [...new Set(ctx.releaseNotes.map((n) => n.version))];
-    return { status: 'waiting', evidence: { versions: versions.join(', ') || '-' } };
+    const versions = [...new Set(ctx.releaseNotes.map((n) => n.version))].join(', ') || '-';
+    return notesProblem(ctx, versions) ?? { status: 'waiting', evidence: { versions } };
   },
   async confirm(ctx) {
-    const versions = [...new Set(ctx.releaseNotes.map((n) => n.version))];
-    return {
-      status: 'passed',
-      finding: msg('check.release-notes.read'),
-      evidence: { versions: versions.join(', ') || '-', readByAdmin: true },
-    };
+    const versions = [...new Set(ctx.releaseNotes.map((n) => n.version))].join(', ') || '-';
+    return (
+      notesProblem(ctx, versions) ?? {
+        status: 'passed',
+        finding: msg('check.release-notes.read'),
+        evidence: { versions, readByAdmin: true },
+      }
+    );
   },
 };
 
