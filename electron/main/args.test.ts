@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLaunchArgs } from './args';
+import { launchRefusal, parseLaunchArgs } from './args';
 
 const cwd = path.resolve('/srv/work');
 
@@ -31,5 +31,23 @@ describe('parseLaunchArgs', () => {
 
   it('does not treat look-alike flags as ours', () => {
     expect(parseLaunchArgs(['app.exe', '--practiced', 'x', '--kits', 'y'], cwd)).toEqual({});
+  });
+});
+
+describe('launchRefusal', () => {
+  const practice = parseLaunchArgs(['app.exe', '--practice', 'srv', '--kit', 'kit'], cwd);
+
+  it('the packaged admin edition refuses --practice, naming the practice key', () => {
+    expect(launchRefusal(practice, { packaged: true, edition: 'admin' })).toEqual({
+      key: 'practice-edition.refused',
+    });
+  });
+
+  it('the practice edition, a development start and a launch without --practice go on', () => {
+    expect(launchRefusal(practice, { packaged: true, edition: 'practice' })).toBeNull();
+    expect(launchRefusal(practice, { packaged: false, edition: 'admin' })).toBeNull();
+    expect(
+      launchRefusal(parseLaunchArgs(['app.exe', '--kit', 'kit'], cwd), { packaged: true, edition: 'admin' }),
+    ).toBeNull();
   });
 });

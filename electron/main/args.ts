@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { type BuildFacts, practiceRefusal } from '../core/edition';
+import type { Message } from '../shared/message';
 
 /** What the desktop shell was asked to open, read from its command line. */
 export interface LaunchArgs {
@@ -40,4 +42,12 @@ export function parseLaunchArgs(argv: readonly string[], cwd: string = process.c
     if (value !== undefined && value !== '') result[FLAGS[name]] = path.resolve(cwd, value);
   }
   return result;
+}
+
+/**
+ * Why this launch may not go on, or null: `--practice` in a packaged build that is not the
+ * practice edition (the rule is core's practiceRefusal, the same one the CLI follows).
+ */
+export function launchRefusal(launch: LaunchArgs, build: BuildFacts): Message | null {
+  return launch.practiceDir === undefined ? null : practiceRefusal(build);
 }

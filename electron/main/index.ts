@@ -7,7 +7,11 @@ import type { Host } from '../core/ports';
 import { openPracticeHost } from '../host/practice/index';
 import { openWindowsServer } from '../host/windows/server';
 import { relaunchElevated } from './relaunch';
-import { parseLaunchArgs, type LaunchArgs } from './args';
+import { launchRefusal, parseLaunchArgs, type LaunchArgs } from './args';
+import { readEdition, runsPackaged } from '../core/edition';
+import { translator } from '../core/i18n';
+import { LANGUAGES, remedyOf } from '../shared/i18n';
+import type { Message } from '../shared/message';
 import { appWindowSender, forwardEvents, registerHandlers } from './ipc/register';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { createMainWindow } from './window';
@@ -78,6 +82,23 @@ async function explainPracticeOnly(launch: LaunchArgs): Promise<void> {
   });
 }
 
+/** Practice mode asked of a build that does not allow it: said in both languages, then the app quits. */
+async function explainRefusal(refusal: Message): Promise<void> {
+  const detail = LANGUAGES.map((lang) => {
+    const t = translator(lang);
+    const remedy = remedyOf(refusal);
+    return remedy ? `${t(refusal)}\n${t(remedy)}` : t(refusal);
+  }).join('\n\n');
+  console.error(detail);
+  await dialog.showMessageBox({
+    type: 'error',
+    title: TITLE,
+    message: 'Modalità prova non disponibile / Practice mode not available',
+    detail,
+    buttons: ['OK'],
+  });
+}
+
 function fail(error: unknown): void {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   console.error(detail);
@@ -126,6 +147,16 @@ async function openHost(launch: LaunchArgs): Promise<{ host: Host; kitDir: strin
 
 async function start(): Promise<void> {
   const launch = parseLaunchArgs(process.argv);
+  // The edition is in the app's own package.json, inside app.asar (electron-builder extraMetadata).
+  const refusal = launchRefusal(launch, {
+    packaged: app.isPackaged || runsPackaged(),
+    edition: await readEdition(path.join(app.getAppPath(), 'package.json')),
+  });
+  if (refusal) {
+    await explainRefusal(refusal);
+    app.quit();
+    return;
+  }
   const opened_ = await openHost(launch);
   if (opened_ === 'relaunched') {
     app.quit();

@@ -22,7 +22,15 @@ const arg = (name) => {
 };
 const payloadName = arg('--payload');
 const target = arg('--target');
-if (!payloadName || !target || !/^[a-z0-9-]+$/.test(payloadName)) {
+// Exactly these two options, as the practice host passes them: nothing else a kit adds.
+if (
+  args.length !== 4 ||
+  args[0] !== '--payload' ||
+  args[2] !== '--target' ||
+  !payloadName ||
+  !target ||
+  !/^[a-z0-9][a-z0-9-]*$/.test(payloadName)
+) {
   console.error('usage: crm-setup --payload NAME --target DIR');
   exit(87); // ERROR_INVALID_PARAMETER
 }
@@ -34,6 +42,12 @@ const behaviour = existsSync(path.join(here, 'practice-setup.json'))
 const server = process.env.CRM_PRACTICE_SERVER;
 if (!server) {
   console.error('CRM_PRACTICE_SERVER is not set: this setup only runs on a practice server');
+  exit(87);
+}
+// A practice setup writes inside its practice server only, never into a real folder.
+const fromServer = path.relative(path.resolve(server), path.resolve(target));
+if (fromServer === '..' || fromServer.startsWith(`..${path.sep}`) || path.isAbsolute(fromServer)) {
+  console.error(`${target} is outside the practice server ${server}: this setup only writes inside it`);
   exit(87);
 }
 
@@ -92,6 +106,17 @@ if (hang) {
   for (const rel of spec.remove ?? []) {
     rmSync(path.join(target, ...rel.split('/')), { force: true });
     console.log(`REMOVED ${rel}`);
+  }
+  // Other folders this setup changes ("touches" in the kit's manifest), also inside the practice server.
+  for (const [rel, from] of Object.entries(spec.touches ?? {})) {
+    const folder = path.resolve(target, ...rel.split('/'));
+    const inside = path.relative(path.resolve(server), folder);
+    if (inside.startsWith('..') || path.isAbsolute(inside) || !/^[a-z0-9-]+$/.test(from)) exit(87);
+    for (const name of readdirSync(path.join(payload, from)).sort()) {
+      mkdirSync(folder, { recursive: true });
+      copyFileSync(path.join(payload, from, name), path.join(folder, name));
+      console.log(`TOUCHED ${rel}/${name}`);
+    }
   }
   console.log(`${spec.product} ${spec.version} installed.`);
   exit(0);

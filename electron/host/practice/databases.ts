@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
+import { readOnlyQueryProblem } from '../../shared/read-only-query';
 import type { CrmConnection, DatabaseBackup, Databases } from '../../core/ports';
 import {
   type DatabaseFile,
@@ -28,7 +29,10 @@ export function practiceDatabases(root: string): Databases & {
   const fileOf = async (database: string) => {
     const inst = await instance();
     if (!inst.databases.includes(database)) throw new UpgradeError(msg('sql.database-missing', { database }));
-    return path.join(p.resolve(inst.dataDir), `${database}.json`);
+    // The name becomes a file name: a separator or `..` in it would lead out of the practice folder.
+    if (/[\\/:\0]|^[. ]*$/.test(database))
+      throw new UpgradeError(msg('practice-edition.database-name', { database, file: p.instance }));
+    return path.join(await p.resolveReal(inst.dataDir, p.instance), `${database}.json`);
   };
   async function connect(c: CrmConnection): Promise<string> {
     const inst = await instance();
@@ -107,8 +111,11 @@ export function practiceDatabases(root: string): Databases & {
         }
       );
     },
-    async queryValue(c) {
+    async queryValue(c, text) {
       await connect(c);
+      // Refused as a real server refuses it, before the practice server says it runs no SQL.
+      const problem = readOnlyQueryProblem(text);
+      if (problem) throw new UpgradeError(msg('sql.query-not-read-only', { connection: c.name, problem }));
       // The practice SQL Server runs no SQL: its profile reads the version and licence from files.
       throw new UpgradeError(msg('practice.query-unsupported'));
     },
@@ -122,7 +129,7 @@ export function practiceDatabases(root: string): Databases & {
       await connect(c);
       const override = (await readJson(p.server, serverFileSchema)).freeBytes;
       if (override !== null) return override;
-      const st = await statfs(p.resolve((await instance()).backupDir));
+      const st = await statfs(await p.resolveReal((await instance()).backupDir, p.instance));
       return st.bavail * st.bsize;
     },
     async backup(c, onProgress): Promise<DatabaseBackup> {
@@ -131,7 +138,7 @@ export function practiceDatabases(root: string): Databases & {
       const db = databaseFileSchema.parse(JSON.parse(data.toString('utf8')));
       const stamp = new Date(started).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
       const file = path.join(
-        p.resolve((await instance()).backupDir),
+        await p.resolveReal((await instance()).backupDir, p.instance),
         `${c.database}_${stamp}_${randomBytes(3).toString('hex')}.bak`,
       );
       const sha256 = createHash('sha256').update(data).digest('hex');

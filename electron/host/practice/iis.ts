@@ -11,7 +11,15 @@ import {
   recordLockout,
   removeLockoutRecord,
 } from '../lockout';
-import { type IisFile, iisFileSchema, paths, readJson, serverFileSchema, writeJsonAtomic } from './layout';
+import {
+  type IisFile,
+  iisFileSchema,
+  isInsideFolder,
+  paths,
+  readJson,
+  serverFileSchema,
+  writeJsonAtomic,
+} from './layout';
 
 /** How long the practice worker process takes to exit after a stop, like w3wp finishing its requests. */
 export const WORKER_EXIT_MS = 300;
@@ -41,10 +49,11 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
     return entry.state;
   }
 
-  const toSite = (s: IisFile['sites'][number]): CrmSite => ({
+  // The site's folder as IIS's file names it: inside the practice folder, links included, or refused.
+  const toSite = async (s: IisFile['sites'][number]): Promise<CrmSite> => ({
     siteName: s.name,
     appPath: s.appPath,
-    physicalPath: p.resolve(s.physicalPath),
+    physicalPath: await p.resolveReal(s.physicalPath, p.iis),
     pools: [s.pool],
     url: s.url,
   });
@@ -59,7 +68,7 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
     },
     async siteByPhysicalPath(physical) {
       const want = path.resolve(physical);
-      const site = (await load()).sites.find((s) => p.resolve(s.physicalPath) === want);
+      const site = (await load()).sites.find((s) => p.resolve(s.physicalPath, p.iis) === want);
       return site ? toSite(site) : null;
     },
     poolState,
@@ -87,6 +96,9 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
       await save(iis);
     },
     async setMaintenance(site, on, html) {
+      // A folder the admin picked instead of IIS's may be anywhere: the practice server writes only inside.
+      if (!isInsideFolder(path.resolve(root), path.resolve(site.physicalPath)))
+        throw new UpgradeError(msg('practice-edition.folder-outside', { path: site.physicalPath, root }));
       const file = path.join(site.physicalPath, APP_OFFLINE);
       if (on) await writeFile(file, html);
       else await rm(file, { force: true });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, realpath, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { UpgradeError, msg } from '../../shared/message';
 
 /**
  * A practice server is a folder that stands for a Windows application server with the CRM:
@@ -105,8 +106,49 @@ export const paths = (root: string) => ({
   iis: path.join(root, 'iis', 'applicationHost.json'),
   instance: path.join(root, 'sql', 'instance.json'),
   /** A Windows-looking path of the practice server ("C/inetpub/...") as a real path under the folder. */
-  resolve: (p: string) => path.join(root, ...p.split(/[\\/]/).filter(Boolean)),
+  resolve: (p: string, file = root) => insidePractice(root, p, file),
+  /** The same, also refused when an existing part of it is a link that leads out of the folder. */
+  resolveReal: (p: string, file = root) => realInsidePractice(root, p, file),
 });
+
+/** True when `target` is `root` or below it (both absolute). */
+export function isInsideFolder(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+/**
+ * A path that the practice server's own files name (`file`), as a path under its folder. They
+ * write it relative, as `C/inetpub/wwwroot/CRM`: an absolute path, a drive letter, a `..` (or
+ * `...`, `. .`, which Windows trims to it) or a NUL would reach real folders, and is refused.
+ */
+export function insidePractice(root: string, p: string, file: string): string {
+  const parts = p.split(/[\\/]/);
+  const full = path.join(root, ...parts.filter(Boolean));
+  const escapes =
+    /^[\\/]/.test(p) ||
+    /[:\0]/.test(p) ||
+    parts.some((part) => /^[. ]{2,}$/.test(part)) ||
+    !isInsideFolder(root, full);
+  if (escapes) throw new UpgradeError(msg('practice-edition.path-outside', { path: p, file, root }));
+  return full;
+}
+
+/** insidePractice, then the deepest existing part of the path seen through its links: still inside. */
+export async function realInsidePractice(root: string, p: string, file: string): Promise<string> {
+  const full = insidePractice(root, p, file);
+  const realRoot = await realpath(root);
+  for (let probe = full; ; probe = path.dirname(probe)) {
+    const real = await realpath(probe).catch((err: NodeJS.ErrnoException) => {
+      if ((err.code === 'ENOENT' || err.code === 'ENOTDIR') && probe !== root) return null;
+      throw err;
+    });
+    if (real === null) continue;
+    if (!isInsideFolder(realRoot, real))
+      throw new UpgradeError(msg('practice-edition.path-link', { path: p, file, root, target: real }));
+    return full;
+  }
+}
 
 export async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   return schema.parse(JSON.parse(await readFile(file, 'utf8')));

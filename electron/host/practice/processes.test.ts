@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { treeHash } from '../../core/files/tree';
+import { type RunnerRuntime, currentRunnerRuntime, practiceProcesses, practiceSetupNode } from './processes';
+
+/**
+ * Issue 12, "practice stays practice": the practice setup runner never starts the app's own
+ * (elevated) executable, and nothing but `--payload NAME --target DIR` from a kit reaches it.
+ */
+
+const SAFETY_NET_MS = 30_000;
+const node: RunnerRuntime = { execPath: '/usr/bin/node', electron: undefined, defaultApp: false, sea: false };
+const packagedApp: RunnerRuntime = {
+  execPath: 'C:\\Users\\admin\\AppData\\Local\\Temp\\2abc\\CRM Upgrade Manager.exe',
+  electron: '45.4.1',
+  defaultApp: false,
+  sea: false,
+};
+
+let fx: PracticeFixture | undefined;
+let outside: string;
+beforeEach(async () => {
+  outside = await mkdtemp(path.join(tmpdir(), 'real-folder-'));
+  await writeFile(path.join(outside, 'web.config'), '<configuration/>');
+});
+afterEach(async () => {
+  await fx?.dispose();
+  fx = undefined;
+  await rm(outside, { recursive: true, force: true });
+});
+
+/** The practice server with its pool stopped: a setup asked properly would replace the files. */
+async function readyToInstall(): Promise<{ program: string; args: string[] }> {
+  fx = await practiceFixture();
+  await fx.host.iis.stopPool('CRMAppPool', SAFETY_NET_MS);
+  return {
+    program: path.join(fx.kitDir, 'setup', 'crm-setup.mjs'),
+    args: ['--payload', 'payload-crm', '--target', fx.appDir],
+  };
+}
+
+describe('the practice setup runner', () => {
+  it('refuses in a packaged app: its executable is the elevated exe itself', async () => {
+    const { program, args } = await readyToInstall();
+    const before = await treeHash(fx!.appDir);
+    for (const runtime of [packagedApp, { ...node, sea: true }]) {
+      const run = practiceProcesses(fx!.serverDir, runtime).runSetup(program, args, {
+        timeoutMs: SAFETY_NET_MS,
+      });
+      await expect(run).rejects.toMatchObject({
+        message_: { key: 'practice-edition.setup-packaged', params: { program: 'crm-setup.mjs' } },
+      });
+    }
+    expect(await treeHash(fx!.appDir)).toBe(before);
+  });
+
+  it('runs the setup with a Node: plain Node as it is, development Electron made a Node', () => {
+    expect(practiceSetupNode(node)).toEqual({ executable: '/usr/bin/node', env: {} });
+    expect(practiceSetupNode({ ...packagedApp, execPath: '/repo/electron', defaultApp: true })).toEqual({
+      executable: '/repo/electron',
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+    expect(practiceSetupNode(packagedApp)).toBeNull();
+    // This test process is a plain Node: the setups of the other tests run with it.
+    expect(practiceSetupNode(currentRunnerRuntime())).toEqual({ executable: process.execPath, env: {} });
+  });
+
+  it('refuses arguments a kit adds, a target outside the practice server, and any other script', async () => {
+    const { program, args } = await readyToInstall();
+    const root = fx!.serverDir;
+    const before = await treeHash(fx!.appDir);
+    const run = (p: string, a: string[]) =>
+      practiceProcesses(root, node).runSetup(p, a, { timeoutMs: SAFETY_NET_MS });
+    for (const a of [
+      [...args, '--gpu-launcher=cmd.exe /c calc'],
+      ['--inspect-brk', ...args],
+      ['--payload', '../../payload-crm', '--target', fx!.appDir],
+      ['--payload', '--inspect', '--target', fx!.appDir],
+      ['--payload', 'payload-crm', '--target', outside],
+      ['--payload', 'payload-crm', '--target', path.join(root, '..', path.basename(outside))],
+      ['--payload', 'payload-crm', '--target', 'C/inetpub/wwwroot/CRM'],
+    ]) {
+      await expect(run(program, a), JSON.stringify(a)).rejects.toMatchObject({
+        message_: { key: 'practice-edition.setup-args' },
+      });
+    }
+    const other = path.join(fx!.kitDir, 'setup', 'payload-crm', 'payload.json');
+    for (const p of [other, path.join(fx!.kitDir, 'notes', 'crm-setup.mjs'), 'setup/crm-setup.mjs']) {
+      await expect(run(p, args), p).rejects.toMatchObject({
+        message_: { key: 'practice.setup-not-practice' },
+      });
+    }
+    expect(await treeHash(fx!.appDir)).toBe(before);
+    expect(await readdir(outside)).toEqual(['web.config']);
+    // Asked properly, the same setup installs.
+    expect((await run(program, args)).exitCode).toBe(0);
+  });
+
+  it('the practice setup itself writes nowhere outside the server it is given', async () => {
+    const { program } = await readyToInstall();
+    const run = (...args: string[]) =>
+      promisify(execFile)(process.execPath, [program, ...args], {
+        env: { ...process.env, CRM_PRACTICE_SERVER: fx!.serverDir },
+      }).then(
+        () => 0,
+        (err: { code: number }) => err.code,
+      );
+    expect(await run('--payload', 'payload-crm', '--target', outside)).toBe(87);
+    expect(await run('--payload', 'payload-crm', '--target', fx!.appDir, '--extra')).toBe(87);
+    expect(await readdir(outside)).toEqual(['web.config']);
+  });
+});
