@@ -6,6 +6,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'vite';
+import { resourceHashesDefine } from './resource-hashes.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const fromRoot = (...parts) => path.join(repoRoot, ...parts);
@@ -48,6 +49,9 @@ export const TARGETS = {
     run: () =>
       build({
         ...common,
+        // The hashes of the scripts, profiles and keys shipped beside app.asar, fixed now and
+        // carried inside the asar: the app checks each file against them before using it.
+        define: resourceHashesDefine(),
         ssr: { noExternal: true, target: 'node' },
         build: {
           ssr: true,

@@ -18,8 +18,11 @@ $siteName = [string]$params.siteName
 $appPath = [string]$params.appPath
 if (-not $appPath) { $appPath = '/' }
 
-if (Get-Module -ListAvailable -Name IISAdministration) {
-  Import-Module IISAdministration
+# By absolute path, from this PowerShell's own folder: a name would be looked up through
+# PSModulePath, which can include a user's Documents folder.
+$iisAdministration = $PSHOME + '\Modules\IISAdministration'
+if (Test-Path -LiteralPath $iisAdministration -PathType Container) {
+  Import-Module -Name $iisAdministration
   $manager = Get-IISServerManager
 } else {
   Add-Type -LiteralPath (Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll')

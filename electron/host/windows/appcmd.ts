@@ -195,20 +195,23 @@ export interface ExecResult {
 /** Runs a program with an argument array, never a shell; resolves also on a non-zero exit. */
 export type ExecFileFn = (file: string, args: ArgList, options: { timeoutMs: number }) => Promise<ExecResult>;
 
-export const execFileNoShell: ExecFileFn = (file, args, { timeoutMs }) =>
-  new Promise((resolve) => {
-    execFile(
-      file,
-      [...args],
-      {
+/**
+ * execFile with an environment of its own: the elevated tools (appcmd, iisreset, taskkill) get
+ * the one built from the OS (environment.ts), never the user's TEMP, PATH or COR_PROFILER.
+ */
+export function execFileWithEnv(env?: Record<string, string>): ExecFileFn {
+  return (file, args, { timeoutMs }) =>
+    new Promise((resolve) => {
+      const options = {
+        ...(env ? { env } : {}),
         shell: false,
         windowsHide: true,
         timeout: timeoutMs,
-        killSignal: 'SIGKILL',
+        killSignal: 'SIGKILL' as const,
         maxBuffer: 16 * 1024 * 1024,
-        encoding: 'utf8',
-      },
-      (err, stdout, stderr) => {
+        encoding: 'utf8' as const,
+      };
+      execFile(file, [...args], options, (err, stdout, stderr) => {
         if (!err) return resolve({ code: 0, stdout, stderr });
         const e = err as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
         if (typeof e.code === 'number') return resolve({ code: e.code, stdout, stderr });
@@ -218,6 +221,8 @@ export const execFileNoShell: ExecFileFn = (file, args, { timeoutMs }) =>
           stderr,
           error: e.killed ? `timed out after ${timeoutMs} ms` : String(e.message),
         });
-      },
-    );
-  });
+      });
+    });
+}
+
+export const execFileNoShell: ExecFileFn = execFileWithEnv();

@@ -2,15 +2,18 @@ import type { Databases, Host } from '../../core/ports';
 import { UpgradeError, msg } from '../../shared/message';
 import type { ExecFileFn } from './appcmd';
 import { type WindowsIis, windowsIis } from './iis';
+import { type OsFacts, hostEnvironment, powershellEnvironment, readOsFacts } from './environment';
 import { type Env, type ProcessArch, powershellPath } from './paths';
 import {
   type HostLog,
+  type PowerShellLaunch,
   type PowerShellRunner,
   type ShellFactory,
   createPowerShellRunner,
   nodePowerShellFactory,
 } from './powershell';
 import { windowsProcesses } from './processes';
+import { execFileWithEnv } from './appcmd';
 import { windowsSystem } from './system';
 
 export { readConnectionStrings, readFileVersion } from './readers';
@@ -24,8 +27,13 @@ export interface WindowsHostOptions {
   log?: HostLog;
   /** Tests: a fake shell, environment and architecture. */
   shell?: ShellFactory;
+  /** Tests: what would start powershell.exe (node-powershell by default), to see what it is given. */
+  launchShell?: (launch: PowerShellLaunch) => ShellFactory;
   exec?: ExecFileFn;
+  /** This process's environment: read for PORTABLE_EXECUTABLE_DIR and to confirm SystemRoot, nothing else. */
   env?: Env;
+  /** Tests: what the operating system would say (readOsFacts by default). */
+  os?: OsFacts;
   arch?: ProcessArch;
   platform?: NodeJS.Platform;
 }
@@ -40,27 +48,35 @@ export type WindowsHost = Host & {
 
 /** The engine's host on a real Windows server. PowerShell starts on the first script, not here. */
 export async function openWindowsHost(options: WindowsHostOptions): Promise<WindowsHost> {
-  const env = options.env ?? process.env;
   const arch = options.arch ?? process.arch;
   const platform = options.platform ?? process.platform;
   if (!options.shell && platform !== 'win32') {
     throw new UpgradeError(msg('windows.not-windows', { platform }));
   }
+  // Everything below sees the environment built from the OS (environment.ts), never this process's.
+  const facts = options.os ?? (await readOsFacts(options.env ?? process.env, arch));
+  options.log?.(
+    'info',
+    msg(facts.systemRootSource === 'kernel' ? 'windows.system-root.kernel' : 'windows.system-root.default', {
+      dir: facts.systemRoot,
+    }),
+  );
+  const env = hostEnvironment(facts, arch, options.env ?? process.env);
+  const launch = { executable: powershellPath(env, arch), env: powershellEnvironment(facts, arch) };
   const powershell = createPowerShellRunner({
     scriptsDir: options.scriptsDir,
-    shell: options.shell ?? nodePowerShellFactory({ executable: powershellPath(env, arch) }),
+    shell: options.shell ?? (options.launchShell ?? nodePowerShellFactory)(launch),
     ...(options.log ? { log: options.log } : {}),
   });
-  const common = {
-    env,
-    arch,
-    ...(options.exec ? { exec: options.exec } : {}),
-    ...(options.log ? { log: options.log } : {}),
-  };
+  // appcmd, iisreset, taskkill and the setups get the same fixed environment as PowerShell.
+  const childEnv = powershellEnvironment(facts, arch);
+  const exec = options.exec ?? execFileWithEnv(childEnv);
+  const common = { env, arch, exec, ...(options.log ? { log: options.log } : {}) };
+  const system = windowsSystem({ runner: powershell, env });
   return {
-    system: windowsSystem({ runner: powershell, env }),
-    iis: windowsIis({ runner: powershell, ...common }),
-    processes: windowsProcesses({ env, arch, ...(options.exec ? { exec: options.exec } : {}) }),
+    system,
+    iis: windowsIis({ runner: powershell, ...common, stateDir: () => system.stateDir() }),
+    processes: windowsProcesses({ env, arch, childEnv, exec }),
     databases: options.databases,
     powershell,
     dispose: () => powershell.dispose(),

@@ -4,7 +4,8 @@ import path from 'node:path';
  * Where Windows keeps the programs this host runs, and what the environment says about the
  * machine. Pure functions of an environment object and the process architecture, so the tests
  * run them on Linux with fixtures: process.env is case-insensitive on Windows, a fixture is not,
- * so every lookup here ignores case.
+ * so every lookup here ignores case. On a server that object is the host's own, built from what
+ * the OS says (environment.ts), never process.env, which any user can steer.
  */
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,6 +144,18 @@ describe('the command text', () => {
     ] as const) {
       expect(SESSION_INIT.split(open).length, open).toBe(SESSION_INIT.split(close).length);
     }
+  });
+
+  it('confines the session to the system modules, imported by absolute path', () => {
+    expect(SESSION_INIT).toMatch(
+      /^\$ProgressPreference = 'SilentlyContinue'; \$env:PSModulePath = \$PSHOME \+ '\\Modules'; /,
+    );
+    const imports = [...SESSION_INIT.matchAll(/Import-Module ([^;]+);/g)].map((m) => m[1]);
+    expect(imports).toEqual([
+      "-Name ($PSHOME + '\\Modules\\Microsoft.PowerShell.Utility')",
+      "-Name ($PSHOME + '\\Modules\\Microsoft.PowerShell.Management')",
+      "-Name ($PSHOME + '\\Modules\\Microsoft.PowerShell.Security')",
+    ]);
   });
 });
 
@@ -390,6 +403,51 @@ describe('the runner over a fake shell', () => {
     expect(shell.calls).toEqual([]);
   });
 
+  it('refuses a script whose bytes differ from the build, or that the build did not ship, before any shell starts', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'crmum-scripts-'));
+    try {
+      const original = await readFile(path.join(SCRIPTS_DIR, 'Get-Elevation.ps1'));
+      const hashes = { 'scripts/Get-Elevation.ps1': createHash('sha256').update(original).digest('hex') };
+      const file = path.join(dir, 'Get-Elevation.ps1');
+      await copyFile(path.join(SCRIPTS_DIR, 'Get-Elevation.ps1'), file);
+      await copyFile(
+        path.join(SCRIPTS_DIR, 'Get-PendingReboot.ps1'),
+        path.join(dir, 'Get-PendingReboot.ps1'),
+      );
+      const shell = fakeShell(() => json({ elevated: true }));
+      const runner = createPowerShellRunner({
+        scriptsDir: dir,
+        shell: shell.factory,
+        resourceHashes: hashes,
+      });
+      expect((await runner.run('Get-Elevation', {})).result.elevated).toBe(true);
+
+      await appendFile(file, "\nStart-Process cmd.exe -ArgumentList '/c net user eve P@ss /add'\n");
+      const changed = (await runner.run('Get-Elevation', {}).catch((e: unknown) => e)) as UpgradeError;
+      expect(changed.message_).toEqual({ key: 'resources.changed', params: { file } });
+      const unlisted = (await runner.run('Get-PendingReboot', {}).catch((e: unknown) => e)) as UpgradeError;
+      expect(unlisted.message_).toEqual({
+        key: 'resources.not-shipped',
+        params: { file: path.join(dir, 'Get-PendingReboot.ps1') },
+      });
+      expect(shell.calls.map((c) => path.basename(c.file))).toEqual(['Get-Elevation.ps1']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a changed script before the first session starts', async () => {
+    const shell = fakeShell(() => json({ elevated: true }));
+    const runner = createPowerShellRunner({
+      scriptsDir: SCRIPTS_DIR,
+      shell: shell.factory,
+      resourceHashes: { 'scripts/Get-Elevation.ps1': '0'.repeat(64) },
+    });
+    const err = (await runner.run('Get-Elevation', {}).catch((e: unknown) => e)) as UpgradeError;
+    expect(err.message_.key).toBe('resources.changed');
+    expect(shell.sessions).toEqual([]);
+  });
+
   it('reports a shell that does not start', async () => {
     const factory: ShellFactory = () => ({
       invoke: async () => Promise.reject(new Error('spawn powershell.exe ENOENT')),
@@ -456,7 +514,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const log = vi.fn();
     const runner = createPowerShellRunner({
       scriptsDir: SCRIPTS_DIR,
-      shell: nodePowerShellFactory({ executable, invocationTimeoutMs: 20_000 }),
+      shell: nodePowerShellFactory({ executable, env: {}, invocationTimeoutMs: 20_000 }),
       log,
     });
     try {
@@ -490,5 +548,75 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     } finally {
       await runner.dispose();
     }
+  });
+});
+
+/**
+ * What node-powershell is told to start, and with what environment: two stand-ins that say who
+ * they are and what environment they got, one named by us and one by NODE_POWERSHELL.
+ */
+describe.skipIf(process.platform === 'win32')('the PowerShell process itself', () => {
+  const planted = {
+    NODE_POWERSHELL: '',
+    PSModulePath: '/home/mario/Documents/WindowsPowerShell/Modules',
+    PSExecutionPolicyPreference: 'Unrestricted',
+    COR_ENABLE_PROFILING: '1',
+    SystemRoot: 'D:\\Evil',
+  };
+  const saved: Record<string, string | undefined> = {};
+  let dir = '';
+  const standIn = (who: string) => `#!${process.execPath}
+import { createInterface } from 'node:readline';
+createInterface({ input: process.stdin }).on('line', (line) => {
+  let m;
+  if ((m = /^\\[Console\\]::Out\\.WriteLine\\("([0-9A-Za-z]{16})"\\)$/.exec(line))) return void process.stdout.write(m[1] + '\\n');
+  if ((m = /^\\[Console\\]::Error\\.WriteLine\\("([0-9A-Za-z]{16})"\\)$/.exec(line))) return void process.stderr.write(m[1] + '\\n');
+  process.stdout.write('CRMUM-READY ' + JSON.stringify({ who: '${who}', env: process.env }) + '\\n');
+});
+`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'crmum-pinned-pwsh-'));
+    for (const who of ['ours', 'impostor']) {
+      await writeFile(path.join(dir, `${who}.mjs`), standIn(who));
+      await chmod(path.join(dir, `${who}.mjs`), 0o755);
+    }
+    planted.NODE_POWERSHELL = path.join(dir, 'impostor.mjs');
+    for (const [name, value] of Object.entries(planted)) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+
+  afterAll(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts the executable it is given, whatever NODE_POWERSHELL says, with only the environment it is given', async () => {
+    const env = {
+      SystemRoot: 'C:\\Windows',
+      PSModulePath: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\Modules',
+    };
+    const session = nodePowerShellFactory({ executable: path.join(dir, 'ours.mjs'), env })();
+    try {
+      const { stdout } = await session.invoke(SESSION_INIT);
+      const ready = stdout.split('\n').find((l) => l.startsWith('CRMUM-READY '));
+      const child = JSON.parse(ready!.slice('CRMUM-READY '.length)) as {
+        who: string;
+        env: Record<string, string>;
+      };
+      expect(child.who).toBe('ours');
+      expect(child.env).toEqual(env);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it('refuses an executable that is not an absolute path', () => {
+    expect(() => nodePowerShellFactory({ executable: 'powershell', env: {} })()).toThrow(/absolute/);
   });
 });

@@ -1,13 +1,14 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { PowerShell } from 'node-powershell';
 import { z } from 'zod';
 import { type Message, UpgradeError, msg } from '../../shared/message';
+import { type ResourceHashes, builtResourceHashes } from '../../shared/resource-hashes';
 import {
   type AllowlistedScript,
   SCRIPTS,
   type ScriptParams,
   type ScriptResult,
+  checkedScriptFile,
   isAllowlisted,
   psArray,
 } from './scripts';
@@ -60,6 +61,13 @@ export const RESULT_PREFIX = 'CRMUM-RESULT ';
 const READY = 'CRMUM-READY';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** The system modules the scripts use, imported by absolute path rather than found by name. */
+const SYSTEM_MODULES = [
+  'Microsoft.PowerShell.Utility',
+  'Microsoft.PowerShell.Management',
+  'Microsoft.PowerShell.Security',
+];
+
 /**
  * Sent once per session, one line (`-Command -` reads stdin line by line: an unfinished statement
  * would swallow node-powershell's delimiter lines). A constant: nothing is ever added to it.
@@ -68,6 +76,12 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export const SESSION_INIT = [
   "$ProgressPreference = 'SilentlyContinue'",
+  // Modules only from the system folder of this very PowerShell ($PSHOME comes from the
+  // executable's own location, not the environment): PowerShell 5.1 adds folders to the
+  // PSModulePath it was given, and a module found by name elsewhere would run elevated.
+  // String concatenation, not Join-Path: that cmdlet lives in one of the modules being imported.
+  "$env:PSModulePath = $PSHOME + '\\Modules'",
+  ...SYSTEM_MODULES.map((m) => `Import-Module -Name ($PSHOME + '\\Modules\\${m}')`),
   'try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }',
   '$OutputEncoding = New-Object System.Text.UTF8Encoding $false',
   'function global:Invoke-CrmumScript { param([string]$S, [string]$P) ' +
@@ -170,22 +184,39 @@ export function parseInvocationOutput(
   return { envelope: envelope.data, warnings: [...envelope.data.warnings, ...warnings] };
 }
 
-export interface NodePowerShellOptions {
-  /** Absolute path of powershell.exe (see paths.powershellPath); the NODE_POWERSHELL variable still overrides it. */
+/** Which powershell.exe runs, and its whole environment: both fixed by the host (environment.ts). */
+export interface PowerShellLaunch {
+  /** Absolute path of powershell.exe (paths.powershellPath over the OS's Windows folder). */
   executable: string;
+  /** The child's entire environment; nothing of this process's is inherited. */
+  env: Readonly<Record<string, string>>;
+}
+
+export interface NodePowerShellOptions extends PowerShellLaunch {
   /** node-powershell's own invocationTimeout, a backstop behind the runner's per-call timeout. */
   invocationTimeoutMs?: number;
+}
+
+/**
+ * node-powershell with its executable pinned: the library's own choice starts whatever the
+ * NODE_POWERSHELL variable names (or a bare `powershell`, searched on PATH), before ours.
+ */
+class PinnedPowerShell extends PowerShell {
+  protected override setExecutable({ executable }: { executable?: string }): string {
+    if (!executable || !path.isAbsolute(executable)) throw new Error(`not an absolute path: ${executable}`);
+    return executable;
+  }
 }
 
 /** Sessions of the real node-powershell. */
 export function nodePowerShellFactory(options: NodePowerShellOptions): ShellFactory {
   return () => {
-    const ps = new PowerShell({
+    const ps = new PinnedPowerShell({
       executable: options.executable,
       executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
       invocationTimeout: options.invocationTimeoutMs ?? MAX_TIMEOUT_MS + 5_000,
       throwOnInvocationError: false,
-      spawnOptions: { windowsHide: true },
+      spawnOptions: { windowsHide: true, env: { ...options.env } },
     });
     // node-powershell listens for one stdin error only, and its exit promise rejects with nobody
     // waiting when the shell dies between calls: either would crash the main process.
@@ -216,6 +247,8 @@ export interface PowerShellRunnerOptions {
   shell: ShellFactory;
   defaultTimeoutMs?: number;
   log?: HostLog;
+  /** The build's hashes of the scripts (tests give their own); null from source. */
+  resourceHashes?: ResourceHashes | null;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -231,6 +264,7 @@ function race<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
 export function createPowerShellRunner(options: PowerShellRunnerOptions): PowerShellRunner {
   const log = options.log ?? (() => undefined);
   const defaultTimeout = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const hashes = options.resourceHashes === undefined ? builtResourceHashes() : options.resourceHashes;
   let current: { shell: ShellSession; ready: Promise<void> } | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
@@ -280,15 +314,7 @@ export function createPowerShellRunner(options: PowerShellRunnerOptions): PowerS
     const spec = SCRIPTS[script];
     const checked = spec.params.safeParse(params);
     if (!checked.success) throw new Error(`bad parameters for ${script}: ${checked.error.message}`);
-    const file = path.join(options.scriptsDir, `${script}.ps1`);
-    try {
-      await access(file);
-    } catch (err) {
-      throw new UpgradeError(
-        msg('windows.powershell.script-missing', { script, dir: options.scriptsDir }),
-        String(err),
-      );
-    }
+    const file = await checkedScriptFile(options.scriptsDir, script, hashes);
     const command = invocationCommand(file, checked.data);
     const shell = await session();
     let answer: { stdout: string; stderr: string } | typeof TIMED_OUT;

@@ -158,3 +158,28 @@ describe('running a setup', () => {
     expect(setupSpawnOptions(path.join('kit', 'CRM', 'setup.exe')).cwd).toBe(path.join('kit', 'CRM'));
   });
 });
+
+describe('the setup runs elevated with an environment of its own', () => {
+  it("gets the environment built from the OS, not this process's (a planted TEMP or COR_PROFILER)", async () => {
+    process.env.COR_PROFILER = '{planted}';
+    try {
+      const s = standIn();
+      const childEnv = {
+        SystemRoot: 'C:\\Windows',
+        TEMP: 'C:\\Windows\\Temp',
+        Path: 'C:\\Windows\\System32',
+      };
+      const run = await windowsProcesses({ spawn: s.fn, env: ENV, childEnv }).runSetup(
+        'D:\\Kit\\setup.exe',
+        ['0'],
+        {
+          timeoutMs: 10_000,
+        },
+      );
+      expect(run.exitCode).toBe(0);
+      expect((s.seen[0]!.options as { env?: object }).env).toEqual(childEnv);
+    } finally {
+      delete process.env.COR_PROFILER;
+    }
+  });
+});

@@ -12,6 +12,8 @@ export interface WindowsProcessesOptions {
   /** Runs taskkill. */
   exec?: ExecFileFn;
   env?: Env;
+  /** The environment of the setup and of taskkill (environment.ts), instead of this process's. */
+  childEnv?: Record<string, string>;
   arch?: ProcessArch;
   /** After taskkill, how long to wait for the setup to be gone before killing it directly. */
   killWaitMs?: number;
@@ -20,8 +22,15 @@ export interface WindowsProcessesOptions {
 const OUTPUT_LIMIT = 64 * 1024;
 
 /** The spawn options of a setup: an argument array, never a shell, no console window, its own folder as cwd. */
-export function setupSpawnOptions(program: string): SpawnOptions {
-  return { shell: false, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: path.dirname(program) };
+/** The setup runs elevated: with the environment built from the OS when given, never the user's. */
+export function setupSpawnOptions(program: string, env?: Record<string, string>): SpawnOptions {
+  return {
+    shell: false,
+    windowsHide: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: path.dirname(program),
+    ...(env ? { env } : {}),
+  };
 }
 
 /**
@@ -57,7 +66,7 @@ export function windowsProcesses(options: WindowsProcessesOptions = {}): Process
       return new Promise<SetupRun>((resolve, reject) => {
         let child: ChildProcess;
         try {
-          child = doSpawn(program, args, setupSpawnOptions(program));
+          child = doSpawn(program, args, setupSpawnOptions(program, options.childEnv));
         } catch (err) {
           reject(new UpgradeError(msg('windows.setup-start-failed', { program }), String(err)));
           return;
