@@ -5,10 +5,11 @@ import { type Interface, createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type AppSession, openSession } from '../core/session';
 import { sourceResourcesDir } from '../core/resources';
+import { assertPracticeAllowed, thisBuild } from '../core/edition';
 import type { Host } from '../core/ports';
 import { initPracticeServer, openPracticeHost } from '../host/practice';
 import { openWindowsServer } from '../host/windows/server';
-import type { Language } from '../shared/i18n';
+import { type Language, remedyOf } from '../shared/i18n';
 import { UpgradeError, msg } from '../shared/message';
 import type { Ack } from '../shared/contract';
 import type { Session } from '../shared/plan';
@@ -31,15 +32,16 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
       --notes-read states that you have read the kit's release notes (NOTA BENE 1), for unattended use.
       --autopilot (practice servers only) does the admin's part unattended: users log off, "Aggiorna Database" pressed.
       --rollback rolls back the unfinished run found in the kit's journal, without asking.
-  crm-upgrade demo [--setup-fails CODE | --mobile-setup-fails CODE] [--lang it|en]
+  crm-upgrade demo [--setup-fails CODE | --mobile-setup-fails CODE] [--services-folder] [--lang it|en]
       Makes a practice server and kit in a temp folder and runs the whole upgrade unattended.
+      --services-folder: the CRM setup also changes C:\\inetpub\\wwwroot\\CRMServices, as the kit says.
   crm-upgrade kit keygen --out DIR [--name NAME]
   crm-upgrade kit create --version NAME --setup FILE [--setup-arg ARG…] [--mobile-setup FILE] --notes DIR --key KEY --out DIR
   crm-upgrade kit verify DIR [--practice] [--trust PUBKEY.pem…] [--json]
       Exit 0: whole and signed by a trusted key; 3: signature; 4: files; 5: manifest; 2: bad usage.
 ${BACKUP_USAGE}
-  crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile]
-  crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs] [--mobile-setup-fails CODE]
+  crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile] [--with-services]
+  crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs] [--mobile-setup-fails CODE] [--services-folder]
   crm-upgrade practice logoff DIR
   crm-upgrade practice aggiorna-database DIR CONNECTION
   crm-upgrade practice login DIR CONNECTION USER   (a user tries to log in; exit 1 when locked out)
@@ -60,8 +62,10 @@ async function practiceSession(
   if (!args.kit)
     throw new UsageError('--kit KITDIR is required: the folder of the upgrade kit (the USB stick).');
   let host: Host;
-  if (args.practice) host = await openPracticeHost(path.resolve(args.practice));
-  else if (process.platform === 'win32') {
+  if (args.practice) {
+    await allowPractice();
+    host = await openPracticeHost(path.resolve(args.practice));
+  } else if (process.platform === 'win32') {
     // A real server: the Windows host, never the practice one by default.
     const windows = await openWindowsServer({ scriptsDir: path.join(sourceResourcesDir(), 'scripts') });
     disposers.push(() => windows.dispose());
@@ -77,6 +81,14 @@ async function practiceSession(
     ...(args['backup-dir'] ? { backupDir: path.resolve(args['backup-dir']) } : {}),
     ...(timeout !== undefined ? { setupTimeoutMs: timeout * 1000 } : {}),
   });
+}
+
+/**
+ * Practice mode (--practice, demo, practice …) follows the desktop app's rule: from a clone
+ * always; a packaged CLI only when built as the practice edition.
+ */
+async function allowPractice(): Promise<void> {
+  assertPracticeAllowed(await thisBuild());
 }
 
 /** Hosts opened by a command, closed when it ends (an open PowerShell keeps the process alive). */
@@ -310,11 +322,13 @@ async function demo(argv: string[]): Promise<number> {
       lang: { type: 'string' },
       'setup-fails': { type: 'string' },
       'mobile-setup-fails': { type: 'string' },
+      'services-folder': { type: 'boolean' },
       verbose: { type: 'boolean' },
     },
     strict: true,
   });
   const lang = language(values.lang);
+  await allowPractice();
   const fails = positiveInt('--setup-fails', values['setup-fails']);
   const mobileFails = positiveInt('--mobile-setup-fails', values['mobile-setup-fails']);
   const root = await mkdtemp(path.join(tmpdir(), 'crm-upgrade-demo-'));
@@ -322,12 +336,14 @@ async function demo(argv: string[]): Promise<number> {
   const kitDir = path.join(root, 'kit');
   const it = lang === 'it';
   say(it ? `Server di prova: ${serverDir}` : `Practice server: ${serverDir}`);
-  await initPracticeServer(serverDir);
+  const services = values['services-folder'] ?? false;
+  await initPracticeServer(serverDir, { withServices: services });
   say(it ? `Kit di prova:    ${kitDir}` : `Practice kit:    ${kitDir}`);
   await createPracticeKit(kitDir, {
     resourcesDir: sourceResourcesDir(),
     ...(fails !== undefined ? { setupFailsWith: fails } : {}),
     ...(mobileFails !== undefined ? { mobileSetupFailsWith: mobileFails } : {}),
+    servicesFolder: services,
   });
   const host = await openPracticeHost(serverDir);
   const session = await openSession({ host, kitDir });
@@ -381,6 +397,7 @@ async function demo(argv: string[]): Promise<number> {
 
 async function practice(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
+  await allowPractice();
   if (verb === 'init') {
     const { values, positionals } = parseArgs({
       args: rest,
@@ -389,6 +406,7 @@ async function practice(argv: string[]): Promise<number> {
         'user-leaves-after': { type: 'string' },
         modules: { type: 'string' },
         'no-mobile': { type: 'boolean' },
+        'with-services': { type: 'boolean' },
         hostname: { type: 'string' },
       },
       strict: true,
@@ -401,6 +419,7 @@ async function practice(argv: string[]): Promise<number> {
       ...(values.modules !== undefined ? { modules: values.modules } : {}),
       ...(values.hostname !== undefined ? { hostname: values.hostname } : {}),
       withMobile: !values['no-mobile'],
+      withServices: values['with-services'] ?? false,
     });
     say(`practice server: ${path.resolve(dir)}`);
     return 0;
@@ -414,6 +433,7 @@ async function practice(argv: string[]): Promise<number> {
         'mobile-setup-fails': { type: 'string' },
         'setup-hangs': { type: 'boolean' },
         'setup-delay-ms': { type: 'string' },
+        'services-folder': { type: 'boolean' },
       },
       strict: true,
     });
@@ -430,6 +450,7 @@ async function practice(argv: string[]): Promise<number> {
       ...(values['setup-hangs'] ? { setupHangs: true } : {}),
       ...(mobileFails !== undefined ? { mobileSetupFailsWith: mobileFails } : {}),
       ...(delay !== undefined ? { setupDelayMs: delay } : {}),
+      servicesFolder: values['services-folder'] ?? false,
     });
     say(
       `practice kit ${manifest.version}: ${path.resolve(dir)} (${manifest.files.length} files, signed with the practice key)`,
@@ -522,6 +543,9 @@ async function dispatch(argv: string[]): Promise<number> {
       const view = new TerminalView(lang, complain);
       complain(`✖ ${view.text(err.message_)}`);
       if (err.detail) complain(`  ${err.detail}`);
+      // What to do about it, as the window shows it.
+      const remedy = remedyOf(err.message_);
+      if (remedy) complain(`  → ${view.text(remedy)}`);
       return 'exitCode' in err && typeof err.exitCode === 'number' ? err.exitCode : 2;
     }
     // Never a stack trace for the admin: the message, and where the state is.

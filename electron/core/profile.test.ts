@@ -186,3 +186,43 @@ describe('where the version and the licence are read', () => {
     );
   });
 });
+
+describe('what a kit profile may make the elevated process run', () => {
+  const base = () => JSON.parse(JSON.stringify(shipped())) as ReturnType<typeof shipped>;
+  const problemOf = (err: UpgradeError) => err.message_.params?.problem;
+
+  it.each(['installedVersion', 'licence'] as const)(
+    'refuses a backtracking %s pattern such as ^((a+)+)$, which hung the check',
+    (where) => {
+      const p = base();
+      p[where].pattern = '^((a+)+)$';
+      const err = refusal(p);
+      expect(err.message_).toMatchObject({ key: 'profile.invalid', params: { field: `${where}.pattern` } });
+      expect(problemOf(err)).toContain('nested quantifiers');
+    },
+  );
+
+  it.each([
+    ['SELECT Versione FROM dbo.Sistema; DROP TABLE dbo.Utenti', "';'"],
+    ["EXEC xp_cmdshell 'whoami'", 'does not begin with SELECT'],
+    ['SELECT * INTO dbo.Copia FROM dbo.Utenti', 'INTO'],
+    ['SELECT 1 SELECT 2', 'more than one statement'],
+  ])('refuses the query %s', (query, problem) => {
+    const err = refusal({ ...base(), installedVersion: { kind: 'query', query } });
+    expect(err.message_.params?.field).toBe('installedVersion.query');
+    expect(problemOf(err)).toContain(problem);
+  });
+
+  it('checks the connected-users and schema-version queries too', () => {
+    const sql = {
+      connectedUsersQuery: 'SELECT 1',
+      sessionTimeoutMinutes: 20,
+      schemaVersionQuery: 'SELECT 1',
+    };
+    expect(parseProfile({ ...base(), sql }, 'p').sql).toEqual(sql);
+    const writes = { ...sql, schemaVersionQuery: "UPDATE dbo.VersioneDatabase SET Versione = 'x'" };
+    expect(refusal({ ...base(), sql: writes }).message_.params?.field).toBe('sql.schemaVersionQuery');
+    const exec = { ...sql, connectedUsersQuery: 'SELECT 1 EXEC sp_who' };
+    expect(refusal({ ...base(), sql: exec }).message_.params?.field).toBe('sql.connectedUsersQuery');
+  });
+});

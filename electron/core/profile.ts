@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { UpgradeError, msg } from '../shared/message';
+import { readOnlyQueryProblem } from '../shared/read-only-query';
+import { patternProblem } from './profile-pattern';
 
 const relPath = z
   .string()
@@ -16,14 +18,27 @@ const relPath = z
     'must be a relative path inside the application folder',
   );
 
-const regexText = z.string().refine((s) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
+/** A refinement that reports `problem`'s own words, so the vendor reads what to change. */
+const refusedWhen =
+  (problem: (s: string) => string | null) => (s: string, ctx: z.core.$RefinementCtx<string>) => {
+    const found = problem(s);
+    if (found) ctx.addIssue({ code: 'custom', message: found });
+  };
+
+const regexText = z
+  .string()
+  .refine((s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a valid regular expression')
+  .superRefine(refusedWhen(patternProblem));
+
+/** The profile's SQL runs with the admin's rights: one SELECT only, checked before anything runs. */
+const selectText = z.string().min(1).superRefine(refusedWhen(readOnlyQueryProblem));
 
 /** A source written without its kind is a file: the profile's first and simplest form. */
 const withFileDefault = (v: unknown) =>
@@ -37,7 +52,7 @@ const installedVersionSchema = z.preprocess(
     /** FileVersion "7.8.5.13100517" of a DLL; the architecture completes the version name. */
     z.object({ kind: z.literal('file-version'), file: relPath, arch: z.enum(['x64', 'x86']) }).strict(),
     /** One value, the version name, from the first connection's database. */
-    z.object({ kind: z.literal('query'), query: z.string().min(1) }).strict(),
+    z.object({ kind: z.literal('query'), query: selectText }).strict(),
   ]),
 );
 
@@ -46,7 +61,7 @@ const licenceSchema = z.preprocess(
   withFileDefault,
   z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('file'), file: relPath, pattern: regexText }).strict(),
-    z.object({ kind: z.literal('query'), query: z.string().min(1) }).strict(),
+    z.object({ kind: z.literal('query'), query: selectText }).strict(),
     z.object({ kind: z.literal('admin-confirms') }).strict(),
   ]),
 );
@@ -77,11 +92,11 @@ export const profileSchema = z
     sql: z
       .object({
         /** Returns columns user, host, since, lastActivity: the rows of "Elenco Utenti Connessi". */
-        connectedUsersQuery: z.string().min(1),
+        connectedUsersQuery: selectText,
         /** A row whose lastActivity is older than this is a session the CRM forgot to close. */
         sessionTimeoutMinutes: z.number().int().positive(),
         /** Returns one column, version: what "Aggiorna Database" writes. */
-        schemaVersionQuery: z.string().min(1),
+        schemaVersionQuery: selectText,
       })
       .strict()
       .optional(),

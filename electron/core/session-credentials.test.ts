@@ -51,3 +51,73 @@ it.each([
 ])('the contract refuses malformed credentials %j', (creds) => {
   expect(contract.calls.provideSqlCredentials.args.safeParse(['Produzione', creds]).success).toBe(false);
 });
+
+/** A session on the practice server with a credential store, and its log as text. */
+async function sessionWithStore() {
+  fx = await practiceFixture();
+  const kept: [string, SqlCredentials][] = [];
+  const host = {
+    ...fx.host,
+    credentials: { provide: (c: string, cr: SqlCredentials) => void kept.push([c, cr]) },
+  };
+  session = await openSession({ host, kitDir: fx.kitDir });
+  const logs: string[] = [];
+  session.subscribe((event, payload) => {
+    if (event === 'log') logs.push(JSON.stringify(payload));
+  });
+  return { kept, logs, handlers: session.handlers };
+}
+
+it.each([
+  [
+    'a user name with a bidi override',
+    { kind: 'sql', user: 'admin\u202enimda', password: 'Segreta!1' },
+    'input.credentials.user-unsafe',
+    'U+202E',
+  ],
+  [
+    'a password with CR/LF',
+    { kind: 'sql', user: 'sa', password: 'Segreta\r\n!1' },
+    'input.credentials.password-unsafe',
+    'U+000D',
+  ],
+  [
+    'a domain with a C1 control',
+    { kind: 'ntlm', domain: 'AZIENDA\u0085', user: 'u', password: 'Segreta!1' },
+    'input.credentials.domain-unsafe',
+    'U+0085',
+  ],
+] as const)('the session itself refuses %s', async (_what, creds, key, character) => {
+  const { kept, handlers } = await sessionWithStore();
+  expect(await handlers.provideSqlCredentials('Produzione', creds)).toEqual({
+    ok: false,
+    error: { key, params: { character } },
+  });
+  expect(kept).toEqual([]);
+});
+
+it("the admin's consent to an unvalidated certificate is logged with the connection", async () => {
+  const { kept, logs, handlers } = await sessionWithStore();
+  const creds: SqlCredentials = {
+    kind: 'sql',
+    user: 'sa',
+    password: 'Segreta!1',
+    allowUnvalidatedCertificate: true,
+  };
+  expect(await handlers.provideSqlCredentials('Produzione', creds)).toEqual({ ok: true });
+  expect(kept).toEqual([['Produzione', creds]]);
+  const consent = logs.find((l) => l.includes('sql.certificate-exception-consented'));
+  expect(consent).toContain('"connection":"Produzione"');
+  expect(logs.join('\n')).not.toContain('Segreta');
+});
+
+it('no consent is logged when the admin gave none', async () => {
+  const { logs, handlers } = await sessionWithStore();
+  expect(
+    await handlers.provideSqlCredentials('Produzione', { kind: 'sql', user: 'sa', password: 'x' }),
+  ).toEqual({
+    ok: true,
+  });
+  expect(logs.join('\n')).toContain('sql.credentials-received');
+  expect(logs.join('\n')).not.toContain('certificate-exception');
+});

@@ -4,12 +4,13 @@ import type { Ack, CallHandlers, EventName, EventPayload } from '../shared/contr
 import { type Message, UpgradeError, msg } from '../shared/message';
 import type { ReleaseNote, Session, Step } from '../shared/plan';
 import type { SqlCredentials } from '../shared/sql-credentials';
+import { credentialsProblem } from '../shared/typed-text';
 import { KIT_MANIFEST, KIT_REPORTS } from './kit/kit-manifest';
 import { loadTrustedKeys } from './kit/kit-keys';
 import { type SignedKit, readSignedKit } from './kit/kit-verify';
 import type { Host } from './ports';
-import { type Profile, loadProfile } from './profile';
-import { sourceResourcesDir } from './resources';
+import type { Profile } from './profile';
+import { assertShippedKeys, loadShippedProfile, sourceResourcesDir } from './resources';
 import type { Discovery, EngineOptions } from './run/context';
 import { discover } from './discovery';
 import { IntentGate } from './run/intent-gate';
@@ -130,7 +131,11 @@ class UpgradeSession implements AppSession {
       profile: p.profile,
       discovery: this.discovery,
       options: p.engineOptions,
-      definitions: (p.options.plan ?? buildPlan)({ discovery: this.discovery, profile: p.profile }),
+      definitions: (p.options.plan ?? buildPlan)({
+        discovery: this.discovery,
+        profile: p.profile,
+        kit: p.kit,
+      }),
       releaseNotes: p.releaseNotes,
       events: {
         session: (s) => this.emit('session', this.withSessionActions(s)),
@@ -207,6 +212,8 @@ class UpgradeSession implements AppSession {
 
   private async provideSqlCredentials(connection: string, credentials: SqlCredentials): Promise<Ack> {
     const { host } = this.parts;
+    const problem = credentialsProblem(credentials);
+    if (problem) return { ok: false, error: problem };
     if (!host.credentials) return { ok: false, error: msg('sql.credentials-not-needed') };
     if (!this.discovery.connections.some((c) => c.name === connection))
       return { ok: false, error: msg('practice.connection-unknown', { connection }) };
@@ -215,6 +222,8 @@ class UpgradeSession implements AppSession {
     const user =
       credentials.kind === 'ntlm' ? `${credentials.domain}\\${credentials.user}` : credentials.user;
     this.engine.note(msg('sql.credentials-received', { connection, user }));
+    if (credentials.allowUnvalidatedCertificate)
+      this.engine.note(msg('sql.certificate-exception-consented', { connection, user }));
     return { ok: true };
   }
 
@@ -275,6 +284,7 @@ class UpgradeSession implements AppSession {
 
 async function readKit(options: SessionOptions, resourcesDir: string) {
   const trusted = await loadTrustedKeys(resourcesDir, options.host.system.mode === 'practice');
+  await assertShippedKeys(resourcesDir, trusted);
   try {
     return { kit: await readSignedKit(options.kitDir, trusted), kitProblem: null };
   } catch (err) {
@@ -320,8 +330,7 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
   const resourcesDir = options.resourcesDir ?? sourceResourcesDir();
   const { kit, kitProblem } = await readKit(options, resourcesDir);
   // A signed kit's own profile wins over the one shipped with the app.
-  const profile =
-    kit?.manifest.profile ?? (await loadProfile(path.join(resourcesDir, 'profiles', 'crm.json')));
+  const profile = kit?.manifest.profile ?? (await loadShippedProfile(resourcesDir));
   host.adopt?.({ sql: profile.sql });
   const discovery = await discover(host, profile);
   const engineOptions: EngineOptions = {

@@ -11,6 +11,15 @@ export function denyAllPermissions(session: Session): void {
   session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
+  refuseDownloads(session);
+}
+
+/**
+ * The app downloads nothing; a download started by a compromised page would be written with
+ * the admin's rights wherever Electron's default puts it. Every one is cancelled before it starts.
+ */
+export function refuseDownloads(session: Session): void {
+  session.on('will-download', (event) => event.preventDefault());
 }
 
 /** A single-page app: no navigation away from app://upgrader, no new windows, no <webview>. */

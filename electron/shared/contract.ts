@@ -2,15 +2,16 @@ import { z } from 'zod';
 import { messageSchema } from './message';
 import { logEntrySchema, progressSchema, sessionSchema, stepIdSchema } from './plan';
 import { sqlCredentialsSchema } from './sql-credentials';
+import { REASON_MAX, REASON_MIN, isPlainText } from './typed-text';
 
 /** Why the admin skips or forces something: it goes into the journal and the report verbatim. */
 export const reasonSchema = z
   .string()
+  // Checked before trimming: a line break at either end is a forged log line all the same.
+  .refine(isPlainText, 'control, C1 or bidi characters')
   .trim()
-  .min(5)
-  .max(500)
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), 'control characters');
+  .min(REASON_MIN)
+  .max(REASON_MAX);
 
 export const connectionIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/);
 

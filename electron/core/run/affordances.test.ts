@@ -43,6 +43,11 @@ describe('what the admin may do, decided in one place', () => {
     const needs = step({ finding: msg('sql.credentials-needed', { connection: 'Produzione' }) });
     expect(stepActions(needs, def, facts())).toContain('provide-sql-credentials');
     expect(stepActions(step(), def, facts())).not.toContain('provide-sql-credentials');
+    // Refused for an unvalidated certificate: given again, with the exception ticked on screen.
+    const untrusted = step({
+      finding: msg('sql.certificate-untrusted', { connection: 'Produzione', detail: 'self-signed' }),
+    });
+    expect(stepActions(untrusted, def, facts())).toContain('provide-sql-credentials');
   });
 
   it('the practice shortcuts only on a practice server', () => {

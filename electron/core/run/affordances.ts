@@ -30,7 +30,10 @@ export function stepActions(step: Step, def: StepDefinition | undefined, run: Ru
     if (def.retryable !== false) actions.push('retry');
     if (step.skippable) actions.push('skip');
     if (def.waitForUsers) actions.push('wait-for-users');
-    if (step.finding?.key === 'sql.credentials-needed') actions.push('provide-sql-credentials');
+    // Credentials asked for, or given again with the certificate exception ticked.
+    const key = step.finding?.key;
+    if (key === 'sql.credentials-needed' || key === 'sql.certificate-untrusted')
+      actions.push('provide-sql-credentials');
     if (practice && def.practice === 'log-off-users') actions.push('practice-log-off-users');
   }
   if (step.status === 'waiting') {

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { CrmConnection, Host } from '../ports';
 import type { Profile } from '../profile';
+import { PATTERN_INPUT_MAX_CHARS, firstCapture } from '../profile-pattern';
 
 /** What reading the installation needs: the machine, the CRM's folder and connections, the profile. */
 export interface InstallSource {
@@ -13,10 +14,24 @@ export interface InstallSource {
 
 const inside = (folder: string, rel: string) => path.join(folder, ...rel.split(/[\\/]/));
 
+/** The file's head, as much as a pattern may look at (a UTF-8 character is at most 4 bytes). */
+async function head(file: string): Promise<string | null> {
+  const handle = await open(file, 'r').catch(() => null);
+  if (!handle) return null;
+  try {
+    const buffer = Buffer.alloc(PATTERN_INPUT_MAX_CHARS * 4);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
 async function fromFile(folder: string, rel: string, pattern: string): Promise<string | null> {
-  const text = await readFile(inside(folder, rel), 'utf8').catch(() => null);
-  if (text === null) return null;
-  return new RegExp(pattern, 'm').exec(text)?.[1]?.trim() ?? null;
+  const text = await head(inside(folder, rel));
+  return text === null ? null : (firstCapture(pattern, text)?.trim() ?? null);
 }
 
 async function fromQuery(src: InstallSource, query: string): Promise<string | null> {

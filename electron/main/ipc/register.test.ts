@@ -185,6 +185,41 @@ describe('registerHandlers', () => {
       'a too-short skip reason': ['skipStep', ['check.disk-space', 'ok']],
       'a blank skip reason': ['skipStep', ['check.disk-space', '        ']],
       'a skip reason with control characters': ['skipStep', ['check.disk-space', 'fine\u0007 really']],
+      'a skip reason that forges a log line (CR/LF)': [
+        'skipStep',
+        ['check.disk-space', 'ok a mano\r\n2026-11-24T22:00:00Z INFO engine.rollback-done'],
+      ],
+      'a skip reason ending in a line feed': ['skipStep', ['check.disk-space', 'verificato a mano\n']],
+      'a skip reason with a TAB': ['skipStep', ['check.disk-space', 'verificato\ta mano']],
+      'a skip reason with DEL': ['skipStep', ['check.disk-space', 'verificato\u007f a mano']],
+      'a skip reason with a C1 control (NEL)': ['skipStep', ['check.disk-space', 'verificato\u0085 a mano']],
+      'a skip reason with a C1 control (CSI)': [
+        'skipStep',
+        ['check.disk-space', 'verificato\u009b2J a mano'],
+      ],
+      'a skip reason with a bidi override': ['skipStep', ['check.disk-space', 'backup \u202eotaicsalrev']],
+      'a skip reason with a bidi isolate': [
+        'skipStep',
+        ['check.disk-space', 'backup \u2066fatto\u2069 ieri'],
+      ],
+      'a skip reason with a direction mark': ['skipStep', ['check.disk-space', 'backup fatto\u200f ieri']],
+      'a skip reason with the Arabic letter mark': ['skipStep', ['check.disk-space', 'backup\u061c fatto']],
+      'a password with CR/LF': [
+        'provideSqlCredentials',
+        ['Produzione', { kind: 'sql', user: 'sa', password: 'Segreta\r\n!1' }],
+      ],
+      'a user name with a bidi override': [
+        'provideSqlCredentials',
+        ['Produzione', { kind: 'sql', user: 'admin\u202enimda', password: 'Segreta!1' }],
+      ],
+      'a domain with a C1 control': [
+        'provideSqlCredentials',
+        ['Produzione', { kind: 'ntlm', domain: 'AZIENDA\u0085', user: 'u', password: 'Segreta!1' }],
+      ],
+      'a certificate exception that is not a boolean': [
+        'provideSqlCredentials',
+        ['Produzione', { kind: 'sql', user: 'sa', password: 'p', allowUnvalidatedCertificate: 'yes' }],
+      ],
       'a connection id with a quote': ['practicePressAggiornaDatabase', ["main'; DROP TABLE x; --"]],
     };
 

@@ -9,7 +9,7 @@ import { useUpgrade } from '../store/react';
  * user: the admin types a SQL login or a domain user. It goes to main's memory, nowhere else.
  */
 export function CredentialsForm({ step }: { step: Step }) {
-  const { t } = useI18n();
+  const { t, tm } = useI18n();
   const id = useId();
   const provide = useUpgrade((s) => s.provideSqlCredentials);
   const pending = useUpgrade((s) => s.pending);
@@ -17,18 +17,26 @@ export function CredentialsForm({ step }: { step: Step }) {
   const [domain, setDomain] = useState('');
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
+  // The admin's on-screen consent to an unvalidated certificate; off unless ticked each time.
+  const [allowUnvalidated, setAllowUnvalidated] = useState(false);
   const [invalid, setInvalid] = useState(false);
   const connection = String(step.finding?.params?.connection ?? '');
+  // Offered only once a validated connection has failed on the certificate.
+  const offerException = step.finding?.key === 'sql.certificate-untrusted';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const exception = offerException && allowUnvalidated ? { allowUnvalidatedCertificate: true } : {};
     const parsed = sqlCredentialsSchema.safeParse(
-      kind === 'sql' ? { kind, user, password } : { kind, domain, user, password },
+      kind === 'sql'
+        ? { kind, user, password, ...exception }
+        : { kind, domain, user, password, ...exception },
     );
     setInvalid(!parsed.success);
     if (parsed.success) {
       void provide(step.id, connection, parsed.data);
       setPassword('');
+      setAllowUnvalidated(false);
     }
   };
 
@@ -92,6 +100,17 @@ export function CredentialsForm({ step }: { step: Step }) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        {offerException && (
+          <label>
+            <input
+              type="checkbox"
+              checked={allowUnvalidated}
+              onChange={(e) => setAllowUnvalidated(e.target.checked)}
+              data-testid="credentials-allow-unvalidated-certificate"
+            />{' '}
+            {tm({ key: 'input.credentials.allow-unvalidated-certificate' })}
+          </label>
+        )}
       </fieldset>
       <div className="skip-form__error" aria-live="polite">
         {invalid && <span data-testid="credentials-error">{t('ui.credentials.invalid')}</span>}

@@ -133,6 +133,8 @@ describe('reasonProblem', () => {
     expect(reasonProblem('abcde')).toBeNull();
     expect(reasonProblem('x'.repeat(501))).toBe('tooLong');
     expect(reasonProblem('ciao\u0007mondo')).toBe('badChars');
+    expect(reasonProblem('due\nrighe')).toBe('badChars');
+    expect(reasonProblem('abc\u202edef')).toBe('badChars');
   });
 });
 

@@ -8,6 +8,7 @@ import type {
   StepAction,
   StepStatus,
 } from '../../../electron/shared/plan';
+import { unsafeCharacter } from '../../../electron/shared/plain-text';
 
 /** The phases in plan order (kept here as a plain list: the renderer imports no zod values). */
 export const PHASE_ORDER = [
@@ -104,7 +105,7 @@ export function reasonProblem(reason: string): ReasonProblem | null {
   const text = reason.trim();
   if (text.length < 5) return 'tooShort';
   if (text.length > 500) return 'tooLong';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) return 'badChars';
+  // The engine's own rule (line breaks, C1 controls, bidi overrides): refused here, not by the IPC later.
+  if (unsafeCharacter(reason) !== null) return 'badChars';
   return null;
 }

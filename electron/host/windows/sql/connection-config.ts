@@ -4,6 +4,7 @@ import type { CrmConnection } from '../../../core/ports';
 import { UpgradeError, msg } from '../../../shared/message';
 
 import type { SqlCredentials } from '../../../shared/sql-credentials';
+import { withholdLoginWithoutTls } from './login-over-tls';
 
 export type { SqlCredentials };
 
@@ -52,15 +53,15 @@ export function toMssqlConfig(conn: CrmConnection, credentials?: SqlCredentials)
     delete config.port; // the SQL Server Browser tells the instance's port
   }
 
-  if (!keys.has('encrypt')) {
+  const integrated = [...['integrated security', 'trusted_connection']].some((k) =>
+    TRUE.has((keys.get(k) ?? '').toLowerCase()),
+  );
+  // The LAN default protects web.config's own password no worse than the CRM does; typed ones below.
+  if (!keys.has('encrypt') && !integrated) {
     options.encrypt = true;
     if (!keys.has('trustservercertificate')) options.trustServerCertificate = true;
     notes.push('Encrypt not set in web.config: encrypted, trusting the server certificate (LAN default)');
   }
-
-  const integrated = [...['integrated security', 'trusted_connection']].some((k) =>
-    TRUE.has((keys.get(k) ?? '').toLowerCase()),
-  );
   if (integrated) {
     if (!credentials) throw new UpgradeError(msg('sql.credentials-needed', { connection: conn.name }));
     delete config.user;
@@ -76,6 +77,28 @@ export function toMssqlConfig(conn: CrmConnection, credentials?: SqlCredentials)
       };
       notes.push(`Windows authentication in web.config: NTLM as ${credentials.domain}\\${credentials.user}`);
     }
+    protectTypedCredentials(config, options, credentials, notes);
   }
   return { config, integratedSecurity: integrated, notes };
+}
+
+/**
+ * What the admin typed goes only inside TLS, whatever web.config says (it may have been edited),
+ * and only to a server whose certificate is validated, unless the admin consented on screen.
+ */
+function protectTypedCredentials(
+  config: sql.config,
+  options: NonNullable<sql.config['options']>,
+  credentials: SqlCredentials,
+  notes: string[],
+): void {
+  const exception = credentials.allowUnvalidatedCertificate === true;
+  options.encrypt = true;
+  options.trustServerCertificate = exception;
+  config.beforeConnect = withholdLoginWithoutTls;
+  notes.push(
+    exception
+      ? 'typed credentials: encrypted, certificate NOT validated (the admin consented)'
+      : 'typed credentials: encrypted, server certificate validated',
+  );
 }

@@ -269,7 +269,7 @@ describe('backup', () => {
         { number: 3211, message: '100 percent processed.', delayMs: 300 },
       ],
     });
-    server.on(/WAITFOR/, { info: [{ number: 0, message: 'slow', delayMs: 600 }] });
+    server.on(/SlowView/, { info: [{ number: 0, message: 'slow', delayMs: 600 }] });
     const db = windowsDatabases({ queries: QUERIES });
     // The driver's timers and the server's pauses run on a fake clock, moved on only once the
     // statement is at the server: on a loaded machine, the quick queries before it cannot time out.
@@ -277,11 +277,11 @@ describe('backup', () => {
     try {
       const c = connection('CRM_PROD', ';Request Timeout=150');
       // The same timeout does cancel an ordinary query: it is really in force.
-      const waitfor = db.queryValue(c, 'WAITFOR DELAY').then(
+      const waitfor = db.queryValue(c, 'SELECT Valore FROM dbo.SlowView').then(
         () => null,
         (err: unknown) => err,
       );
-      await server.waitForRequest(/WAITFOR/);
+      await server.waitForRequest(/SlowView/);
       await vi.advanceTimersByTimeAsync(200);
       while (server.attentions === 0) await new Promise((r) => setImmediate(r));
       await vi.advanceTimersByTimeAsync(10_000);

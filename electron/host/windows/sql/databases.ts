@@ -11,6 +11,7 @@ import type {
   SessionGroup,
 } from '../../../core/ports';
 import { type Message, UpgradeError, msg } from '../../../shared/message';
+import { readOnlyQueryProblem } from '../../../shared/read-only-query';
 import { APP_NAME, type SqlCredentials, toMssqlConfig } from './connection-config';
 import { toUpgradeError } from './errors';
 import { quoteDatabaseName } from './identifiers';
@@ -92,6 +93,25 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     }
   }
 
+  /**
+   * A query from the kit's profile: one SELECT only, inside a transaction that is always rolled
+   * back, so that whatever it might touch with the admin's rights is undone.
+   */
+  async function profileQuery<T>(c: CrmConnection, text: string): Promise<T[]> {
+    const problem = readOnlyQueryProblem(text);
+    if (problem) throw new UpgradeError(msg('sql.query-not-read-only', { connection: c.name, problem }));
+    const transaction = new sql.Transaction(await pool(c));
+    try {
+      await transaction.begin();
+      return (await new sql.Request(transaction).query<T>(text)).recordset ?? [];
+    } catch (err) {
+      throw toUpgradeError(err, { connection: c.name });
+    } finally {
+      // Not begun, or already aborted by the server: nothing is left to undo.
+      await transaction.rollback().catch(() => undefined);
+    }
+  }
+
   /** A long statement: never cancelled by a timer (the server would abort a backup), progress from info messages. */
   async function longRunning(
     target: sql.ConnectionPool,
@@ -166,7 +186,7 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     async connectedUsers(c) {
       const q = options.queries;
       if (!q) return [];
-      const rows = await query<{
+      const rows = await profileQuery<{
         user: string;
         host: string;
         since: Date | string | null;
@@ -212,14 +232,14 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
       };
     },
     async queryValue(c, text) {
-      const rows = await query<Record<string, unknown>>(c, text);
+      const rows = await profileQuery<Record<string, unknown>>(c, text);
       const first = rows[0] ? Object.values(rows[0])[0] : null;
       return first === null || first === undefined ? null : String(first);
     },
     async schemaVersion(c) {
       const q = options.queries;
       if (!q) throw new UpgradeError(msg('sql.no-version-query'));
-      const [row] = await query<{ version: string }>(c, q.schemaVersionQuery);
+      const [row] = await profileQuery<{ version: string }>(c, q.schemaVersionQuery);
       return String(row?.version ?? '');
     },
     async usedBytes(c) {

@@ -1,4 +1,5 @@
 import { UpgradeError, msg } from '../../../shared/message';
+import { LOGIN_WITHOUT_TLS } from './login-over-tls';
 
 interface SqlErrorLike {
   number?: number;
@@ -20,11 +21,38 @@ export function allSqlMessages(err: unknown): { number: number; message: string 
   ];
 }
 
+/** Node's codes for a certificate that does not validate (OpenSSL's, and the host name check). */
+const CERTIFICATE_CODES =
+  /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET_ISSUER_CERT(_LOCALLY)?|VERIFY_LEAF_SIGNATURE)|CERT_[A-Z_]+)$/;
+
+/** The certificate problem behind a failed connection (mssql → tedious → TLS), or null. */
+function certificateFailure(err: unknown): string | null {
+  let link: unknown = err;
+  for (let depth = 0; depth < 5 && typeof link === 'object' && link !== null; depth += 1) {
+    const { code, originalError, cause } = link as {
+      code?: unknown;
+      originalError?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && CERTIFICATE_CODES.test(code)) return code;
+    link = originalError ?? cause;
+  }
+  return null;
+}
+
 /** An mssql failure as the admin should read it; the technical chain goes into the detail. */
 export function toUpgradeError(err: unknown, context: { connection: string; path?: string }): UpgradeError {
   const e = asSqlError(err);
   const chain = allSqlMessages(err);
   const detail = chain.map((m) => (m.number ? `${m.number}: ${m.message}` : m.message)).join(' | ');
+  if (e.code === LOGIN_WITHOUT_TLS)
+    return new UpgradeError(msg('sql.login-without-encryption', { connection: context.connection }), detail);
+  const certificate = certificateFailure(err);
+  if (certificate)
+    return new UpgradeError(
+      msg('sql.certificate-untrusted', { connection: context.connection, detail: certificate }),
+      detail,
+    );
   if (e.code === 'ELOGIN')
     return new UpgradeError(
       msg('sql.login-failed', { connection: context.connection, detail: e.message ?? '' }),

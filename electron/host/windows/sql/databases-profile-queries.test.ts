@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TdsTestServer } from '../../../testing/tds';
+import type { CrmConnection } from '../../../core/ports';
+import { windowsDatabases } from './databases';
+
+// The kit's profile names these queries; they run with the admin's rights, over the real driver.
+let server: TdsTestServer;
+const LOGIN = { user: 'crm_app', password: 'Pr4tica!' };
+
+beforeAll(async () => {
+  server = await TdsTestServer.start({ logins: [LOGIN] });
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+const connection = (): CrmConnection => ({
+  name: 'Produzione',
+  server: `127.0.0.1,${server.port}`,
+  database: 'CRM_PROD',
+  connectionString: `Data Source=127.0.0.1,${server.port};Initial Catalog=CRM_PROD;User ID=${LOGIN.user};Password=${LOGIN.password};Encrypt=false`,
+});
+
+const VERSION_QUERY = 'SELECT TOP (1) Versione FROM dbo.Sistema';
+const versionRow = {
+  results: [{ columns: [{ name: 'Versione', type: 'nvarchar' as const }], rows: [['7.8.4.13050210_x64']] }],
+};
+const sent = () => server.requests.map((r) => [r.kind, r.sql]);
+
+describe("the profile's SQL", () => {
+  it('runs inside a transaction that is rolled back, never committed', async () => {
+    server.on(/dbo\.Sistema/, versionRow);
+    const db = windowsDatabases({});
+    try {
+      expect(await db.queryValue(connection(), VERSION_QUERY)).toBe('7.8.4.13050210_x64');
+      expect(sent()).toEqual([
+        ['transaction', 'BEGIN TRANSACTION'],
+        ['rpc', VERSION_QUERY],
+        ['transaction', 'ROLLBACK TRANSACTION'],
+      ]);
+      // One connection: the query ran inside the transaction it rolled back.
+      expect(new Set(server.requests.map((r) => r.connectionId)).size).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('is rolled back when it fails too, and the failure reaches the admin', async () => {
+    server.on(/dbo\.Sistema/, { errors: [{ number: 208, message: "Invalid object name 'dbo.Sistema'." }] });
+    const db = windowsDatabases({});
+    try {
+      await expect(db.queryValue(connection(), VERSION_QUERY)).rejects.toMatchObject({
+        message_: { key: 'sql.error', params: { number: 208 } },
+      });
+      expect(sent().at(-1)).toEqual(['transaction', 'ROLLBACK TRANSACTION']);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('the schema version and the connected users run the same way', async () => {
+    server.on(/VersioneDatabase/, {
+      results: [{ columns: [{ name: 'version', type: 'nvarchar' }], rows: [['7.8.4']] }],
+    });
+    server.on(/UtentiConnessi/, {
+      results: [{ columns: [{ name: 'user', type: 'nvarchar' }], rows: [] }],
+    });
+    const db = windowsDatabases({
+      queries: {
+        connectedUsersQuery: 'SELECT UserName AS [user] FROM dbo.UtentiConnessi',
+        sessionTimeoutMinutes: 20,
+        schemaVersionQuery: 'SELECT Versione AS version FROM dbo.VersioneDatabase',
+      },
+    });
+    try {
+      expect(await db.schemaVersion(connection())).toBe('7.8.4');
+      expect(await db.connectedUsers(connection())).toEqual([]);
+      expect(sent().map(([kind, text]) => (kind === 'transaction' ? text : 'query'))).toEqual([
+        'BEGIN TRANSACTION',
+        'query',
+        'ROLLBACK TRANSACTION',
+        'BEGIN TRANSACTION',
+        'query',
+        'ROLLBACK TRANSACTION',
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it.each([
+    'SELECT Versione FROM dbo.Sistema; DROP TABLE dbo.Utenti',
+    "EXEC xp_cmdshell 'whoami'",
+    'SELECT * INTO dbo.Copia FROM dbo.Utenti',
+    "SELECT 1 UPDATE dbo.Sistema SET Versione = 'x'",
+  ])('refuses %s before sending anything', async (text) => {
+    const db = windowsDatabases({
+      queries: { connectedUsersQuery: text, sessionTimeoutMinutes: 20, schemaVersionQuery: text },
+    });
+    try {
+      const refused = { message_: { key: 'sql.query-not-read-only', params: { connection: 'Produzione' } } };
+      await expect(db.queryValue(connection(), text)).rejects.toMatchObject(refused);
+      await expect(db.schemaVersion(connection())).rejects.toMatchObject(refused);
+      await expect(db.connectedUsers(connection())).rejects.toMatchObject(refused);
+      expect(server.requests).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+});
