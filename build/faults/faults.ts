@@ -23,6 +23,9 @@ export interface ServerState {
   mobileVersion: string;
   crmTree: string;
   mobileTree: string;
+  /** The folder the kit says its CRM setup also changes (CRMServices). */
+  servicesVersion: string;
+  servicesTree: string;
   databases: Record<string, { schemaVersion: string; content: string }>;
   pools: Record<string, string>;
   maintenance: boolean;
@@ -45,8 +48,9 @@ export async function readServerState(serverDir: string): Promise<ServerState> {
   const wwwroot = path.join(serverDir, 'C', 'inetpub', 'wwwroot');
   const crm = path.join(wwwroot, 'CRM');
   const mobile = path.join(wwwroot, 'CRMMobile');
-  const version = (dir: string) =>
-    readFile(path.join(dir, 'bin', 'version.txt'), 'utf8').then(
+  const services = path.join(wwwroot, 'CRMServices');
+  const version = (dir: string, file = path.join('bin', 'version.txt')) =>
+    readFile(path.join(dir, file), 'utf8').then(
       (t) => t.trim(),
       () => '?',
     );
@@ -75,6 +79,8 @@ export async function readServerState(serverDir: string): Promise<ServerState> {
     mobileVersion: await version(mobile),
     crmTree: await treeHash(crm, profile.backupExclusions),
     mobileTree: await treeHash(mobile, profile.backupExclusions),
+    servicesVersion: await version(services, 'version.txt'),
+    servicesTree: await treeHash(services, profile.backupExclusions),
     databases,
     pools,
     maintenance:
@@ -100,6 +106,7 @@ export function classify(before: ServerState, after: ServerState): { outcome: Ou
   const upgraded = [
     ...(after.crmVersion === KIT_VERSION ? [] : [`CRM at ${after.crmVersion}`]),
     ...(after.mobileVersion === KIT_VERSION ? [] : [`MOBILE at ${after.mobileVersion}`]),
+    ...(after.servicesVersion === KIT_VERSION ? [] : [`CRMServices at ${after.servicesVersion}`]),
     ...Object.entries(after.databases)
       .filter(([, d]) => d.schemaVersion !== KIT_VERSION)
       .map(([n, d]) => `database ${n} at ${d.schemaVersion}`),
@@ -107,6 +114,7 @@ export function classify(before: ServerState, after: ServerState): { outcome: Ou
   const rolledBack = [
     ...(after.crmTree === before.crmTree ? [] : ['CRM folder differs from before']),
     ...(after.mobileTree === before.mobileTree ? [] : ['MOBILE folder differs from before']),
+    ...(after.servicesTree === before.servicesTree ? [] : ['CRMServices folder differs from before']),
     ...Object.entries(before.databases)
       .filter(([n, d]) => after.databases[n]?.content !== d.content)
       .map(([n]) => `database ${n} differs from before`),
@@ -199,8 +207,13 @@ function random(seed: number): () => number {
 async function practice(root: string) {
   const serverDir = path.join(root, 'server');
   const kitDir = path.join(root, 'kit');
-  await initPracticeServer(serverDir);
-  await createPracticeKit(kitDir, { resourcesDir: sourceResourcesDir(), setupDelayMs: 0 });
+  // The kit's CRM setup also changes CRMServices ("touches"): its rollback must bring it back too.
+  await initPracticeServer(serverDir, { withServices: true });
+  await createPracticeKit(kitDir, {
+    resourcesDir: sourceResourcesDir(),
+    setupDelayMs: 0,
+    servicesFolder: true,
+  });
   await (await openPracticeHost(serverDir)).practice?.logOffAllUsers();
   return { serverDir, kitDir };
 }

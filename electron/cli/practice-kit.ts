@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createKit } from '../core/kit/kit-create';
 import type { KitManifest } from '../core/kit/kit-manifest';
-import { FROM_VERSION, TO_VERSION, crmFiles, mobileFiles } from '../host/practice/content';
+import {
+  FROM_VERSION,
+  SERVICES_FROM_CRM,
+  TO_VERSION,
+  crmFiles,
+  mobileFiles,
+  servicesFiles,
+} from '../host/practice/content';
 
 export interface PracticeKitOptions {
   resourcesDir: string;
@@ -15,6 +22,8 @@ export interface PracticeKitOptions {
   setupHangs?: boolean;
   /** A pause per copied file, so that progress can be watched. */
   setupDelayMs?: number;
+  /** The main setup also changes C:\inetpub\wwwroot\CRMServices, and the kit says so ("touches"). */
+  servicesFolder?: boolean;
   /** A product profile carried by the kit, instead of the app's own. */
   profile?: KitManifest['profile'];
 }
@@ -63,9 +72,12 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
         version: TO_VERSION,
         from: FROM_VERSION,
         remove: ['js/legacy.js'],
+        ...(options.servicesFolder ? { touches: { [SERVICES_FROM_CRM]: 'services' } } : {}),
         delayMs: options.setupDelayMs ?? 15,
       }),
     );
+    if (options.servicesFolder)
+      await writeTree(path.join(setupDir, 'payload-crm', 'services'), servicesFiles(TO_VERSION));
     await writeTree(path.join(setupDir, 'payload-mobile', 'files'), mobileFiles(TO_VERSION));
     await writeFile(
       path.join(setupDir, 'payload-mobile', 'payload.json'),
@@ -102,6 +114,9 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
           args: setupArgs('payload-crm'),
           successExitCodes: [0],
           rebootExitCodes: [3010, 1641],
+          ...(options.servicesFolder
+            ? { touches: [{ name: 'services', path: `{installPath}/${SERVICES_FROM_CRM}` }] }
+            : {}),
         },
         {
           role: 'mobile',

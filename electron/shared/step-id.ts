@@ -45,7 +45,11 @@ export type ConnectionStepBase = (typeof CONNECTION_STEP_BASES)[number];
 /** A connection's name as web.config gives it (the part after ':' in a step id). */
 export type ConnectionName = string;
 export type ConnectionStepId = `${ConnectionStepBase}:${ConnectionName}`;
-export type StepId = PlainStepId | ConnectionStepId;
+/** The steps a plan holds once per other folder the kit's setups touch, named `base:folder`. */
+export const FOLDER_STEP_BASES = ['backup.folder', 'backup.verify-folder'] as const;
+export type FolderStepBase = (typeof FOLDER_STEP_BASES)[number];
+export type FolderStepId = `${FolderStepBase}:${string}`;
+export type StepId = PlainStepId | ConnectionStepId | FolderStepId;
 
 /** The wire form: a structural check, so that a journal or a call can only name a well-formed id. */
 const STEP_ID = /^[a-z][a-z0-9.-]{0,60}(:[A-Za-z0-9_.-]{1,64})?$/;
@@ -54,3 +58,5 @@ export const stepIdSchema = z.custom<StepId>(isStepId, { message: 'not a step id
 
 export const connectionStepId = (base: ConnectionStepBase, connection: ConnectionName): ConnectionStepId =>
   `${base}:${connection}`;
+
+export const folderStepId = (base: FolderStepBase, folder: string): FolderStepId => `${base}:${folder}`;

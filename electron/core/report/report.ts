@@ -47,8 +47,11 @@ export function reportProofs(artifacts: readonly Artifact[], rollback?: ReportRo
   const undos = rollback?.undos ?? [];
   return artifacts.map((a): ReportProof => {
     if (a.kind === 'files-backup') {
+      // A setup's undo proves its site's folder plainly, its other folders under their role.
+      const at = a.folder?.startsWith('touched:') ? `${a.folder}.` : '';
       const u = undos.find(
-        (x) => x.evidence?.path === a.source && typeof x.evidence.treeHashMatches === 'boolean',
+        (x) =>
+          x.evidence?.[`${at}path`] === a.source && typeof x.evidence[`${at}treeHashMatches`] === 'boolean',
       );
       return {
         kind: 'folder',
@@ -59,8 +62,8 @@ export function reportProofs(artifacts: readonly Artifact[], rollback?: ReportRo
         rolledBack: u
           ? {
               status: u.status,
-              found: String(u.evidence?.treeHash ?? ''),
-              matches: u.evidence?.treeHashMatches === true,
+              found: String(u.evidence?.[`${at}treeHash`] ?? ''),
+              matches: u.evidence?.[`${at}treeHashMatches`] === true,
             }
           : null,
       };

@@ -254,3 +254,63 @@ describe('a half-finished upgrade is found, whatever the kit', () => {
     });
   });
 });
+
+describe('any other folder the kit says its setups touch', () => {
+  const servicesDir = (f: PracticeFixture) =>
+    path.join(f.serverDir, 'C', 'inetpub', 'wwwroot', 'CRMServices');
+
+  /** The main setup (which changes CRMServices) passes, the MOBILE one fails: then the rollback. */
+  async function rolledBackAfterMobileFails(
+    withServices: boolean,
+  ): Promise<{ snap: Session; before: string | null }> {
+    fx = await practiceFixture({
+      init: { withServices },
+      kit: { mobileSetupFailsWith: 1603, servicesFolder: true },
+    });
+    const before = withServices ? await treeHash(servicesDir(fx)) : null;
+    session = await openSession({ host: fx.host, kitDir: fx.kitDir, setupTimeoutMs: 20_000 });
+    const s = session;
+    await s.handlers.practiceLogOffUsers();
+    await s.handlers.startRun();
+    await settle(s);
+    await s.handlers.confirmStep('check.release-notes');
+    const snap = await settle(s);
+    const ids = snap.steps.map((x) => x.id);
+    expect(ids).toContain('backup.folder:services');
+    expect(ids.indexOf('backup.verify-folder:services')).toBe(ids.indexOf('backup.folder:services') + 1);
+    expect(snap.steps.find((x) => x.id === 'upgrade.setup')?.status).toBe('passed');
+    expect((await readFile(path.join(servicesDir(fx), 'version.txt'), 'utf8')).trim()).toBe(TO);
+    expect(await s.handlers.rollback()).toEqual({ ok: true });
+    return { snap: await settle(s), before };
+  }
+
+  it('backed up, verified and restored, proved by its tree hash in the report', async () => {
+    const { snap, before } = await rolledBackAfterMobileFails(true);
+    expect(snap.run.state).toBe('rolled-back');
+    expect(await treeHash(servicesDir(fx!))).toBe(before);
+    const report = JSON.parse(await readFile(snap.report?.jsonPath ?? '', 'utf8')) as {
+      proofs: ReportProof[];
+    };
+    expect(
+      report.proofs.filter((p) => p.kind === 'folder').map((p) => [p.name, p.rolledBack?.matches]),
+    ).toEqual([
+      [fx!.appDir, true],
+      [mobileDir(fx!), true],
+      [servicesDir(fx!), true],
+    ]);
+    const { artifacts } = replay(
+      await readJournal(path.join(path.dirname(snap.report?.jsonPath ?? ''), JOURNAL_FILE)),
+    );
+    expect(artifacts.map(artifactKey)).toContain('files:touched:services');
+  });
+
+  it('a folder the setup creates is not there before: the rollback removes it', async () => {
+    const { snap } = await rolledBackAfterMobileFails(false);
+    expect(snap.steps.find((x) => x.id === 'backup.folder:services')).toMatchObject({
+      status: 'warning',
+      finding: { key: 'backup.folder.absent' },
+    });
+    expect(snap.run.state).toBe('rolled-back');
+    await expect(readFile(path.join(servicesDir(fx!), 'version.txt'))).rejects.toThrow();
+  });
+});

@@ -1,14 +1,17 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { access, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { remedyOf } from '../../shared/i18n';
 import { type Message, UpgradeError, msg } from '../../shared/message';
-import { connectionStepId } from '../../shared/step-id';
+import { type StepId, connectionStepId, folderStepId } from '../../shared/step-id';
 import { manifestPathFor } from '../files/manifest';
+import { sha256OfFile } from '../files/sealed-copy';
 import { zipFolder } from '../files/zip-backup';
-import { verifyZip } from '../files/zip-verify';
+import { verifyBackup } from '../files/zip-verify';
 import type { CrmConnection, CrmSite } from '../ports';
 import type { Artifact } from '../run/journal';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
+import { manifestProblem } from './backup-proof';
+import { type TouchedFolder, resolveTouched, touchedFolders } from './touched-folders';
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 
@@ -20,36 +23,81 @@ function asFailure(err: unknown, fallback: Message): StepOutcome {
 type FilesBackup = Extract<Artifact, { kind: 'files-backup' }>;
 type FolderRole = NonNullable<FilesBackup['folder']>;
 
+/** Where a folder is on this server, and the name its zips start with; or why it cannot be copied. */
+type Located = { name: string; path: string } | { problem: Message };
+
 /** A folder a setup can change, with its own backup and verify steps and its own artifact key. */
 interface BackupFolder {
   role: FolderRole;
-  backupId: 'backup.files' | 'backup.mobile-files';
-  verifyId: 'backup.verify-files' | 'backup.verify-mobile-files';
-  /** The artifact key, as artifactKey gives it: 'files' for the CRM, 'files:mobile'. */
+  backupId: StepId;
+  verifyId: StepId;
+  backupTitle: Message;
+  verifyTitle: Message;
+  /** The artifact key, as artifactKey gives it: 'files' for the CRM, 'files:mobile', 'files:touched:<name>'. */
   produces: string;
-  site: (ctx: Pick<StepContext, 'discovery'>) => CrmSite | null;
+  locate(ctx: StepContext): Promise<Located>;
+  /** A folder a setup may create: absent before the upgrade is a fact its rollback undoes, not a failure. */
+  mayBeAbsent?: boolean;
 }
+
+const siteFolder =
+  (pick: (ctx: StepContext) => CrmSite | null) =>
+  async (ctx: StepContext): Promise<Located> => {
+    const site = pick(ctx);
+    return site
+      ? { name: site.siteName, path: site.physicalPath }
+      : { problem: msg('check.disk.no-site.finding') };
+  };
 
 export const CRM_FOLDER: BackupFolder = {
   role: 'crm',
   backupId: 'backup.files',
   verifyId: 'backup.verify-files',
+  backupTitle: msg('step.backup.files.title'),
+  verifyTitle: msg('step.backup.verify-files.title'),
   produces: 'files',
-  site: (ctx) => ctx.discovery.site,
+  locate: siteFolder((ctx) => ctx.discovery.site),
 };
 
 export const MOBILE_FOLDER: BackupFolder = {
   role: 'mobile',
   backupId: 'backup.mobile-files',
   verifyId: 'backup.verify-mobile-files',
+  backupTitle: msg('step.backup.mobile-files.title'),
+  verifyTitle: msg('step.backup.verify-mobile-files.title'),
   produces: 'files:mobile',
-  site: (ctx) => ctx.discovery.mobileSite,
+  locate: siteFolder((ctx) => ctx.discovery.mobileSite),
 };
+
+/** Another folder the kit says a setup changes: found from the signed manifest and discovery alone. */
+export function touchedBackupFolder(folder: TouchedFolder): BackupFolder {
+  const role = `touched:${folder.name}` as const;
+  const params = { name: folder.name };
+  return {
+    role,
+    backupId: folderStepId('backup.folder', folder.name),
+    verifyId: folderStepId('backup.verify-folder', folder.name),
+    backupTitle: msg('step.backup.folder.title', params),
+    verifyTitle: msg('step.backup.verify-folder.title', params),
+    produces: `files:${role}`,
+    mayBeAbsent: true,
+    async locate(ctx) {
+      const where = resolveTouched(folder, ctx.discovery, await runBackupDir(ctx));
+      return 'problem' in where ? where : { name: `folder-${folder.name}`, path: where.path };
+    },
+  };
+}
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 const folderRole = (a: FilesBackup): FolderRole => a.folder ?? 'crm';
 
 /** The run's backup folder: one per run, so that everything in it belongs to this run. */
-async function runBackupDir(ctx: StepContext): Promise<string> {
+export async function runBackupDir(ctx: StepContext): Promise<string> {
   const base = ctx.options.backupDir ?? (await ctx.host.system.defaultBackupDir());
   return path.join(base, `${ctx.discovery.hostname}-${ctx.runId}`);
 }
@@ -59,13 +107,13 @@ async function runBackupDir(ctx: StepContext): Promise<string> {
  * zip, its manifest, a 0-byte manifest. What the journal names (a backup taken, verified or
  * not) stays; so does anything that is not one of this folder's backup files.
  */
-export async function removeLeftovers(ctx: StepContext, site: CrmSite, dir: string): Promise<string[]> {
+export async function removeLeftovers(ctx: StepContext, name: string, dir: string): Promise<string[]> {
   const named = new Set(
     ctx.artifacts.flatMap((a) =>
       a.kind === 'files-backup' ? [path.resolve(a.zipPath), path.resolve(manifestPathFor(a.zipPath))] : [],
     ),
   );
-  const prefix = `${site.siteName}-files-`;
+  const prefix = `${name}-files-`;
   const names = await readdir(dir).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
@@ -83,8 +131,10 @@ export async function removeLeftovers(ctx: StepContext, site: CrmSite, dir: stri
 /** At the end of a run, upgraded or rolled back: the backup folder keeps only what the journal names. */
 export async function removeRunLeftovers(ctx: StepContext): Promise<void> {
   const dir = await runBackupDir(ctx);
-  for (const site of [ctx.discovery.site, ctx.discovery.mobileSite])
-    if (site) await removeLeftovers(ctx, site, dir);
+  for (const folder of backupFolders(ctx)) {
+    const where = await folder.locate(ctx);
+    if ('name' in where) await removeLeftovers(ctx, where.name, dir);
+  }
 }
 
 function folderBackup(folder: BackupFolder): StepDefinition {
@@ -96,23 +146,29 @@ function folderBackup(folder: BackupFolder): StepDefinition {
     skipAhead: true,
     skipAlso: [folder.verifyId],
     produces: folder.produces,
-    title: msg(`step.${folder.backupId}.title`),
+    title: folder.backupTitle,
     async run(ctx) {
-      const site = folder.site(ctx);
-      if (!site)
+      const site = await folder.locate(ctx);
+      if ('problem' in site)
+        return { status: 'failed', finding: site.problem, remedy: remedyOf(site.problem) ?? undefined };
+      if (folder.mayBeAbsent && !(await exists(site.path)))
         return {
-          status: 'failed',
-          finding: msg('check.disk.no-site.finding'),
-          remedy: msg('check.disk.no-site.remedy'),
+          status: 'warning',
+          finding: msg('backup.folder.absent', { path: site.path }),
+          evidence: { folder: site.path, absent: true },
         };
       const dir = await runBackupDir(ctx);
-      await mkdir(dir, { recursive: true });
+      // For Administrators and SYSTEM only (the zips hold web.config): the admin's own folder is
+      // checked or made like the default one, and this run's folder is made (or, on a retry,
+      // checked) inside it. A refusal fails the step with what to do.
+      if (ctx.options.backupDir) await ctx.host.system.protectedFolder(ctx.options.backupDir);
+      await ctx.host.system.protectedFolder(dir);
       // A retry after a crash: the partial zip and manifest of the attempt cut short go first.
-      await removeLeftovers(ctx, site, dir);
-      const zipPath = path.join(dir, `${site.siteName}-files-${stamp()}.zip`);
-      ctx.log('info', msg('backup.files.started', { source: site.physicalPath, zip: zipPath }));
+      await removeLeftovers(ctx, site.name, dir);
+      const zipPath = path.join(dir, `${site.name}-files-${stamp()}.zip`);
+      ctx.log('info', msg('backup.files.started', { source: site.path, zip: zipPath }));
       try {
-        const manifest = await zipFolder(site.physicalPath, zipPath, {
+        const manifest = await zipFolder(site.path, zipPath, {
           exclusions: ctx.profile.backupExclusions,
           onProgress: (p) => ctx.progress(p),
         });
@@ -120,7 +176,7 @@ function folderBackup(folder: BackupFolder): StepDefinition {
           kind: 'files-backup',
           ...(folder.role === 'crm' ? {} : { folder: folder.role }),
           zipPath,
-          source: site.physicalPath,
+          source: site.path,
           treeHash: manifest.treeHash,
           bytes: manifest.zip.bytes,
           sha256: manifest.zip.sha256,
@@ -133,7 +189,7 @@ function folderBackup(folder: BackupFolder): StepDefinition {
           status: 'passed',
           finding: msg('backup.files.done', { zip: zipPath }),
           evidence: {
-            folder: site.physicalPath,
+            folder: site.path,
             zip: zipPath,
             bytes: artifact.bytes,
             entries: artifact.entries,
@@ -157,11 +213,20 @@ function folderVerify(folder: BackupFolder): StepDefinition {
     kind: 'check',
     severity: 'blocking',
     skippable: false,
-    title: msg(`step.${folder.verifyId}.title`),
+    title: folder.verifyTitle,
     async run(ctx) {
       const artifact = ctx.artifacts.find(
         (a): a is FilesBackup => a.kind === 'files-backup' && folderRole(a) === folder.role,
       );
+      const taken = ctx.steps.find((x) => x.id === folder.backupId);
+      if (!artifact && folder.mayBeAbsent && taken?.evidence.absent === true) {
+        const where = String(taken.evidence.folder);
+        return {
+          status: 'passed',
+          finding: msg('backup.folder.absent', { path: where }),
+          evidence: { absent: true },
+        };
+      }
       if (!artifact)
         return {
           status: 'failed',
@@ -169,11 +234,30 @@ function folderVerify(folder: BackupFolder): StepDefinition {
           remedy: msg('backup.verify.no-backup.remedy'),
         };
       try {
-        const manifest = await verifyZip(artifact.zipPath, (p) => ctx.progress(p));
-        await ctx.recordArtifact({ ...artifact, verified: true });
+        const verified = await verifyBackup(artifact.zipPath, (p) => ctx.progress(p));
+        const { manifest, manifestSha256 } = verified;
+        // Verified is the zip the writer wrote, whose manifest describes the folder it measured.
+        const problem =
+          verified.zipSha256 !== artifact.sha256
+            ? new UpgradeError(
+                msg('rollback-proof.verify-changed', {
+                  file: artifact.zipPath,
+                  expected: artifact.sha256,
+                  found: verified.zipSha256,
+                }),
+              )
+            : manifestProblem(
+                artifact,
+                manifest,
+                ctx.profile.backupExclusions,
+                manifestPathFor(artifact.zipPath),
+              );
+        if (problem) throw problem;
+        // The hashes the rollback will hold the files to (the zip's is `sha256`, found equal here).
+        await ctx.recordArtifact({ ...artifact, verified: true, manifestSha256 });
         // The backup folder holds only verified backups and what the journal names.
-        const site = folder.site(ctx);
-        if (site) await removeLeftovers(ctx, site, path.dirname(artifact.zipPath));
+        const site = await folder.locate(ctx);
+        if ('name' in site) await removeLeftovers(ctx, site.name, path.dirname(artifact.zipPath));
         return {
           status: 'passed',
           evidence: {
@@ -181,6 +265,7 @@ function folderVerify(folder: BackupFolder): StepDefinition {
             zip: artifact.zipPath,
             entries: manifest.entries.length,
             sha256: manifest.zip.sha256,
+            manifestSha256,
             treeHash: artifact.treeHash,
           },
         };
@@ -235,6 +320,16 @@ export function databaseBackup(c: CrmConnection): StepDefinition {
   };
 }
 
+/** The .bak's SHA-256 for the rollback; null when this server cannot read it (it is on the SQL Server alone). */
+async function bakHashOrNull(ctx: StepContext, file: string): Promise<string | null> {
+  try {
+    return await sha256OfFile(file);
+  } catch (err) {
+    ctx.log('info', msg('rollback-proof.bak-not-here', { path: file }), String(err));
+    return null;
+  }
+}
+
 export function databaseVerify(c: CrmConnection): StepDefinition {
   return {
     id: connectionStepId('backup.verify-db', c.name),
@@ -256,9 +351,14 @@ export function databaseVerify(c: CrmConnection): StepDefinition {
           remedy: msg('backup.verify.no-backup.remedy'),
         };
       try {
+        // Hashed before SQL Server reads it: a file changed after this is refused by the rollback.
+        const bakSha256 = await bakHashOrNull(ctx, artifact.path);
         await ctx.host.databases.verify(c, artifact, (percent) => ctx.progress({ percent }));
-        await ctx.recordArtifact({ ...artifact, verified: true });
-        return { status: 'passed', evidence: { path: artifact.path, sha256: artifact.sha256 } };
+        await ctx.recordArtifact({ ...artifact, verified: true, bakSha256 });
+        return {
+          status: 'passed',
+          evidence: { path: artifact.path, sha256: artifact.sha256, bakSha256: bakSha256 ?? '-' },
+        };
       } catch (err) {
         return asFailure(err, msg('sql.verify-failed', { database: c.database, path: artifact.path }));
       }
@@ -266,11 +366,18 @@ export function databaseVerify(c: CrmConnection): StepDefinition {
   };
 }
 
-export function backupSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[] {
+/** Every folder a setup of this kit changes on this server: the CRM's, MOBILE's, the kit's others. */
+function backupFolders(ctx: Pick<StepContext, 'discovery' | 'kit'>): BackupFolder[] {
   return [
-    filesBackup,
-    filesVerify,
-    ...(ctx.discovery.mobileSite ? [mobileFilesBackup, mobileFilesVerify] : []),
+    CRM_FOLDER,
+    ...(ctx.discovery.mobileSite ? [MOBILE_FOLDER] : []),
+    ...touchedFolders(ctx.kit, ctx.discovery).map(touchedBackupFolder),
+  ];
+}
+
+export function backupSteps(ctx: Pick<StepContext, 'discovery' | 'kit'>): StepDefinition[] {
+  return [
+    ...backupFolders(ctx).flatMap((f) => [folderBackup(f), folderVerify(f)]),
     ...ctx.discovery.connections.flatMap((c) => [databaseBackup(c), databaseVerify(c)]),
   ];
 }

@@ -7,7 +7,7 @@ import { writeReportStep } from './report';
 import { upgradeSteps } from './upgrade';
 
 /** The whole plan for this server, in the procedure's order. */
-export function buildPlan(ctx: Pick<StepContext, 'discovery' | 'profile'>): StepDefinition[] {
+export function buildPlan(ctx: Pick<StepContext, 'discovery' | 'profile' | 'kit'>): StepDefinition[] {
   // Issue 11: the lockout comes first in the backup phase, then the users are checked again, so
   // that nobody works on a database between its backup and the end of "Aggiorna Database".
   return [

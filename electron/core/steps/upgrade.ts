@@ -1,12 +1,15 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { remedyOf } from '../../shared/i18n';
 import { UpgradeError, msg } from '../../shared/message';
 import type { KitSetup } from '../kit/kit-manifest';
+import type { StagedKit } from '../kit/kit-staging';
+import type { SignedKit } from '../kit/kit-verify';
+import { stageRunKit } from '../kit/run-kit';
 import type { CrmSite } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../run/context';
 import { restoreFolder } from './artifacts';
+import { runBackupDir } from './backup';
+import { resolveTouched, touchedFolders } from './touched-folders';
 import { readInstalledVersion } from './read-install';
 
 const INSTALL_PATH = '{installPath}';
@@ -65,11 +68,34 @@ const poolsUndo =
     };
   };
 
-/** A setup's undo: its site's pools stopped (they hold the files), then the folder back from its backup. */
-async function undoSetup(ctx: StepContext, site: CrmSite | null): Promise<UndoOutcome> {
+/**
+ * A setup's undo: its site's pools stopped (they hold the files), then the folder back from its
+ * backup, then each other folder the kit says this setup changes. It stops at the first that
+ * does not come back; each folder's proof is in the evidence, under its role for the others.
+ */
+async function undoSetup(
+  ctx: StepContext,
+  site: CrmSite | null,
+  role: 'main' | 'mobile',
+): Promise<UndoOutcome> {
   if (!site) return { status: 'done', finding: msg('undo.setup.no-site') };
   await stopAll(ctx, [site]);
-  return restoreFolder(ctx, site.physicalPath);
+  const own = await restoreFolder(ctx, site.physicalPath);
+  if (own.status === 'failed') return own;
+  const backupDir = await runBackupDir(ctx);
+  let outcome = own;
+  let evidence = { ...own.evidence };
+  for (const touched of touchedFolders(ctx.kit, ctx.discovery).filter((t) => t.role === role)) {
+    const where = resolveTouched(touched, ctx.discovery, backupDir);
+    if ('problem' in where) return { status: 'failed', finding: where.problem, evidence };
+    const other = await restoreFolder(ctx, where.path);
+    const prefix = `touched:${touched.name}`;
+    for (const [k, v] of Object.entries(other.evidence ?? {}))
+      evidence = { ...evidence, [`${prefix}.${k}`]: v };
+    if (other.status === 'failed') return { ...other, evidence };
+    if (other.status === 'warning' && outcome.status === 'done') outcome = other;
+  }
+  return { ...outcome, evidence };
 }
 
 export const stopPools: StepDefinition = {
@@ -84,25 +110,37 @@ export const stopPools: StepDefinition = {
   undo: poolsUndo(true),
 };
 
-async function sha256(file: string): Promise<string> {
-  const h = createHash('sha256');
-  await pipeline(createReadStream(file), h);
-  return h.digest('hex');
+/**
+ * The run's staged copy of the kit in the protected state folder, verified again right now (a
+ * file that no longer matches is copied again from the stick and verified); the failed outcome
+ * when it cannot be made good. Setups never run from the stick.
+ */
+async function verifiedStage(ctx: StepContext, kit: SignedKit): Promise<StagedKit | StepOutcome> {
+  let staged;
+  try {
+    staged = await stageRunKit(ctx.host.system, kit, ctx.runId);
+  } catch (err) {
+    if (!(err instanceof UpgradeError)) throw err;
+    ctx.log('error', err.message_, err.detail);
+    return {
+      status: 'failed',
+      finding: err.message_,
+      remedy: remedyOf(err.message_) ?? msg('check.kit.remedy'),
+    };
+  }
+  if (staged.replaced.length > 0) {
+    const files = staged.replaced.join(', ');
+    ctx.log('warn', msg('kit-staging.recopied', { count: staged.replaced.length, files }));
+  }
+  return staged;
 }
 
 async function runSetup(ctx: StepContext, setup: KitSetup, site: CrmSite): Promise<StepOutcome> {
   const kit = ctx.kit;
   if (!kit) throw new UpgradeError(msg('kit.no-manifest', { dir: ctx.kitDir }));
-  const program = path.join(ctx.kitDir, ...setup.path.split('/'));
-  // The kit was verified at the checks; the setup is hashed again right before it runs.
-  const expected = kit.manifest.files.find((f) => f.path === setup.path)?.sha256;
-  if (!expected || (await sha256(program)) !== expected) {
-    return {
-      status: 'failed',
-      finding: msg('kit.file-hash', { path: setup.path }),
-      remedy: msg('check.kit.remedy'),
-    };
-  }
+  const staged = await verifiedStage(ctx, kit);
+  if ('status' in staged) return staged;
+  const program = path.join(staged.dir, ...setup.path.split('/'));
   const args = setup.args.map((a) => (a === INSTALL_PATH ? site.physicalPath : a));
   ctx.log(
     'info',
@@ -200,7 +238,7 @@ export const mainSetup: StepDefinition = {
     const site = requireSite(ctx);
     return (await alreadyInstalled(ctx, site, 'installed')) ?? runSetup(ctx, setup, site);
   },
-  undo: (ctx) => undoSetup(ctx, requireSite(ctx)),
+  undo: (ctx) => undoSetup(ctx, requireSite(ctx), 'main'),
 };
 
 export const mobileSetup: StepDefinition = {
@@ -220,7 +258,7 @@ export const mobileSetup: StepDefinition = {
       };
     return (await alreadyInstalled(ctx, site, 'mobile')) ?? runSetup(ctx, setup, site);
   },
-  undo: (ctx) => undoSetup(ctx, ctx.discovery.mobileSite),
+  undo: (ctx) => undoSetup(ctx, ctx.discovery.mobileSite, 'mobile'),
 };
 
 export const startPools: StepDefinition = {

@@ -53,6 +53,17 @@ export function crmFiles(version: string): Record<string, string | Buffer> {
   };
 }
 
+/** The CRM's web services folder beside it, which the main setup changes when the kit says so. */
+export const SERVICES_FROM_CRM = '../CRMServices';
+export const SERVICES_DIR = 'C/inetpub/wwwroot/CRMServices';
+
+export function servicesFiles(version: string): Record<string, string | Buffer> {
+  return {
+    'version.txt': `${version}\n`,
+    'Crm.Services.dll': pseudoRandomBytes(`Crm.Services.dll ${version}`, 40_000),
+  };
+}
+
 export function mobileFiles(version: string): Record<string, string | Buffer> {
   return {
     'bin/version.txt': `${version}\n`,

@@ -1,7 +1,16 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
-import { CONNECTIONS, FROM_VERSION, crmFiles, mobileFiles, pseudoRandomBytes, webConfig } from './content';
+import {
+  CONNECTIONS,
+  FROM_VERSION,
+  SERVICES_DIR,
+  crmFiles,
+  mobileFiles,
+  pseudoRandomBytes,
+  servicesFiles,
+  webConfig,
+} from './content';
 import {
   type DatabaseFile,
   type IisFile,
@@ -18,6 +27,8 @@ export interface PracticeInitOptions {
   /** Licence modules, as "Moduli:" lists them. */
   modules?: string;
   withMobile?: boolean;
+  /** The CRM's web services folder beside it (a kit whose setup "touches" it changes it). */
+  withServices?: boolean;
   now?: Date;
 }
 
@@ -110,6 +121,7 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
       ...mobileFiles(FROM_VERSION),
       'web.config': webConfig(instance.server),
     });
+  if (options.withServices) await writeTree(p.resolve(SERVICES_DIR), servicesFiles(FROM_VERSION));
 
   for (const [i, c] of CONNECTIONS.entries()) {
     const db: DatabaseFile = {

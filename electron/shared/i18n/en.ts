@@ -4,6 +4,7 @@ import { hostProtectionMessages } from './trust/host-protection';
 import { practiceEditionMessages } from './trust/practice-edition';
 import { inputBoundsMessages } from './trust/input-bounds';
 import { rollbackProofMessages } from './trust/rollback-proof';
+import { fixedEnvironmentMessages } from './trust/fixed-environment';
 /** The English catalogue: the same keys as it.ts (a test holds them equal). CRM labels stay in Italian. */
 export const en: Record<MessageKey, string> = {
   ...kitStagingMessages.en,
@@ -11,6 +12,7 @@ export const en: Record<MessageKey, string> = {
   ...practiceEditionMessages.en,
   ...inputBoundsMessages.en,
   ...rollbackProofMessages.en,
+  ...fixedEnvironmentMessages.en,
   'phase.checks': 'Checks',
   'phase.backup': 'Backups',
   'phase.upgrade': 'Upgrade',
@@ -154,6 +156,20 @@ export const en: Record<MessageKey, string> = {
     'The folder {{path}} is not empty or holds {{source}}: a restore elsewhere goes only into an empty or new folder.',
   'backup.files.restore-not-empty.remedy':
     'Choose a folder that is empty or does not exist yet, or restore into {{source}}, the folder the copy was taken from.',
+  'step.backup.folder.title': 'Copy of the folder {{name}} (zip)',
+  'step.backup.verify-folder.title': 'Verify the copy of the folder {{name}}',
+  'backup.folder.no-anchor':
+    "The kit says its setup changes {{declared}} ('{{name}}'), but that site is not on this server.",
+  'backup.folder.no-anchor.remedy':
+    'Ask the vendor for a kit that matches this installation, or skip this copy with a reason if you know the folder is not used here.',
+  'backup.folder.refused':
+    "The kit's folder '{{name}}' ({{declared}}) would be {{path}}: a drive's root, a folder that holds the CRM, MOBILE or the backups, or one inside them. It is not copied.",
+  'backup.folder.refused.remedy':
+    'Ask the vendor to correct the kit. Skip this copy with a reason only if you have your own copy of that folder.',
+  'backup.folder.absent':
+    'The folder {{path}} does not exist yet: nothing to copy. A rollback removes it if a setup creates it.',
+  'undo.folder.removed': 'The folder {{path}}, which a setup created, was removed.',
+  'undo.folder.still-absent': 'The folder {{path}} did not exist before and does not now.',
   'check.version.resumed':
     'The files are at {{installed}}, brought there by this run (it started from {{startedFrom}}).',
   'check.version.db-behind.finding':
@@ -337,7 +353,6 @@ export const en: Record<MessageKey, string> = {
     'The file {{path}} has another size than the signed one ({{actual}} instead of {{expected}} bytes).',
   'kit.file-hash': 'The file {{path}} was altered (different SHA-256).',
   'kit.symlink': 'The kit holds a link ({{path}}): not allowed.',
-  'kit.unlisted-executable': 'The kit holds an executable the manifest does not list: {{path}}.',
 
   'crm.web-config.missing': '{{path}} is missing.',
   'crm.web-config.invalid': 'The file {{path}} is not valid XML.',

@@ -3,6 +3,7 @@ import { hostProtectionMessages } from './trust/host-protection';
 import { practiceEditionMessages } from './trust/practice-edition';
 import { inputBoundsMessages } from './trust/input-bounds';
 import { rollbackProofMessages } from './trust/rollback-proof';
+import { fixedEnvironmentMessages } from './trust/fixed-environment';
 /** Flat keys (i18next keySeparator: false); interpolation is {{name}}. The CRM's own labels stay verbatim. */
 export const it = {
   ...kitStagingMessages.it,
@@ -10,6 +11,7 @@ export const it = {
   ...practiceEditionMessages.it,
   ...inputBoundsMessages.it,
   ...rollbackProofMessages.it,
+  ...fixedEnvironmentMessages.it,
   // Phases and statuses (CLI and report)
   'phase.checks': 'Verifiche',
   'phase.backup': 'Copie di sicurezza',
@@ -161,12 +163,26 @@ export const it = {
     'La cartella {{path}} non è vuota o contiene {{source}}: il ripristino altrove si fa solo in una cartella vuota o nuova.',
   'backup.files.restore-not-empty.remedy':
     'Scegli una cartella vuota o che non esiste ancora, oppure ripristina in {{source}}, la cartella da cui è stata fatta la copia.',
+  'step.backup.folder.title': 'Copia della cartella {{name}} (zip)',
+  'step.backup.verify-folder.title': 'Verifica della copia della cartella {{name}}',
+  'backup.folder.no-anchor':
+    'Il kit dice che la sua installazione modifica {{declared}} («{{name}}»), ma quel sito non è su questo server.',
+  'backup.folder.no-anchor.remedy':
+    'Chiedi al fornitore un kit adatto a questa installazione, oppure salta questa copia con un motivo se sai che la cartella qui non si usa.',
+  'backup.folder.refused':
+    'La cartella «{{name}}» del kit ({{declared}}) sarebbe {{path}}: la radice di un disco, una cartella che contiene il CRM, MOBILE o le copie, o una cartella al loro interno. Non viene copiata.',
+  'backup.folder.refused.remedy':
+    'Chiedi al fornitore di correggere il kit. Salta questa copia con un motivo solo se hai una tua copia di quella cartella.',
+  'backup.folder.absent':
+    "La cartella {{path}} non esiste ancora: niente da copiare. Un ripristino la toglie se un'installazione la crea.",
+  'undo.folder.removed': "La cartella {{path}}, creata da un'installazione, è stata tolta.",
+  'undo.folder.still-absent': 'La cartella {{path}} non esisteva prima e non esiste ora.',
   'check.version.resumed':
     'I file sono alla {{installed}}, portati da questa esecuzione (partita dalla {{startedFrom}}).',
   'check.version.db-behind.finding':
     'Aggiornamento non finito: i file sono già alla versione {{installed}}, ma serve ancora «Aggiorna Database» su {{connections}}.',
   'check.version.db-behind.remedy':
-    "Il programma lo finisce: copia le cartelle e i database, non riesegue le installazioni la cui cartella è già alla {{installed}} e porta a «Aggiorna Database» su {{connections}}.",
+    'Il programma lo finisce: copia le cartelle e i database, non riesegue le installazioni la cui cartella è già alla {{installed}} e porta a «Aggiorna Database» su {{connections}}.',
   'check.version.mobile-behind.finding':
     'Aggiornamento non finito: il CRM è alla versione {{installed}}, MOBILE è ancora alla {{mobile}}.',
   'check.version.mobile-behind.remedy':
@@ -359,7 +375,6 @@ export const it = {
     'Il file {{path}} ha una dimensione diversa da quella firmata ({{actual}} invece di {{expected}} byte).',
   'kit.file-hash': 'Il file {{path}} è stato alterato (SHA-256 diverso).',
   'kit.symlink': 'Il kit contiene un collegamento ({{path}}): non è ammesso.',
-  'kit.unlisted-executable': "Sul kit c'è un eseguibile non elencato nel manifesto: {{path}}.",
 
   // CRM, IIS, profile
   'crm.web-config.missing': 'Manca {{path}}.',
