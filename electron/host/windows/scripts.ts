@@ -58,6 +58,10 @@ export const SCRIPTS = {
     params: noParams,
     result: z.object({ reasons: psArray(z.string()) }),
   },
+  'Get-ProcessStartTime': {
+    params: z.object({ pid: z.number().int().positive() }).strict(),
+    result: z.object({ startTime: z.string().nullable() }),
+  },
   'Get-IisStatus': {
     params: noParams,
     result: z.object({

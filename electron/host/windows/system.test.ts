@@ -174,7 +174,17 @@ describe('the System port on Windows', () => {
       '{"drives":[{"name":"C:\\\\","freeBytes":53687091200,"totalBytes":107374182400,"format":"NTFS"},{"name":"D:\\\\","freeBytes":214748364800,"totalBytes":536870912000,"format":"NTFS"},{"name":"E:\\\\","freeBytes":900000000000,"totalBytes":1000000000000,"format":"exFAT"}]}',
     'Get-OsArchitecture': '{"architecture":"AMD64","is64BitOperatingSystem":true}',
     'Get-FileVersion': fixture('versioninfo.json'),
+    'Get-ProcessStartTime': '{"startTime":"2026-11-27T18:02:11.1234567Z"}',
   };
+
+  it("reads a process's start time from Get-Process, for the run lock's owner", async () => {
+    const runner = runnerAnswering(SCRIPTS_DIR, answers);
+    const system = windowsSystem({ runner, env: { PROCESSOR_ARCHITECTURE: 'AMD64' } });
+    expect(await system.processStartTime(4242)).toBe('2026-11-27T18:02:11.1234567Z');
+    expect(runner.calls).toEqual([{ script: 'Get-ProcessStartTime', params: { pid: 4242 } }]);
+    const gone = runnerAnswering(SCRIPTS_DIR, { 'Get-ProcessStartTime': '{"startTime":null}' });
+    expect(await windowsSystem({ runner: gone, env: {} }).processStartTime(4242)).toBeNull();
+  });
 
   it('asks the scripts for elevation, pending reboot and the file version', async () => {
     const runner = runnerAnswering(SCRIPTS_DIR, answers);

@@ -92,11 +92,12 @@ export function windowsSystem(options: WindowsSystemOptions): System {
     },
     // The version resource's FileVersion string (Get-FileVersion.ps1), see readers.fileVersionFrom.
     fileVersion: (file) => readFileVersion(runner, file),
-    // Not read yet: Node has no API for it, and a Get-ProcessStartTime script (Get-Process -Id
-    // $pid).StartTime) would have to join the allowlist and its schema. Null makes the lock fall
-    // back to the PID alone (as before), so a recycled PID still blocks until the admin removes
-    // the lock; e2e/windows/ACCEPTANCE.md lists it.
-    processStartTime: async () => null,
+    // Get-Process's StartTime, in UTC: the run lock records its own and compares, so a PID that
+    // Windows gave to an unrelated process later does not hold the lock.
+    async processStartTime(pid) {
+      const { result } = await runner.run('Get-ProcessStartTime', { pid });
+      return result.startTime;
+    },
     async stateDir() {
       return made(path.win32.join(envGet(env, 'ProgramData') ?? 'C:\\ProgramData', STATE_FOLDER));
     },
