@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, lint, unit and e2e tests, in that order, then one closing line
-// `N passed, N failed` that counts every test (typecheck, lint and Electronegativity count as one each).
+// `N passed, N failed` that counts every test (typecheck, lint and Electronegativity count as one each; the PowerShell check counts its own).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -59,12 +59,19 @@ const checks = await Promise.all([
   background('typecheck', 'npm', ['run', '--silent', 'typecheck']),
   background('lint', bin('eslint'), ['--max-warnings', '0', '.']),
   background('electronegativity', process.execPath, [path.join(root, 'build', 'electronegativity.mjs')]),
+  background('powershell', bin('tsx'), [path.join(root, 'build', 'powershell', 'check-ps.ts')]),
 ]);
 for (const c of checks) {
   header(c.label, c.command, c.args);
   process.stdout.write(c.output);
   times.push(`${c.label} ${c.time} s`);
-  count(c.label, c.ok);
+  // The PowerShell check counts its own tests (each script, each Pester test); the others are one each.
+  const own = /^(\d+) passed, (\d+) failed$/m.exec(c.output.toString('utf8'));
+  if (c.label === 'powershell' && own) {
+    passed += Number(own[1]);
+    failed += Number(own[2]);
+    if (!c.ok && Number(own[2]) === 0) failed++;
+  } else count(c.label, c.ok);
 }
 // The e2e tests load the built renderer.
 count(

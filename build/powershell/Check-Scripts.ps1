@@ -1,0 +1,61 @@
+<#
+  `npm run check:ps`, inside real PowerShell 7: every allowlisted script (and the session's
+  start-up code) through the real parser, then a guard against what Windows PowerShell 5.1 on a
+  server lacks, then the Pester tests. Writes a JSON summary to -Out for build/powershell/check-ps.ts.
+#>
+param(
+  [Parameter(Mandatory = $true)][string]$FileList,
+  [Parameter(Mandatory = $true)][string]$Pester,
+  [Parameter(Mandatory = $true)][string]$Tests,
+  [Parameter(Mandatory = $true)][string]$Out
+)
+$ErrorActionPreference = 'Stop'
+$problems = New-Object System.Collections.Generic.List[string]
+$Files = @(Get-Content -LiteralPath $FileList | Where-Object { $_ })
+
+# Language that PowerShell 6 and 7 added: a 5.1 server fails to parse or run it.
+function Find-Not51([System.Management.Automation.Language.Ast]$Ast) {
+  $found = New-Object System.Collections.Generic.List[string]
+  $predicate = {
+    param($node)
+    $name = $node.GetType().Name
+    if ($name -in 'TernaryExpressionAst', 'PipelineChainAst') { return $true }
+    if ($name -eq 'BinaryExpressionAst' -and $node.Operator -eq 'QuestionQuestion') { return $true }
+    if ($name -eq 'AssignmentStatementAst' -and $node.Operator -eq 'QuestionQuestionEquals') { return $true }
+    if ($name -in 'MemberExpressionAst', 'InvokeMemberExpressionAst', 'IndexExpressionAst' -and $node.NullConditional) { return $true }
+    if ($name -eq 'CommandParameterAst' -and $node.ParameterName -in 'Parallel', 'ThrottleLimit', 'AsHashtable', 'SkipLimitCheck') { return $true }
+    if ($name -eq 'ScriptBlockAst' -and $null -ne $node.CleanBlock) { return $true }
+    return $false
+  }
+  foreach ($node in $Ast.FindAll($predicate, $true)) {
+    $text = $node.Extent.Text
+    if ($text.Length -gt 60) { $text = $text.Substring(0, 60) + '…' }
+    $found.Add("line $($node.Extent.StartLineNumber): $($node.GetType().Name.Replace('Ast', '')) '$text'")
+  }
+  return $found
+}
+
+foreach ($file in $Files) {
+  $tokens = $null
+  $errors = $null
+  $ast = [System.Management.Automation.Language.Parser]::ParseFile($file, [ref]$tokens, [ref]$errors)
+  foreach ($e in $errors) {
+    $problems.Add("$(Split-Path -Leaf $file): line $($e.Extent.StartLineNumber): $($e.Message)")
+  }
+  foreach ($f in (Find-Not51 $ast)) { $problems.Add("$(Split-Path -Leaf $file): not in PowerShell 5.1: $f") }
+}
+
+Import-Module $Pester -Force
+$config = New-PesterConfiguration
+$config.Run.Path = $Tests
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$result = Invoke-Pester -Configuration $config
+
+$summary = [ordered]@{
+  files = $Files.Count
+  problems = $problems.ToArray()
+  pesterPassed = $result.PassedCount
+  pesterFailed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+}
+Set-Content -LiteralPath $Out -Value (ConvertTo-Json -InputObject $summary -Depth 4) -Encoding utf8

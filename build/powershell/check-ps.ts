@@ -1,0 +1,60 @@
+// npm run check:ps [-- --scripts DIR]: every allowlisted PowerShell script and the session's
+// start-up code through real PowerShell 7 (the .NET tool in dotnet-tools.json): its parser, a
+// guard against what Windows PowerShell 5.1 lacks, then the Pester tests beside the host code.
+// Prints `N passed, N failed` (each script checked counts as one test, each Pester test as one).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SESSION_INIT } from '../../electron/host/windows/powershell';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { values } = parseArgs({ options: { scripts: { type: 'string' } } });
+const scriptsDir = path.resolve(values.scripts ?? path.join(root, 'resources', 'scripts'));
+const pester = path.join(root, '.tools', 'nuget', 'pester', '5.7.1', 'tools', 'Pester.psd1');
+const tests = path.join(root, 'electron', 'host', 'windows', 'ps-tests');
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'check-ps-'));
+try {
+  const startUp = path.join(work, 'Session-StartUp.ps1');
+  writeFileSync(startUp, SESSION_INIT);
+  const files = [
+    ...readdirSync(scriptsDir)
+      .filter((f) => f.endsWith('.ps1'))
+      .map((f) => path.join(scriptsDir, f)),
+    startUp,
+  ];
+  const out = path.join(work, 'summary.json');
+  const list = path.join(work, 'files.txt');
+  writeFileSync(list, files.join('\n'));
+  const args = ['tool', 'run', 'pwsh', '-NoProfile', '-NonInteractive', '-File'];
+  const check = path.join(root, 'build', 'powershell', 'Check-Scripts.ps1');
+  const run = spawnSync(
+    'dotnet',
+    [...args, check, '-FileList', list, '-Pester', pester, '-Tests', tests, '-Out', out],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, CRMUM_SCRIPTS: scriptsDir } },
+  );
+  if (run.status !== 0) {
+    process.stdout.write(
+      `PowerShell did not finish (exit ${run.status ?? run.signal}): is dotnet tool restore done?\n`,
+    );
+    process.stdout.write('0 passed, 1 failed\n');
+    process.exit(1);
+  }
+  const summary = JSON.parse(readFileSync(out, 'utf8').replace(/^\uFEFF/, '')) as {
+    files: number;
+    problems: string[];
+    pesterPassed: number;
+    pesterFailed: number;
+  };
+  for (const p of summary.problems) process.stdout.write(`✖ ${p}\n`);
+  const brokenFiles = new Set(summary.problems.map((p) => p.split(':')[0])).size;
+  const passed = summary.files - brokenFiles + summary.pesterPassed;
+  const failed = brokenFiles + summary.pesterFailed;
+  process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+  process.exitCode = failed === 0 ? 0 : 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
