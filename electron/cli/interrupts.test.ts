@@ -4,19 +4,17 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppSession } from '../core/session';
 import { translator } from '../core/i18n';
 import { readJournal, replay } from '../core/run/journal';
 import { type PracticeFixture, practiceFixture } from '../testing/practice-fixture';
+import { closeAfterEach } from '../testing/session-harness';
 import { Interrupts, ask } from './interrupts';
 
 const CLI = fileURLToPath(new URL('./bin.mjs', import.meta.url));
 let fx: PracticeFixture | undefined;
-afterEach(async () => {
-  await fx?.dispose();
-  fx = undefined;
-});
+closeAfterEach(() => [fx]);
 
 async function journalOf(kitDir: string): Promise<string | null> {
   const reports = path.join(kitDir, 'reports');

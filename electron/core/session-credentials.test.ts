@@ -1,56 +1,13 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { contract } from '../shared/contract';
 import type { SqlCredentials } from '../shared/sql-credentials';
 import { type AppSession, openSession } from './session';
 import { type PracticeFixture, practiceFixture } from '../testing/practice-fixture';
+import { closeAfterEach } from '../testing/session-harness';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-});
-
-it('the practice server needs no SQL credentials and says so', async () => {
-  fx = await practiceFixture();
-  session = await openSession({ host: fx.host, kitDir: fx.kitDir });
-  expect(
-    await session.handlers.provideSqlCredentials('Produzione', { kind: 'sql', user: 'sa', password: 'x' }),
-  ).toMatchObject({ ok: false, error: { key: 'sql.credentials-not-needed' } });
-});
-
-it('a host with a credential store gets them for a known connection, and the log never shows the password', async () => {
-  fx = await practiceFixture();
-  const kept: [string, SqlCredentials][] = [];
-  const host = {
-    ...fx.host,
-    credentials: { provide: (c: string, cr: SqlCredentials) => void kept.push([c, cr]) },
-  };
-  session = await openSession({ host, kitDir: fx.kitDir });
-  const logs: string[] = [];
-  session.subscribe((event, payload) => {
-    if (event === 'log') logs.push(JSON.stringify(payload));
-  });
-  const creds: SqlCredentials = { kind: 'ntlm', domain: 'AZIENDA', user: 'admin.crm', password: 'Segreta!1' };
-  expect(await session.handlers.provideSqlCredentials('Produzione', creds)).toEqual({ ok: true });
-  expect(kept).toEqual([['Produzione', creds]]);
-  expect(logs.join('\n')).toContain('AZIENDA\\\\admin.crm');
-  expect(logs.join('\n')).not.toContain('Segreta');
-  expect(await session.handlers.provideSqlCredentials('Nessuna', creds)).toMatchObject({
-    ok: false,
-    error: { key: 'practice.connection-unknown' },
-  });
-});
-
-it.each([
-  [{ kind: 'sql', user: '', password: 'x' }],
-  [{ kind: 'ntlm', user: 'u', password: 'x' }],
-  [{ kind: 'kerberos', user: 'u', password: 'x' }],
-  [{ kind: 'sql', user: 'u\nDROP', password: 'x' }],
-  [{ kind: 'sql', user: 'u', password: 'x', extra: 1 }],
-])('the contract refuses malformed credentials %j', (creds) => {
-  expect(contract.calls.provideSqlCredentials.args.safeParse(['Produzione', creds]).success).toBe(false);
-});
+closeAfterEach(() => [session, fx]);
 
 /** A session on the practice server with a credential store, and its log as text. */
 async function sessionWithStore() {
@@ -67,6 +24,37 @@ async function sessionWithStore() {
   });
   return { kept, logs, handlers: session.handlers };
 }
+
+it('the practice server needs no SQL credentials and says so', async () => {
+  fx = await practiceFixture();
+  session = await openSession({ host: fx.host, kitDir: fx.kitDir });
+  expect(
+    await session.handlers.provideSqlCredentials('Produzione', { kind: 'sql', user: 'sa', password: 'x' }),
+  ).toMatchObject({ ok: false, error: { key: 'sql.credentials-not-needed' } });
+});
+
+it('a host with a credential store gets them for a known connection, and the log never shows the password', async () => {
+  const { kept, logs, handlers } = await sessionWithStore();
+  const creds: SqlCredentials = { kind: 'ntlm', domain: 'AZIENDA', user: 'admin.crm', password: 'Segreta!1' };
+  expect(await handlers.provideSqlCredentials('Produzione', creds)).toEqual({ ok: true });
+  expect(kept).toEqual([['Produzione', creds]]);
+  expect(logs.join('\n')).toContain('AZIENDA\\\\admin.crm');
+  expect(logs.join('\n')).not.toContain('Segreta');
+  expect(await handlers.provideSqlCredentials('Nessuna', creds)).toMatchObject({
+    ok: false,
+    error: { key: 'practice.connection-unknown' },
+  });
+});
+
+it.each([
+  [{ kind: 'sql', user: '', password: 'x' }],
+  [{ kind: 'ntlm', user: 'u', password: 'x' }],
+  [{ kind: 'kerberos', user: 'u', password: 'x' }],
+  [{ kind: 'sql', user: 'u\nDROP', password: 'x' }],
+  [{ kind: 'sql', user: 'u', password: 'x', extra: 1 }],
+])('the contract refuses malformed credentials %j', (creds) => {
+  expect(contract.calls.provideSqlCredentials.args.safeParse(['Produzione', creds]).success).toBe(false);
+});
 
 it.each([
   [

@@ -1,16 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { HostProfileHints } from './ports';
 import { type AppSession, openSession } from './session';
 import { type PracticeFixture, practiceFixture } from '../testing/practice-fixture';
+import { closeAfterEach } from '../testing/session-harness';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-});
+closeAfterEach(() => [session, fx]);
 
 it("hands the profile's SQL hints to the host, and decrypts an encrypted section through it", async () => {
   fx = await practiceFixture();

@@ -1,5 +1,5 @@
 /** Test support only (never imported by the app): lives outside core so core's layer rule holds. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPracticeKit, type PracticeKitOptions } from '../cli/practice-kit';
@@ -34,4 +34,11 @@ export async function practiceFixture(
     host: await openPracticeHost(serverDir),
     dispose: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+/** A real folder outside any practice server, standing for C:\Windows or /etc: a web.config in it. */
+export async function realFolder(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'real-folder-'));
+  await writeFile(path.join(dir, 'web.config'), '<configuration/>');
+  return dir;
 }

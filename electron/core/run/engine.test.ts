@@ -1,31 +1,22 @@
 import type { StepId } from '../../shared/step-id';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/plan';
 import { treeHash } from '../files/tree';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 import { JOURNAL_FILE, readJournal, replay } from './journal';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-  fx = undefined;
-});
+closeAfterEach(() => [session, fx]);
 
 async function open(options: Parameters<typeof practiceFixture>[0] = {}): Promise<AppSession> {
   fx = await practiceFixture(options);
   session = await openSession({ host: fx.host, kitDir: fx.kitDir, setupTimeoutMs: 20_000 });
   return session;
-}
-
-async function settle(s: AppSession): Promise<Session> {
-  await s.idle();
-  return s.handlers.getSession();
 }
 
 const statusOf = (snap: Session, id: string) => snap.steps.find((s) => s.id === id)?.status;

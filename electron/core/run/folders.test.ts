@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UpgradeError, msg } from '../../shared/message';
 import type { Session } from '../../shared/plan';
 import { treeHash } from '../files/tree';
@@ -8,6 +8,7 @@ import type { Host } from '../ports';
 import type { ReportProof } from '../report/report';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 import { JOURNAL_FILE, artifactKey, readJournal, replay } from './journal';
 
 /**
@@ -20,21 +21,21 @@ const TO = '7.8.5.13100517_x64';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-  fx = undefined;
-});
-
-async function settle(s: AppSession): Promise<Session> {
-  await s.idle();
-  return s.handlers.getSession();
-}
+closeAfterEach(() => [session, fx]);
 
 const mobileDir = (f: PracticeFixture) => path.join(f.serverDir, 'C', 'inetpub', 'wwwroot', 'CRMMobile');
 const versionOf = async (folder: string) =>
   (await readFile(path.join(folder, 'bin', 'version.txt'), 'utf8')).trim();
+
+/** A run started on the practice server and NOTA BENE 1 confirmed: on through the setups. */
+async function pastTheNotes(f: PracticeFixture): Promise<AppSession> {
+  session = await openSession({ host: f.host, kitDir: f.kitDir, setupTimeoutMs: 20_000 });
+  await session.handlers.practiceLogOffUsers();
+  await session.handlers.startRun();
+  await settle(session);
+  expect(await session.handlers.confirmStep('check.release-notes')).toEqual({ ok: true });
+  return session;
+}
 
 describe('every folder a setup changes is backed up, verified and restored', () => {
   it('the MOBILE setup fails after the main one succeeded: the rollback brings both folders back, the report proves both', async () => {
@@ -43,12 +44,7 @@ describe('every folder a setup changes is backed up, verified and restored', () 
     const mobile = mobileDir(fx);
     const crmBefore = await treeHash(crm, ['App_Data/Logs']);
     const mobileBefore = await treeHash(mobile, ['App_Data/Logs']);
-    session = await openSession({ host: fx.host, kitDir: fx.kitDir, setupTimeoutMs: 20_000 });
-    const s = session;
-    await s.handlers.practiceLogOffUsers();
-    await s.handlers.startRun();
-    await settle(s);
-    expect(await s.handlers.confirmStep('check.release-notes')).toEqual({ ok: true });
+    const s = await pastTheNotes(fx);
     let snap = await settle(s);
     const ids = snap.steps.map((x) => x.id);
     expect(ids.indexOf('backup.mobile-files')).toBe(ids.indexOf('backup.verify-files') + 1);
@@ -109,12 +105,7 @@ describe('every folder a setup changes is backed up, verified and restored', () 
 describe('a folder that does not come back is a failed rollback', () => {
   it('a MOBILE backup damaged after it was verified: the undo fails, with the folder named, and the rollback stops', async () => {
     fx = await practiceFixture({ kit: { mobileSetupFailsWith: 1603 } });
-    session = await openSession({ host: fx.host, kitDir: fx.kitDir, setupTimeoutMs: 20_000 });
-    const s = session;
-    await s.handlers.practiceLogOffUsers();
-    await s.handlers.startRun();
-    await settle(s);
-    await s.handlers.confirmStep('check.release-notes');
+    const s = await pastTheNotes(fx);
     let snap = await settle(s);
     expect(snap.steps.find((x) => x.id === 'upgrade.mobile-setup')?.status).toBe('failed');
     const { artifacts } = replay(await readJournal(path.join(s.runFolder, JOURNAL_FILE)));
@@ -268,12 +259,7 @@ describe('any other folder the kit says its setups touch', () => {
       kit: { mobileSetupFailsWith: 1603, servicesFolder: true },
     });
     const before = withServices ? await treeHash(servicesDir(fx)) : null;
-    session = await openSession({ host: fx.host, kitDir: fx.kitDir, setupTimeoutMs: 20_000 });
-    const s = session;
-    await s.handlers.practiceLogOffUsers();
-    await s.handlers.startRun();
-    await settle(s);
-    await s.handlers.confirmStep('check.release-notes');
+    const s = await pastTheNotes(fx);
     const snap = await settle(s);
     const ids = snap.steps.map((x) => x.id);
     expect(ids).toContain('backup.folder:services');

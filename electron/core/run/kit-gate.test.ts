@@ -1,22 +1,18 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Step } from '../../shared/plan';
 import { treeHash } from '../files/tree';
 import { loadProfile } from '../profile';
 import { sourceResourcesDir } from '../resources';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 import { paths, serverFileSchema, readJson, writeJsonAtomic } from '../../host/practice/layout';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-  fx = undefined;
-});
+closeAfterEach(() => [session, fx]);
 
 const byId = (steps: readonly Step[], id: string) => steps.find((s) => s.id === id);
 
@@ -46,8 +42,7 @@ describe('the kit gates everything', () => {
     session = await openSession({ host: fx.host, kitDir: fx.kitDir });
     await session.handlers.practiceLogOffUsers();
     await session.handlers.startRun();
-    await session.idle();
-    const snap = await session.handlers.getSession();
+    const snap = await settle(session);
     expect(byId(snap.steps, 'check.kit')).toMatchObject({
       status: 'failed',
       skippable: false,

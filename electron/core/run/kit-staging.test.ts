@@ -1,29 +1,20 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogEntry, Session } from '../../shared/plan';
 import { treeHash } from '../files/tree';
 import { stagedKitDir } from '../kit/run-kit';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-  fx = undefined;
-});
+closeAfterEach(() => [session, fx]);
 
 const PAYLOAD = ['setup', 'payload-crm', 'files', 'bin', 'Crm.Web.dll'];
 const INSTALLED = ['bin', 'Crm.Web.dll'];
 const stepOf = (snap: Session, id: string) => snap.steps.find((s) => s.id === id);
-
-async function settle(s: AppSession): Promise<Session> {
-  await s.idle();
-  return s.handlers.getSession();
-}
 
 /** A run started on a fresh practice server, stopped where the admin reads the notes: check.kit passed. */
 async function atTheNotes(

@@ -1,7 +1,8 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/plan';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach } from '../../testing/session-harness';
 import type { CrmSite, Host } from '../ports';
 import { type AppSession, openSession } from '../session';
 import { JOURNAL_FILE, readJournal, replay } from './journal';
@@ -14,12 +15,7 @@ import path from 'node:path';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-  fx = undefined;
-});
+closeAfterEach(() => [session, fx]);
 
 const settle = async (s: AppSession): Promise<Session> => {
   await s.settled();

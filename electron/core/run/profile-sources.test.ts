@@ -1,18 +1,15 @@
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Step } from '../../shared/plan';
 import { type Profile, loadProfile } from '../profile';
 import { sourceResourcesDir } from '../resources';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-});
+closeAfterEach(() => [session, fx]);
 
 const byId = (steps: readonly Step[], id: string) => steps.find((s) => s.id === id);
 const shipped = () => loadProfile(path.join(sourceResourcesDir(), 'profiles', 'crm.json'));
@@ -67,16 +64,14 @@ it('when only the CRM shows the licence, the admin reads "Informazioni su" and c
   session = await openSession({ host: fx.host, kitDir: fx.kitDir });
   await session.handlers.practiceLogOffUsers();
   await session.handlers.startRun();
-  await session.idle();
-  let snap = await session.handlers.getSession();
+  let snap = await settle(session);
   expect(byId(snap.steps, 'check.licence')).toMatchObject({
     kind: 'manual',
     status: 'waiting',
     instructions: { key: 'check.licence.admin.instructions' },
   });
   expect(await session.handlers.confirmStep('check.licence')).toEqual({ ok: true });
-  await session.idle();
-  snap = await session.handlers.getSession();
+  snap = await settle(session);
   expect(byId(snap.steps, 'check.licence')).toMatchObject({
     status: 'passed',
     evidence: { confirmedByAdmin: true },
@@ -95,12 +90,10 @@ it("without a way to read the database's version, the admin's confirmation stand
   await session.handlers.startRun();
   await session.idle();
   await session.handlers.confirmStep('check.release-notes');
-  await session.idle();
-  let snap = await session.handlers.getSession();
+  let snap = await settle(session);
   expect(byId(snap.steps, 'after.db-update:Produzione')).toMatchObject({ status: 'waiting' });
   expect(await session.handlers.confirmStep('after.db-update:Produzione')).toEqual({ ok: true });
-  await session.idle();
-  snap = await session.handlers.getSession();
+  snap = await settle(session);
   expect(byId(snap.steps, 'after.db-update:Produzione')).toMatchObject({
     status: 'warning',
     finding: { key: 'after.db-update.unchecked' },

@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/plan';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 
 /**
  * Issue 12: a resumed run asks the server again before any action. The journal says what was
@@ -12,17 +13,7 @@ import { type PracticeFixture, practiceFixture } from '../../testing/practice-fi
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-  fx = undefined;
-});
-
-async function settle(s: AppSession): Promise<Session> {
-  await s.idle();
-  return s.handlers.getSession();
-}
+closeAfterEach(() => [session, fx]);
 
 const step = (snap: Session, id: string) => snap.steps.find((x) => x.id === id);
 

@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { treeHash } from '../files/tree';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 import { KIT_REPORTS } from '../kit/kit-manifest';
 import { findUnfinishedRun, readJournal, replay, serverJournalFile } from './journal';
 
@@ -13,10 +14,7 @@ const CLI = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-});
+closeAfterEach(() => [session, fx]);
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -66,8 +64,7 @@ it('a run killed mid-setup is found on the kit, shows the step as interrupted, a
   expect(snap.run.actions).toContain('rollback');
 
   expect(await session.handlers.rollback()).toEqual({ ok: true });
-  await session.idle();
-  expect((await session.handlers.getSession()).run.state).toBe('rolled-back');
+  expect((await settle(session)).run.state).toBe('rolled-back');
   expect(await treeHash(fx.appDir)).toBe(before);
   expect(await fx.host.iis.poolState('CRMAppPool')).toBe('started');
   await expect(access(path.join(fx.appDir, 'app_offline.htm'))).rejects.toThrow();

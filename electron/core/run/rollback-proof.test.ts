@@ -1,13 +1,13 @@
 import { access, copyFile, mkdir, readFile, readdir, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Session } from '../../shared/plan';
+import { describe, expect, it } from 'vitest';
 import { type BackupManifest, manifestPathFor } from '../files/manifest';
 import { sha256Of } from '../files/sealed-copy';
 import { treeHash } from '../files/tree';
 import { zipFolder } from '../files/zip-backup';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 import { type Artifact, JOURNAL_FILE, artifactKey, readJournal, replay } from './journal';
 
 /**
@@ -22,17 +22,7 @@ const EXCLUDED = ['App_Data/Logs'];
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-  fx = undefined;
-});
-
-async function settle(s: AppSession): Promise<Session> {
-  await s.idle();
-  return s.handlers.getSession();
-}
+closeAfterEach(() => [session, fx]);
 
 /** A run started and under way; with the CRM folder's tree hash before it began. */
 async function open(

@@ -1,6 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Step } from '../../shared/plan';
 import {
   iisFileSchema,
@@ -11,15 +11,12 @@ import {
 } from '../../host/practice/layout';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 import { LOCK_FILE, acquireLock, readLiveLock, releaseLock } from './run-lock';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-});
+closeAfterEach(() => [session, fx]);
 
 const byId = (steps: readonly Step[], id: string) => steps.find((s) => s.id === id);
 
@@ -123,18 +120,15 @@ it('a run holds the lock while it works and lets it go when it ends', async () =
   session = await openSession({ host: fx.host, kitDir: fx.kitDir });
   await session.handlers.practiceLogOffUsers();
   await session.handlers.startRun();
-  await session.idle();
-  const snap = await session.handlers.getSession();
+  const snap = await settle(session);
   expect((await readLiveLock(state))?.runId).toBe(snap.run.id);
   // Someone else's lock is never removed by us.
   await releaseLock(state, 'not-ours');
   expect((await readLiveLock(state))?.runId).toBe(snap.run.id);
   await session.handlers.confirmStep('check.release-notes');
-  await session.idle();
-  expect((await session.handlers.getSession()).run.state).toBe('waiting'); // at "Aggiorna Database"
+  expect((await settle(session)).run.state).toBe('waiting'); // at "Aggiorna Database"
   expect(await session.handlers.rollback()).toEqual({ ok: true });
-  await session.idle();
-  expect((await session.handlers.getSession()).run.state).toBe('rolled-back');
+  expect((await settle(session)).run.state).toBe('rolled-back');
   expect(await readLiveLock(state)).toBeNull();
   const iis = await readJson(paths(fx.serverDir).iis, iisFileSchema);
   expect(iis.pools.CRMAppPool?.state).toBe('started');

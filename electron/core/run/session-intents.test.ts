@@ -1,12 +1,13 @@
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { choicesFor, parseChoice } from '../../cli/prompt';
 import { stepActions } from '../../../renderer/src/logic/steps';
 import { msg } from '../../shared/message';
 import type { Session } from '../../shared/plan';
 import type { StepId } from '../../shared/step-id';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach } from '../../testing/session-harness';
 import type { StepDefinition } from './context';
 import { type AppSession, openSession } from '../session';
 import { buildPlan } from '../steps/plan';
@@ -14,12 +15,7 @@ import { JOURNAL_FILE, readJournal, replay } from './journal';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-  session = undefined;
-  fx = undefined;
-});
+closeAfterEach(() => [session, fx]);
 
 const settle = async (s: AppSession): Promise<Session> => {
   await s.settled();

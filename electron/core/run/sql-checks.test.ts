@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Step } from '../../shared/plan';
 import {
   databaseFileSchema,
@@ -10,13 +10,11 @@ import {
 } from '../../host/practice/layout';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach } from '../../testing/session-harness';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  await fx?.dispose();
-});
+closeAfterEach(() => [session, fx]);
 
 const byId = (steps: readonly Step[], id: string) => steps.find((s) => s.id === id);
 const ALL = {

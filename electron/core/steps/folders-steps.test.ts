@@ -1,15 +1,12 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parseVersionName } from '../../shared/version-name';
-import { discover } from '../discovery';
+import { describe, expect, it } from 'vitest';
 import { manifestPathFor } from '../files/manifest';
-import { loadProfile } from '../profile';
 import { type ReportRollback, renderReportHtml, reportProofs } from '../report/report';
-import { sourceResourcesDir } from '../resources';
-import type { StepContext } from '../run/context';
 import { type Artifact, artifactKey } from '../run/journal';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach } from '../../testing/session-harness';
+import { practiceStepContext } from '../../testing/step-context';
 import { filesBackup, filesVerify, mobileFilesBackup, mobileFilesVerify } from './backup';
 import { buildPlan } from './plan';
 import { versionCheck } from './checks';
@@ -20,51 +17,12 @@ const TO = '7.8.5.13100517_x64';
 const FROM = '7.8.4.13050210_x64';
 
 let fx: PracticeFixture | undefined;
-afterEach(async () => {
-  await fx?.dispose();
-  fx = undefined;
-});
-
-/** A step context over the practice server, with the artifacts kept in memory. */
-async function contextFor(
-  f: PracticeFixture,
-  backupDir: string,
-): Promise<StepContext & { artifacts: Artifact[] }> {
-  const profile = await loadProfile(path.join(sourceResourcesDir(), 'profiles', 'crm.json'));
-  const discovery = await discover(f.host, profile);
-  const artifacts: Artifact[] = [];
-  const ctx = {
-    host: f.host,
-    kit: null,
-    kitProblem: null,
-    kitDir: f.kitDir,
-    profile,
-    discovery,
-    runId: 'run-1',
-    runDir: path.join(f.root, 'run'),
-    options: { backupDir, setupTimeoutMs: 20_000, poolStopTimeoutMs: 5_000, allowedKitExtras: [] },
-    artifacts,
-    recordArtifact: (a: Artifact) => {
-      const i = artifacts.findIndex((x) => artifactKey(x) === artifactKey(a));
-      if (i >= 0) artifacts[i] = a;
-      else artifacts.push(a);
-      return Promise.resolve();
-    },
-    progress: () => undefined,
-    log: () => undefined,
-    steps: [],
-    kitVersion: parseVersionName(TO),
-    startedFrom: null,
-    releaseNotes: [],
-    writeReport: () => Promise.reject(new Error('not here')),
-  } satisfies StepContext;
-  return ctx;
-}
+closeAfterEach(() => [fx]);
 
 describe('each folder its own backup', () => {
   it('the plan backs up the CRM folder and, when MOBILE is installed, the MOBILE folder', async () => {
     fx = await practiceFixture();
-    const ctx = await contextFor(fx, path.join(fx.root, 'copie'));
+    const ctx = await practiceStepContext(fx, { backupDir: path.join(fx.root, 'copie') });
     const ids = buildPlan(ctx).map((s) => s.id);
     expect(ids.filter((id) => id.startsWith('backup.') && id.endsWith('files'))).toEqual([
       'backup.files',
@@ -83,7 +41,7 @@ describe('each folder its own backup', () => {
   it('records a verified backup per folder, each under its own key; a retry removes what a killed one left', async () => {
     fx = await practiceFixture();
     const copie = path.join(fx.root, 'copie');
-    const ctx = await contextFor(fx, copie);
+    const ctx = await practiceStepContext(fx, { backupDir: copie });
     const dir = path.join(copie, `${ctx.discovery.hostname}-run-1`);
     // As the killed run made them: for Administrators and SYSTEM only (0o700 here).
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -237,7 +195,7 @@ describe('check.version on a half-finished upgrade', () => {
   it('files at the kit version, databases behind: "Aggiorna Database" still needed on each, named', async () => {
     fx = await practiceFixture();
     await writeFile(path.join(fx.appDir, 'bin', 'version.txt'), `${TO}\n`);
-    const ctx = await contextFor(fx, path.join(fx.root, 'copie'));
+    const ctx = await practiceStepContext(fx, { backupDir: path.join(fx.root, 'copie') });
     const mobile = ctx.discovery.mobileSite?.physicalPath ?? '';
     await writeFile(path.join(mobile, 'bin', 'version.txt'), `${TO}\n`);
     const out = await versionCheck.run(ctx);
@@ -264,7 +222,7 @@ describe('check.version on a half-finished upgrade', () => {
 
   it('an upgrade not begun (files older than the kit) passes as before', async () => {
     fx = await practiceFixture();
-    const ctx = await contextFor(fx, path.join(fx.root, 'copie'));
+    const ctx = await practiceStepContext(fx, { backupDir: path.join(fx.root, 'copie') });
     expect(await versionCheck.run(ctx)).toMatchObject({
       status: 'passed',
       finding: { key: 'check.version.upgrade' },

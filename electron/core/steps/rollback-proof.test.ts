@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BackupManifest, manifestPathFor } from '../files/manifest';
 import { sha256Of, sha256OfFile } from '../files/sealed-copy';
 import { treeHash } from '../files/tree';
@@ -10,6 +10,7 @@ import type { CrmConnection } from '../ports';
 import type { StepContext } from '../run/context';
 import { type Artifact, artifactKey } from '../run/journal';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach } from '../../testing/session-harness';
 import { practiceStepContext } from '../../testing/step-context';
 import { restoreDatabase, restoreFolder } from './artifacts';
 import { databaseBackup, databaseVerify, filesBackup, filesVerify } from './backup';
@@ -24,10 +25,7 @@ type FilesBackup = Extract<Artifact, { kind: 'files-backup' }>;
 type DbBackup = Extract<Artifact, { kind: 'db-backup' }>;
 
 let fx: PracticeFixture | undefined;
-afterEach(async () => {
-  await fx?.dispose();
-  fx = undefined;
-});
+closeAfterEach(() => [fx]);
 
 interface Run {
   ctx: StepContext & { artifacts: Artifact[] };

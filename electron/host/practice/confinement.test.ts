@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { type PracticeFixture, practiceFixture, realFolder } from '../../testing/practice-fixture';
+import { closeAfterEach } from '../../testing/session-harness';
 import { translator } from '../../core/i18n';
 import { remedyOf } from '../../shared/i18n';
 import { UpgradeError } from '../../shared/message';
@@ -25,16 +25,11 @@ import {
 let fx: PracticeFixture | undefined;
 /** A real folder beside the practice server, standing for C:\Windows or /etc. */
 let outside: string;
-
 beforeEach(async () => {
-  outside = await mkdtemp(path.join(tmpdir(), 'real-folder-'));
-  await writeFile(path.join(outside, 'web.config'), '<configuration/>');
+  outside = await realFolder();
 });
-afterEach(async () => {
-  await fx?.dispose();
-  fx = undefined;
-  await rm(outside, { recursive: true, force: true });
-});
+afterEach(() => rm(outside, { recursive: true, force: true }));
+closeAfterEach(() => [fx]);
 
 const connection = {
   name: 'Produzione',

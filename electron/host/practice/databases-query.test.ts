@@ -1,12 +1,10 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach } from '../../testing/session-harness';
 import { instanceFileSchema, paths, readJson } from './layout';
 
 let fx: PracticeFixture | undefined;
-afterEach(async () => {
-  await fx?.dispose();
-  fx = undefined;
-});
+closeAfterEach(() => [fx]);
 
 async function produzione() {
   fx = await practiceFixture();

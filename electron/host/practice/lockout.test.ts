@@ -1,15 +1,13 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CrmSite } from '../../core/ports';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { closeAfterEach } from '../../testing/session-harness';
 import { lockoutPaths, loopbackBindings, loopbackUrl } from '../lockout';
 
 let fx: PracticeFixture | undefined;
-afterEach(async () => {
-  await fx?.dispose();
-  fx = undefined;
-});
+closeAfterEach(() => [fx]);
 
 const ORIGINAL = [
   { protocol: 'http', bindingInformation: '*:80:' },

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
+import { type PracticeFixture, practiceFixture, realFolder } from '../../testing/practice-fixture';
+import { closeAfterEach } from '../../testing/session-harness';
 import { treeHash } from '../../core/files/tree';
 import { type RunnerRuntime, currentRunnerRuntime, practiceProcesses, practiceSetupNode } from './processes';
 
@@ -25,14 +25,10 @@ const packagedApp: RunnerRuntime = {
 let fx: PracticeFixture | undefined;
 let outside: string;
 beforeEach(async () => {
-  outside = await mkdtemp(path.join(tmpdir(), 'real-folder-'));
-  await writeFile(path.join(outside, 'web.config'), '<configuration/>');
+  outside = await realFolder();
 });
-afterEach(async () => {
-  await fx?.dispose();
-  fx = undefined;
-  await rm(outside, { recursive: true, force: true });
-});
+afterEach(() => rm(outside, { recursive: true, force: true }));
+closeAfterEach(() => [fx]);
 
 /** The practice server with its pool stopped: a setup asked properly would replace the files. */
 async function readyToInstall(): Promise<{ program: string; args: string[] }> {
