@@ -4,12 +4,7 @@
 # Binding: Protocol, BindingInformation).
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-CrmSite.ps1'
-  function Invoke-Script([hashtable]$Params) {
-    $json = ConvertTo-Json -Compress -InputObject $Params
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
-    # As the app reads it: JSON text, dates left as text.
-    & $script -ParamsBase64 $b64 | ConvertFrom-Json -DateKind String
-  }
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
   # IISAdministration exists only on Windows Server 2016+: a stand-in for Mock to replace.
   if (-not (Get-Command Get-IISServerManager -ErrorAction SilentlyContinue)) {
     function Get-IISServerManager { [CmdletBinding()] param() }

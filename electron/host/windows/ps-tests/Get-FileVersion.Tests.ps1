@@ -3,11 +3,7 @@
 # resource), the *Part numbers the 16-bit fixed-info fields (0 when there is none).
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-FileVersion.ps1'
-  function Invoke-Script([hashtable]$Params) {
-    $json = ConvertTo-Json -Compress -InputObject $Params
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
-    & $script -ParamsBase64 $b64 | ConvertFrom-Json -DateKind String
-  }
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
   # ConvertFrom-Json gives a JSON integer as [long] (the zod side wants z.number().int()).
   $fields = @('fileVersion', 'productVersion', 'fileMajorPart', 'fileMinorPart', 'fileBuildPart', 'filePrivatePart')
 }

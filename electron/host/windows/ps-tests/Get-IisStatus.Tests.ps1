@@ -1,12 +1,7 @@
 # Is IIS there: the InetStp registry key and the W3SVC service, both mocked as Windows answers them.
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-IisStatus.ps1'
-  function Invoke-Script([hashtable]$Params) {
-    $json = ConvertTo-Json -Compress -InputObject $Params
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
-    # As the app reads it: JSON text, dates left as text.
-    & $script -ParamsBase64 $b64 | ConvertFrom-Json -DateKind String
-  }
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
   # Get-Service is Windows-only: a stand-in with its parameters, for Mock to replace.
   if (-not (Get-Command Get-Service -ErrorAction SilentlyContinue)) {
     function Get-Service { [CmdletBinding()] param([string[]]$Name) }

@@ -3,11 +3,7 @@
 # are set here and put back after each test.
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-OsArchitecture.ps1'
-  function Invoke-Script([hashtable]$Params) {
-    $json = ConvertTo-Json -Compress -InputObject $Params
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
-    & $script -ParamsBase64 $b64 | ConvertFrom-Json -DateKind String
-  }
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
 }
 
 Describe 'Get-OsArchitecture' {

@@ -3,11 +3,7 @@
 # value is a string[]; a missing key with -ErrorAction SilentlyContinue gives nothing).
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-PendingReboot.ps1'
-  function Invoke-Script([hashtable]$Params) {
-    $json = ConvertTo-Json -Compress -InputObject $Params
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
-    & $script -ParamsBase64 $b64 | ConvertFrom-Json -DateKind String
-  }
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
   function New-RegistryValues([string]$Key, [hashtable]$Values) {
     $o = [ordered]@{}
     foreach ($k in $Values.Keys) { $o[$k] = $Values[$k] }

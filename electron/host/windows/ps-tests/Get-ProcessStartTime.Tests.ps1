@@ -1,12 +1,7 @@
 # The run lock's owner by start time: Get-Process mocked as Windows answers it.
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-ProcessStartTime.ps1'
-  function Invoke-Script([hashtable]$Params) {
-    $json = ConvertTo-Json -Compress -InputObject $Params
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
-    # As the app reads it: JSON text, dates left as text.
-    & $script -ParamsBase64 $b64 | ConvertFrom-Json -DateKind String
-  }
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
 }
 
 Describe 'Get-ProcessStartTime' {

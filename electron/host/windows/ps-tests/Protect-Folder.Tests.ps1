@@ -6,12 +6,7 @@
 # translate them to, are stand-ins here.
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Protect-Folder.ps1'
-  function Invoke-Script([hashtable]$Params) {
-    $json = ConvertTo-Json -Compress -InputObject $Params
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
-    # As the app reads it: JSON text, dates left as text.
-    & $script -ParamsBase64 $b64 | ConvertFrom-Json -DateKind String
-  }
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
   # The script's own SID-to-name lookup ($Sid.Translate): a stand-in for Mock to replace, since
   # no IdentityReference can be made on Linux to pass to the real one.
   function Get-AccountName($Sid) { }

@@ -5,12 +5,7 @@
 # OpenMappedWebConfiguration(map, path)) opens the mapped file through ConfigurationManager.
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Read-ConnectionStrings.ps1'
-  function Invoke-Script([hashtable]$Params) {
-    $json = ConvertTo-Json -Compress -InputObject $Params
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
-    # As the app reads it: JSON text, dates left as text. -NoEnumerate keeps [] and [x] arrays.
-    & $script -ParamsBase64 $b64 | ConvertFrom-Json -DateKind String -NoEnumerate
-  }
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
   if (-not ('System.Web.Configuration.WebConfigurationManager' -as [type])) {
     Add-Type -ReferencedAssemblies System.Configuration.ConfigurationManager, System.Collections, System.Runtime -TypeDefinition @'
 namespace System.Web.Configuration {
@@ -52,7 +47,7 @@ Describe 'Read-ConnectionStrings' {
   </connectionStrings>
 '@
 
-    $r = Invoke-Script @{ webConfigPath = $path }
+    $r = Invoke-Script -NoEnumerate @{ webConfigPath = $path }
 
     $r -is [array] | Should -BeTrue
     $r.Count | Should -Be 2
@@ -68,7 +63,7 @@ Describe 'Read-ConnectionStrings' {
   It 'gives an empty array when web.config has no connection strings' {
     $path = New-WebConfig (Join-Path $TestDrive 'Empty') '  <appSettings><add key="x" value="y" /></appSettings>'
 
-    $r = Invoke-Script @{ webConfigPath = $path }
+    $r = Invoke-Script -NoEnumerate @{ webConfigPath = $path }
 
     $r -is [array] | Should -BeTrue
     $r.Count | Should -Be 0
@@ -77,7 +72,7 @@ Describe 'Read-ConnectionStrings' {
   It 'refuses a web.config that is not there, by its full path' {
     $path = Join-Path $TestDrive 'Nowhere' 'web.config'
 
-    { Invoke-Script @{ webConfigPath = $path } } | Should -Throw "web.config not found: $path"
+    { Invoke-Script -NoEnumerate @{ webConfigPath = $path } } | Should -Throw "web.config not found: $path"
   }
 
   It 'fails, never giving an empty list, when the encrypted section cannot be decrypted' {
@@ -98,6 +93,6 @@ Describe 'Read-ConnectionStrings' {
   </connectionStrings>
 '@
 
-    { Invoke-Script @{ webConfigPath = $path } } | Should -Throw
+    { Invoke-Script -NoEnumerate @{ webConfigPath = $path } } | Should -Throw
   }
 }
