@@ -49,5 +49,7 @@ it('fails on ??, a ternary, && and -Parallel (PowerShell 7 only) and on a parse 
   );
   expect(run.status).toBe(1);
   for (const [, , named] of BROKEN) expect(run.stdout).toMatch(named);
-  expect(run.stdout).toMatch(/\n\d+ passed, [5-9] failed\n/);
+  // The five scripts, and the Pester tests that run them, count as failed.
+  const failed = Number(/\n\d+ passed, (\d+) failed\n/.exec(run.stdout)?.[1] ?? 0);
+  expect(failed).toBeGreaterThanOrEqual(BROKEN.length);
 });
