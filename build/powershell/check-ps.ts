@@ -3,7 +3,7 @@
 // guard against what Windows PowerShell 5.1 lacks, then the Pester tests beside the host code.
 // Prints `N passed, N failed` (each script checked counts as one test, each Pester test as one).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,27 @@ const { values } = parseArgs({ options: { scripts: { type: 'string' } } });
 const scriptsDir = path.resolve(values.scripts ?? path.join(root, 'resources', 'scripts'));
 const pester = path.join(root, '.tools', 'nuget', 'pester', '5.7.1', 'tools', 'Pester.psd1');
 const tests = path.join(root, 'electron', 'host', 'windows', 'ps-tests');
+
+/**
+ * The tools come from NuGet, as the step that needs them asks: PowerShell by `dotnet tool restore`
+ * (quick when present), Pester by a restore of tools.csproj only when its module is missing.
+ */
+function ensureTools(): boolean {
+  const dotnet = (args: string[]) =>
+    spawnSync('dotnet', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+  if (!dotnet(['tool', 'restore'])) return false;
+  if (existsSync(pester)) return true;
+  const project = path.join(root, 'build', 'powershell', 'tools.csproj');
+  return dotnet(['restore', project, '--packages', path.join(root, '.tools', 'nuget')]) && existsSync(pester);
+}
+
+if (!ensureTools()) {
+  process.stdout.write(
+    'PowerShell 7.6.9 or Pester 5.7.1 could not be restored from NuGet: is the .NET SDK installed?\n',
+  );
+  process.stdout.write('0 passed, 1 failed\n');
+  process.exit(1);
+}
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'check-ps-'));
 try {
@@ -37,9 +58,7 @@ try {
     { cwd: root, stdio: 'inherit', env: { ...process.env, CRMUM_SCRIPTS: scriptsDir } },
   );
   if (run.status !== 0) {
-    process.stdout.write(
-      `PowerShell did not finish (exit ${run.status ?? run.signal}): is dotnet tool restore done?\n`,
-    );
+    process.stdout.write(`PowerShell did not finish (exit ${run.status ?? run.signal}).\n`);
     process.stdout.write('0 passed, 1 failed\n');
     process.exit(1);
   }
