@@ -10,3 +10,6 @@ export function isWithin(dir: string, root: string): boolean {
   const rel = path.relative(fold(root), fold(dir));
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
+
+/** The same folder, ignoring case on Windows as its file systems do. */
+export const samePath = (a: string, b: string): boolean => isWithin(a, b) && isWithin(b, a);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { HashWorker } from './hash-worker';
 
@@ -51,8 +50,6 @@ export async function sealedWrite(to: string, bytes: Buffer): Promise<void> {
     await target.close();
   }
 }
-
-export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /** The SHA-256 of a file, read on a thread of its own (a database backup can be gigabytes). */
 export async function sha256OfFile(file: string): Promise<string> {

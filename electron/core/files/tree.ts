@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import { inOrder } from './ahead';
+import { type FileDigest, digestFile } from './hash';
 
 export type TreeEntry =
   | { type: 'dir'; path: string; mode: number }
@@ -55,36 +55,6 @@ export async function listTree(root: string, exclusions: readonly string[] = [])
   }
   await walk('');
   return out;
-}
-
-export interface FileDigest {
-  sha256: string;
-  crc32: number;
-  size: number;
-}
-
-const DIGEST_CHUNK = 1 << 20;
-
-/** SHA-256 and CRC-32 of a file, read in 1 MiB blocks (native CRC-32 from zlib). */
-export async function digestFile(file: string): Promise<FileDigest> {
-  const sha = createHash('sha256');
-  let crc = 0;
-  let size = 0;
-  const handle = await open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(DIGEST_CHUNK);
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
-      sha.update(chunk);
-      crc = crc32(chunk, crc);
-      size += bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
-  return { sha256: sha.digest('hex'), crc32: crc, size };
 }
 
 /** The line of one entry in the tree hash. */

@@ -15,13 +15,14 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HashWorker } from './hash-worker';
 import type { FileProgress } from './manifest';
 import { listTree, treeHash } from './tree';
 import { zipFolder } from './zip-backup';
 import { restoreZip } from './zip-restore';
 import { readCentralDirectory, run } from './zip-test-helpers';
-import { readManifest, verifyZip } from './zip-verify';
+import { verifyZip } from './zip-verify';
 import { BLOCK } from './zip-thread-messages';
 import { ZipWorkers } from './zip-workers';
 
@@ -75,6 +76,7 @@ beforeEach(async () => {
   await symlink('web.config', path.join(app, 'a-link'));
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await chmod(path.join(app, 'readonly.txt'), 0o644).catch(() => undefined);
   await rm(work, { recursive: true, force: true });
 });
@@ -84,7 +86,8 @@ describe('application folder backup', () => {
     const before = await treeHash(app, ['App_Data/Logs']);
     const zip = path.join(work, 'backup.zip');
     const summary = await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
-    const manifest = await readManifest(zip);
+    // Verified as it is read: the zip matches the manifest beside it.
+    const manifest = await verifyZip(zip);
     expect(summary).toEqual({ ...without(manifest, 'entries'), entryCount: manifest.entries.length });
     expect(manifest.treeHash).toBe(before);
     expect(manifest.exclusions).toEqual(['App_Data/Logs']);
@@ -115,7 +118,6 @@ describe('application folder backup', () => {
     });
     expect(manifest.zip).toMatchObject({ file: 'backup.zip', bytes: (await stat(zip)).size });
     expect(manifest.durationMs).toBeGreaterThanOrEqual(0);
-    await verifyZip(zip);
 
     // What a setup does.
     await writeFile(path.join(app, 'bin', 'Crm.Web.dll'), 'new build');
@@ -171,7 +173,7 @@ describe('application folder backup', () => {
   it('stores what is compressed already, by extension and by content, and deflates the rest', async () => {
     const zip = path.join(work, 'b.zip');
     await zipFolder(app, zip);
-    const manifest = await readManifest(zip);
+    const manifest = await verifyZip(zip);
     const stored = (p: string) =>
       manifest.entries.find((e) => e.path === p && e.type === 'file') as { stored: boolean } | undefined;
     expect(stored('foto.jpg')?.stored).toBe(true);
@@ -257,7 +259,7 @@ describe('verify', () => {
   it('catches a flipped byte: by the SHA-256, and by the CRC-32 when the manifest is forged to match', async () => {
     const zip = path.join(work, 'b.zip');
     await zipFolder(app, zip, { exclusions: ['App_Data/Logs'] });
-    const manifest = await readManifest(zip);
+    const manifest = await verifyZip(zip);
     const buf = await readFile(zip);
     const records = readCentralDirectory(zip).records;
     // A byte inside the data of the DLL (its local header is 30 bytes plus its name).
@@ -331,5 +333,32 @@ describe('verify', () => {
       message_: { key: 'backup.files.verify-failed', params: { problem: 'sha256' } },
     });
     expect(await readFile(path.join(app, 'added-by-setup.txt'), 'utf8')).toBe('stays');
+  });
+
+  it('restore holds a proved SHA-256 to the manifest without hashing the zip again', async () => {
+    const zip = path.join(work, 'b.zip');
+    const summary = await zipFolder(app, zip);
+    const hashFile = vi.spyOn(HashWorker.prototype, 'hashFile');
+    await writeFile(path.join(app, 'added-by-setup.txt'), 'goes');
+
+    // The rollback's private copy, hashed as it was written: the zip is not read for its hash.
+    expect(await restoreZip(zip, app, undefined, { provedZipSha256: summary.zip.sha256 })).toBe(
+      summary.treeHash,
+    );
+    expect(hashFile).not.toHaveBeenCalled();
+    await expect(lstat(path.join(app, 'added-by-setup.txt'))).rejects.toThrow();
+
+    // A proved hash that is not the manifest's is refused before anything is touched, as a read one is.
+    await writeFile(path.join(app, 'added-by-setup.txt'), 'stays');
+    const other = createHash('sha256').update('another zip').digest('hex');
+    await expect(restoreZip(zip, app, undefined, { provedZipSha256: other })).rejects.toMatchObject({
+      message_: { key: 'backup.files.verify-failed', params: { problem: 'sha256' } },
+    });
+    expect(await readFile(path.join(app, 'added-by-setup.txt'), 'utf8')).toBe('stays');
+    expect(hashFile).not.toHaveBeenCalled();
+
+    // Without one (the CLI), the zip is hashed.
+    expect(await restoreZip(zip, app)).toBe(summary.treeHash);
+    expect(hashFile).toHaveBeenCalledTimes(1);
   });
 });

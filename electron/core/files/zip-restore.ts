@@ -4,7 +4,9 @@ import { UpgradeError, msg } from '../../shared/message';
 import { inOrder } from './ahead';
 import { unsafeEntry } from './link-targets';
 import type { FileProgress, ManifestEntry } from './manifest';
-import { type FileDigest, type FileEntry, type TreeEntry, hashTree } from './tree';
+import type { FileDigest } from './hash';
+import { isWithin, samePath } from './paths';
+import { type FileEntry, type TreeEntry, hashTree } from './tree';
 import { type CheckedZip, RANGES_PER_WORKER, dataRanges, openBackup } from './zip-verify';
 import type { HashResult, ZipRange } from './zip-thread-messages';
 import { ZipWorkers } from './zip-workers';
@@ -80,12 +82,13 @@ export interface RestoreOptions {
   toOtherFolder?: boolean;
   /** The benchmark only (a restore over a folder a simulated setup changed): another folder, as it is. The CLI never sets it. */
   overOtherFolder?: boolean;
+  /**
+   * The zip's SHA-256 as proved already (the rollback's private copy, hashed as it was written
+   * and held to the journal): held to the manifest's without reading the whole zip again. The
+   * CLI never sets it: its zip is hashed.
+   */
+  provedZipSha256?: string;
 }
-
-const samePath = (a: string, b: string) =>
-  process.platform === 'win32'
-    ? path.resolve(a).toLowerCase() === path.resolve(b).toLowerCase()
-    : path.resolve(a) === path.resolve(b);
 
 /**
  * The restore deletes whatever the backup does not know in its target: so the target is the
@@ -94,16 +97,10 @@ const samePath = (a: string, b: string) =>
  */
 async function refuseForeignTarget(target: string, source: string, options: RestoreOptions): Promise<void> {
   if (samePath(target, source) || options.overOtherFolder) return;
-  const rel = path.relative(path.resolve(target), path.resolve(source));
-  const holdsSource = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-  const entries = await readdir(target).catch(() => [] as string[]);
-  if (!options.toOtherFolder || holdsSource || entries.length > 0)
-    throw new UpgradeError(
-      msg(options.toOtherFolder ? 'backup.files.restore-not-empty' : 'backup.files.restore-other-folder', {
-        path: target,
-        source,
-      }),
-    );
+  if (!options.toOtherFolder)
+    throw new UpgradeError(msg('backup.files.restore-other-folder', { path: target, source }));
+  if (isWithin(source, target) || (await readdir(target).catch(() => [] as string[])).length > 0)
+    throw new UpgradeError(msg('backup.files.restore-not-empty', { path: target, source }));
 }
 
 export async function restoreZip(
@@ -112,7 +109,7 @@ export async function restoreZip(
   onProgress?: (p: FileProgress) => void,
   options: RestoreOptions = {},
 ): Promise<string> {
-  const backup = await openBackup(zipPath);
+  const backup = await openBackup(zipPath, options.provedZipSha256);
   const { manifest, fail } = backup;
   const exclusions = manifest.exclusions;
   const workers = new ZipWorkers();

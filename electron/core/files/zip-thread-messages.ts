@@ -1,4 +1,5 @@
-import type { FileDigest, TreeEntry } from './tree';
+import type { FileDigest } from './hash';
+import type { TreeEntry } from './tree';
 
 /**
  * What ZipWorkers (zip-workers.ts, on the main thread) and a zip thread (zip-thread.ts) say to

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { inOrder } from './ahead';
+import { sha256Of } from './hash';
 import { HashWorker } from './hash-worker';
-import { sha256Of } from './sealed-copy';
 import {
   type BackupManifest,
   type FileProgress,
@@ -15,12 +15,8 @@ import { type ZipDirectoryEntry, readZipDirectory, zipRanges } from './zip-read'
 import type { CheckResult, ZipRange, ZipRangeEntry } from './zip-thread-messages';
 import { ZipWorkers } from './zip-workers';
 
-export async function readManifest(zipPath: string): Promise<BackupManifest> {
-  return (await readManifestOnce(zipPath)).manifest;
-}
-
 /** The manifest beside the zip, parsed from the very bytes whose SHA-256 is returned with it. */
-async function readManifestOnce(zipPath: string): Promise<{ manifest: BackupManifest; sha256: string }> {
+async function readManifest(zipPath: string): Promise<{ manifest: BackupManifest; sha256: string }> {
   let raw: Buffer;
   try {
     raw = await readFile(manifestPathFor(zipPath));
@@ -116,12 +112,12 @@ export function dataRanges(
 /** Ranges in flight per worker: one being worked on, one waiting. */
 export const RANGES_PER_WORKER = 2;
 
-/** A backup being checked against its manifest, while its zip's SHA-256 is read on a thread of its own. */
+/** A backup being checked against its manifest, while its zip's SHA-256 is read on a thread of its own (unless already proved). */
 export interface OpenedBackup {
   manifest: BackupManifest;
   /** The SHA-256 of the manifest's bytes, the very ones parsed. */
   manifestSha256: string;
-  /** The zip's SHA-256, as the hash thread read it. */
+  /** The zip's SHA-256, as the hash thread read it (or as proved before, when given). */
   zipSha256(): Promise<string>;
   /** The error for a zip that does not match its manifest. */
   fail: (problem: string, entry: string, detail?: string) => UpgradeError;
@@ -136,17 +132,27 @@ export interface OpenedBackup {
  * Reads the manifest and starts hashing the zip, for verify and restore alike. When the zip's
  * SHA-256 differs, that is the problem reported, whatever else is found: the file is not the one
  * that was written.
+ *
+ * `provedZipSha256`: the SHA-256 of the zip's very bytes, read already by whoever wrote them (the
+ * rollback's sealed private copy, sealed-copy.ts): the zip is not read once more to hash it, and
+ * that value is held to the manifest's instead.
  */
-export async function openBackup(zipPath: string): Promise<OpenedBackup> {
-  const { manifest, sha256: manifestSha256 } = await readManifestOnce(zipPath);
+export async function openBackup(zipPath: string, provedZipSha256?: string): Promise<OpenedBackup> {
+  const { manifest, sha256: manifestSha256 } = await readManifest(zipPath);
   const fail = (problem: string, entry: string, detail?: string) =>
     new UpgradeError(
       msg('backup.files.verify-failed', { zip: path.basename(zipPath), entry, problem }),
       detail,
     );
-  const hasher = new HashWorker();
-  const sha = hasher.hashFile(zipPath);
-  sha.catch(() => undefined);
+  let hasher: HashWorker | null = null;
+  let sha: Promise<string>;
+  if (provedZipSha256 === undefined) {
+    hasher = new HashWorker();
+    sha = hasher.hashFile(zipPath);
+    sha.catch(() => undefined);
+  } else {
+    sha = Promise.resolve(provedZipSha256);
+  }
   const shaProblem = async (): Promise<UpgradeError | null> => {
     const hex = await sha.catch((err: unknown) => {
       throw fail('unreadable', manifest.zip.file, String(err));
@@ -163,7 +169,9 @@ export async function openBackup(zipPath: string): Promise<OpenedBackup> {
       checkZipDirectory(zipPath, manifest, fail).catch(async (err: unknown) => {
         throw (await shaProblem()) ?? err;
       }),
-    close: () => hasher.close(),
+    close: async () => {
+      await hasher?.close();
+    },
   };
 }
 

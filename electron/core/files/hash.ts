@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+
+/** The SHA-256 of bytes in memory, in hex as manifests and the journal record it. (A file read on a thread of its own: hash-worker.ts.) */
+export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+export interface FileDigest {
+  sha256: string;
+  crc32: number;
+  size: number;
+}
+
+const DIGEST_CHUNK = 1 << 20;
+
+/** SHA-256 and CRC-32 of a file, read in 1 MiB blocks (native CRC-32 from zlib). */
+export async function digestFile(file: string): Promise<FileDigest> {
+  const sha = createHash('sha256');
+  let crc = 0;
+  let size = 0;
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(DIGEST_CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      sha.update(chunk);
+      crc = crc32(chunk, crc);
+      size += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return { sha256: sha.digest('hex'), crc32: crc, size };
+}
