@@ -1,10 +1,9 @@
-import { type KeyObject, createHash, createPublicKey } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UpgradeError, msg } from '../shared/message';
 import { type ResourceHashes, builtResourceHashes, resourceRefusal } from '../shared/resource-hashes';
-import type { TrustedKey } from './kit/kit-keys';
+import { sha256Of } from './files/hash';
 import { type Profile, parseProfile } from './profile';
 
 /** The repo's resources/ folder when running from source; the packaged app passes process.resourcesPath instead. */
@@ -29,12 +28,10 @@ export async function readShippedResource(
   } catch (err) {
     throw new UpgradeError(msg('resources.unreadable', { file }), String(err));
   }
-  const refusal = hashes && resourceRefusal(hashes, rel, sha256(bytes), file);
+  const refusal = hashes && resourceRefusal(hashes, rel, sha256Of(bytes), file);
   if (refusal) throw refusal;
   return bytes;
 }
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** The product profile shipped with the app (resources/profiles/crm.json), parsed from its checked bytes. */
 export async function loadShippedProfile(
@@ -50,30 +47,4 @@ export async function loadShippedProfile(
     throw new UpgradeError(msg('profile.unreadable', { source: file }), String(err));
   }
   return parseProfile(json, file);
-}
-
-const KEY_KINDS: TrustedKey['kind'][] = ['vendor', 'practice'];
-const spki = (key: KeyObject) => key.export({ type: 'spki', format: 'der' }).toString('base64');
-
-/**
- * In a built app, refuses unless every public key file under resources/keys is one the build
- * shipped, unchanged, and every key already loaded (loadTrustedKeys' choice) is one of those,
- * compared whole: a key file swapped after it was loaded is caught too.
- */
-export async function assertShippedKeys(
-  resourcesDir: string,
-  loaded: readonly TrustedKey[],
-  hashes: ResourceHashes | null = builtResourceHashes(),
-): Promise<void> {
-  if (!hashes) return;
-  const shipped = new Set<string>();
-  for (const kind of KEY_KINDS) {
-    const names = await readdir(path.join(resourcesDir, 'keys', kind)).catch(() => [] as string[]);
-    for (const name of names.filter((n) => n.endsWith('.pub.pem'))) {
-      const bytes = await readShippedResource(resourcesDir, `keys/${kind}/${name}`, hashes);
-      shipped.add(spki(createPublicKey(bytes)));
-    }
-  }
-  const stranger = loaded.find((k) => !shipped.has(spki(k.key)));
-  if (stranger) throw new UpgradeError(msg('resources.key-not-shipped', { keyId: stranger.id }));
 }

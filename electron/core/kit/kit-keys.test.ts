@@ -7,18 +7,20 @@ const resources = sourceResourcesDir();
 describe('the practice key is trusted only where practice mode is allowed', () => {
   it('the packaged admin edition refuses to load it, even when asked for practice mode', async () => {
     await expect(
-      loadTrustedKeys(resources, true, { packaged: true, edition: 'admin' }),
+      loadTrustedKeys(resources, true, { build: { packaged: true, edition: 'admin' } }),
     ).rejects.toMatchObject({
       message_: { key: 'practice-edition.refused' },
     });
-    const vendorOnly = await loadTrustedKeys(resources, false, { packaged: true, edition: 'admin' });
+    const vendorOnly = await loadTrustedKeys(resources, false, {
+      build: { packaged: true, edition: 'admin' },
+    });
     expect(vendorOnly.length).toBeGreaterThan(0);
     expect(vendorOnly.every((k) => k.kind === 'vendor')).toBe(true);
   });
 
   it('the practice edition and a clone load it in practice mode', async () => {
     for (const packaged of [true, false]) {
-      const keys = await loadTrustedKeys(resources, true, { packaged, edition: 'practice' });
+      const keys = await loadTrustedKeys(resources, true, { build: { packaged, edition: 'practice' } });
       expect(keys.map((k) => k.kind)).toContain('practice');
     }
     // From a clone the process's own facts apply: not packaged, so practice is allowed.

@@ -7,10 +7,12 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { type ResourceHashes, builtResourceHashes } from '../../shared/resource-hashes';
 import { type BuildFacts, assertPracticeAllowed, thisBuild } from '../edition';
+import { readShippedResource } from '../resources';
 
 export interface TrustedKey {
   id: string;
@@ -68,23 +70,24 @@ export function verifyBytes(bytes: Buffer, signatureBase64: string, key: KeyObje
 }
 
 /**
- * Trusted keys ship with the app: resources/keys/vendor/*.pem always, resources/keys/practice/*.pub.pem
+ * Trusted keys ship with the app: resources/keys/vendor/*.pub.pem always, resources/keys/practice/*.pub.pem
  * in practice mode only, and only where practice mode is allowed (never in the admin's packaged exe).
+ * Each is read once through readShippedResource: in a built app the key used is the file the build
+ * hashed, and a key file changed or added since is refused, naming it.
  */
 export async function loadTrustedKeys(
   resourcesDir: string,
   practice: boolean,
-  build?: BuildFacts,
+  { build, hashes = builtResourceHashes() }: { build?: BuildFacts; hashes?: ResourceHashes | null } = {},
 ): Promise<TrustedKey[]> {
   // The practice key's private half is public: asking for it outside a practice build is refused.
   if (practice) assertPracticeAllowed(build ?? (await thisBuild()));
   const out: TrustedKey[] = [];
   const kinds: TrustedKey['kind'][] = practice ? ['vendor', 'practice'] : ['vendor'];
   for (const kind of kinds) {
-    const dir = path.join(resourcesDir, 'keys', kind);
-    const names = await readdir(dir).catch(() => [] as string[]);
+    const names = await readdir(path.join(resourcesDir, 'keys', kind)).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.pub.pem')).sort()) {
-      const key = createPublicKey(await readFile(path.join(dir, name), 'utf8'));
+      const key = createPublicKey(await readShippedResource(resourcesDir, `keys/${kind}/${name}`, hashes));
       out.push({ id: keyIdOf(key), kind, key });
     }
   }

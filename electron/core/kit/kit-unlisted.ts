@@ -48,7 +48,7 @@ const rootOwn = (name: string) =>
  * own files (`allowedExtra`, a file or a whole folder) and Windows' volume folders at the root.
  * A link anywhere is refused outright (`kit.symlink`).
  */
-export async function findUnlisted(
+async function findUnlisted(
   dir: string,
   manifest: KitManifest,
   allowedExtra: readonly string[],

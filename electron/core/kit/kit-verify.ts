@@ -87,9 +87,37 @@ export interface KitFilesProgress {
   bytesTotal: number;
 }
 
+/** A listed file on the stick, there as a plain file (no link) of its signed size; its full path. */
+async function listedFile(dir: string, f: KitManifest['files'][number]): Promise<string> {
+  const full = path.join(dir, ...f.path.split('/'));
+  const st = await lstat(full).catch(() => null);
+  if (!st) throw new UpgradeError(msg('kit.file-missing', { path: f.path }));
+  if (st.isSymbolicLink()) throw new UpgradeError(msg('kit.symlink', { path: f.path }));
+  if (st.size !== f.size)
+    throw new UpgradeError(msg('kit.file-size', { path: f.path, expected: f.size, actual: st.size }));
+  return full;
+}
+
+/**
+ * The stick as far as it shows without reading the files: every listed file there, no link, of
+ * its signed size; then the stick is searched for links and for anything the manifest does not
+ * list (kit-unlisted.ts). A run stops here: it proves the hashes as it stages the kit
+ * (kit-staging.ts hashes the bytes it copies), so the stick is read once.
+ */
+export async function verifyKitLayout(
+  kit: SignedKit,
+  allowedExtra: readonly string[] = [],
+): Promise<{ files: number; bytes: number }> {
+  const { dir, manifest } = kit;
+  for (const f of manifest.files) await listedFile(dir, f);
+  await refuseUnlisted(dir, manifest, allowedExtra);
+  return { files: manifest.files.length, bytes: manifest.files.reduce((s, f) => s + f.size, 0) };
+}
+
 /**
  * Every listed file streamed through SHA-256, sizes first; then the stick is searched for
- * links and for anything the manifest does not list (kit-unlisted.ts).
+ * links and for anything the manifest does not list (kit-unlisted.ts). For a check that stages
+ * nothing (a read-only look, the CLI's kit verify).
  */
 export async function verifyKitFiles(
   kit: SignedKit,
@@ -105,12 +133,7 @@ export async function verifyKitFiles(
     bytesTotal,
   };
   for (const f of manifest.files) {
-    const full = path.join(dir, ...f.path.split('/'));
-    const st = await lstat(full).catch(() => null);
-    if (!st) throw new UpgradeError(msg('kit.file-missing', { path: f.path }));
-    if (st.isSymbolicLink()) throw new UpgradeError(msg('kit.symlink', { path: f.path }));
-    if (st.size !== f.size)
-      throw new UpgradeError(msg('kit.file-size', { path: f.path, expected: f.size, actual: st.size }));
+    const full = await listedFile(dir, f);
     const h = createHash('sha256');
     for await (const chunk of createReadStream(full, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
       h.update(chunk);

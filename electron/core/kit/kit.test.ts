@@ -33,7 +33,7 @@ import {
   type KitManifest,
   kitManifestSchema,
 } from './kit-manifest';
-import { type KitFilesProgress, readSignedKit, verifyKitFiles } from './kit-verify';
+import { type KitFilesProgress, readSignedKit, verifyKitFiles, verifyKitLayout } from './kit-verify';
 
 let work: string;
 let source: string;
@@ -308,6 +308,18 @@ describe('tampered kits', () => {
     expect(err.message_.key).toBe(key);
     if (params) expect(err.message_.params).toMatchObject(params);
   });
+
+  // A run reads the files only as it stages them (kit-staging.test.ts: a changed byte is caught there).
+  it.each(cases.filter((c) => c.key !== 'kit.file-hash'))(
+    'a run, which hashes as it stages: $name → $key before any copy',
+    async ({ key, tamper, params }) => {
+      const { dir } = await makeKit();
+      await tamper(dir);
+      const err = await rejection(readSignedKit(dir, trustedVendor()).then((kit) => verifyKitLayout(kit)));
+      expect(err.message_.key).toBe(key);
+      if (params) expect(err.message_.params).toMatchObject(params);
+    },
+  );
 
   it('an extra file is allowed when passed in allowedExtra (case-insensitively), and only that one', async () => {
     const { dir } = await makeKit();

@@ -1,7 +1,8 @@
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReleaseNote } from '../../shared/plan';
 import { type VersionName, compareVersionNames, parseVersionName } from '../../shared/version-name';
-import { readVerified } from './kit-file-hash';
+import { sha256Of } from '../files/hash';
 import type { KitManifest } from './kit-manifest';
 import type { SignedKit } from './kit-verify';
 
@@ -11,7 +12,7 @@ export const RELEASE_NOTE_MAX_BYTES = 256 * 1024;
 type WantedNote = KitManifest['releaseNotes'][number];
 
 /** The notes of every version after the installed one up to the kit's, newest first (NOTA BENE 1). */
-export function wantedReleaseNotes(kit: SignedKit, installed: VersionName | null): WantedNote[] {
+function wantedReleaseNotes(kit: SignedKit, installed: VersionName | null): WantedNote[] {
   return kit.manifest.releaseNotes
     .map((n) => ({ ...n, parsed: parseVersionName(n.version) }))
     .filter(
@@ -24,20 +25,31 @@ export function wantedReleaseNotes(kit: SignedKit, installed: VersionName | null
 }
 
 /**
- * The wanted notes, each read from `from` (the stick, or the run's staged copy) and shown only
- * when its bytes match the signed manifest's size and SHA-256: the text shown is the text hashed.
- * A note that is missing or altered is left out (check.release-notes names it).
+ * A note's bytes, up to RELEASE_NOTE_MAX_BYTES, when the file is a plain file (no link) with
+ * exactly the size and SHA-256 the signed manifest gives (the size is signed, so reading it whole
+ * is bounded); null otherwise. The bytes returned are the ones hashed.
+ */
+async function readVerified(file: string, entry: KitManifest['files'][number]): Promise<Buffer | null> {
+  const st = await lstat(file).catch(() => null);
+  if (!st?.isFile() || st.size !== entry.size) return null;
+  const bytes = await readFile(file).catch(() => null);
+  if (bytes?.length !== entry.size || sha256Of(bytes) !== entry.sha256) return null;
+  return bytes.subarray(0, RELEASE_NOTE_MAX_BYTES);
+}
+
+/**
+ * The wanted notes, each read from the stick and shown only when its bytes match the signed
+ * manifest's size and SHA-256: the text shown is the text hashed. A note that is missing or
+ * altered is left out (check.release-notes names it).
  */
 export async function readReleaseNotes(
   kit: SignedKit,
   installed: VersionName | null,
-  from: string = kit.dir,
 ): Promise<ReleaseNote[]> {
   const out: ReleaseNote[] = [];
   for (const n of wantedReleaseNotes(kit, installed)) {
     const entry = kit.manifest.files.find((f) => f.path === n.path);
-    const file = path.join(from, ...n.path.split('/'));
-    const bytes = entry ? await readVerified(file, entry, RELEASE_NOTE_MAX_BYTES) : null;
+    const bytes = entry ? await readVerified(path.join(kit.dir, ...n.path.split('/')), entry) : null;
     if (!bytes) continue;
     out.push({ version: n.version, lang: n.lang, markdown: bytes.toString('utf8') });
   }

@@ -1,12 +1,13 @@
-import { access, lstat, readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { System } from '../ports';
-import { SERVER_RUNS, readJournal, replay, serverJournalFile } from '../run/journal';
+import { msg } from '../../shared/message';
+import type { StepContext } from '../run/context';
+import { SERVER_RUNS, journalState, serverJournalFile } from '../run/journal';
 import { type StagedKit, stageKit } from './kit-staging';
 import type { KitFilesProgress, SignedKit } from './kit-verify';
 
 /** The staged kit's folder name, beside the run's journal. */
-export const STAGED_KIT = 'kit';
+const STAGED_KIT = 'kit';
 
 /**
  * Where a run's copy of the kit lives: `<stateDir>/runs/<runId>/kit/`, beside the run's journal
@@ -16,26 +17,25 @@ export function stagedKitDir(stateDir: string, runId: string): string {
   return path.join(stateDir, SERVER_RUNS, runId, STAGED_KIT);
 }
 
-/** Whether the run is journaled on the server: a read-only look at the server stages nothing. */
-export async function isJournaledRun(stateDir: string, runId: string): Promise<boolean> {
-  return access(serverJournalFile(stateDir, runId)).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * The run's staged kit, made or checked again (idempotent): what its setups run from. Its folder
- * is made (or checked, when there) as a protected folder: Administrators and SYSTEM only.
+ * is made (or checked, when there) as a protected folder: Administrators and SYSTEM only, under
+ * `stateDir` (the caller's System.stateDir). Staged files that no longer matched and were copied
+ * again are named in the log.
  */
 export async function stageRunKit(
-  system: Pick<System, 'stateDir' | 'protectedFolder'>,
+  ctx: Pick<StepContext, 'host' | 'runId' | 'log'>,
+  stateDir: string,
   kit: SignedKit,
-  runId: string,
   onProgress?: (p: KitFilesProgress) => void,
 ): Promise<StagedKit> {
-  const dir = await system.protectedFolder(stagedKitDir(await system.stateDir(), runId));
-  return stageKit(kit, dir, onProgress);
+  const dir = await ctx.host.system.protectedFolder(stagedKitDir(stateDir, ctx.runId));
+  const staged = await stageKit(kit, dir, onProgress);
+  if (staged.replaced.length > 0) {
+    const files = staged.replaced.join(', ');
+    ctx.log('warn', msg('kit-staging.recopied', { count: staged.replaced.length, files }));
+  }
+  return staged;
 }
 
 /** Removes a run's staged kit (true when there was one); a link in its place or above it is left alone. */
@@ -57,8 +57,7 @@ export async function removeEndedStagedKits(stateDir: string, exceptRunId: strin
   const removed: string[] = [];
   for (const runId of await readdir(path.join(stateDir, SERVER_RUNS)).catch(() => [] as string[])) {
     if (runId === exceptRunId) continue;
-    const records = await readJournal(serverJournalFile(stateDir, runId)).catch(() => null);
-    const state = records ? replay(records).state : null;
+    const state = await journalState(serverJournalFile(stateDir, runId)).catch(() => null);
     if (state !== 'finished' && state !== 'rolled-back') continue;
     if (await removeStagedKit(stateDir, runId)) removed.push(runId);
   }

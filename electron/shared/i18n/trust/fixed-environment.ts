@@ -11,10 +11,6 @@ const it = {
   'resources.unreadable': 'Il file del programma {{file}} non si può leggere.',
   'resources.unreadable.remedy':
     "Chiudi il programma, copia di nuovo l'eseguibile del fornitore su una chiavetta pulita e avvialo da lì.",
-  'resources.key-not-shipped':
-    'La chiave di firma {{keyId}} non è una di quelle con cui il programma è stato costruito (il suo file è cambiato mentre il programma lo leggeva): nessun kit è stato accettato.',
-  'resources.key-not-shipped.remedy':
-    "Qualcosa sul server modifica i file del programma mentre è in uso. Chiudi il programma, copia di nuovo l'eseguibile firmato del fornitore su una chiavetta pulita e avvialo da lì; se si ripete, contatta l'assistenza.",
   'windows.system-root.kernel':
     "Cartella di Windows: {{dir}}, chiesta al sistema operativo (non alle variabili d'ambiente).",
   'windows.system-root.default':
@@ -36,10 +32,6 @@ const en: Record<keyof typeof it, string> = {
   'resources.unreadable': "The program's file {{file}} cannot be read.",
   'resources.unreadable.remedy':
     "Close the program, copy the vendor's executable again onto a clean USB stick and start it from there.",
-  'resources.key-not-shipped':
-    'The signing key {{keyId}} is not one the program was built with (its file changed while the program was reading it): no kit was accepted.',
-  'resources.key-not-shipped.remedy':
-    "Something on the server changes the program's files while it runs. Close the program, copy the vendor's signed executable again onto a clean USB stick and start it from there; if it happens again, contact support.",
   'windows.system-root.kernel':
     'Windows folder: {{dir}}, asked of the operating system (not of the environment variables).',
   'windows.system-root.default':

@@ -11,10 +11,6 @@ const it = {
     'Non è stato possibile copiare {{path}} dalla chiavetta nella cartella protetta del server {{dir}}.',
   'kit-staging.copy-failed.remedy':
     'Controlla che la chiavetta sia inserita, che sul disco del server ci sia spazio libero e che nessun programma tenga aperto quel file (un setup rimasto in esecuzione), poi premi Riprova.',
-  'kit-staging.staged-mismatch':
-    'La copia di {{path}} nella cartella protetta {{dir}} non corrisponde al manifesto firmato, anche subito dopo essere stata copiata.',
-  'kit-staging.staged-mismatch.remedy':
-    "Qualcosa sul server modifica i file in quella cartella (per esempio un antivirus): controllane il registro, poi premi Riprova. Se si ripete, non proseguire e contatta l'assistenza.",
   'kit-staging.not-a-folder':
     'Il percorso per la copia del kit sul server, {{dir}}, non è una cartella vera (è un collegamento o un file): il programma non lo ha creato così.',
   'kit-staging.not-a-folder.remedy':
@@ -36,10 +32,6 @@ const en: Record<keyof typeof it, string> = {
     "{{path}} could not be copied from the stick into the server's protected folder {{dir}}.",
   'kit-staging.copy-failed.remedy':
     "Check that the stick is plugged in, that the server's disk has free space and that no program holds that file open (a setup still running), then press Retry.",
-  'kit-staging.staged-mismatch':
-    'The copy of {{path}} in the protected folder {{dir}} does not match the signed manifest, even right after it was copied.',
-  'kit-staging.staged-mismatch.remedy':
-    'Something on the server changes the files in that folder (an antivirus, for example): check its log, then press Retry. If it happens again, do not go on and contact support.',
   'kit-staging.not-a-folder':
     "The path for the kit's copy on the server, {{dir}}, is not a real folder (it is a link or a file): the upgrade manager did not make it so.",
   'kit-staging.not-a-folder.remedy':
