@@ -84,8 +84,6 @@ const NOT_NOW: Record<StepAction, Message> = {
   'provide-sql-credentials': msg('sql.credentials-not-needed'),
 };
 
-export { hostFolderName, newRunId } from './run-ids';
-
 /**
  * Runs the plan: checks together, then actions one at a time behind their gates; a failure
  * pauses the run for the admin to retry, skip where allowed, or roll back, which runs each

@@ -1,9 +1,9 @@
-import { type FileHandle, mkdir, open, readFile, readdir, rename, stat } from 'node:fs/promises';
+import { type FileHandle, access, mkdir, open, readFile, readdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { type MessageKey, UpgradeError, msg } from '../../shared/message';
 import { messageSchema } from '../../shared/message';
-import { evidenceSchema, runStateSchema, stepSchema } from '../../shared/plan';
+import { type RunState, evidenceSchema, runStateSchema, stepSchema } from '../../shared/plan';
 import { type StepId, stepIdSchema } from '../../shared/step-id';
 
 export const artifactSchema = z.discriminatedUnion('kind', [
@@ -93,7 +93,7 @@ export const JOURNAL_FILE = 'journal.jsonl';
 /** How the journal opens its files: the tests' seam for a full disk or a short write. */
 export type OpenFile = (file: string, flags: string) => Promise<FileHandle>;
 
-export interface JournalOptions {
+interface JournalOptions {
   /** The kit's copy (for the report and the other servers), written after the server's journal. */
   copy?: string;
   openFile?: OpenFile;
@@ -102,7 +102,7 @@ export interface JournalOptions {
 const FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
 
 /** A journal whose lines up to `line` can be read and whose line `line` cannot. */
-export class JournalDamagedError extends UpgradeError {
+class JournalDamagedError extends UpgradeError {
   constructor(
     readonly file: string,
     readonly line: number,
@@ -367,7 +367,7 @@ export function serverJournalFile(stateDir: string, runId: string): string {
 }
 
 /** A backup a journal recorded, in a line an admin (or support) can act on. */
-export function describeBackup(a: Artifact): string {
+function describeBackup(a: Artifact): string {
   const state = a.verified ? 'verified' : 'NOT verified';
   return a.kind === 'db-backup'
     ? `${a.connection} (${a.database}, ${a.schemaVersion}): ${a.path} [${state}, sha256 ${a.sha256}]`
@@ -378,7 +378,7 @@ export function describeBackup(a: Artifact): string {
  * A damaged journal of a run that may be unfinished: nothing may continue it or start over it.
  * The message names the file and the backups its readable lines recorded.
  */
-export function damagedRunError(err: JournalDamagedError): UpgradeError {
+function damagedRunError(err: JournalDamagedError): UpgradeError {
   const readable = err.readable[0]?.t === 'run' ? replay(err.readable) : null;
   const backups = readable?.artifacts.map(describeBackup) ?? [];
   const list = backups.length > 0 ? backups.join('; ') : '-';
@@ -394,6 +394,42 @@ export function damagedRunError(err: JournalDamagedError): UpgradeError {
   );
 }
 
+/** Whether the run is journaled on the server: a read-only look at the server stages nothing. */
+export async function isJournaledRun(stateDir: string, runId: string): Promise<boolean> {
+  return access(serverJournalFile(stateDir, runId)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * The state the run journaled in `file` replays to; 'absent' when there is no run there: no
+ * journal, or a file holding no whole line (a cut while its first line was written: nothing
+ * happened after it). A journal that cannot be read may be an unfinished run: it throws
+ * (`journal.damaged`, with its path and backups) rather than being passed over.
+ */
+export async function journalState(file: string): Promise<RunState | 'absent'> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'absent'; // no journal in it: not a run
+    throw damagedRunError(new JournalDamagedError(file, 1, [], String(err)));
+  }
+  try {
+    const { records } = parseJournal(buf, file);
+    if (records.length === 0) return 'absent';
+    return replay(checkedRun({ records, end: 0 }, file).records).state;
+  } catch (err) {
+    throw err instanceof JournalDamagedError ? damagedRunError(err) : err;
+  }
+}
+
+/** A run that began and ended neither upgraded nor rolled back. */
+const unfinished = (state: RunState | 'absent'): boolean =>
+  state !== 'absent' && state !== 'ready' && state !== 'finished' && state !== 'rolled-back';
+
 /**
  * A run this kit holds as unfinished (or whose kit journal cannot be read) for this server, of
  * which the server has no journal: it is not trusted to steer anything, only named.
@@ -405,25 +441,15 @@ export async function findKitOnlyRun(
 ): Promise<{ runId: string; file: string } | null> {
   const names = await readdir(kitHostDir).catch(() => [] as string[]);
   for (const runId of names.sort().reverse()) {
-    if (runId === exceptRunId) continue;
+    if (runId === exceptRunId || (await isJournaledRun(stateDir, runId))) continue;
     const file = path.join(kitHostDir, runId, JOURNAL_FILE);
-    const onServer = await readFile(serverJournalFile(stateDir, runId)).then(
-      () => true,
-      () => false,
-    );
-    if (onServer) continue;
-    let records: JournalRecord[];
+    let state: RunState | 'absent';
     try {
-      records = parseJournal(await readFile(file), file).records;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+      state = await journalState(file);
+    } catch {
       return { runId, file };
     }
-    if (records.length === 0) continue;
-    if (records[0]?.t !== 'run') return { runId, file };
-    const { state } = replay(records);
-    if (state !== 'finished' && state !== 'rolled-back' && state !== 'ready') return { runId, file };
+    if (unfinished(state)) return { runId, file };
   }
   return null;
 }
@@ -431,32 +457,13 @@ export async function findKitOnlyRun(
 /**
  * Runs in `runsDir` (the server's, or a kit's host folder) that ended neither upgraded nor
  * rolled back, newest first. A journal that cannot be read may be such a run: it throws
- * (`journal.damaged`, with its path and backups) rather than being passed over. A file holding
- * no whole line (a cut while its first line was written) is no run: nothing happened after it.
+ * (`journal.damaged`, see journalState) rather than being passed over.
  */
 export async function findUnfinishedRun(runsDir: string): Promise<string | null> {
   const names = await readdir(runsDir).catch(() => [] as string[]);
   for (const name of names.sort().reverse()) {
     const file = path.join(runsDir, name, JOURNAL_FILE);
-    let buf: Buffer;
-    try {
-      buf = await readFile(file);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') continue; // no journal in it: not a run
-      throw damagedRunError(new JournalDamagedError(file, 1, [], String(err)));
-    }
-    let records: JournalRecord[];
-    try {
-      records = parseJournal(buf, file).records;
-      if (records.length === 0) continue;
-      checkedRun({ records, end: 0 }, file);
-    } catch (err) {
-      if (err instanceof JournalDamagedError) throw damagedRunError(err);
-      throw err;
-    }
-    const { state } = replay(records);
-    if (state !== 'finished' && state !== 'rolled-back' && state !== 'ready') return file;
+    if (unfinished(await journalState(file))) return file;
   }
   return null;
 }

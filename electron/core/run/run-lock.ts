@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { link, lstat, open, rename, rm } from 'node:fs/promises';
+import { link, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { UpgradeError, msg } from '../../shared/message';
@@ -22,21 +22,16 @@ export type RunLock = z.infer<typeof lockSchema>;
 export const LOCK_FILE = 'run.lock';
 
 /** `System.processStartTime`: null when the host cannot tell. */
-export type StartTimeOf = (pid: number) => Promise<string | null>;
+type StartTimeOf = (pid: number) => Promise<string | null>;
 
-export type LockState =
+type LockState =
   | { kind: 'free' }
   /** Held by a process that is alive and is the one that took it. */
   | { kind: 'live'; lock: RunLock; file: string }
+  /** Left by a process that is gone (or a recycled PID): it holds nothing, but names its run. */
+  | { kind: 'stale'; lock: RunLock }
   /** Empty or garbled (a power cut while it was created): no one can be named as its holder. */
   | { kind: 'unreadable'; file: string; detail: string };
-
-/** Whether anything is at `file`, a link included (lstat: never its target). */
-const exists = (file: string): Promise<boolean> =>
-  lstat(file).then(
-    () => true,
-    () => false,
-  );
 
 /*
  * The lock is never opened through a link. The state folder is for Administrators and SYSTEM
@@ -82,13 +77,33 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/**
+ * This process's own start time, once the host has told it: every check of a lock this process
+ * holds asks it (on Windows a PowerShell call), and it never changes while the process runs.
+ */
+let ownStart: { pid: number; start: Promise<string | null> } | null = null;
+
 /** The host's answer, or null: a host that cannot tell (or a failing look) never crashes the lock. */
-async function startOf(startTimeOf: StartTimeOf | undefined, pid: number): Promise<string | null> {
+async function askStart(startTimeOf: StartTimeOf, pid: number): Promise<string | null> {
   try {
-    return (await startTimeOf?.(pid)) ?? null;
+    return (await startTimeOf(pid)) ?? null;
   } catch {
     return null;
   }
+}
+
+async function startOf(startTimeOf: StartTimeOf | undefined, pid: number): Promise<string | null> {
+  if (!startTimeOf) return null;
+  if (pid !== process.pid) return askStart(startTimeOf, pid);
+  if (ownStart?.pid !== pid) {
+    const start = askStart(startTimeOf, pid);
+    ownStart = { pid, start };
+    // "Cannot tell" may be a passing failure: asked again next time rather than kept.
+    void start.then((known) => {
+      if (known === null && ownStart?.start === start) ownStart = null;
+    });
+  }
+  return ownStart.start;
 }
 
 /** The same process that wrote the lock: its PID lives and, when both are known, started when it did. */
@@ -100,14 +115,14 @@ async function holderLives(lock: RunLock, startTimeOf: StartTimeOf | undefined):
 }
 
 /** Whether the lock was taken by this very process. */
-export async function isOurs(lock: RunLock, startTimeOf?: StartTimeOf): Promise<boolean> {
+async function isOurs(lock: RunLock, startTimeOf?: StartTimeOf): Promise<boolean> {
   if (lock.pid !== process.pid) return false;
   if (!lock.processStart) return true;
   const mine = await startOf(startTimeOf, process.pid);
   return mine === null || mine === lock.processStart;
 }
 
-/** What the lock file says, never throwing: free, held by a live process, or unreadable. */
+/** What the lock file says, never throwing: free, held by a live process, stale, or unreadable. */
 export async function inspectLock(stateDir: string, startTimeOf?: StartTimeOf): Promise<LockState> {
   const file = path.join(stateDir, LOCK_FILE);
   let raw: string;
@@ -127,13 +142,29 @@ export async function inspectLock(stateDir: string, startTimeOf?: StartTimeOf): 
   if (!parsed.success) return { kind: 'unreadable', file, detail: parsed.error.message };
   return (await holderLives(parsed.data, startTimeOf))
     ? { kind: 'live', lock: parsed.data, file }
-    : { kind: 'free' };
+    : { kind: 'stale', lock: parsed.data };
 }
 
-/** The lock of a run under way on this server, if its process still lives; a dead owner's lock is stale. Never throws. */
-export async function readLiveLock(stateDir: string, startTimeOf?: StartTimeOf): Promise<RunLock | null> {
+/** Whether a live lock keeps run `runId` of this process out: another process's, or another run's. */
+async function heldByOther(lock: RunLock, runId: string | null, startTimeOf?: StartTimeOf): Promise<boolean> {
+  return (runId !== null && lock.runId !== runId) || !(await isOurs(lock, startTimeOf));
+}
+
+/**
+ * What keeps run `runId` of this process from this server: a live lock held by someone else, or
+ * a lock that cannot be read. With a null `runId` (a session opening, before it knows its run)
+ * any run of this process will do. Null when the lock is free, stale or ours. Never throws.
+ */
+export async function otherHolder(
+  stateDir: string,
+  runId: string | null,
+  startTimeOf: StartTimeOf,
+): Promise<{ kind: 'held'; lock: RunLock } | Extract<LockState, { kind: 'unreadable' }> | null> {
   const state = await inspectLock(stateDir, startTimeOf);
-  return state.kind === 'live' ? state.lock : null;
+  if (state.kind === 'unreadable') return state;
+  if (state.kind === 'live' && (await heldByOther(state.lock, runId, startTimeOf)))
+    return { kind: 'held', lock: state.lock };
+  return null;
 }
 
 /** An unreadable lock, for the admin: where it is and what to do. */
@@ -173,17 +204,13 @@ export async function acquireLock(
   for (let attempt = 0; ; attempt++) {
     const state = await inspectLock(stateDir, startTimeOf);
     if (state.kind === 'unreadable') throw lockUnreadableError(state);
-    if (
-      state.kind === 'live' &&
-      (state.lock.runId !== lock.runId || !(await isOurs(state.lock, startTimeOf)))
-    )
-      return state.lock;
+    if (state.kind === 'live' && (await heldByOther(state.lock, lock.runId, startTimeOf))) return state.lock;
     const temp = path.join(stateDir, `${LOCK_FILE}.${process.pid}.tmp`);
     await writeNewFile(temp, JSON.stringify(mine));
     try {
       // No lock: linked into place, which fails if another process got there first. A stale
       // lock (or ours): replaced in one rename.
-      if (state.kind === 'free' && !(await exists(file))) await link(temp, file);
+      if (state.kind === 'free') await link(temp, file);
       else await rename(temp, file);
       return null;
     } catch (err) {
@@ -195,20 +222,12 @@ export async function acquireLock(
   }
 }
 
-/** Removes this run's lock; someone else's, or one that cannot be read, is left where it is. */
+/**
+ * Removes this run's lock, live or stale; someone else's, a stale one of another run (evidence),
+ * or one that cannot be read, is left where it is.
+ */
 export async function releaseLock(stateDir: string, runId: string): Promise<void> {
   const state = await inspectLock(stateDir);
-  if (state.kind === 'unreadable') return;
-  if (state.kind === 'live' && state.lock.runId !== runId) return; // not ours: leave it
-  if (state.kind === 'free') {
-    // A stale lock of another run stays as evidence; only our own run's is removed.
-    const raw = await readLockFile(path.join(stateDir, LOCK_FILE)).catch(() => null);
-    if (raw === null) return;
-    try {
-      if ((JSON.parse(raw) as { runId?: unknown }).runId !== runId) return;
-    } catch {
-      return;
-    }
-  }
-  await rm(path.join(stateDir, LOCK_FILE), { force: true });
+  if ((state.kind === 'live' || state.kind === 'stale') && state.lock.runId === runId)
+    await rm(path.join(stateDir, LOCK_FILE), { force: true });
 }

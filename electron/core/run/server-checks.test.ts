@@ -12,7 +12,7 @@ import {
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
 import { closeAfterEach, settle } from '../../testing/session-harness';
-import { LOCK_FILE, acquireLock, readLiveLock, releaseLock } from './run-lock';
+import { LOCK_FILE, acquireLock, inspectLock, releaseLock } from './run-lock';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
@@ -121,15 +121,15 @@ it('a run holds the lock while it works and lets it go when it ends', async () =
   await session.handlers.practiceLogOffUsers();
   await session.handlers.startRun();
   const snap = await settle(session);
-  expect((await readLiveLock(state))?.runId).toBe(snap.run.id);
+  expect(await inspectLock(state)).toMatchObject({ kind: 'live', lock: { runId: snap.run.id } });
   // Someone else's lock is never removed by us.
   await releaseLock(state, 'not-ours');
-  expect((await readLiveLock(state))?.runId).toBe(snap.run.id);
+  expect(await inspectLock(state)).toMatchObject({ kind: 'live', lock: { runId: snap.run.id } });
   await session.handlers.confirmStep('check.release-notes');
   expect((await settle(session)).run.state).toBe('waiting'); // at "Aggiorna Database"
   expect(await session.handlers.rollback()).toEqual({ ok: true });
   expect((await settle(session)).run.state).toBe('rolled-back');
-  expect(await readLiveLock(state)).toBeNull();
+  expect(await inspectLock(state)).toEqual({ kind: 'free' });
   const iis = await readJson(paths(fx.serverDir).iis, iisFileSchema);
   expect(iis.pools.CRMAppPool?.state).toBe('started');
 });

@@ -8,7 +8,7 @@ import { type PracticeFixture, practiceFixture } from '../../testing/practice-fi
 import { KIT_REPORTS } from '../kit/kit-manifest';
 import { type AppSession, openSession } from '../session';
 import { JOURNAL_FILE, SERVER_RUNS, serverJournalFile } from './journal';
-import { LOCK_FILE, acquireLock, readLiveLock } from './run-lock';
+import { LOCK_FILE, acquireLock, inspectLock } from './run-lock';
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
@@ -51,7 +51,10 @@ describe('the journal on the server', () => {
     expect(server.split('\n').length).toBeGreaterThan(5);
     expect(await readFile(kitJournal(f, runId), 'utf8')).toBe(server);
     // Paused and closed is not the end: the lock stays this process's until finished or rolled back.
-    expect(await readLiveLock(stateDir, startTimeOf)).toMatchObject({ runId, pid: process.pid });
+    expect(await inspectLock(stateDir, startTimeOf)).toMatchObject({
+      kind: 'live',
+      lock: { runId, pid: process.pid },
+    });
   });
 
   it('damaged in the middle: the session refuses, names the file and the backups, and starts nothing', async () => {
@@ -125,7 +128,7 @@ describe('the run lock', () => {
       const stateDir = await f.host.system.stateDir();
       const lockFile = path.join(stateDir, LOCK_FILE);
       await writeFile(lockFile, content);
-      expect(await readLiveLock(stateDir, startTimeOf)).toBeNull();
+      expect(await inspectLock(stateDir, startTimeOf)).toMatchObject({ kind: 'unreadable' });
       await expect(openSession({ host: f.host, kitDir: f.kitDir })).rejects.toMatchObject({
         message_: { key: 'run.lock-unreadable', params: { file: lockFile } },
       });
@@ -153,10 +156,13 @@ describe('the run lock', () => {
       kitDir: '/media/usb',
     };
     await writeFile(path.join(tmp, LOCK_FILE), JSON.stringify(stale));
-    expect(await readLiveLock(tmp, startTimeOf)).toBeNull();
+    expect(await inspectLock(tmp, startTimeOf)).toMatchObject({ kind: 'stale', lock: { runId: 'old-run' } });
     const lock = { ...stale, runId: 'new-run', processStart: undefined };
     expect(await acquireLock(tmp, lock, startTimeOf)).toBeNull();
-    expect(await readLiveLock(tmp, startTimeOf)).toMatchObject({ runId: 'new-run', processStart: mine });
+    expect(await inspectLock(tmp, startTimeOf)).toMatchObject({
+      kind: 'live',
+      lock: { runId: 'new-run', processStart: mine },
+    });
     // The same PID with its own start time holds it: another run is refused.
     expect(await acquireLock(tmp, { ...lock, runId: 'third' }, startTimeOf)).toMatchObject({
       runId: 'new-run',
@@ -213,10 +219,9 @@ describe('the run lock', () => {
     other = undefined;
     session = await openSession({ host: f.host, kitDir: f.kitDir });
     expect((await session.handlers.getSession()).run).toMatchObject({ id: runId, resumed: true });
-    expect(await readLiveLock(stateDir, startTimeOf)).toMatchObject({
-      runId,
-      pid: process.pid,
-      processStart: await procStartTime(process.pid),
+    expect(await inspectLock(stateDir, startTimeOf)).toMatchObject({
+      kind: 'live',
+      lock: { runId, pid: process.pid, processStart: await procStartTime(process.pid) },
     });
   });
 });

@@ -2,7 +2,7 @@ import type { Message } from '../../shared/message';
 import type { StepId } from '../../shared/step-id';
 import type { StepOutcome } from './context';
 
-export interface WaitingForUsers {
+interface WaitingForUsers {
   stepId: StepId;
   since: string;
   lastCheckedAt?: string;
