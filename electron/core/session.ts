@@ -10,16 +10,17 @@ import { loadTrustedKeys } from './kit/kit-keys';
 import { type SignedKit, readSignedKit } from './kit/kit-verify';
 import type { Host } from './ports';
 import type { Profile } from './profile';
-import { assertShippedKeys, loadShippedProfile, sourceResourcesDir } from './resources';
+import { loadShippedProfile, sourceResourcesDir } from './resources';
 import type { Discovery, EngineOptions } from './run/context';
 import { discover } from './discovery';
 import { IntentGate } from './run/intent-gate';
-import { type EngineSetup, UpgradeEngine, hostFolderName } from './run/engine';
+import { type EngineSetup, UpgradeEngine } from './run/engine';
+import { hostFolderName } from './run/run-ids';
 import { JOURNAL_FILE, Journal, SERVER_RUNS, findUnfinishedRun, replay } from './run/journal';
-import { inspectLock, isOurs, lockHeldError, lockUnreadableError } from './run/run-lock';
+import { lockHeldError, lockUnreadableError, otherHolder } from './run/run-lock';
 import { buildPlan } from './steps/plan';
 import { readReleaseNotes } from './kit/release-notes';
-import { type VersionName, parseVersionName } from '../shared/version-name';
+import { versionNameOrNull } from '../shared/version-name';
 
 export interface SessionOptions {
   host: Host;
@@ -70,15 +71,6 @@ async function claimedVersion(kitDir: string): Promise<string> {
     return typeof raw.version === 'string' ? raw.version.slice(0, 64) : '?';
   } catch {
     return '?';
-  }
-}
-
-/** The installed version, when its name can be read; the version check reports it otherwise. */
-function installedVersionName(text: string | null): VersionName | null {
-  try {
-    return text ? parseVersionName(text) : null;
-  } catch {
-    return null;
   }
 }
 
@@ -284,7 +276,6 @@ class UpgradeSession implements AppSession {
 
 async function readKit(options: SessionOptions, resourcesDir: string) {
   const trusted = await loadTrustedKeys(resourcesDir, options.host.system.mode === 'practice');
-  await assertShippedKeys(resourcesDir, trusted);
   try {
     return { kit: await readSignedKit(options.kitDir, trusted), kitProblem: null };
   } catch (err) {
@@ -309,10 +300,9 @@ async function findRestored(options: SessionOptions, hostname: string): Promise<
   if (options.readOnly) return undefined;
   const { system } = options.host;
   const stateDir = await system.stateDir();
-  const startTimeOf = (pid: number) => system.processStartTime(pid);
-  const lock = await inspectLock(stateDir, startTimeOf);
-  if (lock.kind === 'unreadable') throw lockUnreadableError(lock);
-  if (lock.kind === 'live' && !(await isOurs(lock.lock, startTimeOf))) throw lockHeldError(lock.lock);
+  const holder = await otherHolder(stateDir, null, (pid) => system.processStartTime(pid));
+  if (holder?.kind === 'unreadable') throw lockUnreadableError(holder);
+  if (holder?.kind === 'held') throw lockHeldError(holder.lock);
   const journalFile = await findUnfinishedRun(path.join(stateDir, SERVER_RUNS));
   if (!journalFile) return undefined;
   const runDir = path.join(
@@ -349,7 +339,7 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
       kitProblem,
       kitVersionText: kit?.manifest.version ?? (await claimedVersion(options.kitDir)),
       engineOptions,
-      releaseNotes: kit ? await readReleaseNotes(kit, installedVersionName(discovery.installedVersion)) : [],
+      releaseNotes: kit ? await readReleaseNotes(kit, versionNameOrNull(discovery.installedVersion)) : [],
       restored: await findRestored(options, discovery.hostname),
     },
     discovery,

@@ -59,6 +59,23 @@ export function parseVersionName(input: string): VersionName {
   return { text, version, build: { year, month, day, hour }, stamp: Number(stampPart), arch: archPart };
 }
 
+/** The version name in `text`, or null when there is none or it is not one. */
+export function versionNameOrNull(text: string | null): VersionName | null {
+  try {
+    return text ? parseVersionName(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a version text read from the server (a file, SQL, a step's evidence: anything but a
+ * string is none) is `expected`, as the vendor writes it in either case ("_X64" is "_x64").
+ */
+export function sameVersionText(found: unknown, expected: string): boolean {
+  return typeof found === 'string' && found.toLowerCase() === expected.toLowerCase();
+}
+
 /** Numeric, part by part (7.10.0 > 7.9.9; 7.8 == 7.8.0), then by build stamp. */
 export function compareVersionNames(a: VersionName, b: VersionName): number {
   const byVersion = compareVersions(a.version, b.version);

@@ -11,8 +11,6 @@ export interface ReportRollback {
   startedAt: string;
   finishedAt: string;
   undos: (UndoRecord & { title: Message })[];
-  /** Every restored folder's tree hash equals the one taken before the upgrade (null: no folder restored). */
-  treeHashMatches: boolean | null;
 }
 
 export interface ReportInput {
@@ -43,8 +41,10 @@ export interface ReportProof {
   rolledBack: { status: UndoRecord['status']; found: string; matches: boolean } | null;
 }
 
-export function reportProofs(artifacts: readonly Artifact[], rollback?: ReportRollback): ReportProof[] {
-  const undos = rollback?.undos ?? [];
+export function reportProofs(
+  artifacts: readonly Artifact[],
+  undos: readonly UndoRecord[] = [],
+): ReportProof[] {
   return artifacts.map((a): ReportProof => {
     if (a.kind === 'files-backup') {
       // A setup's undo proves its site's folder plainly, its other folders under their role.
@@ -79,6 +79,12 @@ export function reportProofs(artifacts: readonly Artifact[], rollback?: ReportRo
       rolledBack: u ? { status: u.status, found, matches: found === a.schemaVersion } : null,
     };
   });
+}
+
+/** Every restored folder's tree hash equals the one taken before the upgrade (null: no folder restored). */
+export function restoredAsBefore(proofs: readonly ReportProof[]): boolean | null {
+  const restored = proofs.filter((p) => p.kind === 'folder' && p.rolledBack !== null);
+  return restored.length === 0 ? null : restored.every((p) => p.rolledBack?.matches === true);
 }
 
 const escapeHtml = (s: string) =>
@@ -203,7 +209,7 @@ export function renderReportHtml(input: ReportInput, lang: Language): string {
         : `<li>${escapeHtml(a.database)}: ${escapeHtml(a.path)} — ${a.bytes} B, SHA-256 ${a.sha256}${a.verified ? ' ✔' : ''}</li>`,
     )
     .join('');
-  const proofs = reportProofs(input.artifacts, input.rollback)
+  const proofs = reportProofs(input.artifacts, input.rollback?.undos)
     .map((p) => {
       const P = L.proof;
       const before = `${p.kind === 'folder' ? P.treeHash : P.version} ${p.before}`;
@@ -258,6 +264,7 @@ export async function writeReport(
   await mkdir(runDir, { recursive: true });
   const jsonPath = path.join(runDir, 'report.json');
   const htmlPath = path.join(runDir, 'report.html');
+  const proofs = reportProofs(input.artifacts, input.rollback?.undos);
   const json = {
     format: 1,
     outcome: input.outcome,
@@ -271,10 +278,12 @@ export async function writeReport(
     finishedAt: input.finishedAt,
     steps: input.session.steps.map(stepJson),
     backups: input.artifacts,
-    proofs: reportProofs(input.artifacts, input.rollback),
+    proofs,
     rollback: input.rollback
       ? {
           ...input.rollback,
+          // From the proofs: each folder, its own or another a setup changes, by its restore's evidence.
+          treeHashMatches: restoredAsBefore(proofs),
           undos: input.rollback.undos.map((u) => ({
             ...u,
             titleText: { it: translator('it')(u.title), en: translator('en')(u.title) },

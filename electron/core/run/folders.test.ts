@@ -5,7 +5,7 @@ import { UpgradeError, msg } from '../../shared/message';
 import type { Session } from '../../shared/plan';
 import { treeHash } from '../files/tree';
 import type { Host } from '../ports';
-import type { ReportProof } from '../report/report';
+import { type ReportProof, reportProofs, restoredAsBefore } from '../report/report';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
 import { closeAfterEach, settle } from '../../testing/session-harness';
@@ -253,6 +253,7 @@ describe('any other folder the kit says its setups touch', () => {
   /** The main setup (which changes CRMServices) passes, the MOBILE one fails: then the rollback. */
   async function rolledBackAfterMobileFails(
     withServices: boolean,
+    beforeRollback: (s: AppSession) => Promise<void> = () => Promise.resolve(),
   ): Promise<{ snap: Session; before: string | null }> {
     fx = await practiceFixture({
       init: { withServices },
@@ -266,6 +267,7 @@ describe('any other folder the kit says its setups touch', () => {
     expect(ids.indexOf('backup.verify-folder:services')).toBe(ids.indexOf('backup.folder:services') + 1);
     expect(snap.steps.find((x) => x.id === 'upgrade.setup')?.status).toBe('passed');
     expect((await readFile(path.join(servicesDir(fx), 'version.txt'), 'utf8')).trim()).toBe(TO);
+    await beforeRollback(s);
     expect(await s.handlers.rollback()).toEqual({ ok: true });
     return { snap: await settle(s), before };
   }
@@ -288,6 +290,36 @@ describe('any other folder the kit says its setups touch', () => {
       await readJournal(path.join(path.dirname(snap.report?.jsonPath ?? ''), JOURNAL_FILE)),
     );
     expect(artifacts.map(artifactKey)).toContain('files:touched:services');
+  });
+
+  it('one that does not come back: the rollback proof says so, though the CRM folder did', async () => {
+    const { snap } = await rolledBackAfterMobileFails(true, async (s) => {
+      const { artifacts } = replay(await readJournal(path.join(s.runFolder, JOURNAL_FILE)));
+      const zip = artifacts.find((a) => artifactKey(a) === 'files:touched:services');
+      const zipPath = zip?.kind === 'files-backup' ? zip.zipPath : '';
+      const bytes = await readFile(zipPath);
+      bytes[40] = (bytes[40] ?? 0) ^ 0xff;
+      await writeFile(zipPath, bytes);
+    });
+    expect(snap.run.state).not.toBe('rolled-back');
+    const { artifacts, undos } = replay(await readJournal(path.join(session!.runFolder, JOURNAL_FILE)));
+    const undo = undos.get('upgrade.setup');
+    expect(undo).toMatchObject({
+      status: 'failed',
+      evidence: {
+        path: fx!.appDir,
+        treeHashMatches: true,
+        'touched:services.path': servicesDir(fx!),
+        'touched:services.treeHashMatches': false,
+      },
+    });
+    const proofs = reportProofs(artifacts, [...undos.values()]);
+    expect(proofs.filter((p) => p.kind === 'folder').map((p) => [p.name, p.rolledBack?.matches])).toEqual([
+      [fx!.appDir, true],
+      [mobileDir(fx!), true],
+      [servicesDir(fx!), false],
+    ]);
+    expect(restoredAsBefore(proofs)).toBe(false);
   });
 
   it('a folder the setup creates is not there before: the rollback removes it', async () => {

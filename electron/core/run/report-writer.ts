@@ -16,12 +16,10 @@ function rollbackSummary(
   if (undos.length === 0) return undefined;
   const order = undoPlan(model.steps, defs).map((s) => s.id);
   undos.sort((a, b) => order.indexOf(a.stepId) - order.indexOf(b.stepId));
-  const folders = undos.filter((u) => typeof u.evidence?.treeHashMatches === 'boolean');
   return {
     startedAt: undos[0]?.startedAt ?? '',
     finishedAt: undos.reduce((last, u) => (u.finishedAt && u.finishedAt > last ? u.finishedAt : last), ''),
     undos: undos.map((u) => ({ ...u, title: model.find(u.stepId)?.title ?? { key: 'undo.unknown-step' } })),
-    treeHashMatches: folders.length === 0 ? null : folders.every((u) => u.evidence?.treeHashMatches === true),
   };
 }
 

@@ -1,10 +1,11 @@
 import { access, copyFile, mkdir, readFile, readdir, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sha256Of } from '../files/hash';
 import { type BackupManifest, manifestPathFor } from '../files/manifest';
-import { sha256Of } from '../files/sealed-copy';
 import { treeHash } from '../files/tree';
 import { zipFolder } from '../files/zip-backup';
+import type { Host } from '../ports';
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
 import { closeAfterEach, settle } from '../../testing/session-harness';
@@ -24,13 +25,14 @@ let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
 closeAfterEach(() => [session, fx]);
 
-/** A run started and under way; with the CRM folder's tree hash before it began. */
+/** A run started and under way (on the practice host as `wrap` changes it); with the CRM folder's tree hash before it began. */
 async function open(
   options: Parameters<typeof practiceFixture>[0],
+  wrap: (host: Host) => Host = (host) => host,
 ): Promise<{ s: AppSession; original: string }> {
   fx = await practiceFixture(options);
   const original = await treeHash(fx.appDir, EXCLUDED);
-  session = await openSession({ host: fx.host, kitDir: fx.kitDir, setupTimeoutMs: 20_000 });
+  session = await openSession({ host: wrap(fx.host), kitDir: fx.kitDir, setupTimeoutMs: 20_000 });
   await session.handlers.practiceLogOffUsers();
   await session.handlers.startRun();
   await settle(session);
@@ -162,5 +164,42 @@ describe('a backup swapped after its verification is refused by the rollback', (
       name: 'CRM_PROD',
       schemaVersion: FROM,
     });
+  });
+});
+
+describe("the run's backup folder is decided once", () => {
+  it('a default folder that moves each time it is asked (the drive with most room, filled by the zips): the rollback restores from the verified zip', async () => {
+    const answered: string[] = [];
+    const { s, original } = await open({ kit: { setupFailsWith: 1603 } }, (host) => ({
+      ...host,
+      system: {
+        ...host.system,
+        defaultBackupDir: () => {
+          const dir = path.join(fx!.serverDir, `Drive${answered.length}`, 'CrmUpgradeBackups');
+          answered.push(dir);
+          return host.system.protectedFolder(dir);
+        },
+      },
+    }));
+    let snap = await settle(s);
+    expect(snap.steps.find((x) => x.id === 'upgrade.setup')?.status).toBe('failed');
+    const backup = await artifact<'files-backup'>(s, 'files');
+    // Every folder backup of the run went to the one folder decided first.
+    const zipFolders = (await journalOf(s)).artifacts.flatMap((a) =>
+      a.kind === 'files-backup' ? [path.dirname(a.zipPath)] : [],
+    );
+    expect(zipFolders.length).toBeGreaterThan(1);
+    expect(new Set(zipFolders)).toEqual(new Set([path.dirname(backup.zipPath)]));
+    expect(path.dirname(path.dirname(backup.zipPath))).toBe(answered[0]);
+
+    expect(await s.handlers.rollback()).toEqual({ ok: true });
+    snap = await settle(s);
+    expect(snap.run.state).toBe('rolled-back');
+    expect((await journalOf(s)).undos.get('upgrade.setup')).toMatchObject({
+      status: 'done',
+      evidence: { path: fx!.appDir, zip: backup.zipPath, treeHashMatches: true },
+    });
+    expect(await treeHash(fx!.appDir, EXCLUDED)).toBe(original);
+    expect((await readFile(path.join(fx!.appDir, 'bin', 'version.txt'), 'utf8')).trim()).toBe(FROM);
   });
 });

@@ -3,19 +3,11 @@ import type { CrmConnection } from '../ports';
 import { connectionStepId } from '../../shared/step-id';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 import { restoreDatabase, versionOrNull } from './artifacts';
-import { lockoutOff } from './lockout';
+import { lockoutOff, lockoutUrl } from './lockout';
 
 /** Procedure steps 4-7: the admin presses "Aggiorna Database" per connection; the engine reads the database's version. */
 /** Procedure steps 4-6 for the first connection; step 7 (optional) for every other one. */
 export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition {
-  // During the lockout the admin reaches the CRM at its loopback address (recorded by the lockout).
-  const url = (ctx: StepContext) => {
-    const site = ctx.discovery.site;
-    const loopback = ctx.steps.find((s) => s.id === 'backup.lockout-on')?.evidence[
-      `loopback.${site?.siteName}`
-    ];
-    return typeof loopback === 'string' && loopback !== '' ? loopback : (site?.url ?? '');
-  };
   return {
     id: connectionStepId('after.db-update', c.name),
     phase: 'after',
@@ -31,7 +23,8 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
     async run(ctx): Promise<StepOutcome> {
       const found = await versionOrNull(ctx, c);
       const expected = ctx.kitVersion?.text ?? '?';
-      if (found === null) return { status: 'waiting', evidence: { database: c.database, url: url(ctx) } };
+      if (found === null)
+        return { status: 'waiting', evidence: { database: c.database, url: lockoutUrl(ctx) } };
       if (found === expected)
         return {
           status: 'passed',
@@ -41,12 +34,12 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
       return {
         status: 'waiting',
         finding: msg('after.db-update.waiting', {
-          url: url(ctx),
+          url: lockoutUrl(ctx),
           connection: c.name,
           database: c.database,
           found,
         }),
-        evidence: { database: c.database, version: found, url: url(ctx) },
+        evidence: { database: c.database, version: found, url: lockoutUrl(ctx) },
       };
     },
     async confirm(ctx) {

@@ -1,15 +1,14 @@
 import { access, rm } from 'node:fs/promises';
 import { UpgradeError, msg } from '../../shared/message';
 import { type StepId, connectionStepId, folderStepId } from '../../shared/step-id';
+import { samePath } from '../files/paths';
 import { treeHash } from '../files/tree';
 import { restoreZip } from '../files/zip-restore';
 import type { CrmConnection } from '../ports';
 import type { StepContext, UndoOutcome } from '../run/context';
 import type { Artifact } from '../run/journal';
-import { type FilesBackup, samePath } from './backup-proof';
-import { runBackupDir } from './backup';
+import type { FilesBackup, FolderRole } from './backup-proof';
 import { bakHashProblem, databaseArtifactProblem, provedFolderCopy } from './rollback-proof';
-import { resolveTouched, touchedFolders } from './touched-folders';
 
 type DbBackup = Extract<Artifact, { kind: 'db-backup' }>;
 
@@ -25,24 +24,6 @@ export async function versionOrNull(ctx: StepContext, c: CrmConnection): Promise
     if (err instanceof UpgradeError && err.message_.key === 'sql.no-version-query') return null;
     throw err;
   }
-}
-
-type FolderRole = NonNullable<FilesBackup['folder']>;
-
-/**
- * Which of the folders this run knows this is: the CRM's or MOBILE's as discovery found them,
- * another the signed kit names from them, or none (refused).
- */
-async function folderRole(ctx: StepContext, folder: string): Promise<FolderRole | null> {
-  const { site, mobileSite } = ctx.discovery;
-  if (site && samePath(folder, site.physicalPath)) return 'crm';
-  if (mobileSite && samePath(folder, mobileSite.physicalPath)) return 'mobile';
-  const backupDir = await runBackupDir(ctx);
-  for (const touched of touchedFolders(ctx.kit, ctx.discovery)) {
-    const where = resolveTouched(touched, ctx.discovery, backupDir);
-    if ('path' in where && samePath(folder, where.path)) return `touched:${touched.name}`;
-  }
-  return null;
 }
 
 /** The backup step of a folder, for the reason it was skipped. */
@@ -81,7 +62,10 @@ async function removeCreated(folder: string): Promise<UndoOutcome> {
 async function restoreProved(ctx: StepContext, backup: FilesBackup, folder: string): Promise<string> {
   const copy = await provedFolderCopy(ctx, backup, folder);
   try {
-    return await restoreZip(copy.zipPath, backup.source, (p) => ctx.progress(p));
+    // provedFolderCopy hashed the copy as it wrote it and found backup.sha256: not read again.
+    return await restoreZip(copy.zipPath, backup.source, (p) => ctx.progress(p), {
+      provedZipSha256: backup.sha256,
+    });
   } finally {
     await copy.dispose();
   }
@@ -90,11 +74,17 @@ async function restoreProved(ctx: StepContext, backup: FilesBackup, folder: stri
 /**
  * Puts a folder back as its verified backup saved it, and proves it by the tree hash taken
  * before the upgrade, computed again from the disk. A different tree is a failed undo. Only a
- * folder discovery found, from this run's own backup of it, proved first (rollback-proof.ts).
+ * folder discovery found (`role` says which, as the caller found it), from this run's own
+ * backup of it, proved first (rollback-proof.ts).
  */
-export async function restoreFolder(ctx: StepContext, folder: string): Promise<UndoOutcome> {
-  const role = await folderRole(ctx, folder);
-  if (!role)
+export async function restoreFolder(
+  ctx: StepContext,
+  folder: string,
+  role: FolderRole,
+): Promise<UndoOutcome> {
+  // A site's folder is where discovery found it; another one the caller resolved from those and the signed kit.
+  const site = role === 'crm' ? ctx.discovery.site : ctx.discovery.mobileSite;
+  if ((role === 'crm' || role === 'mobile') && !(site && samePath(folder, site.physicalPath)))
     return {
       status: 'failed',
       finding: msg('rollback-proof.folder-not-discovered', {

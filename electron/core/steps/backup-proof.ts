@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { UpgradeError, msg } from '../../shared/message';
 import { unsafeEntry } from '../files/link-targets';
 import type { BackupManifest } from '../files/manifest';
-import { isWithin } from '../files/paths';
+import { samePath } from '../files/paths';
 import { treeLine } from '../files/tree';
 import type { Artifact } from '../run/journal';
 
@@ -13,9 +13,8 @@ import type { Artifact } from '../run/journal';
  */
 
 export type FilesBackup = Extract<Artifact, { kind: 'files-backup' }>;
-
-/** The same folder, ignoring case on Windows as its file systems do. */
-export const samePath = (a: string, b: string): boolean => isWithin(a, b) && isWithin(b, a);
+/** Which folder a backup is of: the CRM's, MOBILE's, or another the kit says a setup changes. */
+export type FolderRole = NonNullable<FilesBackup['folder']>;
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   const sorted = [...b].sort();
@@ -23,7 +22,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** The tree hash that the manifest's entries describe, line by line as treeHash makes it from the disk. */
-export function entriesTreeHash(manifest: BackupManifest): string {
+function entriesTreeHash(manifest: BackupManifest): string {
   const h = createHash('sha256');
   for (const e of manifest.entries) h.update(treeLine(e, e.type === 'file' ? e : undefined));
   return h.digest('hex');

@@ -10,7 +10,7 @@ import { verifyBackup } from '../files/zip-verify';
 import type { CrmConnection, CrmSite } from '../ports';
 import type { Artifact } from '../run/journal';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
-import { manifestProblem } from './backup-proof';
+import { type FilesBackup, type FolderRole, manifestProblem } from './backup-proof';
 import { type TouchedFolder, resolveTouched, touchedFolders } from './touched-folders';
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -19,9 +19,6 @@ function asFailure(err: unknown, fallback: Message): StepOutcome {
   const finding = err instanceof UpgradeError ? err.message_ : fallback;
   return { status: 'failed', finding, remedy: remedyOf(finding) ?? msg('engine.step-crashed.remedy') };
 }
-
-type FilesBackup = Extract<Artifact, { kind: 'files-backup' }>;
-type FolderRole = NonNullable<FilesBackup['folder']>;
 
 /** Where a folder is on this server, and the name its zips start with; or why it cannot be copied. */
 type Located = { name: string; path: string } | { problem: Message };
@@ -35,7 +32,8 @@ interface BackupFolder {
   verifyTitle: Message;
   /** The artifact key, as artifactKey gives it: 'files' for the CRM, 'files:mobile', 'files:touched:<name>'. */
   produces: string;
-  locate(ctx: StepContext): Promise<Located>;
+  /** `backupDir` is the run's backup folder: a folder inside it is refused. */
+  locate(ctx: StepContext, backupDir: string): Promise<Located>;
   /** A folder a setup may create: absent before the upgrade is a fact its rollback undoes, not a failure. */
   mayBeAbsent?: boolean;
 }
@@ -49,7 +47,7 @@ const siteFolder =
       : { problem: msg('check.disk.no-site.finding') };
   };
 
-export const CRM_FOLDER: BackupFolder = {
+const CRM_FOLDER: BackupFolder = {
   role: 'crm',
   backupId: 'backup.files',
   verifyId: 'backup.verify-files',
@@ -59,7 +57,7 @@ export const CRM_FOLDER: BackupFolder = {
   locate: siteFolder((ctx) => ctx.discovery.site),
 };
 
-export const MOBILE_FOLDER: BackupFolder = {
+const MOBILE_FOLDER: BackupFolder = {
   role: 'mobile',
   backupId: 'backup.mobile-files',
   verifyId: 'backup.verify-mobile-files',
@@ -70,7 +68,7 @@ export const MOBILE_FOLDER: BackupFolder = {
 };
 
 /** Another folder the kit says a setup changes: found from the signed manifest and discovery alone. */
-export function touchedBackupFolder(folder: TouchedFolder): BackupFolder {
+function touchedBackupFolder(folder: TouchedFolder): BackupFolder {
   const role = `touched:${folder.name}` as const;
   const params = { name: folder.name };
   return {
@@ -81,8 +79,8 @@ export function touchedBackupFolder(folder: TouchedFolder): BackupFolder {
     verifyTitle: msg('step.backup.verify-folder.title', params),
     produces: `files:${role}`,
     mayBeAbsent: true,
-    async locate(ctx) {
-      const where = resolveTouched(folder, ctx.discovery, await runBackupDir(ctx));
+    async locate(ctx, backupDir) {
+      const where = resolveTouched(folder, ctx.discovery, backupDir);
       return 'problem' in where ? where : { name: `folder-${folder.name}`, path: where.path };
     },
   };
@@ -96,8 +94,21 @@ const exists = (p: string) =>
 
 const folderRole = (a: FilesBackup): FolderRole => a.folder ?? 'crm';
 
-/** The run's backup folder: one per run, so that everything in it belongs to this run. */
+/** The evidence key under which the disk check (passed) and each folder backup journal the run's backup folder. */
+export const RUN_BACKUP_DIR = 'runBackupDir';
+
+/**
+ * The run's backup folder: one per run, so that everything in it belongs to this run. The disk
+ * check, or the first folder backup when that check was skipped, decides it and journals it in
+ * its evidence; every later use (the other backups, the rollback's proof, the tidy-up, a resumed
+ * run) reads that one. Decided again, it could move: the default drive is the one with most
+ * room, and the zips change which that is.
+ */
 export async function runBackupDir(ctx: StepContext): Promise<string> {
+  const journaled = ctx.steps
+    .map((s) => s.evidence[RUN_BACKUP_DIR])
+    .find((dir): dir is string => typeof dir === 'string');
+  if (journaled !== undefined) return journaled;
   const base = ctx.options.backupDir ?? (await ctx.host.system.defaultBackupDir());
   return path.join(base, `${ctx.discovery.hostname}-${ctx.runId}`);
 }
@@ -107,7 +118,7 @@ export async function runBackupDir(ctx: StepContext): Promise<string> {
  * zip, its manifest, a 0-byte manifest. What the journal names (a backup taken, verified or
  * not) stays; so does anything that is not one of this folder's backup files.
  */
-export async function removeLeftovers(ctx: StepContext, name: string, dir: string): Promise<string[]> {
+async function removeLeftovers(ctx: StepContext, name: string, dir: string): Promise<string[]> {
   const named = new Set(
     ctx.artifacts.flatMap((a) =>
       a.kind === 'files-backup' ? [path.resolve(a.zipPath), path.resolve(manifestPathFor(a.zipPath))] : [],
@@ -132,8 +143,65 @@ export async function removeLeftovers(ctx: StepContext, name: string, dir: strin
 export async function removeRunLeftovers(ctx: StepContext): Promise<void> {
   const dir = await runBackupDir(ctx);
   for (const folder of backupFolders(ctx)) {
-    const where = await folder.locate(ctx);
+    const where = await folder.locate(ctx, dir);
     if ('name' in where) await removeLeftovers(ctx, where.name, dir);
+  }
+}
+
+/** Zips the folder into the run's backup folder `dir` and records the backup, unverified. */
+async function backUpFolder(ctx: StepContext, folder: BackupFolder, dir: string): Promise<StepOutcome> {
+  const site = await folder.locate(ctx, dir);
+  if ('problem' in site)
+    return { status: 'failed', finding: site.problem, remedy: remedyOf(site.problem) ?? undefined };
+  if (folder.mayBeAbsent && !(await exists(site.path)))
+    return {
+      status: 'warning',
+      finding: msg('backup.folder.absent', { path: site.path }),
+      evidence: { folder: site.path, absent: true },
+    };
+  // For Administrators and SYSTEM only (the zips hold web.config): the folder holding this run's
+  // (the admin's own, or the default) is checked or made like the default one, and this run's
+  // folder is made (or, on a retry, checked) inside it. A refusal fails the step with what to do.
+  await ctx.host.system.protectedFolder(path.dirname(dir));
+  await ctx.host.system.protectedFolder(dir);
+  // A retry after a crash: the partial zip and manifest of the attempt cut short go first.
+  await removeLeftovers(ctx, site.name, dir);
+  const zipPath = path.join(dir, `${site.name}-files-${stamp()}.zip`);
+  ctx.log('info', msg('backup.files.started', { source: site.path, zip: zipPath }));
+  try {
+    const manifest = await zipFolder(site.path, zipPath, {
+      exclusions: ctx.profile.backupExclusions,
+      onProgress: (p) => ctx.progress(p),
+    });
+    const artifact: Artifact = {
+      kind: 'files-backup',
+      ...(folder.role === 'crm' ? {} : { folder: folder.role }),
+      zipPath,
+      source: site.path,
+      treeHash: manifest.treeHash,
+      bytes: manifest.zip.bytes,
+      sha256: manifest.zip.sha256,
+      entries: manifest.entryCount,
+      durationMs: manifest.durationMs,
+      verified: false,
+    };
+    await ctx.recordArtifact(artifact);
+    return {
+      status: 'passed',
+      finding: msg('backup.files.done', { zip: zipPath }),
+      evidence: {
+        folder: site.path,
+        zip: zipPath,
+        bytes: artifact.bytes,
+        entries: artifact.entries,
+        sha256: artifact.sha256,
+        treeHash: artifact.treeHash,
+        excluded: ctx.profile.backupExclusions.join(', '),
+      },
+    };
+  } catch (err) {
+    ctx.log('error', msg('backup.files.failed'), String(err));
+    return asFailure(err, msg('backup.files.failed', { zip: zipPath }));
   }
 }
 
@@ -148,63 +216,20 @@ function folderBackup(folder: BackupFolder): StepDefinition {
     produces: folder.produces,
     title: folder.backupTitle,
     async run(ctx) {
-      const site = await folder.locate(ctx);
-      if ('problem' in site)
-        return { status: 'failed', finding: site.problem, remedy: remedyOf(site.problem) ?? undefined };
-      if (folder.mayBeAbsent && !(await exists(site.path)))
-        return {
-          status: 'warning',
-          finding: msg('backup.folder.absent', { path: site.path }),
-          evidence: { folder: site.path, absent: true },
-        };
       const dir = await runBackupDir(ctx);
-      // For Administrators and SYSTEM only (the zips hold web.config): the admin's own folder is
-      // checked or made like the default one, and this run's folder is made (or, on a retry,
-      // checked) inside it. A refusal fails the step with what to do.
-      if (ctx.options.backupDir) await ctx.host.system.protectedFolder(ctx.options.backupDir);
-      await ctx.host.system.protectedFolder(dir);
-      // A retry after a crash: the partial zip and manifest of the attempt cut short go first.
-      await removeLeftovers(ctx, site.name, dir);
-      const zipPath = path.join(dir, `${site.name}-files-${stamp()}.zip`);
-      ctx.log('info', msg('backup.files.started', { source: site.path, zip: zipPath }));
-      try {
-        const manifest = await zipFolder(site.path, zipPath, {
-          exclusions: ctx.profile.backupExclusions,
-          onProgress: (p) => ctx.progress(p),
-        });
-        const artifact: Artifact = {
-          kind: 'files-backup',
-          ...(folder.role === 'crm' ? {} : { folder: folder.role }),
-          zipPath,
-          source: site.path,
-          treeHash: manifest.treeHash,
-          bytes: manifest.zip.bytes,
-          sha256: manifest.zip.sha256,
-          entries: manifest.entryCount,
-          durationMs: manifest.durationMs,
-          verified: false,
-        };
-        await ctx.recordArtifact(artifact);
-        return {
-          status: 'passed',
-          finding: msg('backup.files.done', { zip: zipPath }),
-          evidence: {
-            folder: site.path,
-            zip: zipPath,
-            bytes: artifact.bytes,
-            entries: artifact.entries,
-            sha256: artifact.sha256,
-            treeHash: artifact.treeHash,
-            excluded: ctx.profile.backupExclusions.join(', '),
-          },
-        };
-      } catch (err) {
-        ctx.log('error', msg('backup.files.failed'), String(err));
-        return asFailure(err, msg('backup.files.failed', { zip: zipPath }));
-      }
+      const outcome = await backUpFolder(ctx, folder, dir);
+      // Journaled whatever the outcome: a retry cleans up in the same folder, and every later use reads it.
+      return { ...outcome, evidence: { ...outcome.evidence, [RUN_BACKUP_DIR]: dir } };
     },
   };
 }
+
+/** A verify step with no backup to verify: the backup step did not record one. */
+const noBackup = (): StepOutcome => ({
+  status: 'failed',
+  finding: msg('backup.verify.no-backup'),
+  remedy: msg('backup.verify.no-backup.remedy'),
+});
 
 function folderVerify(folder: BackupFolder): StepDefinition {
   return {
@@ -227,12 +252,7 @@ function folderVerify(folder: BackupFolder): StepDefinition {
           evidence: { absent: true },
         };
       }
-      if (!artifact)
-        return {
-          status: 'failed',
-          finding: msg('backup.verify.no-backup'),
-          remedy: msg('backup.verify.no-backup.remedy'),
-        };
+      if (!artifact) return noBackup();
       try {
         const verified = await verifyBackup(artifact.zipPath, (p) => ctx.progress(p));
         const { manifest, manifestSha256 } = verified;
@@ -255,9 +275,6 @@ function folderVerify(folder: BackupFolder): StepDefinition {
         if (problem) throw problem;
         // The hashes the rollback will hold the files to (the zip's is `sha256`, found equal here).
         await ctx.recordArtifact({ ...artifact, verified: true, manifestSha256 });
-        // The backup folder holds only verified backups and what the journal names.
-        const site = await folder.locate(ctx);
-        if ('name' in site) await removeLeftovers(ctx, site.name, path.dirname(artifact.zipPath));
         return {
           status: 'passed',
           evidence: {
@@ -344,12 +361,7 @@ export function databaseVerify(c: CrmConnection): StepDefinition {
         (a): a is Extract<Artifact, { kind: 'db-backup' }> =>
           a.kind === 'db-backup' && a.connection === c.name,
       );
-      if (!artifact)
-        return {
-          status: 'failed',
-          finding: msg('backup.verify.no-backup'),
-          remedy: msg('backup.verify.no-backup.remedy'),
-        };
+      if (!artifact) return noBackup();
       try {
         // Hashed before SQL Server reads it: a file changed after this is refused by the rollback.
         const bakSha256 = await bakHashOrNull(ctx, artifact.path);

@@ -9,32 +9,27 @@ import {
   compareVersionNames,
   compareVersions,
   parseVersionName,
+  versionNameOrNull,
 } from '../../shared/version-name';
 import { isWithin } from '../files/paths';
 import { listTree } from '../files/tree';
-import { type SignedKit, verifyKitFiles } from '../kit/kit-verify';
-import { isJournaledRun, removeEndedStagedKits, stageRunKit } from '../kit/run-kit';
+import { type SignedKit, verifyKitFiles, verifyKitLayout } from '../kit/kit-verify';
+import { removeEndedStagedKits, stageRunKit } from '../kit/run-kit';
 import { unshownReleaseNotes } from '../kit/release-notes';
 import { findMarkedKitFiles, unblockKitFiles } from '../kit/mark-of-the-web';
 import { parseModules } from '../profile';
-import { findKitOnlyRun } from '../run/journal';
-import { inspectLock, isOurs } from '../run/run-lock';
+import { findKitOnlyRun, isJournaledRun } from '../run/journal';
+import { otherHolder } from '../run/run-lock';
 import type { CrmConnection, SessionGroup } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 import { versionOrNull } from './artifacts';
+import { RUN_BACKUP_DIR, runBackupDir } from './backup';
 import {
-  type InstallSource,
+  installSource,
   readInstalledVersion,
   readLicenceModulesText,
   versionSourceLabel,
 } from './read-install';
-
-const installSource = (ctx: StepContext): InstallSource => ({
-  host: ctx.host,
-  physicalPath: ctx.discovery.site?.physicalPath ?? '',
-  connections: ctx.discovery.connections,
-  profile: ctx.profile,
-});
 
 const title = (id: PlainStepId | ConnectionStepBase) => msg(`step.${id}.title`);
 const failed = (
@@ -49,34 +44,27 @@ const failed = (
 });
 
 /**
- * The run's own copy of the kit, on the server, made from the verified stick and verified there:
+ * The run's own copy of the kit, on the server, made from the stick and hashed as it is written:
  * the setups run from it. Ended runs' copies go (their journals stay).
  */
-async function stageForRun(
-  ctx: StepContext,
-  kit: SignedKit,
-  stateDir: string,
-  bytesDone: number,
-): Promise<Evidence> {
+async function stageForRun(ctx: StepContext, kit: SignedKit, stateDir: string): Promise<Evidence> {
   await removeEndedStagedKits(stateDir, ctx.runId);
-  const staged = await stageRunKit(ctx.host.system, kit, ctx.runId, (p) =>
-    ctx.progress({ bytesDone: bytesDone + p.bytesDone, bytesTotal: 2 * p.bytesTotal }),
-  );
-  if (staged.replaced.length > 0) {
-    const files = staged.replaced.join(', ');
-    ctx.log('warn', msg('kit-staging.recopied', { count: staged.replaced.length, files }));
-  }
+  const staged = await stageRunKit(ctx, stateDir, kit, (p) => ctx.progress(p));
   ctx.log('info', msg('kit-staging.staged', { dir: staged.dir, files: staged.files }));
   return { staged: staged.dir, copied: staged.copied.length };
 }
 
-/** The stick: its signature, every listed file's hash, nothing unlisted; then its marks lifted. */
-async function verifyStick(ctx: StepContext, kit: SignedKit, staging: boolean): Promise<Evidence> {
-  const { files, bytes } = await verifyKitFiles(
-    kit,
-    (p) => ctx.progress(staging ? { ...p, bytesTotal: 2 * p.bytesTotal } : p),
-    ctx.options.allowedKitExtras,
-  );
+/**
+ * The stick: its signature, no listed file missing, linked or of another size, nothing unlisted,
+ * every listed file's hash; then its marks lifted. A run (`stateDir` given) proves the hashes as
+ * it stages the kit, so the stick's files are read once; a read-only check, which stages
+ * nothing, hashes them here.
+ */
+async function verifyStick(ctx: StepContext, kit: SignedKit, stateDir: string | null): Promise<Evidence> {
+  const extras = ctx.options.allowedKitExtras;
+  const evidence: Evidence = stateDir
+    ? { ...(await verifyKitLayout(kit, extras)), ...(await stageForRun(ctx, kit, stateDir)) }
+    : { ...(await verifyKitFiles(kit, (p) => ctx.progress(p), extras)), staged: false };
   // Only now, with the signature and every hash good, are downloaded-file marks lifted.
   const marked = await findMarkedKitFiles(kit);
   await unblockKitFiles(kit, marked);
@@ -85,7 +73,7 @@ async function verifyStick(ctx: StepContext, kit: SignedKit, staging: boolean): 
       'warn',
       msg('check.kit.unblocked', { count: marked.length, files: marked.map((m) => m.path).join(', ') }),
     );
-  return { files, bytes, unblocked: marked.length };
+  return { ...evidence, unblocked: marked.length };
 }
 
 export const kitCheck: StepDefinition = {
@@ -109,10 +97,7 @@ export const kitCheck: StepDefinition = {
       const stateDir = await ctx.host.system.stateDir();
       // A read-only look at the server (the CLI's `check`) has no run journaled there: nothing is copied.
       const staging = await isJournaledRun(stateDir, ctx.runId);
-      const stick = await verifyStick(ctx, kit, staging);
-      evidence = { ...evidence, ...stick, staged: false };
-      if (staging)
-        evidence = { ...evidence, ...(await stageForRun(ctx, kit, stateDir, Number(stick.bytes))) };
+      evidence = { ...evidence, ...(await verifyStick(ctx, kit, staging ? stateDir : null)) };
     } catch (err) {
       if (!(err instanceof UpgradeError)) throw err;
       ctx.log('error', err.message_, err.detail);
@@ -213,12 +198,10 @@ export const installationCheck: StepDefinition = {
 
 /** a compared with the files' version: a version name, or its numbers only; null when unreadable. */
 function compareWithFiles(text: string, files: VersionName): number | null {
-  try {
-    return compareVersionNames(parseVersionName(text), files);
-  } catch {
-    const numbers = /^\s*(\d+(?:\.\d+){0,5})/.exec(text)?.[1];
-    return numbers ? compareVersions(numbers.split('.').map(Number), files.version) : null;
-  }
+  const name = versionNameOrNull(text);
+  if (name) return compareVersionNames(name, files);
+  const numbers = /^\s*(\d+(?:\.\d+){0,5})/.exec(text)?.[1];
+  return numbers ? compareVersions(numbers.split('.').map(Number), files.version) : null;
 }
 
 /**
@@ -256,14 +239,9 @@ async function partsBehind(
  * run's work, not a half-finished upgrade of another, and its setups are not left out.
  */
 function resumedRun(ctx: StepContext, installed: VersionName, kit: VersionName): StepOutcome | null {
-  if (!ctx.startedFrom || compareVersionNames(installed, kit) !== 0) return null;
-  let from: VersionName;
-  try {
-    from = parseVersionName(ctx.startedFrom);
-  } catch {
-    return null;
-  }
-  if (compareVersionNames(from, kit) >= 0) return null;
+  if (compareVersionNames(installed, kit) !== 0) return null;
+  const from = versionNameOrNull(ctx.startedFrom);
+  if (!from || compareVersionNames(from, kit) >= 0) return null;
   const evidence = { installed: installed.text, kit: kit.text, startedFrom: from.text };
   return { status: 'passed', finding: msg('check.version.resumed', evidence), evidence };
 }
@@ -472,7 +450,7 @@ export const diskCheck: StepDefinition = {
   async run(ctx) {
     const site = ctx.discovery.site;
     if (!site) return failed('check.disk.no-site');
-    const backupDir = ctx.options.backupDir ?? (await ctx.host.system.defaultBackupDir());
+    const backupDir = await runBackupDir(ctx);
     // A copy inside the folder it copies would copy itself, and the setup may replace it; on the
     // kit it would leave with the stick. Either is refused before anything is written.
     if (isWithin(backupDir, site.physicalPath))
@@ -509,7 +487,8 @@ export const diskCheck: StepDefinition = {
         );
       }
     }
-    return { status: 'passed', evidence };
+    // Journaled: the backups go to the folder found with room, whatever the default says later.
+    return { status: 'passed', evidence: { ...evidence, [RUN_BACKUP_DIR]: backupDir } };
   },
 };
 
@@ -586,19 +565,18 @@ export const exclusiveCheck: StepDefinition = {
   async run(ctx) {
     const { system } = ctx.host;
     const stateDir = await system.stateDir();
-    const startTimeOf = (pid: number) => system.processStartTime(pid);
-    const lock = await inspectLock(stateDir, startTimeOf);
-    if (lock.kind === 'unreadable') {
-      const params = { file: lock.file };
+    const holder = await otherHolder(stateDir, ctx.runId, (pid) => system.processStartTime(pid));
+    if (holder?.kind === 'unreadable') {
+      const params = { file: holder.file };
       return {
         status: 'failed',
         finding: msg('run.lock-unreadable', params),
         remedy: msg('run.lock-unreadable.remedy', params),
-        evidence: { lock: lock.file },
+        evidence: { lock: holder.file },
       };
     }
-    const other = lock.kind === 'live' ? lock.lock : null;
-    if (other && (other.runId !== ctx.runId || !(await isOurs(other, startTimeOf)))) {
+    if (holder?.kind === 'held') {
+      const other = holder.lock;
       return failed(
         'check.exclusive',
         { runId: other.runId, pid: other.pid, since: other.startedAt, kit: other.kitDir },
@@ -626,14 +604,6 @@ function unshownNotes(ctx: StepContext): string[] {
   const text = ctx.discovery.installedVersion;
   const installed = text ? versionNameOrNull(text) : null;
   return unshownReleaseNotes(ctx.kit, installed, ctx.releaseNotes);
-}
-
-function versionNameOrNull(text: string): VersionName | null {
-  try {
-    return parseVersionName(text);
-  } catch {
-    return null;
-  }
 }
 
 /** Notes the admin cannot be shown block the step, named: never a confirm over notes not read. */

@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestPathFor } from '../files/manifest';
-import { type ReportRollback, renderReportHtml, reportProofs } from '../report/report';
+import { type ReportRollback, renderReportHtml, reportProofs, restoredAsBefore } from '../report/report';
 import { type Artifact, artifactKey } from '../run/journal';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
 import { closeAfterEach } from '../../testing/session-harness';
@@ -134,7 +134,6 @@ describe('the report proves each folder and database', () => {
     const rollback: ReportRollback = {
       startedAt: at,
       finishedAt: at,
-      treeHashMatches: false,
       undos: [
         {
           stepId: 'upgrade.mobile-setup' as const,
@@ -159,11 +158,14 @@ describe('the report proves each folder and database', () => {
         },
       ],
     };
-    expect(reportProofs(artifacts, rollback).map((p) => [p.kind, p.name, p.rolledBack?.matches])).toEqual([
+    expect(
+      reportProofs(artifacts, rollback.undos).map((p) => [p.kind, p.name, p.rolledBack?.matches]),
+    ).toEqual([
       ['folder', '/srv/CRM', true],
       ['folder', '/srv/CRMMobile', false],
       ['database', 'CRM_PROD', true],
     ]);
+    expect(restoredAsBefore(reportProofs(artifacts, rollback.undos))).toBe(false);
     expect(reportProofs(artifacts).every((p) => p.rolledBack === null)).toBe(true);
     const session = {
       mode: 'practice',

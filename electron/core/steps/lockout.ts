@@ -1,5 +1,6 @@
 import { type Message, UpgradeError, msg } from '../../shared/message';
 import type { Evidence, Step } from '../../shared/plan';
+import { sameVersionText } from '../../shared/version-name';
 import type { CrmSite, SiteBinding } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../run/context';
 import { versionOrNull } from './artifacts';
@@ -14,8 +15,8 @@ import { MAINTENANCE_HTML } from './upgrade';
  * the server before changing anything; the step's evidence records them again in the journal.
  */
 
-export const LOCKOUT_ON: Step['id'] = 'backup.lockout-on';
-export const LOCKOUT_OFF: Step['id'] = 'after.lockout-off';
+const LOCKOUT_ON: Step['id'] = 'backup.lockout-on';
+const LOCKOUT_OFF: Step['id'] = 'after.lockout-off';
 
 function lockedSites(ctx: StepContext): CrmSite[] {
   const site = ctx.discovery.site;
@@ -39,6 +40,13 @@ function journaledBindings(ctx: StepContext, site: CrmSite): SiteBinding[] | und
 }
 
 const names = (list: CrmSite[]) => list.map((s) => s.siteName).join(', ');
+
+/** Where the admin reaches the CRM during the lockout: the loopback address lockout-on recorded, or its own. */
+export function lockoutUrl(ctx: StepContext): string {
+  const site = ctx.discovery.site;
+  const loopback = ctx.steps.find((s) => s.id === LOCKOUT_ON)?.evidence[`loopback.${site?.siteName}`];
+  return typeof loopback === 'string' && loopback !== '' ? loopback : (site?.url ?? '');
+}
 
 /** Every site locked out and proved so: from outside the maintenance page, never the CRM. */
 async function lockOutAll(ctx: StepContext): Promise<StepOutcome> {
@@ -119,7 +127,7 @@ async function behind(
     const step = ctx.steps.find((s) => s.id === `after.db-update:${c.name}`);
     const found = await versionOrNull(ctx, c);
     evidence[`db.${c.name}`] = found ?? 'unknown';
-    if (expected === null || found === null || found.toLowerCase() === expected.toLowerCase()) continue;
+    if (expected === null || found === null || sameVersionText(found, expected)) continue;
     if (step?.status === 'skipped') skipped.push(c.name);
     else late.push(c.name);
   }
@@ -140,13 +148,12 @@ export const lockoutOff: StepDefinition = {
     const list = lockedSites(ctx);
     const check = await behind(ctx);
     if (check.behind.length > 0) {
-      const url = ctx.steps.find((s) => s.id === LOCKOUT_ON)?.evidence[`loopback.${list[0]!.siteName}`];
       return {
         status: 'failed',
         finding: msg('lockout.db-behind.finding', { connections: check.behind.join(', ') }),
         remedy: msg('lockout.db-behind.remedy', {
           connections: check.behind.join(', '),
-          url: typeof url === 'string' ? url : (ctx.discovery.site?.url ?? ''),
+          url: lockoutUrl(ctx),
         }),
         evidence: check.evidence,
       };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CrmConnection, Host } from '../ports';
 import type { Profile } from '../profile';
 import { PATTERN_INPUT_MAX_CHARS, firstCapture } from '../profile-pattern';
+import type { StepContext } from '../run/context';
 
 /** What reading the installation needs: the machine, the CRM's folder and connections, the profile. */
 export interface InstallSource {
@@ -11,6 +12,17 @@ export interface InstallSource {
   connections: readonly CrmConnection[];
   profile: Profile;
 }
+
+/** The installation as this run discovered it: the CRM's folder, or another (MOBILE's) when given. */
+export const installSource = (
+  ctx: Pick<StepContext, 'host' | 'discovery' | 'profile'>,
+  physicalPath = ctx.discovery.site?.physicalPath ?? '',
+): InstallSource => ({
+  host: ctx.host,
+  physicalPath,
+  connections: ctx.discovery.connections,
+  profile: ctx.profile,
+});
 
 const inside = (folder: string, rel: string) => path.join(folder, ...rel.split(/[\\/]/));
 

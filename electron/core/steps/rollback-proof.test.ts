@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sha256Of } from '../files/hash';
 import { type BackupManifest, manifestPathFor } from '../files/manifest';
-import { sha256Of, sha256OfFile } from '../files/sealed-copy';
+import { sha256OfFile } from '../files/sealed-copy';
 import { treeHash } from '../files/tree';
 import { zipFolder } from '../files/zip-backup';
 import type { CrmConnection } from '../ports';
@@ -76,7 +77,7 @@ describe('a planted folder artifact is refused, and nothing is touched', () => {
     const crmBefore = await treeHash(run.crm, EXCLUDED);
     const otherBefore = await treeHash(other);
     plant(run, { ...run.files, source: other });
-    expect(await restoreFolder(run.ctx, run.crm)).toMatchObject({
+    expect(await restoreFolder(run.ctx, run.crm, 'crm')).toMatchObject({
       status: 'failed',
       finding: { key: 'rollback-proof.source-mismatch', params: { source: other, path: run.crm } },
     });
@@ -84,12 +85,12 @@ describe('a planted folder artifact is refused, and nothing is touched', () => {
     expect(await treeHash(other)).toBe(otherBefore);
   });
 
-  it('the rollback is asked to restore a folder discovery did not find', async () => {
+  it('the rollback is asked to restore, as the CRM folder, a folder discovery did not find', async () => {
     const run = await backedUp();
     const other = await otherFolder();
     const before = await treeHash(other);
     plant(run, { ...run.files, source: other });
-    expect(await restoreFolder(run.ctx, other)).toMatchObject({
+    expect(await restoreFolder(run.ctx, other, 'crm')).toMatchObject({
       status: 'failed',
       finding: { key: 'rollback-proof.folder-not-discovered', params: { path: other, crm: run.crm } },
     });
@@ -114,7 +115,7 @@ describe('a planted folder artifact is refused, and nothing is touched', () => {
       treeHash: manifest.treeHash,
       manifestSha256: sha256Of(forged),
     });
-    expect(await restoreFolder(run.ctx, run.crm)).toMatchObject({
+    expect(await restoreFolder(run.ctx, run.crm, 'crm')).toMatchObject({
       status: 'failed',
       finding: { key: 'rollback-proof.zip-outside', params: { zip: zipPath, path: run.crm } },
     });
@@ -127,7 +128,7 @@ describe('a journal of an older version', () => {
     const run = await backedUp();
     const { manifestSha256: _dropped, ...old } = run.files;
     plant(run, old);
-    expect(await restoreFolder(run.ctx, run.crm)).toMatchObject({
+    expect(await restoreFolder(run.ctx, run.crm, 'crm')).toMatchObject({
       status: 'done',
       evidence: { treeHashMatches: true },
     });
@@ -144,7 +145,7 @@ describe('a journal of an older version', () => {
     webConfig.mode = 0o777;
     await writeFile(file, JSON.stringify(manifest));
     const before = await treeHash(run.crm, EXCLUDED);
-    expect(await restoreFolder(run.ctx, run.crm)).toMatchObject({
+    expect(await restoreFolder(run.ctx, run.crm, 'crm')).toMatchObject({
       status: 'failed',
       finding: { key: 'rollback-proof.manifest-mismatch', params: { file, field: 'entries' } },
     });
@@ -161,7 +162,7 @@ describe('the restore reads what was checked, and proves what it wrote', () => {
       swapped = true;
       writeFileSync(run.files.zipPath, 'PK not the backup any more');
     };
-    expect(await restoreFolder(run.ctx, run.crm)).toMatchObject({
+    expect(await restoreFolder(run.ctx, run.crm, 'crm')).toMatchObject({
       status: 'done',
       evidence: { treeHashMatches: true },
     });
@@ -178,7 +179,7 @@ describe('the restore reads what was checked, and proves what it wrote', () => {
       if (!written) writeFileSync(path.join(run.crm, 'intruder.aspx'), 'written during the restore');
       written = true;
     };
-    const outcome = await restoreFolder(run.ctx, run.crm);
+    const outcome = await restoreFolder(run.ctx, run.crm, 'crm');
     expect(outcome).toMatchObject({
       status: 'failed',
       finding: { key: 'backup.files.restore-failed', params: { path: run.crm, entry: 'intruder.aspx' } },

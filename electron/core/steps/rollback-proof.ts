@@ -2,14 +2,15 @@ import { readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { manifestPathFor } from '../files/manifest';
-import { isWithin } from '../files/paths';
-import { sealedCopy, sealedWrite, sha256Of, sha256OfFile } from '../files/sealed-copy';
+import { sha256Of } from '../files/hash';
+import { isWithin, samePath } from '../files/paths';
+import { sealedCopy, sealedWrite, sha256OfFile } from '../files/sealed-copy';
 import { parseManifestBytes } from '../files/zip-verify';
 import type { CrmConnection } from '../ports';
 import type { StepContext } from '../run/context';
 import { type Artifact, artifactKey } from '../run/journal';
 import { runBackupDir } from './backup';
-import { type FilesBackup, manifestProblem, samePath } from './backup-proof';
+import { type FilesBackup, manifestProblem } from './backup-proof';
 
 /**
  * Before a rollback touches anything: the artifact it restores from names only what this run
@@ -37,7 +38,7 @@ async function folderArtifactProblem(
 }
 
 /** A copy of a backup made for one restore: the zip to restore from, and how to remove the copy. */
-export interface ProvedCopy {
+interface ProvedCopy {
   zipPath: string;
   dispose(): Promise<void>;
 }

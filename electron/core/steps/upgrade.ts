@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { remedyOf } from '../../shared/i18n';
 import { UpgradeError, msg } from '../../shared/message';
+import { sameVersionText } from '../../shared/version-name';
 import type { KitSetup } from '../kit/kit-manifest';
 import type { StagedKit } from '../kit/kit-staging';
 import type { SignedKit } from '../kit/kit-verify';
@@ -10,7 +11,7 @@ import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../r
 import { restoreFolder } from './artifacts';
 import { runBackupDir } from './backup';
 import { resolveTouched, touchedFolders } from './touched-folders';
-import { readInstalledVersion } from './read-install';
+import { installSource, readInstalledVersion } from './read-install';
 
 const INSTALL_PATH = '{installPath}';
 
@@ -80,7 +81,7 @@ async function undoSetup(
 ): Promise<UndoOutcome> {
   if (!site) return { status: 'done', finding: msg('undo.setup.no-site') };
   await stopAll(ctx, [site]);
-  const own = await restoreFolder(ctx, site.physicalPath);
+  const own = await restoreFolder(ctx, site.physicalPath, role === 'main' ? 'crm' : 'mobile');
   if (own.status === 'failed') return own;
   const backupDir = await runBackupDir(ctx);
   let outcome = own;
@@ -88,8 +89,8 @@ async function undoSetup(
   for (const touched of touchedFolders(ctx.kit, ctx.discovery).filter((t) => t.role === role)) {
     const where = resolveTouched(touched, ctx.discovery, backupDir);
     if ('problem' in where) return { status: 'failed', finding: where.problem, evidence };
-    const other = await restoreFolder(ctx, where.path);
-    const prefix = `touched:${touched.name}`;
+    const prefix = `touched:${touched.name}` as const;
+    const other = await restoreFolder(ctx, where.path, prefix);
     for (const [k, v] of Object.entries(other.evidence ?? {}))
       evidence = { ...evidence, [`${prefix}.${k}`]: v };
     if (other.status === 'failed') return { ...other, evidence };
@@ -116,9 +117,8 @@ export const stopPools: StepDefinition = {
  * when it cannot be made good. Setups never run from the stick.
  */
 async function verifiedStage(ctx: StepContext, kit: SignedKit): Promise<StagedKit | StepOutcome> {
-  let staged;
   try {
-    staged = await stageRunKit(ctx.host.system, kit, ctx.runId);
+    return await stageRunKit(ctx, await ctx.host.system.stateDir(), kit);
   } catch (err) {
     if (!(err instanceof UpgradeError)) throw err;
     ctx.log('error', err.message_, err.detail);
@@ -128,11 +128,6 @@ async function verifiedStage(ctx: StepContext, kit: SignedKit): Promise<StagedKi
       remedy: remedyOf(err.message_) ?? msg('check.kit.remedy'),
     };
   }
-  if (staged.replaced.length > 0) {
-    const files = staged.replaced.join(', ');
-    ctx.log('warn', msg('kit-staging.recopied', { count: staged.replaced.length, files }));
-  }
-  return staged;
 }
 
 async function runSetup(ctx: StepContext, setup: KitSetup, site: CrmSite): Promise<StepOutcome> {
@@ -192,16 +187,6 @@ async function runSetup(ctx: StepContext, setup: KitSetup, site: CrmSite): Promi
   };
 }
 
-const versionIn = (ctx: StepContext, physicalPath: string) =>
-  readInstalledVersion({
-    host: ctx.host,
-    physicalPath,
-    connections: ctx.discovery.connections,
-    profile: ctx.profile,
-  });
-
-const sameVersion = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
-
 /**
  * A half-finished upgrade (check.version's warning): a folder that was at the kit's version when
  * checked, and still is, is not set up again; the run goes on to "Aggiorna Database".
@@ -214,10 +199,10 @@ async function alreadyInstalled(
   const check = ctx.steps.find((s) => s.id === 'check.version');
   const kit = ctx.kitVersion?.text;
   if (!kit || check?.status !== 'warning' || check.evidence.halfFinished !== true) return null;
-  if (!sameVersion(check.evidence[checkedAs], kit)) return null;
+  if (!sameVersionText(check.evidence[checkedAs], kit)) return null;
   if (checkedAs === 'mobile' && ctx.profile.installedVersion.kind === 'query') return null;
-  const now = await versionIn(ctx, site.physicalPath);
-  if (!sameVersion(now, kit)) return null;
+  const now = await readInstalledVersion(installSource(ctx, site.physicalPath));
+  if (!sameVersionText(now, kit)) return null;
   const evidence = { installPath: site.physicalPath, found: kit, setupRun: false };
   return {
     status: 'passed',
@@ -283,9 +268,9 @@ export const installedVersionCheck: StepDefinition = {
   async run(ctx) {
     const site = requireSite(ctx);
     const expected = ctx.kitVersion?.text ?? '?';
-    const found = (await versionIn(ctx, site.physicalPath)) ?? '?';
+    const found = (await readInstalledVersion(installSource(ctx, site.physicalPath))) ?? '?';
     const evidence = { expected, found };
-    return found.toLowerCase() === expected.toLowerCase()
+    return sameVersionText(found, expected)
       ? { status: 'passed', evidence }
       : {
           status: 'failed',
