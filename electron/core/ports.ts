@@ -93,9 +93,6 @@ export interface Iis {
   /** Stops the pool and resolves once its worker processes are gone. */
   stopPool(pool: string, timeoutMs: number): Promise<void>;
   startPool(pool: string): Promise<void>;
-  /** Maintenance page: app_offline.htm in the physical path, written and removed by us only. */
-  setMaintenance(site: CrmSite, on: boolean, html: string): Promise<void>;
-  maintenanceOn(site: CrmSite): Promise<boolean>;
   /**
    * A GET of the CRM's address, as a browser would: 'outside' as a user's PC would reach it,
    * 'loopback' as the admin on this server (through a lockout); omitted, the site's own address.
@@ -113,8 +110,6 @@ export interface Iis {
    * Idempotent: nothing to do when no lockout is on. Returns what it put back, or null.
    */
   endLockout(site: CrmSite, recorded?: readonly SiteBinding[]): Promise<SiteBinding[] | null>;
-  /** The lockout on the site, as recorded on the server, or null. */
-  lockout(site: CrmSite): Promise<Lockout | null>;
 }
 
 export interface SetupRun {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Lockout, SiteBinding } from '../core/ports';
@@ -17,12 +17,17 @@ export function bindingParts(info: string): { ip: string; port: number; host: st
   return { ip: m[1]!, port: Number(m[2]), host: m[3]! };
 }
 
-const isWeb = (b: SiteBinding) => /^https?$/i.test(b.protocol) && bindingParts(b.bindingInformation) !== null;
+/** ASP.NET answers every request with this file's content and a 503 while it lies in the site's folder. */
+export const APP_OFFLINE = 'app_offline.htm';
+
+/** An http or https binding with an address: one that browsers reach. */
+export const isWeb = (b: SiteBinding) =>
+  /^https?$/i.test(b.protocol) && bindingParts(b.bindingInformation) !== null;
 
 /** 127.0.0.1 and ::1 (`localhost` resolves to ::1 first on Windows): the server itself only. */
 export const LOOPBACK_IPS = ['127.0.0.1', '[::1]'] as const;
 
-export function isLoopbackBinding(b: SiteBinding): boolean {
+function isLoopbackBinding(b: SiteBinding): boolean {
   const ip = bindingParts(b.bindingInformation)?.ip;
   return ip !== undefined && (LOOPBACK_IPS as readonly string[]).includes(ip);
 }
@@ -118,7 +123,7 @@ export async function removeLockoutRecord(stateDir: string, site: string): Promi
 }
 
 /** The record kept, or a new one for bindings read now: a retry never records loopback as original. */
-export async function recordLockout(
+async function recordLockout(
   stateDir: string,
   site: string,
   appPath: string,
@@ -138,4 +143,39 @@ export async function recordLockout(
   };
   await writeLockoutRecord(stateDir, lockout);
   return lockout;
+}
+
+/**
+ * The start of a lockout, before any binding changes: the original bindings recorded (kept on a
+ * retry), then the maintenance site's folder with the page as its app_offline.htm.
+ */
+export async function prepareLockout(
+  stateDir: string,
+  site: string,
+  appPath: string,
+  current: readonly SiteBinding[],
+  page: string,
+): Promise<{ lockout: Lockout; folder: string }> {
+  const lockout = await recordLockout(stateDir, site, appPath, current);
+  const folder = lockoutPaths(stateDir, site).folder;
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, APP_OFFLINE), page, 'utf8');
+  return { lockout, folder };
+}
+
+/**
+ * What ending a lockout puts back: the server's record, else the journal's (`recorded`); with both
+ * gone, the public bindings still on the maintenance site plus the site's own non-loopback ones.
+ * Null when nothing says what the bindings were.
+ */
+export function bindingsToRestore(
+  kept: Lockout | null,
+  recorded: readonly SiteBinding[] | undefined,
+  maintenance: readonly SiteBinding[] | null,
+  current: readonly SiteBinding[] | null,
+): SiteBinding[] | null {
+  if (kept) return kept.original;
+  if (recorded) return [...recorded];
+  if (maintenance && current) return [...maintenance, ...current.filter((b) => !isLoopbackBinding(b))];
+  return null;
 }

@@ -45,8 +45,11 @@ if (!server) {
   exit(87);
 }
 // A practice setup writes inside its practice server only, never into a real folder.
-const fromServer = path.relative(path.resolve(server), path.resolve(target));
-if (fromServer === '..' || fromServer.startsWith(`..${path.sep}`) || path.isAbsolute(fromServer)) {
+const insideServer = (dir) => {
+  const rel = path.relative(path.resolve(server), path.resolve(dir));
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+};
+if (!insideServer(target)) {
   console.error(`${target} is outside the practice server ${server}: this setup only writes inside it`);
   exit(87);
 }
@@ -110,8 +113,7 @@ if (hang) {
   // Other folders this setup changes ("touches" in the kit's manifest), also inside the practice server.
   for (const [rel, from] of Object.entries(spec.touches ?? {})) {
     const folder = path.resolve(target, ...rel.split('/'));
-    const inside = path.relative(path.resolve(server), folder);
-    if (inside.startsWith('..') || path.isAbsolute(inside) || !/^[a-z0-9-]+$/.test(from)) exit(87);
+    if (!insideServer(folder) || !/^[a-z0-9-]+$/.test(from)) exit(87);
     for (const name of readdirSync(path.join(payload, from)).sort()) {
       mkdirSync(folder, { recursive: true });
       copyFileSync(path.join(payload, from, name), path.join(folder, name));

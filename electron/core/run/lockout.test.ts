@@ -2,10 +2,11 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../shared/plan';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
-import { closeAfterEach } from '../../testing/session-harness';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 import type { CrmSite, Host } from '../ports';
 import { type AppSession, openSession } from '../session';
 import { JOURNAL_FILE, readJournal, replay } from './journal';
+import { readLockoutRecord } from '../../host/lockout';
 import path from 'node:path';
 
 /*
@@ -17,10 +18,6 @@ let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
 closeAfterEach(() => [session, fx]);
 
-const settle = async (s: AppSession): Promise<Session> => {
-  await s.settled();
-  return s.handlers.getSession();
-};
 const statusOf = (snap: Session, id: string) => snap.steps.find((s) => s.id === id)?.status;
 const indexOf = (snap: Session, id: string) => snap.steps.findIndex((s) => s.id === id);
 
@@ -78,7 +75,7 @@ describe('the lockout window', () => {
     const practice = host.practice!;
     await practice.logOffAllUsers();
     expect(await s.handlers.startRun()).toEqual({ ok: true });
-    let snap = await settle(s);
+    let snap = await settle(s, { waitForUsers: true });
     expect(statusOf(snap, 'check.users')).toBe('passed');
     expect(statusOf(snap, 'check.release-notes')).toBe('waiting');
     expect(snap.run.lockout).toBeUndefined();
@@ -86,7 +83,7 @@ describe('the lockout window', () => {
     // While the admin reads NOTA BENE 1, somebody logs in: nothing stops them yet.
     expect(await practice.userLogsIn('Produzione', 'lbianchi')).toMatchObject({ admitted: true });
     expect(await s.handlers.confirmStep('check.release-notes')).toEqual({ ok: true });
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     // The lockout went on, and the users check again found them before any backup.
     expect(statusOf(snap, 'backup.lockout-on')).toBe('passed');
     expect(statusOf(snap, 'backup.users-again')).toBe('failed');
@@ -107,7 +104,7 @@ describe('the lockout window', () => {
     expect(await practice.userLogsIn('Produzione', 'lbianchi')).toEqual({ admitted: false, status: 503 });
     expect(await practice.userLogsIn('Formazione', 'gverdi')).toEqual({ admitted: false, status: 503 });
     expect(await s.handlers.retryStep('backup.users-again')).toEqual({ ok: true });
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     expect(statusOf(snap, 'backup.users-again')).toBe('passed');
 
     // Backups, setups, pools started: still locked out when "Aggiorna Database" is due.
@@ -119,18 +116,18 @@ describe('the lockout window', () => {
     // The admin, on the server, gets through.
     expect(await s.handlers.practicePressAggiornaDatabase('Produzione')).toEqual({ ok: true });
     expect(await s.handlers.confirmStep('after.db-update:Produzione')).toEqual({ ok: true });
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     expect(statusOf(snap, 'after.db-update:Formazione')).toBe('waiting');
     // One connection updated, the other not: still nobody gets in.
     expect(await practice.userLogsIn('Formazione', 'gverdi')).toMatchObject({ admitted: false });
     expect(snap.run.lockout).toEqual({ since });
     expect(await s.handlers.practicePressAggiornaDatabase('Formazione')).toEqual({ ok: true });
     expect(await s.handlers.confirmStep('after.db-update:Formazione')).toEqual({ ok: true });
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     expect(statusOf(snap, 'after.add-functions')).toBe('waiting');
     expect(snap.run.lockout).toEqual({ since });
     expect(await s.handlers.confirmStep('after.add-functions')).toEqual({ ok: true });
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
 
     // Lockout off: the CRM answers from outside, at the new version, and users get in again.
     expect(snap.run.state).toBe('finished');
@@ -141,7 +138,7 @@ describe('the lockout window', () => {
       status: 200,
       version: '7.8.5.13100517_x64',
     });
-    expect(await host.iis.lockout(site)).toBeNull();
+    expect(await readLockoutRecord(await host.system.stateDir(), site.siteName)).toBeNull();
     expect(await practice.userLogsIn('Produzione', 'lbianchi')).toMatchObject({ admitted: true });
 
     // The window's length, from the journal.
@@ -157,23 +154,23 @@ describe('the lockout window', () => {
     const host = fx!.host;
     await host.practice!.logOffAllUsers();
     await s.handlers.startRun();
-    await settle(s);
+    await settle(s, { waitForUsers: true });
     await s.handlers.confirmStep('check.release-notes');
-    let snap = await settle(s);
+    let snap = await settle(s, { waitForUsers: true });
     expect(snap.steps.find((x) => x.status === 'waiting')?.id).toBe('after.db-update:Produzione');
     // Confirming without pressing "Aggiorna Database" is refused: the step waits, the lockout stays.
     expect(await s.handlers.confirmStep('after.db-update:Produzione')).toMatchObject({ ok: false });
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     expect(statusOf(snap, 'after.lockout-off')).toBe('pending');
     expect(await host.practice!.userLogsIn('Produzione', 'lbianchi')).toMatchObject({ admitted: false });
     // Only the optional second connection may be skipped, with a reason: said so when users come back.
     await s.handlers.practicePressAggiornaDatabase('Produzione');
     await s.handlers.confirmStep('after.db-update:Produzione');
-    await settle(s);
+    await settle(s, { waitForUsers: true });
     expect(await s.handlers.skipStep('after.db-update:Formazione', 'Formazione non si usa più')).toEqual({
       ok: true,
     });
-    expect(statusOf(await settle(s), 'after.add-functions')).toBe('waiting');
+    expect(statusOf(await settle(s, { waitForUsers: true }), 'after.add-functions')).toBe('waiting');
     // Whatever happened meanwhile (here: the database put back by hand), the lockout does not end
     // while a connection that was not skipped is older than the files.
     const dataDir = path.join(fx!.serverDir, 'C', 'Program Files', 'Microsoft SQL Server');
@@ -184,7 +181,7 @@ describe('the lockout window', () => {
     const db = JSON.parse(await readFile(prod, 'utf8')) as { schemaVersion: string };
     await writeFile(prod, JSON.stringify({ ...db, schemaVersion: '7.8.4.13050210_x64' }));
     await s.handlers.confirmStep('after.add-functions');
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     expect(snap.steps.find((x) => x.id === 'after.lockout-off')).toMatchObject({
       status: 'failed',
       finding: { key: 'lockout.db-behind.finding', params: { connections: 'Produzione' } },
@@ -194,7 +191,7 @@ describe('the lockout window', () => {
     expect(await host.practice!.userLogsIn('Produzione', 'lbianchi')).toMatchObject({ admitted: false });
     await host.practice!.pressAggiornaDatabase('Produzione');
     expect(await s.handlers.retryStep('after.lockout-off')).toEqual({ ok: true });
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     expect(snap.steps.find((x) => x.id === 'after.lockout-off')).toMatchObject({
       status: 'warning',
       finding: { key: 'lockout.off.skipped', params: { connections: 'Formazione' } },
@@ -207,17 +204,17 @@ describe('the lockout window', () => {
     const site = await crm(host);
     await host.practice!.logOffAllUsers();
     await s.handlers.startRun();
-    await settle(s);
+    await settle(s, { waitForUsers: true });
     await s.handlers.confirmStep('check.release-notes');
-    let snap = await settle(s);
+    let snap = await settle(s, { waitForUsers: true });
     expect(statusOf(snap, 'upgrade.setup')).toBe('failed');
     expect(snap.run.lockout).toBeDefined();
     expect(await host.iis.request(site, 'outside')).toEqual({ status: 503, maintenance: true });
     expect(await s.handlers.rollback()).toEqual({ ok: true });
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     expect(snap.run.state).toBe('rolled-back');
     expect(snap.run.lockout).toBeUndefined();
-    expect(await host.iis.lockout(site)).toBeNull();
+    expect(await readLockoutRecord(await host.system.stateDir(), site.siteName)).toBeNull();
     expect(await host.iis.request(site, 'outside')).toMatchObject({
       status: 200,
       version: '7.8.4.13050210_x64',

@@ -1,11 +1,12 @@
-import { readFile, readdir, rename, rm, symlink } from 'node:fs/promises';
+import { readFile, readdir, rename, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type PracticeFixture, practiceFixture, realFolder } from '../../testing/practice-fixture';
+import { describe, expect, it } from 'vitest';
+import { type PracticeFixture, practiceFixture, useRealFolder } from '../../testing/practice-fixture';
 import { closeAfterEach } from '../../testing/session-harness';
 import { translator } from '../../core/i18n';
 import { remedyOf } from '../../shared/i18n';
 import { UpgradeError } from '../../shared/message';
+import { lockoutPaths } from '../lockout';
 import {
   type IisFile,
   type InstanceFile,
@@ -24,11 +25,7 @@ import {
 
 let fx: PracticeFixture | undefined;
 /** A real folder beside the practice server, standing for C:\Windows or /etc. */
-let outside: string;
-beforeEach(async () => {
-  outside = await realFolder();
-});
-afterEach(() => rm(outside, { recursive: true, force: true }));
+const outside = useRealFolder();
 closeAfterEach(() => [fx]);
 
 const connection = {
@@ -57,9 +54,9 @@ const crmSite = (iis: IisFile) => iis.sites.find((s) => s.name === 'CRM')!;
 describe('paths named by the practice server stay inside its folder', () => {
   it('an IIS site whose folder is ../.. or absolute is refused with a clear message', async () => {
     fx = await practiceFixture();
-    const upToOutside = path.relative(fx.serverDir, outside).split(path.sep).join('/');
+    const upToOutside = path.relative(fx.serverDir, outside()).split(path.sep).join('/');
     expect(upToOutside.startsWith('../')).toBe(true);
-    for (const physicalPath of [upToOutside, `C/inetpub/../../${upToOutside}`, outside, 'C:\\Windows']) {
+    for (const physicalPath of [upToOutside, `C/inetpub/../../${upToOutside}`, outside(), 'C:\\Windows']) {
       await editIis((iis) => (crmSite(iis).physicalPath = physicalPath));
       const refused = fx.host.iis.findCrm('CRM');
       await expect(refused, physicalPath).rejects.toMatchObject({
@@ -76,7 +73,7 @@ describe('paths named by the practice server stay inside its folder', () => {
   it('an IIS site whose folder is a link to a real folder is refused too', async () => {
     fx = await practiceFixture();
     await rename(fx.appDir, `${fx.appDir}.moved`);
-    await symlink(outside, fx.appDir, 'dir');
+    await symlink(outside(), fx.appDir, 'dir');
     await expect(fx.host.iis.findCrm('CRM')).rejects.toMatchObject({
       message_: { key: 'practice-edition.path-link', params: { path: 'C/inetpub/wwwroot/CRM' } },
     });
@@ -84,7 +81,7 @@ describe('paths named by the practice server stay inside its folder', () => {
 
   it("the SQL instance's data and backup folders, and its database names, stay inside", async () => {
     fx = await practiceFixture();
-    const upToOutside = path.relative(fx.serverDir, outside);
+    const upToOutside = path.relative(fx.serverDir, outside());
     await editInstance((inst) => (inst.dataDir = upToOutside));
     await expect(fx.host.databases.connectedUsers(connection)).rejects.toMatchObject({
       message_: { key: 'practice-edition.path-outside' },
@@ -92,7 +89,7 @@ describe('paths named by the practice server stay inside its folder', () => {
     await fx.dispose();
 
     fx = await practiceFixture();
-    await editInstance((inst) => (inst.backupDir = outside));
+    await editInstance((inst) => (inst.backupDir = outside()));
     await expect(fx.host.databases.backup(connection, () => undefined)).rejects.toMatchObject({
       message_: { key: 'practice-edition.path-outside' },
     });
@@ -102,27 +99,28 @@ describe('paths named by the practice server stay inside its folder', () => {
     const inst = await readJson(paths(fx.serverDir).instance, instanceFileSchema);
     const dataDir = paths(fx.serverDir).resolve(inst.dataDir);
     // Read as <dataDir>/<name>.json, written as <backupDir>/<name>_….bak: both in the real folder.
-    const escaping = path.relative(dataDir, path.join(outside, 'stolen')).split(path.sep).join('/');
+    const escaping = path.relative(dataDir, path.join(outside(), 'stolen')).split(path.sep).join('/');
     await editInstance((i) => i.databases.push(escaping));
     await expect(
       fx.host.databases.backup({ ...connection, database: escaping }, () => undefined),
     ).rejects.toMatchObject({
       message_: { key: 'practice-edition.database-name' },
     });
-    expect((await readdir(outside)).sort()).toEqual(['web.config']);
+    expect((await readdir(outside())).sort()).toEqual(['web.config']);
   });
 
   it('the maintenance page is written only inside the practice server', async () => {
     fx = await practiceFixture();
     const site = await fx.host.iis.findCrm('CRM');
-    const elsewhere = { ...site!, physicalPath: outside };
-    await expect(fx.host.iis.setMaintenance(elsewhere, true, '<h1>x</h1>')).rejects.toMatchObject({
-      message_: { key: 'practice-edition.folder-outside' },
-    });
-    expect(await readdir(outside)).toEqual(['web.config']);
-    // Inside, it works as before.
-    await fx.host.iis.setMaintenance(site!, true, '<h1>x</h1>');
-    expect(await readFile(path.join(fx.appDir, 'app_offline.htm'), 'utf8')).toBe('<h1>x</h1>');
+    // The lockout writes its page in the state folder, never in a folder the admin picked.
+    const elsewhere = { ...site!, physicalPath: outside() };
+    await fx.host.iis.lockOut(elsewhere, '<h1>x</h1>');
+    expect(await readdir(outside())).toEqual(['web.config']);
+    const stateDir = await fx.host.system.stateDir();
+    expect(stateDir).toBe(path.join(fx.serverDir, 'C', 'ProgramData', 'CrmUpgradeManager'));
+    expect(await readFile(path.join(lockoutPaths(stateDir, 'CRM').folder, 'app_offline.htm'), 'utf8')).toBe(
+      '<h1>x</h1>',
+    );
   });
 });
 

@@ -1,36 +1,28 @@
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import type { CrmResponse, CrmSite, Iis, PoolState } from '../../core/ports';
 import {
-  isLoopbackBinding,
-  lockoutPaths,
+  APP_OFFLINE,
+  bindingsToRestore,
+  isWeb,
   maintenanceSiteName,
+  prepareLockout,
   publicBindings,
   readLockoutRecord,
-  recordLockout,
   removeLockoutRecord,
 } from '../lockout';
-import {
-  type IisFile,
-  iisFileSchema,
-  isInsideFolder,
-  paths,
-  readJson,
-  serverFileSchema,
-  writeJsonAtomic,
-} from './layout';
+import { type IisFile, iisFileSchema, paths, readJson, serverFileSchema, writeJsonAtomic } from './layout';
 
 /** How long the practice worker process takes to exit after a stop, like w3wp finishing its requests. */
 export const WORKER_EXIT_MS = 300;
-const APP_OFFLINE = 'app_offline.htm';
 
-/** The practice server's state folder (as practiceSystem's stateDir). */
-const STATE_DIR = 'C/ProgramData/CrmUpgradeManager';
-
-export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string): Promise<CrmSite | null> } {
+/** `stateDir` is the practice system's: the state folder, protected as on a server. */
+export function practiceIis(
+  root: string,
+  stateDir: () => Promise<string>,
+): Iis & { siteByPhysicalPath(p: string): Promise<CrmSite | null> } {
   const p = paths(root);
-  const stateDir = () => p.resolve(STATE_DIR);
   const load = () => readJson(p.iis, iisFileSchema);
   const save = (iis: IisFile) => writeJsonAtomic(p.iis, iis);
 
@@ -48,6 +40,13 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
     }
     return entry.state;
   }
+
+  // As ASP.NET does: a 503 while an app_offline.htm lies in the site's folder.
+  const appOffline = (site: CrmSite) =>
+    access(path.join(site.physicalPath, APP_OFFLINE)).then(
+      () => true,
+      () => false,
+    );
 
   // The site's folder as IIS's file names it: inside the practice folder, links included, or refused.
   const toSite = async (s: IisFile['sites'][number]): Promise<CrmSite> => ({
@@ -95,20 +94,6 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
       iis.pools[pool] = { state: 'started' };
       await save(iis);
     },
-    async setMaintenance(site, on, html) {
-      // A folder the admin picked instead of IIS's may be anywhere: the practice server writes only inside.
-      if (!isInsideFolder(path.resolve(root), path.resolve(site.physicalPath)))
-        throw new UpgradeError(msg('practice-edition.folder-outside', { path: site.physicalPath, root }));
-      const file = path.join(site.physicalPath, APP_OFFLINE);
-      if (on) await writeFile(file, html);
-      else await rm(file, { force: true });
-    },
-    async maintenanceOn(site) {
-      return access(path.join(site.physicalPath, APP_OFFLINE)).then(
-        () => true,
-        () => false,
-      );
-    },
     /**
      * Where a request lands, as HTTP.sys decides by bindings: from outside, on the site when it
      * has a public binding, else on the maintenance site holding them (503, the page), else
@@ -120,9 +105,7 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
       const entry = iis.sites.find((s) => s.name === site.siteName && s.maintenanceOf === undefined);
       if (entry) {
         const reachable =
-          from === 'outside'
-            ? publicBindings(entry.bindings).length > 0
-            : entry.bindings.some((b) => /^https?$/i.test(b.protocol));
+          from === 'outside' ? publicBindings(entry.bindings).length > 0 : entry.bindings.some(isWeb);
         if (!reachable) {
           const maintenance = iis.sites.find((s) => s.maintenanceOf === entry.name);
           if (maintenance && publicBindings(maintenance.bindings).length > 0)
@@ -132,7 +115,7 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
       }
       const pool = site.pools[0];
       if (pool && (await poolState(pool)) !== 'started') return { status: 503, maintenance: false };
-      if (await this.maintenanceOn(site)) return { status: 503, maintenance: true };
+      if (await appOffline(site)) return { status: 503, maintenance: true };
       const version = await readFile(path.join(site.physicalPath, 'bin', 'version.txt'), 'utf8').catch(
         () => null,
       );
@@ -144,12 +127,15 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
       const iis = await load();
       const entry = iis.sites.find((s) => s.name === site.siteName && s.maintenanceOf === undefined);
       if (!entry) throw new UpgradeError(msg('check.installation.no-site.finding', { site: site.siteName }));
-      // 1. The original bindings, on the server, before anything changes (kept on a retry).
-      const lockout = await recordLockout(stateDir(), entry.name, entry.appPath, entry.bindings);
-      // 2. The maintenance page in its own folder.
-      const folder = lockoutPaths(stateDir(), entry.name).folder;
-      await mkdir(folder, { recursive: true });
-      await writeFile(path.join(folder, APP_OFFLINE), html);
+      // 1. The original bindings, on the server, before anything changes (kept on a retry), and
+      // 2. the maintenance page in its own folder.
+      const { lockout, folder } = await prepareLockout(
+        await stateDir(),
+        entry.name,
+        entry.appPath,
+        entry.bindings,
+        html,
+      );
       // 3. The site on loopback only, then 4. the maintenance site on the public bindings.
       entry.bindings = lockout.locked.map((b) => ({ ...b }));
       const name = maintenanceSiteName(entry.name);
@@ -168,29 +154,24 @@ export function practiceIis(root: string): Iis & { siteByPhysicalPath(p: string)
     },
 
     async endLockout(site, recorded) {
-      const kept = await readLockoutRecord(stateDir(), site.siteName);
+      const dir = await stateDir();
+      const kept = await readLockoutRecord(dir, site.siteName);
       const iis = await load();
       const entry = iis.sites.find((s) => s.name === site.siteName && s.maintenanceOf === undefined);
       const maintenance = iis.sites.find((s) => s.maintenanceOf === site.siteName);
-      // Both records gone: the public bindings are still on the maintenance site.
-      const original =
-        kept?.original ??
-        (recorded
-          ? [...recorded]
-          : maintenance && entry
-            ? [...maintenance.bindings, ...entry.bindings.filter((b) => !isLoopbackBinding(b))]
-            : null);
+      const original = bindingsToRestore(
+        kept,
+        recorded,
+        maintenance?.bindings ?? null,
+        entry?.bindings ?? null,
+      );
       if (!original && !maintenance) return null;
       // The maintenance site first (it holds the public bindings), then the site's own back.
       iis.sites = iis.sites.filter((s) => s.maintenanceOf !== site.siteName);
       if (entry && original) entry.bindings = original.map((b) => ({ ...b }));
       await save(iis);
-      await removeLockoutRecord(stateDir(), site.siteName);
+      await removeLockoutRecord(dir, site.siteName);
       return original;
-    },
-
-    async lockout(site) {
-      return readLockoutRecord(stateDir(), site.siteName);
     },
   };
 }

@@ -19,10 +19,11 @@ export async function openPracticeHost(dir: string): Promise<Host> {
   } catch (err) {
     throw new UpgradeError(msg('practice.not-a-practice-server', { dir }), String(err));
   }
-  const iis = practiceIis(dir);
+  const system = practiceSystem(dir);
+  const iis = practiceIis(dir, () => system.stateDir());
   const databases = practiceDatabases(dir);
   return {
-    system: practiceSystem(dir),
+    system,
     iis,
     processes: practiceProcesses(dir),
     databases,

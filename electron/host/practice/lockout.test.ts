@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CrmSite } from '../../core/ports';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
 import { closeAfterEach } from '../../testing/session-harness';
-import { lockoutPaths, loopbackBindings, loopbackUrl } from '../lockout';
+import { lockoutPaths, loopbackBindings, loopbackUrl, readLockoutRecord } from '../lockout';
 
 let fx: PracticeFixture | undefined;
 closeAfterEach(() => [fx]);
@@ -48,7 +48,7 @@ describe('the lockout on the practice server', () => {
       ],
       loopbackUrl: 'http://127.0.0.1/',
     });
-    expect(await iis.lockout(site)).toEqual(lockout);
+    expect(await readLockoutRecord(stateDir(), 'CRM')).toEqual(lockout);
     const during = await sites();
     expect(during.find((s) => s.name === 'CRM')?.bindings).toEqual(lockout.locked);
     expect(during.find((s) => s.maintenanceOf === 'CRM')?.bindings).toEqual(ORIGINAL);
@@ -81,7 +81,7 @@ describe('the lockout on the practice server', () => {
     const back = await sites();
     expect(back.find((s) => s.name === 'CRM')?.bindings).toEqual(ORIGINAL);
     expect(back.some((s) => s.maintenanceOf !== undefined)).toBe(false);
-    expect(await iis.lockout(site)).toBeNull();
+    expect(await readLockoutRecord(stateDir(), 'CRM')).toBeNull();
     expect(await iis.request(site, 'outside')).toMatchObject({ status: 200 });
     expect(await fx!.host.practice!.userLogsIn('Produzione', 'lbianchi')).toEqual({
       admitted: true,

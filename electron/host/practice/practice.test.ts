@@ -40,9 +40,9 @@ describe('practice server', () => {
       version: '7.8.4.13050210_x64',
       maintenance: false,
     });
-    await fx.host.iis.setMaintenance(site, true, '<h1>manutenzione</h1>');
+    await fx.host.iis.lockOut(site, '<h1>manutenzione</h1>');
     expect(await fx.host.iis.request(site)).toMatchObject({ status: 503, maintenance: true });
-    await fx.host.iis.setMaintenance(site, false, '');
+    await fx.host.iis.endLockout(site);
     await fx.host.iis.stopPool('CRMAppPool', SAFETY_NET_MS);
     expect(await fx.host.iis.poolState('CRMAppPool')).toBe('stopped');
     expect(await fx.host.iis.request(site)).toMatchObject({ status: 503, maintenance: false });

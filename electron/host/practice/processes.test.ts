@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type PracticeFixture, practiceFixture, realFolder } from '../../testing/practice-fixture';
+import { describe, expect, it } from 'vitest';
+import { type PracticeFixture, practiceFixture, useRealFolder } from '../../testing/practice-fixture';
 import { closeAfterEach } from '../../testing/session-harness';
 import { treeHash } from '../../core/files/tree';
 import { type RunnerRuntime, currentRunnerRuntime, practiceProcesses, practiceSetupNode } from './processes';
@@ -23,11 +23,7 @@ const packagedApp: RunnerRuntime = {
 };
 
 let fx: PracticeFixture | undefined;
-let outside: string;
-beforeEach(async () => {
-  outside = await realFolder();
-});
-afterEach(() => rm(outside, { recursive: true, force: true }));
+const outside = useRealFolder();
 closeAfterEach(() => [fx]);
 
 /** The practice server with its pool stopped: a setup asked properly would replace the files. */
@@ -77,8 +73,8 @@ describe('the practice setup runner', () => {
       ['--inspect-brk', ...args],
       ['--payload', '../../payload-crm', '--target', fx!.appDir],
       ['--payload', '--inspect', '--target', fx!.appDir],
-      ['--payload', 'payload-crm', '--target', outside],
-      ['--payload', 'payload-crm', '--target', path.join(root, '..', path.basename(outside))],
+      ['--payload', 'payload-crm', '--target', outside()],
+      ['--payload', 'payload-crm', '--target', path.join(root, '..', path.basename(outside()))],
       ['--payload', 'payload-crm', '--target', 'C/inetpub/wwwroot/CRM'],
     ]) {
       await expect(run(program, a), JSON.stringify(a)).rejects.toMatchObject({
@@ -92,7 +88,7 @@ describe('the practice setup runner', () => {
       });
     }
     expect(await treeHash(fx!.appDir)).toBe(before);
-    expect(await readdir(outside)).toEqual(['web.config']);
+    expect(await readdir(outside())).toEqual(['web.config']);
     // Asked properly, the same setup installs.
     expect((await run(program, args)).exitCode).toBe(0);
   });
@@ -106,8 +102,8 @@ describe('the practice setup runner', () => {
         () => 0,
         (err: { code: number }) => err.code,
       );
-    expect(await run('--payload', 'payload-crm', '--target', outside)).toBe(87);
+    expect(await run('--payload', 'payload-crm', '--target', outside())).toBe(87);
     expect(await run('--payload', 'payload-crm', '--target', fx!.appDir, '--extra')).toBe(87);
-    expect(await readdir(outside)).toEqual(['web.config']);
+    expect(await readdir(outside())).toEqual(['web.config']);
   });
 });

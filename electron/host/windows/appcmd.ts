@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import type { SiteBinding } from '../../core/ports';
 
 /**
  * appcmd.exe, iisreset.exe and taskkill.exe: argument arrays built by pure functions, run by
@@ -16,13 +17,8 @@ export const appcmdStartPool = (name: string): ArgList => ['start', 'apppool', `
 /** `appcmd list wp /apppool.name:<pool>` → one `WP "<pid>" (applicationPool:<pool>)` line per w3wp.exe. */
 export const appcmdListWorkerProcesses = (pool: string): ArgList => ['list', 'wp', `/apppool.name:${pool}`];
 
-/** A binding as appcmd writes it in `/bindings:`: `protocol/bindingInformation`. */
-export interface AppcmdBinding {
-  protocol: string;
-  bindingInformation: string;
-}
-
-const bindingList = (bindings: readonly AppcmdBinding[]) =>
+/** Bindings as appcmd writes them in `/bindings:`: `protocol/bindingInformation`, comma-separated. */
+const bindingList = (bindings: readonly SiteBinding[]) =>
   bindings.map((b) => `${b.protocol}/${b.bindingInformation}`).join(',');
 
 /** `appcmd list site /site.name:<name> /text:bindings` → `http/*:80:,https/*:443:crm.local` */
@@ -35,7 +31,7 @@ export const appcmdListSiteBindings = (site: string): ArgList => [
 /** `appcmd list site /site.name:<name>` → `SITE "<name>" (id:…,bindings:…,state:Started)`, or an error when it does not exist. */
 export const appcmdListSite = (site: string): ArgList => ['list', 'site', `/site.name:${site}`];
 /** Replaces the site's whole bindings collection (the lockout's loopback set, or the original one back). */
-export const appcmdSetSiteBindings = (site: string, bindings: readonly AppcmdBinding[]): ArgList => [
+export const appcmdSetSiteBindings = (site: string, bindings: readonly SiteBinding[]): ArgList => [
   'set',
   'site',
   `/site.name:${site}`,
@@ -45,7 +41,7 @@ export const appcmdSetSiteBindings = (site: string, bindings: readonly AppcmdBin
 export const appcmdAddSite = (
   site: string,
   physicalPath: string,
-  bindings: readonly AppcmdBinding[],
+  bindings: readonly SiteBinding[],
 ): ArgList => [
   'add',
   'site',
@@ -73,7 +69,7 @@ export const appcmdSetAppPool = (site: string, pool: string): ArgList => [
 ];
 
 /** `http/*:80:,https/*:443:crm.local,net.tcp/808:*` → bindings; a host name never holds a comma. */
-export function parseSiteBindings(text: string): AppcmdBinding[] {
+export function parseSiteBindings(text: string): SiteBinding[] {
   return text
     .trim()
     .split(',')

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -10,8 +10,8 @@ import type { CrmSite } from '../../core/ports';
 import { UpgradeError } from '../../shared/message';
 import type { ArgList, ExecFileFn } from './appcmd';
 import { runnerAnswering } from './fixtures/fake-shell';
+import { APP_OFFLINE } from '../lockout';
 import {
-  APP_OFFLINE,
   APP_OFFLINE_MIN_BYTES,
   MAINTENANCE_MARKER,
   crmSiteFrom,
@@ -87,6 +87,8 @@ function fakeAppcmd(pools: Record<string, { state: string; workers: number[]; wo
 }
 
 const noRunner = runnerAnswering(SCRIPTS_DIR, {});
+/** A stand-in: only a lockout and a loopback request use the state folder, and these tests make neither. */
+const stateDir = () => Promise.reject(new Error('no state folder in these tests'));
 const site = (physicalPath: string, url = ''): CrmSite => ({
   siteName: 'CRM',
   appPath: '/',
@@ -102,7 +104,7 @@ describe('IIS status from Get-IisStatus.ps1', () => {
     const runner = runnerAnswering(SCRIPTS_DIR, {
       'Get-IisStatus': JSON.stringify({ inetStp, w3svc: { Status: 'Running', StartType: 'Automatic' } }),
     });
-    expect(await windowsIis({ runner, env: ENV }).status()).toEqual({
+    expect(await windowsIis({ stateDir, runner, env: ENV }).status()).toEqual({
       installed: true,
       version: '10.0',
       w3svc: 'running',
@@ -133,7 +135,7 @@ describe('IIS status from Get-IisStatus.ps1', () => {
     ],
   ])('%j', async (answer, want) => {
     const runner = runnerAnswering(SCRIPTS_DIR, { 'Get-IisStatus': JSON.stringify(answer) });
-    expect(await windowsIis({ runner, env: ENV }).status()).toEqual(want);
+    expect(await windowsIis({ stateDir, runner, env: ENV }).status()).toEqual(want);
   });
 
   it('is a pure function of the script’s result', () => {
@@ -150,7 +152,7 @@ describe('finding the CRM with Get-CrmSite.ps1', () => {
 
   it('returns the site, its expanded physical path, pools and address', async () => {
     const runner = runnerAnswering(SCRIPTS_DIR, { 'Get-CrmSite': recorded });
-    const found = await windowsIis({ runner, env: ENV }).findCrm('CRM');
+    const found = await windowsIis({ stateDir, runner, env: ENV }).findCrm('CRM');
     expect(found).toEqual({
       siteName: 'CRM',
       appPath: '/',
@@ -190,7 +192,7 @@ describe('finding the CRM with Get-CrmSite.ps1', () => {
       physicalPath: '%CRM_HOME%\\web',
     };
     const runner = runnerAnswering(SCRIPTS_DIR, { 'Get-CrmSite': JSON.stringify(r) });
-    expect((await windowsIis({ runner, env: ENV, log }).findCrm('CRM'))?.physicalPath).toBe(
+    expect((await windowsIis({ stateDir, runner, env: ENV, log }).findCrm('CRM'))?.physicalPath).toBe(
       '%CRM_HOME%\\web',
     );
     expect(log).toHaveBeenCalledWith('warn', {
@@ -201,14 +203,14 @@ describe('finding the CRM with Get-CrmSite.ps1', () => {
 
   it('answers null when IIS hosts no such site or application', async () => {
     const runner = runnerAnswering(SCRIPTS_DIR, { 'Get-CrmSite': '{"found":false}' });
-    expect(await windowsIis({ runner, env: ENV }).findCrm('Nope')).toBeNull();
+    expect(await windowsIis({ stateDir, runner, env: ENV }).findCrm('Nope')).toBeNull();
   });
 
   it('takes "Site/app" as an application inside a site', async () => {
     const runner = runnerAnswering(SCRIPTS_DIR, {
       'Get-CrmSite': '{"found":false,"name":"Default Web Site"}',
     });
-    await windowsIis({ runner, env: ENV }).findCrm('Default Web Site/CRM');
+    await windowsIis({ stateDir, runner, env: ENV }).findCrm('Default Web Site/CRM');
     expect(runner.calls[0]!.params).toEqual({ siteName: 'Default Web Site', appPath: '/CRM' });
     expect(splitSiteName('CRM*')).toEqual({ siteName: 'CRM*', appPath: '/' });
     expect(splitSiteName('Default Web Site/CRM/Mobile/')).toEqual({
@@ -261,7 +263,14 @@ describe('finding the CRM with Get-CrmSite.ps1', () => {
 describe('application pools through appcmd', () => {
   it('stops a pool and waits until its worker processes are gone', async () => {
     const iis = fakeAppcmd({ CRMAppPool: { state: 'Started', workers: [4312], workersLeaveAfter: 2 } });
-    const ports = windowsIis({ runner: noRunner, exec: iis.exec, env: ENV, arch: 'x64', pollMs: 5 });
+    const ports = windowsIis({
+      stateDir,
+      runner: noRunner,
+      exec: iis.exec,
+      env: ENV,
+      arch: 'x64',
+      pollMs: 5,
+    });
     await ports.stopPool('CRMAppPool', 5_000);
     expect(await ports.poolState('CRMAppPool')).toBe('stopped');
     expect(iis.calls.every((c) => c.file === APPCMD)).toBe(true);
@@ -277,14 +286,14 @@ describe('application pools through appcmd', () => {
 
   it('reports a stopped pool whose w3wp.exe still runs as stopping', async () => {
     const iis = fakeAppcmd({ CRMAppPool: { state: 'Stopped', workers: [4312] } });
-    expect(await windowsIis({ runner: noRunner, exec: iis.exec, env: ENV }).poolState('CRMAppPool')).toBe(
-      'stopping',
-    );
+    expect(
+      await windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV }).poolState('CRMAppPool'),
+    ).toBe('stopping');
   });
 
   it('gives up after the timeout when a worker process never leaves', async () => {
     const iis = fakeAppcmd({ CRMAppPool: { state: 'Started', workers: [4312] } });
-    const ports = windowsIis({ runner: noRunner, exec: iis.exec, env: ENV, pollMs: 10 });
+    const ports = windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV, pollMs: 10 });
     const err = (await ports.stopPool('CRMAppPool', 120).catch((e: unknown) => e)) as UpgradeError;
     expect(err.message_).toEqual({
       key: 'iis.pool-stop-timeout',
@@ -294,7 +303,7 @@ describe('application pools through appcmd', () => {
 
   it('does not ask appcmd to stop a pool already stopped', async () => {
     const iis = fakeAppcmd({ 'CRM "Vecchio" Pool': { state: 'Stopped', workers: [] } });
-    await windowsIis({ runner: noRunner, exec: iis.exec, env: ENV, pollMs: 5 }).stopPool(
+    await windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV, pollMs: 5 }).stopPool(
       'CRM "Vecchio" Pool',
       1_000,
     );
@@ -307,7 +316,7 @@ describe('application pools through appcmd', () => {
       CRMAppPool: { state: 'Stopped', workers: [] },
       Other: { state: 'Started', workers: [] },
     });
-    const ports = windowsIis({ runner: noRunner, exec: iis.exec, env: ENV, pollMs: 5 });
+    const ports = windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV, pollMs: 5 });
     await ports.startPool('CRMAppPool');
     expect(await ports.poolState('CRMAppPool')).toBe('started');
     expect(iis.calls.filter((c) => c.args[0] === 'start').map((c) => c.args)).toEqual([
@@ -319,7 +328,7 @@ describe('application pools through appcmd', () => {
 
   it('names an unknown pool, and a state it cannot read', async () => {
     const iis = fakeAppcmd({ Wsus: { state: 'Unknown', workers: [] } });
-    const ports = windowsIis({ runner: noRunner, exec: iis.exec, env: ENV });
+    const ports = windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV });
     const unknown = (await ports.poolState('Nope').catch((e: unknown) => e)) as UpgradeError;
     expect(unknown.message_).toEqual({ key: 'iis.pool-unknown', params: { pool: 'Nope' } });
     expect(unknown.detail).toBe('Cannot find APPPOOL object with identifier "Nope".');
@@ -333,13 +342,15 @@ describe('application pools through appcmd', () => {
   it('uses Sysnative\\inetsrv\\appcmd.exe from a 32-bit process on 64-bit Windows', async () => {
     const iis = fakeAppcmd({ CRMAppPool: { state: 'Started', workers: [] } });
     const env = { SystemRoot: 'C:\\Windows', PROCESSOR_ARCHITECTURE: 'x86', PROCESSOR_ARCHITEW6432: 'AMD64' };
-    await windowsIis({ runner: noRunner, exec: iis.exec, env, arch: 'ia32' }).poolState('CRMAppPool');
+    await windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env, arch: 'ia32' }).poolState(
+      'CRMAppPool',
+    );
     expect(iis.calls[0]!.file).toBe('C:\\Windows\\Sysnative\\inetsrv\\appcmd.exe');
   });
 
   it('reports appcmd that cannot run', async () => {
     const exec: ExecFileFn = async () => ({ code: null, stdout: '', stderr: '', error: 'spawn ENOENT' });
-    const err = (await windowsIis({ runner: noRunner, exec, env: ENV })
+    const err = (await windowsIis({ stateDir, runner: noRunner, exec, env: ENV })
       .poolState('CRMAppPool')
       .catch((e: unknown) => e)) as UpgradeError;
     expect(err.message_).toEqual({
@@ -356,7 +367,7 @@ describe('application pools through appcmd', () => {
       calls.push({ file, args });
       return { code, stdout: 'Internet services successfully restarted\r\n', stderr: '' };
     };
-    const ports = windowsIis({ runner: noRunner, exec, env: ENV, arch: 'x64' });
+    const ports = windowsIis({ stateDir, runner: noRunner, exec, env: ENV, arch: 'x64' });
     await ports.iisreset('restart', { noForce: true, timeoutSeconds: 60 });
     expect(calls).toEqual([
       { file: 'C:\\Windows\\System32\\iisreset.exe', args: ['/RESTART', '/NOFORCE', '/TIMEOUT:60'] },
@@ -368,14 +379,6 @@ describe('application pools through appcmd', () => {
 });
 
 describe('the maintenance page (app_offline.htm)', () => {
-  let dir = '';
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'crmum-offline-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('is padded to 512 bytes and carries our marker', () => {
     const page = maintenancePage('<p>In aggiornamento</p>');
     expect(Buffer.byteLength(page)).toBeGreaterThanOrEqual(APP_OFFLINE_MIN_BYTES);
@@ -383,35 +386,6 @@ describe('the maintenance page (app_offline.htm)', () => {
     expect(page).toContain(MAINTENANCE_MARKER);
     const long = `<p>${'x'.repeat(2000)}</p>`;
     expect(maintenancePage(long)).toBe(`${long}\n${MAINTENANCE_MARKER}\n`);
-  });
-
-  it('is written and removed by us, atomically, leaving nothing else behind', async () => {
-    const folder = await mkdtemp(path.join(dir, 'site-'));
-    const ports = windowsIis({ runner: noRunner, env: ENV });
-    expect(await ports.maintenanceOn(site(folder))).toBe(false);
-    await ports.setMaintenance(site(folder), true, '<h1>CRM in aggiornamento, più tardi</h1>');
-    expect(await ports.maintenanceOn(site(folder))).toBe(true);
-    expect(await readFile(path.join(folder, APP_OFFLINE), 'utf8')).toContain('più tardi');
-    expect(await readdir(folder)).toEqual([APP_OFFLINE]);
-    await ports.setMaintenance(site(folder), false, '');
-    expect(await ports.maintenanceOn(site(folder))).toBe(false);
-    await ports.setMaintenance(site(folder), false, ''); // again: nothing to do, no error
-    expect(await readdir(folder)).toEqual([]);
-  });
-
-  it('never overwrites nor removes somebody else’s app_offline.htm', async () => {
-    const folder = await mkdtemp(path.join(dir, 'site-'));
-    const theirs = '<html>Manutenzione programmata dal reparto IT</html>';
-    await writeFile(path.join(folder, APP_OFFLINE), theirs);
-    const log = vi.fn();
-    const ports = windowsIis({ runner: noRunner, env: ENV, log });
-    await ports.setMaintenance(site(folder), true, '<h1>nostra</h1>');
-    await ports.setMaintenance(site(folder), false, '');
-    expect(await readFile(path.join(folder, APP_OFFLINE), 'utf8')).toBe(theirs);
-    expect(log).toHaveBeenCalledWith('warn', {
-      key: 'iis.maintenance-foreign',
-      params: { path: path.join(folder, APP_OFFLINE) },
-    });
   });
 });
 
@@ -444,6 +418,7 @@ describe('asking the CRM over HTTP', () => {
 
   it('reads the status, the version where the profile says, and the maintenance page', async () => {
     const ports = windowsIis({
+      stateDir,
       runner: noRunner,
       env: ENV,
       readVersion: ({ headers }) => headers.get('x-crm-version') ?? undefined,
@@ -453,9 +428,10 @@ describe('asking the CRM over HTTP', () => {
       version: '7.8.5.13100517_x64',
       maintenance: false,
     });
-    await ports.setMaintenance(site(dir), true, '<h1>In aggiornamento</h1>');
+    // What the maintenance site answers during a lockout: our page, with a 503.
+    await writeFile(path.join(dir, APP_OFFLINE), maintenancePage('<h1>In aggiornamento</h1>'));
     expect(await ports.request(site(dir, `${base}/`))).toEqual({ status: 503, maintenance: true });
-    await ports.setMaintenance(site(dir), false, '');
+    await rm(path.join(dir, APP_OFFLINE));
     expect(await ports.request(site(dir, `${base}/pool-stopped/`))).toEqual({
       status: 503,
       maintenance: false,
@@ -463,14 +439,16 @@ describe('asking the CRM over HTTP', () => {
   });
 
   it('without a version reader, reports no version', async () => {
-    expect(await windowsIis({ runner: noRunner, env: ENV }).request(site(dir, `${base}/`))).toEqual({
-      status: 200,
-      maintenance: false,
-    });
+    expect(await windowsIis({ stateDir, runner: noRunner, env: ENV }).request(site(dir, `${base}/`))).toEqual(
+      {
+        status: 200,
+        maintenance: false,
+      },
+    );
   });
 
   it('names an address that does not answer, and a site without an http binding', async () => {
-    const ports = windowsIis({ runner: noRunner, env: ENV, requestTimeoutMs: 2_000 });
+    const ports = windowsIis({ stateDir, runner: noRunner, env: ENV, requestTimeoutMs: 2_000 });
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -12,12 +12,13 @@ import type {
 } from '../../core/ports';
 import { UpgradeError, msg } from '../../shared/message';
 import {
-  isLoopbackBinding,
-  lockoutPaths,
+  APP_OFFLINE,
+  LOOPBACK_IPS,
+  bindingsToRestore,
   maintenanceSiteName,
+  prepareLockout,
   publicBindings,
   readLockoutRecord,
-  recordLockout,
   removeLockoutRecord,
 } from '../lockout';
 import {
@@ -49,7 +50,6 @@ import {
 import { type Env, type ProcessArch, appcmdPath, expandEnvironmentVariables, iisresetPath } from './paths';
 import type { HostLog, PowerShellRunner, ScriptResult } from './powershell';
 
-export const APP_OFFLINE = 'app_offline.htm';
 /** Proves an app_offline.htm is ours: only a file carrying it is ever overwritten or removed. */
 export const MAINTENANCE_MARKER =
   '<!-- crm-upgrade-manager: maintenance page, removed when the upgrade ends -->';
@@ -86,7 +86,7 @@ export const MAINTENANCE_WEB_CONFIG = `<?xml version="1.0" encoding="utf-8"?>
 export function outsideUrl(url: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string {
   if (!url) return url;
   const u = new URL(url);
-  if (!['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) return url;
+  if (![...LOOPBACK_IPS, 'localhost'].includes(u.hostname)) return url;
   const address = Object.values(interfaces)
     .flatMap((list) => list ?? [])
     .find((i) => !i.internal && i.family === 'IPv4')?.address;
@@ -189,8 +189,8 @@ export interface WindowsIisOptions {
   /** The first request after a stop compiles the site: be patient. */
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
-  /** The tool's state folder on this server (where a lockout is recorded); %ProgramData%\\CrmUpgradeManager by default. */
-  stateDir?: () => Promise<string>;
+  /** The tool's state folder on this server (where a lockout is recorded): the System port's. */
+  stateDir: () => Promise<string>;
   /** This server's network addresses, for a request as from outside (os.networkInterfaces by default). */
   networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>;
   /** Where the CRM says its version in an answer (the product profile knows); none by default. */
@@ -218,13 +218,7 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
   const appcmdTimeoutMs = options.appcmdTimeoutMs ?? 60_000;
   const doFetch = options.fetch ?? fetch;
   const appcmd = appcmdPath(env, arch);
-  const stateDir =
-    options.stateDir ??
-    (async () => {
-      const dir = path.join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', 'CrmUpgradeManager');
-      await mkdir(dir, { recursive: true });
-      return dir;
-    });
+  const { stateDir } = options;
   const interfaces = options.networkInterfaces ?? (() => os.networkInterfaces());
 
   async function run(file: string, args: ArgList, timeoutMs = appcmdTimeoutMs): Promise<ExecResult> {
@@ -303,9 +297,16 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
     return parseSiteBindings((await must(appcmdListSiteBindings(site))).stdout);
   }
 
-  async function siteExists(site: string): Promise<boolean> {
+  /** The site's bindings, or null when appcmd lists no such site. */
+  async function bindingsIfThere(site: string): Promise<SiteBinding[] | null> {
+    const r = await run(appcmd, appcmdListSiteBindings(site));
+    return r.code === 0 ? parseSiteBindings(r.stdout) : null;
+  }
+
+  /** `SITE "<name>" (id:…,bindings:…,state:…)`, or null when appcmd lists no such site. */
+  async function siteLine(site: string): Promise<string | null> {
     const r = await run(appcmd, appcmdListSite(site));
-    return r.code === 0 && /^\s*SITE "/m.test(r.stdout);
+    return r.code === 0 && /^\s*SITE "/m.test(r.stdout) ? r.stdout : null;
   }
 
   /** A delete of something already gone is what an idempotent undo expects: only other failures count. */
@@ -372,33 +373,6 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
       if (!(await until(pool, (s) => s === 'started', timeoutMs))) throw failed(args, r);
     },
 
-    async setMaintenance(site, on, html) {
-      const file = path.join(site.physicalPath, APP_OFFLINE);
-      const existing = await appOfflineContent(site);
-      if (existing !== null && !isOurMaintenancePage(existing)) {
-        // Somebody else's page: never overwritten, never removed.
-        log('warn', msg('iis.maintenance-foreign', { path: file }));
-        return;
-      }
-      if (!on) {
-        if (existing !== null) await rm(file, { force: true });
-        return;
-      }
-      // Written beside, then renamed: ASP.NET never serves a half-written page.
-      const temp = `${file}.${process.pid}.tmp`;
-      try {
-        await writeFile(temp, maintenancePage(html), 'utf8');
-        await rename(temp, file);
-      } catch (err) {
-        await rm(temp, { force: true }).catch(() => undefined);
-        throw new UpgradeError(msg('iis.maintenance-write-failed', { path: file }), String(err));
-      }
-    },
-
-    async maintenanceOn(site) {
-      return (await appOfflineContent(site)) !== null;
-    },
-
     async request(site, from?: RequestOrigin): Promise<CrmResponse> {
       if (!site.url) throw new UpgradeError(msg('iis.no-http-binding', { site: site.siteName }));
       const lockout = from === 'loopback' ? await readLockoutRecord(await stateDir(), site.siteName) : null;
@@ -431,22 +405,27 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
     async lockOut(site, html) {
       const dir = await stateDir();
       const current = await siteBindings(site.siteName);
-      const lockout = await recordLockout(dir, site.siteName, site.appPath, current);
-      const folder = lockoutPaths(dir, site.siteName).folder;
-      await mkdir(folder, { recursive: true });
-      await writeFile(path.join(folder, APP_OFFLINE), maintenancePage(html), 'utf8');
+      const { lockout, folder } = await prepareLockout(
+        dir,
+        site.siteName,
+        site.appPath,
+        current,
+        maintenancePage(html),
+      );
       await writeFile(path.join(folder, 'web.config'), MAINTENANCE_WEB_CONFIG, 'utf8');
       if (!sameBindings(current, lockout.locked))
         await must(appcmdSetSiteBindings(site.siteName, lockout.locked));
       const name = maintenanceSiteName(site.siteName);
-      if (!(await siteExists(name))) {
+      let listed = await siteLine(name);
+      if (listed === null) {
         await deleteIfThere(appcmdDeletePool(name));
         await must(appcmdAddPool(name));
         await must(appcmdAddSite(name, folder, publicBindings(lockout.original)));
         await must(appcmdSetAppPool(name, name));
+        // The new site's own line: its state decides the start below.
+        listed = await siteLine(name);
       }
-      const state = await run(appcmd, appcmdListSite(name));
-      if (/state:Stopped/i.test(state.stdout)) await must(appcmdStartSite(name));
+      if (/state:Stopped/i.test(listed ?? '')) await must(appcmdStartSite(name));
       return lockout;
     },
 
@@ -454,16 +433,9 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
       const dir = await stateDir();
       const kept = await readLockoutRecord(dir, site.siteName);
       const name = maintenanceSiteName(site.siteName);
-      const maintenance = (await siteExists(name)) ? await siteBindings(name) : null;
+      const maintenance = await bindingsIfThere(name);
       const current = await siteBindings(site.siteName);
-      // Both records gone: the public bindings are still on the maintenance site.
-      const original =
-        kept?.original ??
-        (recorded
-          ? [...recorded]
-          : maintenance
-            ? [...maintenance, ...current.filter((b) => !isLoopbackBinding(b))]
-            : null);
+      const original = bindingsToRestore(kept, recorded, maintenance, current);
       if (!original && !maintenance) return null;
       // The maintenance site first: it holds the public bindings the site takes back.
       if (maintenance) await deleteIfThere(appcmdDeleteSite(name));
@@ -472,10 +444,6 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
         await must(appcmdSetSiteBindings(site.siteName, original));
       await removeLockoutRecord(dir, site.siteName);
       return original;
-    },
-
-    async lockout(site) {
-      return readLockoutRecord(await stateDir(), site.siteName);
     },
 
     async iisreset(action, resetOptions = {}) {

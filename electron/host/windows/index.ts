@@ -1,6 +1,6 @@
 import type { Databases, Host } from '../../core/ports';
 import { UpgradeError, msg } from '../../shared/message';
-import type { ExecFileFn } from './appcmd';
+import { type ExecFileFn, execFileWithEnv } from './appcmd';
 import { type WindowsIis, windowsIis } from './iis';
 import { type OsFacts, hostEnvironment, powershellEnvironment, readOsFacts } from './environment';
 import { type Env, type ProcessArch, powershellPath } from './paths';
@@ -13,7 +13,6 @@ import {
   nodePowerShellFactory,
 } from './powershell';
 import { windowsProcesses } from './processes';
-import { execFileWithEnv } from './appcmd';
 import { windowsSystem } from './system';
 
 export { readConnectionStrings, readFileVersion } from './readers';
@@ -53,23 +52,24 @@ export async function openWindowsHost(options: WindowsHostOptions): Promise<Wind
   if (!options.shell && platform !== 'win32') {
     throw new UpgradeError(msg('windows.not-windows', { platform }));
   }
+  const processEnv = options.env ?? process.env;
   // Everything below sees the environment built from the OS (environment.ts), never this process's.
-  const facts = options.os ?? (await readOsFacts(options.env ?? process.env, arch));
+  const facts = options.os ?? (await readOsFacts(processEnv, arch));
   options.log?.(
     'info',
     msg(facts.systemRootSource === 'kernel' ? 'windows.system-root.kernel' : 'windows.system-root.default', {
       dir: facts.systemRoot,
     }),
   );
-  const env = hostEnvironment(facts, arch, options.env ?? process.env);
-  const launch = { executable: powershellPath(env, arch), env: powershellEnvironment(facts, arch) };
+  const env = hostEnvironment(facts, arch, processEnv);
+  // PowerShell, appcmd, iisreset, taskkill and the setups: one fixed environment.
+  const childEnv = powershellEnvironment(facts, arch);
+  const launch = { executable: powershellPath(env, arch), env: childEnv };
   const powershell = createPowerShellRunner({
     scriptsDir: options.scriptsDir,
     shell: options.shell ?? (options.launchShell ?? nodePowerShellFactory)(launch),
     ...(options.log ? { log: options.log } : {}),
   });
-  // appcmd, iisreset, taskkill and the setups get the same fixed environment as PowerShell.
-  const childEnv = powershellEnvironment(facts, arch);
   const exec = options.exec ?? execFileWithEnv(childEnv);
   const common = { env, arch, exec, ...(options.log ? { log: options.log } : {}) };
   const system = windowsSystem({ runner: powershell, env });

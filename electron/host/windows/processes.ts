@@ -21,8 +21,10 @@ export interface WindowsProcessesOptions {
 
 const OUTPUT_LIMIT = 64 * 1024;
 
-/** The spawn options of a setup: an argument array, never a shell, no console window, its own folder as cwd. */
-/** The setup runs elevated: with the environment built from the OS when given, never the user's. */
+/**
+ * The spawn options of a setup: an argument array, never a shell, no console window, its own
+ * folder as cwd. It runs elevated: with the environment built from the OS when given, never the user's.
+ */
 export function setupSpawnOptions(program: string, env?: Record<string, string>): SpawnOptions {
   return {
     shell: false,

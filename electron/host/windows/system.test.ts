@@ -326,6 +326,28 @@ describe('protected folders on Windows (Protect-Folder.ps1)', () => {
     expect(isMessageKey(`${want.key}.remedy`)).toBe(true);
   });
 
+  it('asks for the state and backup folders once, and again after a refusal', async () => {
+    let junction = true;
+    const { runner, system } = protect((p) =>
+      folderFacts(p, junction ? { reparsePoint: true, owner: null, rules: [] } : {}),
+    );
+    expect((await refusal(system.stateDir()))?.message_.key).toBe('host-protection.folder-link');
+    // The admin removes the junction: the next call asks the script again, and that answer is kept.
+    junction = false;
+    expect(await system.stateDir()).toBe('C:\\ProgramData\\CrmUpgradeManager');
+    expect(await system.stateDir()).toBe('C:\\ProgramData\\CrmUpgradeManager');
+    expect(runner.calls).toHaveLength(2);
+
+    const drives = runnerAnswering(SCRIPTS_DIR, {
+      'Get-FixedDrives': '{"drives":[{"name":"C:\\\\","freeBytes":1,"totalBytes":2,"format":"NTFS"}]}',
+      'Protect-Folder': madeNow,
+    });
+    const backups = windowsSystem({ runner: drives, env: { SystemDrive: 'C:' } });
+    expect(await backups.defaultBackupDir()).toBe('C:\\CrmUpgradeBackups');
+    expect(await backups.defaultBackupDir()).toBe('C:\\CrmUpgradeBackups');
+    expect(drives.calls.map((c) => c.script)).toEqual(['Get-FixedDrives', 'Protect-Folder']);
+  });
+
   it('refuses a state folder that a user turned into a junction (the run.lock attack)', async () => {
     const { runner, system } = protect((p) => folderFacts(p, { reparsePoint: true, owner: null, rules: [] }));
     const err = await refusal(system.stateDir());

@@ -42,6 +42,21 @@ export function chooseBackupDrive(input: {
   return `${best?.drive ?? system}\\${BACKUP_FOLDER}`;
 }
 
+/**
+ * The first call's answer, for every later call while it holds: a failure is forgotten, so the
+ * next call asks again (a refused folder, once the admin has fixed it).
+ */
+function keptUnlessFailed<T>(ask: () => Promise<T>): () => Promise<T> {
+  let kept: Promise<T> | undefined;
+  return () => {
+    kept ??= ask().catch((err: unknown) => {
+      kept = undefined;
+      throw err;
+    });
+    return kept;
+  };
+}
+
 export interface WindowsSystemOptions {
   runner: PowerShellRunner;
   env?: Env;
@@ -52,6 +67,19 @@ export function windowsSystem(options: WindowsSystemOptions): System {
   const { runner } = options;
   // Through Protect-Folder.ps1: a plain mkdir in C:\ inherits "Authenticated Users: Modify".
   const made = (dir: string) => protectFolder(runner, dir);
+  // A run asks for these two folders many times, and each answer costs PowerShell scripts.
+  const defaultBackupDir = keptUnlessFailed(async () => {
+    const { result } = await runner.run('Get-FixedDrives', {});
+    const dir = chooseBackupDrive({
+      drives: result.drives,
+      systemDrive: envGet(env, 'SystemDrive') ?? 'C:',
+      appDir: envGet(env, 'PORTABLE_EXECUTABLE_DIR'),
+    });
+    return made(dir);
+  });
+  const stateDir = keptUnlessFailed(() =>
+    made(path.win32.join(envGet(env, 'ProgramData') ?? 'C:\\ProgramData', STATE_FOLDER)),
+  );
   return {
     mode: 'windows',
     hostname: async () => os.hostname(),
@@ -77,15 +105,7 @@ export function windowsSystem(options: WindowsSystemOptions): System {
       const st = await statfs(target);
       return st.bavail * st.bsize;
     },
-    async defaultBackupDir() {
-      const { result } = await runner.run('Get-FixedDrives', {});
-      const dir = chooseBackupDrive({
-        drives: result.drives,
-        systemDrive: envGet(env, 'SystemDrive') ?? 'C:',
-        appDir: envGet(env, 'PORTABLE_EXECUTABLE_DIR'),
-      });
-      return made(dir);
-    },
+    defaultBackupDir,
     async pendingReboot() {
       const { result } = await runner.run('Get-PendingReboot', {});
       return result.reasons;
@@ -98,9 +118,7 @@ export function windowsSystem(options: WindowsSystemOptions): System {
       const { result } = await runner.run('Get-ProcessStartTime', { pid });
       return result.startTime;
     },
-    async stateDir() {
-      return made(path.win32.join(envGet(env, 'ProgramData') ?? 'C:\\ProgramData', STATE_FOLDER));
-    },
+    stateDir,
     protectedFolder: made,
   };
 }

@@ -39,12 +39,10 @@ export const en: Record<MessageKey, string> = {
   'step.backup.verify-files.title': 'Verify the folder copy',
   'step.backup.db.title': 'Back up database {{database}} (connection {{connection}})',
   'step.backup.verify-db.title': 'Verify the backup of {{database}}',
-  'step.upgrade.maintenance-on.title': 'Maintenance page up',
   'step.upgrade.stop-pool.title': 'Stop the CRM in IIS (application pool)',
   'step.upgrade.setup.title': 'CRM upgrade setup',
   'step.upgrade.mobile-setup.title': 'MOBILE server setup',
   'step.upgrade.start-pool.title': 'Start the CRM in IIS again',
-  'step.upgrade.maintenance-off.title': 'Maintenance page removed',
   'step.upgrade.check-version.title': 'Installed version after the setup',
   'step.after.db-update.title': '"Aggiorna Database" for connection {{connection}}',
   'step.after.add-functions.title': '"Aggiungi Tutte le funzioni" for the ADMIN user (optional)',
@@ -299,8 +297,6 @@ export const en: Record<MessageKey, string> = {
   'undo.db.no-backup': 'No verified backup of the database {{database}}: it cannot be restored.',
   'undo.db.backup-skipped':
     'The backup of the database {{database}} was skipped (reason: {{reason}}): it was not restored.',
-  'undo.maintenance.removed': 'Maintenance page taken down from the site {{site}}.',
-  'undo.maintenance.put-back': 'Maintenance page put back on the site {{site}}.',
   'undo.pools.started': 'Application pools started: {{pools}}.',
   'undo.pools.stopped': 'Application pools stopped: {{pools}}.',
   'undo.setup.no-site': 'No site to put back.',
@@ -502,11 +498,6 @@ export const en: Record<MessageKey, string> = {
   'iis.iisreset-failed': 'iisreset ended with code {{code}}.',
   'iis.iisreset-failed.remedy': 'Check the IIS services with "iisreset /status" and press Retry.',
   'iis.path-unexpanded': "The site's path holds a variable that does not resolve: {{path}}.",
-  'iis.maintenance-foreign':
-    'A maintenance page not written by this program is already in {{path}}: it is left as it is.',
-  'iis.maintenance-write-failed': 'The maintenance page {{path}} cannot be written.',
-  'iis.maintenance-write-failed.remedy':
-    "Check the permissions on the CRM's folder and that the antivirus does not block the file, then press Retry.",
   'iis.no-http-binding': 'In IIS the site {{site}} has no http or https address.',
   'iis.no-http-binding.remedy': "Write the CRM's address in the profile (url).",
   'iis.request-failed': 'The CRM does not answer at {{url}}.',

@@ -40,12 +40,10 @@ export const it = {
   'step.backup.verify-files.title': 'Verifica della copia della cartella',
   'step.backup.db.title': 'Backup del database {{database}} (connessione {{connection}})',
   'step.backup.verify-db.title': 'Verifica del backup di {{database}}',
-  'step.upgrade.maintenance-on.title': 'Pagina di manutenzione attiva',
   'step.upgrade.stop-pool.title': 'Arresto del CRM in IIS (application pool)',
   'step.upgrade.setup.title': 'Setup di aggiornamento del CRM',
   'step.upgrade.mobile-setup.title': 'Setup della parte SERVER del MOBILE',
   'step.upgrade.start-pool.title': 'Riavvio del CRM in IIS',
-  'step.upgrade.maintenance-off.title': 'Pagina di manutenzione rimossa',
   'step.upgrade.check-version.title': 'Versione installata dopo il setup',
   'step.after.db-update.title': '«Aggiorna Database» per la connessione {{connection}}',
   'step.after.add-functions.title': "«Aggiungi Tutte le funzioni» all'utente ADMIN (facoltativo)",
@@ -319,8 +317,6 @@ export const it = {
   'undo.db.no-backup': 'Nessuna copia verificata del database {{database}}: non si può ripristinare.',
   'undo.db.backup-skipped':
     'La copia del database {{database}} era stata saltata (motivo: {{reason}}): non è stato ripristinato.',
-  'undo.maintenance.removed': 'Pagina di manutenzione tolta dal sito {{site}}.',
-  'undo.maintenance.put-back': 'Pagina di manutenzione rimessa sul sito {{site}}.',
   'undo.pools.started': 'Pool applicativi riavviati: {{pools}}.',
   'undo.pools.stopped': 'Pool applicativi fermati: {{pools}}.',
   'undo.setup.no-site': 'Nessun sito da rimettere com’era.',
@@ -532,11 +528,6 @@ export const it = {
   'iis.iisreset-failed': 'iisreset è terminato con il codice {{code}}.',
   'iis.iisreset-failed.remedy': 'Controlla i servizi di IIS con «iisreset /status» e premi Riprova.',
   'iis.path-unexpanded': 'Il percorso del sito contiene una variabile che non si risolve: {{path}}.',
-  'iis.maintenance-foreign':
-    "In {{path}} c'è già una pagina di manutenzione non scritta da questo programma: resta com'è.",
-  'iis.maintenance-write-failed': 'Non si riesce a scrivere la pagina di manutenzione {{path}}.',
-  'iis.maintenance-write-failed.remedy':
-    "Controlla i permessi sulla cartella del CRM e che l'antivirus non blocchi il file, poi premi Riprova.",
   'iis.no-http-binding': 'In IIS il sito {{site}} non ha un indirizzo http o https.',
   'iis.no-http-binding.remedy': "Scrivi l'indirizzo del CRM nel profilo (url).",
   'iis.request-failed': "Il CRM non risponde all'indirizzo {{url}}.",

@@ -5,7 +5,8 @@
 # does: a member of Administrators holding the UAC-filtered token is in Users, not Administrators.
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-Elevation.ps1'
-  $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('{}'))
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+  $b64 = ConvertTo-ParamsBase64 @{}
   $runner = Join-Path $TestDrive 'Run-WithFakePrincipal.ps1'
   Set-Content -LiteralPath $runner -Encoding utf8 -Value @'
 param([string]$Script, [string]$B64, [string]$Cases)

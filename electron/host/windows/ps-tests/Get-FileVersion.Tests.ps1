@@ -60,7 +60,7 @@ Describe 'Get-FileVersion' {
 
   It 'stops with an error when the file does not exist' {
     $missing = Join-Path $TestDrive 'no-such.dll'
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -Compress @{ path = $missing })))
+    $b64 = ConvertTo-ParamsBase64 @{ path = $missing }
     { & $script -ParamsBase64 $b64 } | Should -Throw -ExceptionType ([Management.Automation.ItemNotFoundException])
   }
 }

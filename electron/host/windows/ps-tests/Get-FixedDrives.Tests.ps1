@@ -4,8 +4,7 @@
 # and output shape against DriveInfo read here independently.
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-FixedDrives.ps1'
-  $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('{}'))
-  function Invoke-Script { & $script -ParamsBase64 $b64 | ConvertFrom-Json -DateKind String }
+  . (Join-Path $PSScriptRoot 'TestSupport.ps1')
   $all = @([IO.DriveInfo]::GetDrives())
   $fixed = @($all | Where-Object { $_.DriveType -eq [IO.DriveType]::Fixed -and $_.IsReady })
 }
@@ -41,7 +40,7 @@ Describe 'Get-FixedDrives' {
   }
 
   It 'writes drives as a JSON array even when there is only one' {
-    $json = & $script -ParamsBase64 $b64
+    $json = & $script -ParamsBase64 (ConvertTo-ParamsBase64 @{})
     $json | Should -BeLike '{"drives":`[*`]}'
   }
 }

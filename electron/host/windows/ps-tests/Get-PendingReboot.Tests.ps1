@@ -61,8 +61,7 @@ Describe 'Get-PendingReboot' {
 
   It 'gives a one-element list as a JSON array' {
     Mock Test-Path -ParameterFilter { $LiteralPath -eq $wu } { $true }
-    $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('{}'))
-    & $script -ParamsBase64 $b64 | Should -BeExactly '{"reasons":["WindowsUpdate"]}'
+    & $script -ParamsBase64 (ConvertTo-ParamsBase64 @{}) | Should -BeExactly '{"reasons":["WindowsUpdate"]}'
   }
 
   It 'does not count a PendingFileRenameOperations value that holds only empty strings' {

@@ -53,7 +53,7 @@ export function toMssqlConfig(conn: CrmConnection, credentials?: SqlCredentials)
     delete config.port; // the SQL Server Browser tells the instance's port
   }
 
-  const integrated = [...['integrated security', 'trusted_connection']].some((k) =>
+  const integrated = ['integrated security', 'trusted_connection'].some((k) =>
     TRUE.has((keys.get(k) ?? '').toLowerCase()),
   );
   // The LAN default protects web.config's own password no worse than the CRM does; typed ones below.

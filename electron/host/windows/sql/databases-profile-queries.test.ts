@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TdsTestServer } from '../../../testing/tds';
+import { describe, expect, it } from 'vitest';
+import { useTdsServer } from '../../../testing/tds';
 import type { CrmConnection } from '../../../core/ports';
 import { windowsDatabases } from './databases';
 
 // The kit's profile names these queries; they run with the admin's rights, over the real driver.
-let server: TdsTestServer;
 const LOGIN = { user: 'crm_app', password: 'Pr4tica!' };
-
-beforeAll(async () => {
-  server = await TdsTestServer.start({ logins: [LOGIN] });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useTdsServer({ logins: [LOGIN] });
 
 const connection = (): CrmConnection => ({
   name: 'Produzione',

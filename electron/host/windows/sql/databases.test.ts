@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TdsTestServer } from '../../../testing/tds';
+import { describe, expect, it, vi } from 'vitest';
+import { TdsTestServer, useTdsServer } from '../../../testing/tds';
 import type { CrmConnection } from '../../../core/ports';
 import { databaseBackup } from '../../../core/steps/backup';
 import type { StepContext } from '../../../core/run/context';
@@ -8,14 +8,8 @@ import { quoteDatabaseName } from './identifiers';
 import { backupStatement, restoreBatch } from './statements';
 
 // The real mssql driver, over a real socket, against the TDS test server: what a SQL Server would be sent.
-let server: TdsTestServer;
 const LOGIN = { user: 'crm_app', password: 'Pr4tica!' };
-
-beforeAll(async () => {
-  server = await TdsTestServer.start({ logins: [LOGIN] });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useTdsServer({ logins: [LOGIN] });
 
 const connection = (database = 'CRM_PROD', extra = ''): CrmConnection => ({
   name: 'Produzione',

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TdsTestServer } from '../../../testing/tds';
+import { describe, expect, it } from 'vitest';
+import { useTdsServer } from '../../../testing/tds';
 import type { CrmConnection } from '../../../core/ports';
 import type { SqlCredentials } from '../../../shared/sql-credentials';
 import { toMssqlConfig } from './connection-config';
@@ -8,14 +8,8 @@ import { toUpgradeError } from './errors';
 
 // The TDS test server answers PRELOGIN with "encryption not supported": exactly what a man in
 // the middle answers to have the login, and the password in it, sent in clear.
-let server: TdsTestServer;
 const ADMIN = { user: 'admin.crm', password: 'Segreta!1' };
-
-beforeAll(async () => {
-  server = await TdsTestServer.start({ logins: [ADMIN] });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useTdsServer({ logins: [ADMIN] });
 
 const windowsAuth = (extra = ''): CrmConnection => ({
   name: 'Produzione',

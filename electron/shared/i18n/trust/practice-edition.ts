@@ -16,10 +16,6 @@ const it = {
     'Il server di prova elenca il database {{database}} in {{file}}: il nome contiene caratteri di percorso (/, \\, :, ..) e porterebbe fuori dalla cartella del server di prova.',
   'practice-edition.database-name.remedy':
     'Correggi il nome del database in {{file}} e nella stringa di connessione del web.config (un nome semplice, come CRM_PROD), oppure crea un nuovo server di prova con npx crm-upgrade practice init CARTELLA.',
-  'practice-edition.folder-outside':
-    'La cartella {{path}} è fuori dal server di prova {{root}}: in modalità prova il programma scrive solo dentro quella cartella.',
-  'practice-edition.folder-outside.remedy':
-    'Indica come cartella del CRM quella dentro il server di prova (per esempio {{root}}/C/inetpub/wwwroot/CRM), poi premi Riprova.',
   'practice-edition.setup-packaged':
     'Il programma impacchettato non esegue i setup di prova: per farlo dovrebbe avviare sé stesso, con i diritti di amministratore, con argomenti scelti dal kit. Il setup {{program}} non è stato avviato.',
   'practice-edition.setup-packaged.remedy':
@@ -46,10 +42,6 @@ const en: Record<keyof typeof it, string> = {
     'The practice server lists the database {{database}} in {{file}}: the name holds path characters (/, \\, :, ..) and would lead out of the practice server folder.',
   'practice-edition.database-name.remedy':
     "Correct the database's name in {{file}} and in web.config's connection string (a plain name, like CRM_PROD), or make a new practice server with npx crm-upgrade practice init DIR.",
-  'practice-edition.folder-outside':
-    'The folder {{path}} is outside the practice server {{root}}: in practice mode the program writes only inside that folder.',
-  'practice-edition.folder-outside.remedy':
-    "Name the CRM's folder inside the practice server (for example {{root}}/C/inetpub/wwwroot/CRM), then press Retry.",
   'practice-edition.setup-packaged':
     'The packaged program does not run practice setups: to do so it would start itself, with administrator rights, with arguments chosen by the kit. The setup {{program}} was not started.',
   'practice-edition.setup-packaged.remedy':
