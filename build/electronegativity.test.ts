@@ -5,7 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
-/** The Electronegativity step of `npm test` (build/electronegativity.mjs) fails on a weak shell. */
+/**
+ * The Electronegativity step of `npm test` (build/electronegativity.mjs) fails on a weak shell.
+ * That step scans the project's own code, and fails the run on any finding: not repeated here.
+ */
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const script = path.join(repoRoot, 'build', 'electronegativity.mjs');
 let app: string | undefined;
@@ -43,11 +46,5 @@ describe('electronegativity in npm test', () => {
     expect(result.stdout).toContain('SANDBOX_JS_CHECK');
     expect(result.stdout).toContain('CONTEXT_ISOLATION_JS_CHECK');
     expect(result.stdout).toContain('LIMIT_NAVIGATION_GLOBAL_CHECK');
-  });
-
-  it("passes the project's own main, preload and page", () => {
-    const result = scan(repoRoot);
-    expect(result.stdout).toMatch(/: 0 findings, 0 files not parsed/);
-    expect(result.status).toBe(0);
   });
 });

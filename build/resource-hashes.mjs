@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const RESOURCES_DIR = fileURLToPath(new URL('../resources', import.meta.url));
 
 /** The name the main bundle reads the manifest under (Vite `define`). */
-export const RESOURCE_HASHES_DEFINE = '__CRMUM_RESOURCE_HASHES__';
+const RESOURCE_HASHES_DEFINE = '__CRMUM_RESOURCE_HASHES__';
 
 /** What extraResources ships: keep in step with build/electron-builder.yml. */
 const SHIPPED = [

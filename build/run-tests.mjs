@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, unit and e2e tests, in that order, then one closing line
-// `N passed, N failed` that counts every test (typecheck, lint and Electronegativity count as one each; the PowerShell check counts its own).
+// `npm test`: typecheck, lint, Electronegativity and the PowerShell check side by side, then the
+// renderer build, then the unit and e2e tests, then one closing line `N passed, N failed` that
+// counts every test (typecheck, lint and Electronegativity count as one each; the PowerShell check
+// counts its own).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -53,8 +55,8 @@ function background(label, command, args) {
   });
 }
 
-// Typecheck, lint and Electronegativity are one single-threaded process each: they run side by side,
-// and their output is printed one after the other, as if they had not.
+// The four checks are one single-threaded process each: they run side by side, and their output
+// is printed one after the other, as if they had not.
 const checks = await Promise.all([
   background('typecheck', 'npm', ['run', '--silent', 'typecheck']),
   background('lint', bin('eslint'), ['--max-warnings', '0', '.']),
@@ -65,9 +67,13 @@ for (const c of checks) {
   header(c.label, c.command, c.args);
   process.stdout.write(c.output);
   times.push(`${c.label} ${c.time} s`);
-  // The PowerShell check counts its own tests (each script, each Pester test); the others are one each.
+  if (c.label !== 'powershell') {
+    count(c.label, c.ok);
+    continue;
+  }
+  // The PowerShell check counts its own tests (each script, each Pester test).
   const own = /^(\d+) passed, (\d+) failed$/m.exec(c.output.toString('utf8'));
-  if (c.label === 'powershell' && own) {
+  if (own) {
     passed += Number(own[1]);
     failed += Number(own[2]);
     if (!c.ok && Number(own[2]) === 0) failed++;

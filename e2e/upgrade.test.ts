@@ -450,13 +450,13 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
   it('refuses a user who logs in after the users check, shows the lockout in the header, and lets users in only once every database is updated', async () => {
     const h = (harness = await startHarness());
     const { page } = h;
-    const practice = (await openPracticeHost(h.serverDir)).practice!;
-    const databases = openPracticeHost(h.serverDir).then((host) => host.databases);
+    const host = await openPracticeHost(h.serverDir);
+    const practice = host.practice!;
     const connections = ['Produzione', 'Formazione'] as const;
     const schemaVersions = async () =>
       Promise.all(
-        (['CRM_PROD', 'CRM_FORMAZIONE'] as const).map(async (database, i) =>
-          (await databases).schemaVersion({
+        (['CRM_PROD', 'CRM_FORMAZIONE'] as const).map((database, i) =>
+          host.databases.schemaVersion({
             name: connections[i]!,
             database,
             server: '.\\SQLEXPRESS',

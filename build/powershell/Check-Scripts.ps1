@@ -1,13 +1,15 @@
 <#
   `npm run check:ps`, inside real PowerShell 7: every allowlisted script (and the session's
   start-up code) through the real parser, then a guard against what Windows PowerShell 5.1 on a
-  server lacks, then the Pester tests. Writes a JSON summary to -Out for build/powershell/check-ps.ts.
+  server lacks, then the Pester tests (not with -SkipPester). Writes a JSON summary to -Out for
+  build/powershell/check-ps.ts.
 #>
 param(
   [Parameter(Mandatory = $true)][string]$FileList,
   [Parameter(Mandatory = $true)][string]$Pester,
   [Parameter(Mandatory = $true)][string]$Tests,
-  [Parameter(Mandatory = $true)][string]$Out
+  [Parameter(Mandatory = $true)][string]$Out,
+  [switch]$SkipPester
 )
 $ErrorActionPreference = 'Stop'
 $problems = New-Object System.Collections.Generic.List[string]
@@ -45,17 +47,23 @@ foreach ($file in $Files) {
   foreach ($f in (Find-Not51 $ast)) { $problems.Add("$(Split-Path -Leaf $file): not in PowerShell 5.1: $f") }
 }
 
-Import-Module $Pester -Force
-$config = New-PesterConfiguration
-$config.Run.Path = $Tests
-$config.Run.PassThru = $true
-$config.Output.Verbosity = 'Detailed'
-$result = Invoke-Pester -Configuration $config
+$pesterPassed = 0
+$pesterFailed = 0
+if (-not $SkipPester) {
+  Import-Module $Pester -Force
+  $config = New-PesterConfiguration
+  $config.Run.Path = $Tests
+  $config.Run.PassThru = $true
+  $config.Output.Verbosity = 'Detailed'
+  $result = Invoke-Pester -Configuration $config
+  $pesterPassed = $result.PassedCount
+  $pesterFailed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+}
 
 $summary = [ordered]@{
   files = $Files.Count
   problems = $problems.ToArray()
-  pesterPassed = $result.PassedCount
-  pesterFailed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+  pesterPassed = $pesterPassed
+  pesterFailed = $pesterFailed
 }
 Set-Content -LiteralPath $Out -Value (ConvertTo-Json -InputObject $summary -Depth 4) -Encoding utf8

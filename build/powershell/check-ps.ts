@@ -1,6 +1,7 @@
-// npm run check:ps [-- --scripts DIR]: every allowlisted PowerShell script and the session's
-// start-up code through real PowerShell 7 (the .NET tool in dotnet-tools.json): its parser, a
-// guard against what Windows PowerShell 5.1 lacks, then the Pester tests beside the host code.
+// npm run check:ps [-- --scripts DIR] [--no-pester]: every allowlisted PowerShell script and the
+// session's start-up code through real PowerShell 7 (the .NET tool in dotnet-tools.json): its
+// parser, a guard against what Windows PowerShell 5.1 lacks, then the Pester tests beside the
+// host code (not with --no-pester: check-ps.test.ts checks the scripts alone).
 // Prints `N passed, N failed` (each script checked counts as one test, each Pester test as one).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,9 @@ import { parseArgs } from 'node:util';
 import { SESSION_INIT } from '../../electron/host/windows/powershell';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values } = parseArgs({ options: { scripts: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { scripts: { type: 'string' }, 'no-pester': { type: 'boolean' } },
+});
 const scriptsDir = path.resolve(values.scripts ?? path.join(root, 'resources', 'scripts'));
 const pester = path.join(root, '.tools', 'nuget', 'pester', '5.7.1', 'tools', 'Pester.psd1');
 const tests = path.join(root, 'electron', 'host', 'windows', 'ps-tests');
@@ -54,7 +57,19 @@ try {
   const check = path.join(root, 'build', 'powershell', 'Check-Scripts.ps1');
   const run = spawnSync(
     'dotnet',
-    [...args, check, '-FileList', list, '-Pester', pester, '-Tests', tests, '-Out', out],
+    [
+      ...args,
+      check,
+      '-FileList',
+      list,
+      '-Pester',
+      pester,
+      '-Tests',
+      tests,
+      '-Out',
+      out,
+      ...(values['no-pester'] ? ['-SkipPester'] : []),
+    ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, CRMUM_SCRIPTS: scriptsDir } },
   );
   if (run.status !== 0) {

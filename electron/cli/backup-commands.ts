@@ -4,9 +4,9 @@ import type { FileProgress } from '../core/files/manifest';
 import { zipFolder } from '../core/files/zip-backup';
 import { restoreZip } from '../core/files/zip-restore';
 import { verifyZip } from '../core/files/zip-verify';
-import { type Language, remedyOf } from '../shared/i18n';
+import type { Language } from '../shared/i18n';
 import { UpgradeError, msg } from '../shared/message';
-import { TerminalView } from './terminal';
+import { TerminalView, printFailure } from './terminal';
 import { UsageError, complain, language, say } from './usage';
 
 /**
@@ -55,23 +55,14 @@ function progressPrinter(lang: Language): (p: FileProgress) => void {
   };
 }
 
-/** A failure, as the admin reads it: what happened, what to do, and the technical detail. */
-function report(err: UpgradeError, lang: Language): number {
-  const view = new TerminalView(lang, complain);
-  complain(`✖ ${view.text(err.message_)}`);
-  const remedy = remedyOf(err.message_);
-  if (remedy) complain(`  → ${view.text(remedy)}`);
-  if (err.detail) complain(`  ${err.detail}`);
-  return BACKUP_EXIT.failed;
-}
-
 async function run(lang: Language, work: () => Promise<void>): Promise<number> {
   try {
     await work();
     return BACKUP_EXIT.ok;
   } catch (err) {
-    if (err instanceof UpgradeError) return report(err, lang);
-    throw err;
+    if (!(err instanceof UpgradeError)) throw err;
+    printFailure(err, lang);
+    return BACKUP_EXIT.failed;
   }
 }
 

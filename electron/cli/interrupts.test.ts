@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline/promises';
@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { AppSession } from '../core/session';
 import { translator } from '../core/i18n';
-import { readJournal, replay } from '../core/run/journal';
+import { KIT_REPORTS } from '../core/kit/kit-manifest';
+import { findUnfinishedRun, readJournal, replay } from '../core/run/journal';
 import { type PracticeFixture, practiceFixture } from '../testing/practice-fixture';
 import { closeAfterEach } from '../testing/session-harness';
 import { Interrupts, ask } from './interrupts';
@@ -15,14 +16,6 @@ import { Interrupts, ask } from './interrupts';
 const CLI = fileURLToPath(new URL('./bin.mjs', import.meta.url));
 let fx: PracticeFixture | undefined;
 closeAfterEach(() => [fx]);
-
-async function journalOf(kitDir: string): Promise<string | null> {
-  const reports = path.join(kitDir, 'reports');
-  const found = (await readdir(reports, { recursive: true }).catch(() => [] as string[])).find((f) =>
-    f.endsWith('journal.jsonl'),
-  );
-  return found ? path.join(reports, found) : null;
-}
 
 describe('interrupting the terminal run', () => {
   it('Ctrl-C during the backups stops at the next safe point, says how to go on, and goes no further', async () => {
@@ -34,13 +27,14 @@ describe('interrupting the terminal run', () => {
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const kitDir = fx.kitDir;
+    // The kit's copy of the run's journal, under the practice server's hostname.
+    const hostDir = path.join(fx.kitDir, KIT_REPORTS, 'CRM-APP01');
     // Interrupted during the backups: the lockout, the users again, the folders, the databases.
     // The phase takes seconds over a dozen steps, so the poll finds one of them running.
     await expect
       .poll(
         async () => {
-          const file = await journalOf(kitDir);
+          const file = await findUnfinishedRun(hostDir).catch(() => null);
           if (!file) return false;
           const { steps } = replay(await readJournal(file).catch(() => []));
           return [...steps.values()].some((s) => s.phase === 'backup' && s.status === 'running');
@@ -54,7 +48,7 @@ describe('interrupting the terminal run', () => {
     expect(output).toContain(it({ key: 'cli.stopping' }));
     expect(output).toContain(it({ key: 'cli.stopped' }));
     expect(output).not.toMatch(/\n\s+at /);
-    const { state, steps } = replay(await readJournal((await journalOf(kitDir)) ?? ''));
+    const { state, steps } = replay(await readJournal((await findUnfinishedRun(hostDir)) ?? ''));
     expect(state).toBe('paused');
     // The step under way finished: none is left running.
     expect([...steps.values()].filter((s) => s.status === 'running')).toEqual([]);
@@ -85,6 +79,20 @@ describe('Interrupts', () => {
     interrupts.onInterrupt();
     expect(exits).toEqual([130]);
     expect(said).toEqual(['stopping', 'exit']);
+    rl.close();
+  });
+
+  it('uninstall takes off every listener install put on the process and on the prompt', () => {
+    const session = { requestStop: () => undefined } as unknown as AppSession;
+    const quiet = { stopping: () => undefined, exitNow: () => undefined };
+    const interrupts = new Interrupts(session, quiet, () => undefined);
+    const rl = createInterface({ input: new PassThrough(), output: new PassThrough() });
+    const events = ['SIGINT', 'close'] as const;
+    const before = { process: process.listenerCount('SIGINT'), rl: events.map((e) => rl.listenerCount(e)) };
+    interrupts.install(rl);
+    interrupts.uninstall();
+    expect(process.listenerCount('SIGINT')).toBe(before.process);
+    expect(events.map((e) => rl.listenerCount(e))).toEqual(before.rl);
     rl.close();
   });
 });

@@ -51,6 +51,7 @@ export class Interrupts {
     }
     // At a prompt readline takes Ctrl-C itself; a terminal that goes away ends its input.
     rl?.on('SIGINT', this.onInterrupt);
+    this.removers.push(() => rl?.off('SIGINT', this.onInterrupt));
     const closed = () => {
       if (!this.requested) this.onInterrupt();
     };

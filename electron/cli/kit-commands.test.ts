@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
-import { main } from './main';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runMain } from '../testing/run-main';
 
 /**
  * `crm-upgrade kit keygen|create|verify` through the CLI's own entry point, in this process (the
@@ -13,15 +13,6 @@ import { main } from './main';
  */
 
 let dir = '';
-let out: string[] = [];
-let err: string[] = [];
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  out = [];
-  err = [];
-  const code = await main(args);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'kit-cli-'));
@@ -32,22 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-beforeEach(() => {
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
 it('keygen → create → verify → tamper → verify fails with the exit code for its kind', async () => {
-  const keygen = await run('kit', 'keygen', '--out', path.join(dir, 'keys'), '--name', 'v1');
+  const keygen = await runMain('kit', 'keygen', '--out', path.join(dir, 'keys'), '--name', 'v1');
   expect(keygen.code, keygen.stderr).toBe(0);
   expect(keygen.stdout).toMatch(/^key [0-9a-f]{16}: /);
   // The private key is for the vendor's eyes only.
@@ -55,13 +32,13 @@ it('keygen → create → verify → tamper → verify fails with the exit code 
     expect((await stat(path.join(dir, 'keys', 'v1.key.pem'))).mode & 0o777).toBe(0o600);
   // A second keygen of the same name never replaces the key that kits were signed with.
   const pem = await readFile(path.join(dir, 'keys', 'v1.key.pem'), 'utf8');
-  const again = await run('kit', 'keygen', '--out', path.join(dir, 'keys'), '--name', 'v1');
+  const again = await runMain('kit', 'keygen', '--out', path.join(dir, 'keys'), '--name', 'v1');
   expect(again.code).toBe(2);
   expect(again.stderr).toContain('a key named v1 is already in');
   expect(await readFile(path.join(dir, 'keys', 'v1.key.pem'), 'utf8')).toBe(pem);
 
   const kit = path.join(dir, 'kit');
-  const created = await run(
+  const created = await runMain(
     'kit',
     'create',
     '--version',
@@ -90,35 +67,35 @@ it('keygen → create → verify → tamper → verify fails with the exit code 
   expect(manifest.minimumInstalledVersion).toBe('7.5');
 
   const trust = ['--trust', path.join(dir, 'keys', 'v1.pub.pem')];
-  const verified = await run('kit', 'verify', kit, ...trust, '--json');
+  const verified = await runMain('kit', 'verify', kit, ...trust, '--json');
   expect(verified.code, verified.stderr).toBe(0);
   expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, version: '7.9.0.14010110_x64' });
   // Not shipped in resources/keys: a real server does not know this key.
-  expect((await run('kit', 'verify', kit)).code).toBe(3);
+  expect((await runMain('kit', 'verify', kit)).code).toBe(3);
 
   await writeFile(path.join(kit, 'setup', 'CrmSetup.exe'), 'MZ not really a setup!');
-  expect((await run('kit', 'verify', kit, ...trust)).code).toBe(4);
+  expect((await runMain('kit', 'verify', kit, ...trust)).code).toBe(4);
   await writeFile(path.join(kit, 'setup', 'CrmSetup.exe'), 'MZ not really a setup');
-  expect((await run('kit', 'verify', kit, ...trust)).code).toBe(0);
+  expect((await runMain('kit', 'verify', kit, ...trust)).code).toBe(0);
 
   const json = await readFile(path.join(kit, 'kit.json'), 'utf8');
   await writeFile(path.join(kit, 'kit.json'), json.replace('7.5', '7.0'));
-  const tampered = await run('kit', 'verify', kit, ...trust, '--json');
+  const tampered = await runMain('kit', 'verify', kit, ...trust, '--json');
   expect(tampered.code).toBe(3);
   expect(JSON.parse(tampered.stdout)).toMatchObject({ ok: false, error: { key: 'kit.bad-signature' } });
 
   await rm(path.join(kit, 'kit.json'));
-  expect((await run('kit', 'verify', kit, ...trust)).code).toBe(5);
+  expect((await runMain('kit', 'verify', kit, ...trust)).code).toBe(5);
 });
 
 it('refuses bad usage with exit code 2', async () => {
-  expect((await run('kit', 'create', '--version', '7.9')).code).toBe(2);
-  expect((await run('kit', 'verify')).code).toBe(2);
-  expect((await run('kit', 'frobnicate')).code).toBe(2);
+  expect((await runMain('kit', 'create', '--version', '7.9')).code).toBe(2);
+  expect((await runMain('kit', 'verify')).code).toBe(2);
+  expect((await runMain('kit', 'frobnicate')).code).toBe(2);
   const badNotes = path.join(dir, 'bad-notes');
   await mkdir(badNotes);
   await writeFile(path.join(badNotes, 'readme.txt'), 'x');
-  const r = await run(
+  const r = await runMain(
     'kit',
     'create',
     '--version',

@@ -9,7 +9,7 @@ import { assertPracticeAllowed, thisBuild } from '../core/edition';
 import type { Host } from '../core/ports';
 import { initPracticeServer, openPracticeHost } from '../host/practice';
 import { openWindowsServer } from '../host/windows/server';
-import { type Language, remedyOf } from '../shared/i18n';
+import type { Language } from '../shared/i18n';
 import { UpgradeError, msg } from '../shared/message';
 import type { Ack } from '../shared/contract';
 import type { Session } from '../shared/plan';
@@ -20,7 +20,7 @@ import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup-commands';
 import { kitCommand } from './kit-commands';
 import { UsageError, complain, language, say } from './usage';
 import { createPracticeKit } from './practice-kit';
-import { TerminalView } from './terminal';
+import { TerminalView, printFailure } from './terminal';
 
 const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
 
@@ -540,12 +540,7 @@ async function dispatch(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof UpgradeError) {
-      const view = new TerminalView(lang, complain);
-      complain(`✖ ${view.text(err.message_)}`);
-      if (err.detail) complain(`  ${err.detail}`);
-      // What to do about it, as the window shows it.
-      const remedy = remedyOf(err.message_);
-      if (remedy) complain(`  → ${view.text(remedy)}`);
+      printFailure(err, lang);
       return 'exitCode' in err && typeof err.exitCode === 'number' ? err.exitCode : 2;
     }
     // Never a stack trace for the admin: the message, and where the state is.

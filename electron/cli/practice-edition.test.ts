@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BuildFacts } from '../core/edition';
-import { main } from './main';
+import { runMain } from '../testing/run-main';
 
 /** The build this CLI believes it is: a clone, unless a test says it was packaged. */
 const build = vi.hoisted(() => ({ facts: { packaged: false, edition: 'admin' } as BuildFacts }));
@@ -13,20 +13,12 @@ vi.mock('../core/edition', async (importOriginal) => ({
 }));
 
 let work: string;
-let err: string[];
 
 beforeEach(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'cli-edition-'));
-  err = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
 });
 
 afterEach(async () => {
-  vi.restoreAllMocks();
   build.facts = { packaged: false, edition: 'admin' };
   await rm(work, { recursive: true, force: true });
 });
@@ -40,19 +32,19 @@ describe('the CLI follows the practice rule of the desktop app', () => {
       ['check', '--practice', server, '--kit', path.join(work, 'kit'), '--lang', 'en'],
       ['demo', '--lang', 'en'],
     ]) {
-      err = [];
-      expect(await main(argv)).toBe(2);
-      expect(err.join('')).toContain('does not open a practice server (--practice)');
+      const refused = await runMain(...argv);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('does not open a practice server (--practice)');
       // And what to do about it, as the window says it.
-      expect(err.join('')).toContain('\n  → ');
+      expect(refused.stderr).toContain('\n  → ');
     }
     expect(await readdir(work)).toEqual([]);
   });
 
   it('from a clone, and packaged as the practice edition, practice mode works', async () => {
-    expect(await main(['practice', 'init', path.join(work, 'clone')])).toBe(0);
+    expect((await runMain('practice', 'init', path.join(work, 'clone'))).code).toBe(0);
     build.facts = { packaged: true, edition: 'practice' };
-    expect(await main(['practice', 'init', path.join(work, 'practice-edition')])).toBe(0);
+    expect((await runMain('practice', 'init', path.join(work, 'practice-edition'))).code).toBe(0);
     expect((await readdir(work)).sort()).toEqual(['clone', 'practice-edition']);
   });
 });

@@ -1,7 +1,9 @@
-import type { Language } from '../shared/i18n';
-import type { Message } from '../shared/message';
+import { type Language, remedyOf } from '../shared/i18n';
+import type { Message, UpgradeError } from '../shared/message';
 import type { LogEntry, Progress, Session, Step } from '../shared/plan';
+import { lockoutMessage } from '../shared/time-text';
 import { translator } from '../core/i18n';
+import { complain } from './usage';
 
 const ICON: Record<Step['status'], string> = {
   pending: '·',
@@ -40,19 +42,9 @@ export class TerminalView {
     return `${ICON[s.status]} [${phase}] ${this.t(s.title)} — ${this.t({ key: `status.${s.status}` })}${time}${lockout}`;
   }
 
-  /** "Utenti esclusi dalle 21:04 (da 12 min)": the lockout's start and how long it has lasted. */
-  lockoutText(since: string, now = Date.now()): string {
-    const start = new Date(since);
-    const clock = `${String(start.getHours()).padStart(2, '0')}:${String(start.getMinutes()).padStart(2, '0')}`;
-    const minutes = Math.max(0, Math.floor((now - start.getTime()) / 60_000));
-    const h = Math.floor(minutes / 60);
-    const duration =
-      minutes < 1
-        ? '< 1 min'
-        : h > 0
-          ? `${h} h ${String(minutes % 60).padStart(2, '0')} min`
-          : `${minutes} min`;
-    return this.t({ key: 'lockout.since', params: { time: clock, duration } });
+  /** The lockout's start and how long it has lasted, as the window's header says it. */
+  private lockoutText(since: string): string {
+    return this.t(lockoutMessage(since, Date.now(), this.lang));
   }
 
   describe(s: Step): string[] {
@@ -110,4 +102,14 @@ export class TerminalView {
       this.write(`    ${e.level === 'error' ? '✖' : e.level === 'warn' ? '!' : 'i'} ${this.t(e.message)}`);
     if (this.verbose && e.detail) this.write(`      ${e.detail.split('\n').join('\n      ')}`);
   }
+}
+
+/** A failure as the admin reads it, on stderr: what happened, the technical detail, what to do. */
+export function printFailure(err: UpgradeError, lang: Language): void {
+  const view = new TerminalView(lang, complain);
+  complain(`✖ ${view.text(err.message_)}`);
+  if (err.detail) complain(`  ${err.detail}`);
+  // What to do about it, as the window shows it.
+  const remedy = remedyOf(err.message_);
+  if (remedy) complain(`  → ${view.text(remedy)}`);
 }

@@ -86,7 +86,7 @@ export function runsPackaged(runtime: RuntimeFacts = currentRuntime()): boolean 
   return runtime.sea || !/\.ts$/.test(new URL(runtime.codeUrl).pathname);
 }
 
-/** This process's facts: the CLI and the key selection use them; main adds app.isPackaged. */
+/** This process's facts: the desktop app, the CLI and the key selection decide from them. */
 export async function thisBuild(runtime: RuntimeFacts = currentRuntime()): Promise<BuildFacts> {
   return { packaged: runsPackaged(runtime), edition: await readEdition(APP_PACKAGE_JSON) };
 }

@@ -8,7 +8,7 @@ import { openPracticeHost } from '../host/practice/index';
 import { openWindowsServer } from '../host/windows/server';
 import { relaunchElevated } from './relaunch';
 import { launchRefusal, parseLaunchArgs, type LaunchArgs } from './args';
-import { readEdition, runsPackaged } from '../core/edition';
+import { thisBuild } from '../core/edition';
 import { translator } from '../core/i18n';
 import { LANGUAGES, remedyOf } from '../shared/i18n';
 import type { Message } from '../shared/message';
@@ -147,11 +147,9 @@ async function openHost(launch: LaunchArgs): Promise<{ host: Host; kitDir: strin
 
 async function start(): Promise<void> {
   const launch = parseLaunchArgs(process.argv);
-  // The edition is in the app's own package.json, inside app.asar (electron-builder extraMetadata).
-  const refusal = launchRefusal(launch, {
-    packaged: app.isPackaged || runsPackaged(),
-    edition: await readEdition(path.join(app.getAppPath(), 'package.json')),
-  });
+  // Packaged is Electron not started as `electron <folder>`; the edition is in the app's own
+  // package.json, inside app.asar (electron-builder extraMetadata), as the CLI reads them.
+  const refusal = launchRefusal(launch, await thisBuild());
   if (refusal) {
     await explainRefusal(refusal);
     app.quit();

@@ -18,7 +18,7 @@ export function denyAllPermissions(session: Session): void {
  * The app downloads nothing; a download started by a compromised page would be written with
  * the admin's rights wherever Electron's default puts it. Every one is cancelled before it starts.
  */
-export function refuseDownloads(session: Session): void {
+function refuseDownloads(session: Session): void {
   session.on('will-download', (event) => event.preventDefault());
 }
 

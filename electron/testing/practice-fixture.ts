@@ -2,6 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { createPracticeKit, type PracticeKitOptions } from '../cli/practice-kit';
 import { type PracticeInitOptions, initPracticeServer } from '../host/practice/init';
 import { openPracticeHost } from '../host/practice/index';
@@ -36,9 +37,19 @@ export async function practiceFixture(
   };
 }
 
-/** A real folder outside any practice server, standing for C:\Windows or /etc: a web.config in it. */
-export async function realFolder(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'real-folder-'));
-  await writeFile(path.join(dir, 'web.config'), '<configuration/>');
-  return dir;
+/**
+ * A real folder outside any practice server, standing for C:\Windows or /etc: a web.config in it,
+ * made afresh before each test and removed after it. Returns where the current test's is.
+ */
+export function useRealFolder(): () => string {
+  let dir: string | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'real-folder-'));
+    await writeFile(path.join(dir, 'web.config'), '<configuration/>');
+  });
+  afterEach(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
+  return () => {
+    if (!dir) throw new Error('useRealFolder: the folder is made in beforeEach, use it inside a test');
+    return dir;
+  };
 }

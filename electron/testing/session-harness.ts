@@ -20,8 +20,11 @@ export function closeAfterEach(current: () => readonly (AppSession | PracticeFix
   });
 }
 
-/** The session as the window would show it once no work is under way. */
-export async function settle(s: AppSession): Promise<Session> {
-  await s.idle();
+/**
+ * The session as the window would show it once no work is under way; with `waitForUsers`, once
+ * the engine is not waiting for users to log off either.
+ */
+export async function settle(s: AppSession, { waitForUsers = false } = {}): Promise<Session> {
+  await (waitForUsers ? s.settled() : s.idle());
   return s.handlers.getSession();
 }

@@ -7,7 +7,7 @@ import { msg } from '../../shared/message';
 import type { Session } from '../../shared/plan';
 import type { StepId } from '../../shared/step-id';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
-import { closeAfterEach } from '../../testing/session-harness';
+import { closeAfterEach, settle } from '../../testing/session-harness';
 import type { StepDefinition } from './context';
 import { type AppSession, openSession } from '../session';
 import { buildPlan } from '../steps/plan';
@@ -17,19 +17,15 @@ let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
 closeAfterEach(() => [session, fx]);
 
-const settle = async (s: AppSession): Promise<Session> => {
-  await s.settled();
-  return s.handlers.getSession();
-};
 const stepOf = (snap: Session, id: string) => snap.steps.find((s) => s.id === id);
 
 /** Past the users check and NOTA BENE 1, to the first step that needs the admin after them. */
 async function throughTheChecks(s: AppSession): Promise<Session> {
   await s.handlers.practiceLogOffUsers();
   expect(await s.handlers.startRun()).toEqual({ ok: true });
-  await settle(s);
+  await settle(s, { waitForUsers: true });
   expect(await s.handlers.confirmStep('check.release-notes')).toEqual({ ok: true });
-  return settle(s);
+  return settle(s, { waitForUsers: true });
 }
 
 describe('a step defined in one place', () => {
@@ -65,7 +61,7 @@ describe('a step defined in one place', () => {
     expect(parseChoice(snap, 's')).toBeNull();
 
     expect(await session.handlers.rollback()).toEqual({ ok: true });
-    const after = await settle(session);
+    const after = await settle(session, { waitForUsers: true });
     expect(after.run.state).toBe('rolled-back');
     expect(undone).toEqual(['upgrade.extra']);
     const { undos } = replay(await readJournal(path.join(session.runFolder, JOURNAL_FILE)));
@@ -90,7 +86,7 @@ describe('intents, one at a time', () => {
     ]);
     expect(confirmed).toEqual({ ok: true });
     expect(rolledBack).toMatchObject({ ok: false, error: { key: 'engine.intent-under-way' } });
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     const records = await readJournal(path.join(s.runFolder, JOURNAL_FILE));
     expect(records.some((r) => r.t === 'undo')).toBe(false);
     expect(records.filter((r) => r.t === 'state' && r.state === 'rolling-back')).toHaveLength(0);
@@ -108,7 +104,7 @@ describe('intents, one at a time', () => {
     ]);
     expect(rolledBack).toEqual({ ok: true });
     expect(confirmed.ok).toBe(false);
-    expect((await settle(s)).run.state).toBe('rolled-back');
+    expect((await settle(s, { waitForUsers: true })).run.state).toBe('rolled-back');
     const records = await readJournal(path.join(s.runFolder, JOURNAL_FILE));
     const lastStepRecord = records
       .filter((r) => r.t === 'step' && r.step.id === 'after.db-update:Produzione')
@@ -125,7 +121,7 @@ describe('the optional "Aggiorna Database" of a second connection', () => {
     await throughTheChecks(s);
     await s.handlers.practicePressAggiornaDatabase('Produzione');
     expect(await s.handlers.confirmStep('after.db-update:Produzione')).toEqual({ ok: true });
-    const snap = await settle(s);
+    const snap = await settle(s, { waitForUsers: true });
     const second = stepOf(snap, 'after.db-update:Formazione');
     expect(second).toMatchObject({ status: 'waiting', optional: true, connection: 'Formazione' });
     expect(second?.actions).toEqual(['confirm', 'skip', 'practice-aggiorna-database']);
@@ -140,13 +136,13 @@ describe('the optional "Aggiorna Database" of a second connection', () => {
     expect(await s.handlers.skipStep('after.db-update:Formazione', 'Formazione non si usa più')).toEqual({
       ok: true,
     });
-    const next = await settle(s);
+    const next = await settle(s, { waitForUsers: true });
     expect(stepOf(next, 'after.db-update:Formazione')).toMatchObject({
       status: 'skipped',
       skipReason: 'Formazione non si usa più',
     });
     expect(await s.handlers.confirmStep('after.add-functions')).toEqual({ ok: true });
-    expect((await settle(s)).run.state).toBe('finished');
+    expect((await settle(s, { waitForUsers: true })).run.state).toBe('finished');
   });
 });
 
@@ -156,7 +152,7 @@ describe('waiting for users to log off', () => {
     session = await openSession({ host: fx.host, kitDir: fx.kitDir, usersRecheckMs: 20 });
     const s = session;
     expect(await s.handlers.startRun()).toEqual({ ok: true });
-    let snap = await settle(s);
+    let snap = await settle(s, { waitForUsers: true });
     expect(stepOf(snap, 'check.users')?.actions).toEqual([
       'retry',
       'skip',
@@ -192,7 +188,7 @@ describe('waiting for users to log off', () => {
       'practice-log-off-users',
     ]);
     await s.handlers.practiceLogOffUsers();
-    snap = await settle(s);
+    snap = await settle(s, { waitForUsers: true });
     expect(snap.run.waitingForUsers).toBeUndefined();
     expect(stepOf(snap, 'check.users')?.status).toBe('passed');
     expect(stepOf(snap, 'check.release-notes')?.status).toBe('waiting');
@@ -203,10 +199,10 @@ describe('waiting for users to log off', () => {
     session = await openSession({ host: fx.host, kitDir: fx.kitDir, usersRecheckMs: 60_000 });
     const s = session;
     await s.handlers.startRun();
-    await settle(s);
+    await settle(s, { waitForUsers: true });
     expect(await s.handlers.waitForUsers('check.users')).toEqual({ ok: true });
     expect(await s.handlers.stopWaitingForUsers('check.users')).toEqual({ ok: true });
-    const snap = await settle(s);
+    const snap = await settle(s, { waitForUsers: true });
     expect(snap.run.waitingForUsers).toBeUndefined();
     expect(stepOf(snap, 'check.users')?.actions).toContain('wait-for-users');
   });
@@ -225,7 +221,7 @@ describe('correcting the folder', () => {
     expect(s.runFolder).not.toBe(before);
     expect(s.runFolder.endsWith(snap.run.id)).toBe(true);
     await s.handlers.startRun();
-    const running = await settle(s);
+    const running = await settle(s, { waitForUsers: true });
     expect(running.run.actions).not.toContain('correct-install-path');
     expect(await s.handlers.correctInstallPath()).toMatchObject({
       ok: false,
@@ -246,13 +242,13 @@ describe('leftovers', () => {
     await writeFile(leftover, 'partial');
     await writeFile(`${leftover}.manifest.json`, '');
     for (;;) {
-      const now = await settle(s);
+      const now = await settle(s, { waitForUsers: true });
       const waiting = now.steps.find((x) => x.actions.includes('confirm'));
       if (!waiting) break;
       if (waiting.connection) await s.handlers.practicePressAggiornaDatabase(waiting.connection);
       expect(await s.handlers.confirmStep(waiting.id)).toEqual({ ok: true });
     }
-    expect((await settle(s)).run.state).toBe('finished');
+    expect((await settle(s, { waitForUsers: true })).run.state).toBe('finished');
     await expect(access(leftover)).rejects.toThrow();
     await expect(access(`${leftover}.manifest.json`)).rejects.toThrow();
     await access(zip);

@@ -3,6 +3,7 @@
  * the real mssql/tedious driver against scripted replies. See server.ts for the entry point.
  */
 export { TdsTestServer, LOOPBACK } from './server';
+export { useTdsServer } from './use-server';
 export type {
   TdsColumn,
   TdsColumnType,

@@ -16,7 +16,7 @@ describe('Header: the lockout window (issue 11)', () => {
       'Utenti esclusi dalle 21:04 (da 12 min)',
     );
     expect(renderCapturing(LockoutFact, { since, now }, store, 'en').html).toContain(
-      'Users locked out since 21:04 (12 min)',
+      'Users locked out since 21:04 (12 min ago)',
     );
     expect(renderCapturing(Header, { session: s }, store).html).toContain('data-testid="lockout"');
   });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Session } from '../../../electron/shared/plan';
-import { formatHourMinute, formatMinutes } from '../format';
+import { lockoutMessage } from '../../../electron/shared/time-text';
 import { useI18n } from '../i18n';
 import { describeVersionText } from '../logic/version';
 import { useUpgrade } from '../store/react';
@@ -26,7 +26,7 @@ function CorrectPathButton() {
 
 /** Issue 11: since when users are locked out, and for how long (updated every 15 s). */
 export function LockoutFact({ since, now }: { since: string; now?: () => number }) {
-  const { t, language } = useI18n();
+  const { t, tm, language } = useI18n();
   const clock = now ?? Date.now;
   const [at, setAt] = useState(clock);
   useEffect(() => {
@@ -41,10 +41,7 @@ export function LockoutFact({ since, now }: { since: string; now?: () => number 
       role="status"
       title={t('ui.header.lockoutHint')}
     >
-      {t('ui.header.lockout', {
-        time: formatHourMinute(since, language),
-        duration: formatMinutes(at - Date.parse(since)),
-      })}
+      {tm(lockoutMessage(since, at, language))}
     </p>
   );
 }

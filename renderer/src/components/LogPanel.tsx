@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { formatClock } from '../format';
+import { formatClock } from '../../../electron/shared/time-text';
 import { useI18n } from '../i18n';
 import { useUpgrade } from '../store/react';
 

@@ -1,5 +1,5 @@
 import type { Session, SessionStep } from '../../../electron/shared/plan';
-import { formatClock, localeOf } from '../format';
+import { formatClock, localeOf } from '../../../electron/shared/time-text';
 import { useI18n } from '../i18n';
 import { stepActions } from '../logic/steps';
 import { useUpgrade } from '../store/react';

@@ -1,10 +1,5 @@
 import type { Language } from '../../../electron/shared/i18n';
-
-const LOCALES: Record<Language, string> = { it: 'it-IT', en: 'en-GB' };
-
-export function localeOf(language: Language): string {
-  return LOCALES[language];
-}
+import { localeOf } from '../../../electron/shared/time-text';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 
@@ -56,37 +51,4 @@ export function formatDuration(ms: number, language: Language): string {
   if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
   if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
   return `${s} s`;
-}
-
-/** A log line's time of day, "17:04:09". */
-export function formatClock(iso: string, language: Language): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(localeOf(language), {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(date);
-}
-
-/** How long something has lasted, to the minute: "< 1 min", "12 min", "1 h 05 min". */
-export function formatMinutes(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return '< 1 min';
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`;
-}
-
-/** A time of day to the minute, "21:04". */
-export function formatHourMinute(iso: string, language: Language): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(localeOf(language), {
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(date);
 }

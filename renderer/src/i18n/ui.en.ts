@@ -53,7 +53,6 @@ export const uiEn: Record<UiKey, string> = {
   'ui.users.stopWaiting': 'Stop waiting',
   'ui.users.lastChecked': 'last checked at {{time}}',
   'ui.header.correctPath': 'Correct…',
-  'ui.header.lockout': 'Users locked out since {{time}} ({{duration}})',
   'ui.header.lockoutHint':
     'From other PCs the CRM shows the maintenance page; on this server it answers. Users come back after "Aggiorna Database" on every connection.',
   'ui.step.blocking': 'blocking',

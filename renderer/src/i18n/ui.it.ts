@@ -56,7 +56,6 @@ export const uiIt = {
   'ui.users.stopWaiting': 'Smetti di attendere',
   'ui.users.lastChecked': 'ultimo controllo alle {{time}}',
   'ui.header.correctPath': 'Correggi…',
-  'ui.header.lockout': 'Utenti esclusi dalle {{time}} (da {{duration}})',
   'ui.header.lockoutHint':
     'Dagli altri PC il CRM mostra la pagina di manutenzione; da questo server risponde. Gli utenti rientrano dopo «Aggiorna Database» su ogni connessione.',
   'ui.step.blocking': 'bloccante',
