@@ -4,7 +4,8 @@
 // The application-folder backup against the standard tools, in the same run, on the same
 // deterministic synthetic CRM folder (pages, scripts, DLLs, images, uploaded documents, most of
 // the bytes already compressed): our backup, `zip -r -6`, `zip -r -1`, `7z a -tzip -mx1 -mmt2`
-// and `cp -a` as the floor; our verify against `unzip -tq`; our restore against `unzip -q`.
+// and `cp -a` as the floor; our verify against `unzip -tq`; our restore (also as a rollback runs it,
+// with the zip's hash already proved) against `unzip -q`.
 // Medians of --runs (default 3) runs each, the tools taken in a rotating order so that none
 // always meets a colder or busier machine. Ours runs bundled (esbuild, as the app ships it) in a
 // child process of its own, which reports the operation's time and its peak RSS
@@ -15,7 +16,7 @@
 // differs); --levels adds rows for our backup at other deflate levels (how the default was chosen).
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -287,6 +288,13 @@ function runTool(command: string, args: string[], cwd: string, rssFile: string):
   return { ms, ...(rss ? { rssMb: rss } : {}) };
 }
 
+/** The zip's SHA-256, as the journal holds it for a rollback: taken outside the timing. */
+async function sha256OfZip(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 /** Ours, bundled as the app bundles it, in a child process that reports its own time and peak RSS. */
 async function bundleOurs(work: string): Promise<string> {
   const out = path.join(work, 'ours.mjs');
@@ -296,12 +304,15 @@ async function bundleOurs(work: string): Promise<string> {
         import { zipFolder } from './electron/core/files/zip-backup';
         import { verifyZip } from './electron/core/files/zip-verify';
         import { restoreZip } from './electron/core/files/zip-restore';
-        const [op, a, b, level] = process.argv.slice(2);
+        const [op, a, b, level, proved] = process.argv.slice(2);
         const t = performance.now();
         let bytes;
         if (op === 'backup') bytes = (await zipFolder(a, b, level ? { level: Number(level) } : {})).zip.bytes;
         else if (op === 'verify') await verifyZip(a);
         else if (op === 'restore') await restoreZip(a, b, undefined, { overOtherFolder: true });
+        // As a rollback restores: the zip's SHA-256 already proved (recorded at verify, checked on the copy).
+        else if (op === 'restore-proved')
+          await restoreZip(a, b, undefined, { overOtherFolder: true, provedZipSha256: proved });
         else throw new Error('unknown op ' + op);
         const ms = performance.now() - t;
         process.stdout.write(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, bytes }) + '\\n');
@@ -563,6 +574,12 @@ async function main(): Promise<void> {
           'restore: ours, after a simulated setup',
           runOurs(bundle, ['restore', ours, dst]),
         );
+        await simulateSetup(dst);
+        record(
+          'restore-rollback',
+          'restore: ours as a rollback (hash proved)',
+          runOurs(bundle, ['restore-proved', ours, dst, '', await sha256OfZip(ours)]),
+        );
         await rm(dst, { recursive: true, force: true });
       },
       async () => {
@@ -617,7 +634,7 @@ async function main(): Promise<void> {
       : NaN;
   const oursRss = Math.max(
     0,
-    ...['ours', 'verify-ours', 'restore-ours', 'restore-setup'].flatMap(
+    ...['ours', 'verify-ours', 'restore-ours', 'restore-setup', 'restore-rollback'].flatMap(
       (k) => rows.get(k)?.samples.map((x) => x.rssMb ?? 0) ?? [],
     ),
   );
@@ -630,6 +647,7 @@ async function main(): Promise<void> {
   line('zip size, ours / zip -6', sizeRatio, 1.1);
   line('verify time, ours / unzip -t', ratio('verify-ours', 'verify-unzip'), 0.7);
   line('restore time, ours / unzip', ratio('restore-ours', 'restore-unzip'), 1.0);
+  line('rollback restore, ours / unzip', ratio('restore-rollback', 'restore-unzip'), 1.0);
   const floor = ratio('ours', 'cp');
   console.log(
     `  ${pad('backup time, ours / cp -a', 36)}${Number.isNaN(floor) ? 'n/a' : `${floor.toFixed(2)}×`}      (the floor: a plain copy, no zip)`,
