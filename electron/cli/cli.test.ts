@@ -75,6 +75,8 @@ let fresh: string;
 let clear: string;
 /** Everyone logged off, but the licence lacks module 0. */
 let noSupport: string;
+/** Everyone logged off, on Windows Server 2012 R2. */
+let oldWindows: string;
 let kit: string;
 
 beforeAll(async () => {
@@ -82,11 +84,15 @@ beforeAll(async () => {
   fresh = path.join(work, 'fresh');
   clear = path.join(work, 'clear');
   noSupport = path.join(work, 'no-support');
+  oldWindows = path.join(work, 'old-windows');
   kit = path.join(work, 'kit');
   await Promise.all([
     ok('practice', 'init', fresh),
     ok('practice', 'init', clear).then(() => ok('practice', 'logoff', clear)),
     ok('practice', 'init', noSupport, '--modules', '3, 7').then(() => ok('practice', 'logoff', noSupport)),
+    ok('practice', 'init', oldWindows, '--windows-version', '6.3.9600').then(() =>
+      ok('practice', 'logoff', oldWindows),
+    ),
     ok('practice', 'kit', kit),
   ]);
 }, 120_000);
@@ -163,6 +169,17 @@ describe.concurrent('crm-upgrade check', SLOW, () => {
   });
 });
 
+describe('the minimum server', SLOW, () => {
+  it('Windows Server 2012 R2: exit 1, check.architecture names it and the minimum', async ({ expect }) => {
+    const r = await cli('check', '--practice', oldWindows, '--kit', kit, '--json', '--lang', 'en');
+    expect(r.code).toBe(1);
+    const platform = byId(json(r), 'check.architecture');
+    expect(platform).toMatchObject({ status: 'failed', severity: 'blocking' });
+    expect(platform.finding).toContain('Windows 6.3.9600 (Windows Server 2012 R2)');
+    expect(platform.finding).toContain('Windows Server 2016');
+  });
+});
+
 describe.concurrent('bad usage exits 2 with a message on stderr', SLOW, () => {
   it.for([
     { name: 'an unknown command', args: () => ['upgrade-now'], stderr: 'unknown command: upgrade-now' },
@@ -180,6 +197,11 @@ describe.concurrent('bad usage exits 2 with a message on stderr', SLOW, () => {
       name: 'an unknown option',
       args: () => ['check', '--practice', clear, '--kit', kit, '--force'],
       stderr: "'--force'",
+    },
+    {
+      name: '`practice init --windows-version` that is not major.minor.build',
+      args: () => ['practice', 'init', clear, '--windows-version', '2012R2'],
+      stderr: '--windows-version MAJOR.MINOR.BUILD',
     },
     {
       name: '`practice init` into a non-empty folder',

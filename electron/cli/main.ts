@@ -7,6 +7,7 @@ import { type AppSession, openSession } from '../core/session';
 import { sourceResourcesDir } from '../core/resources';
 import { assertPracticeAllowed, thisBuild } from '../core/edition';
 import type { Host } from '../core/ports';
+import { parseWindowsVersion } from '../core/windows-version';
 import { initPracticeServer, openPracticeHost } from '../host/practice';
 import { openWindowsServer } from '../host/windows/server';
 import type { Language } from '../shared/i18n';
@@ -40,7 +41,7 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
   crm-upgrade kit verify DIR [--practice] [--trust PUBKEY.pem…] [--json]
       Exit 0: whole and signed by a trusted key; 3: signature; 4: files; 5: manifest; 2: bad usage.
 ${BACKUP_USAGE}
-  crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile] [--with-services]
+  crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile] [--with-services] [--windows-version 6.3.9600]
   crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs] [--mobile-setup-fails CODE] [--services-folder]
   crm-upgrade practice logoff DIR
   crm-upgrade practice aggiorna-database DIR CONNECTION
@@ -408,13 +409,18 @@ async function practice(argv: string[]): Promise<number> {
         'no-mobile': { type: 'boolean' },
         'with-services': { type: 'boolean' },
         hostname: { type: 'string' },
+        'windows-version': { type: 'string' },
       },
       strict: true,
     });
     const dir = positionals[0];
     if (!dir || positionals.length > 1) throw new UsageError('practice init DIR');
     const leaves = positiveInt('--user-leaves-after', values['user-leaves-after']);
+    const windows = values['windows-version'];
+    if (windows !== undefined && !parseWindowsVersion(windows))
+      throw new UsageError('practice init DIR --windows-version MAJOR.MINOR.BUILD (e.g. 6.3.9600)');
     await initPracticeServer(path.resolve(dir), {
+      ...(windows !== undefined ? { windowsVersion: windows } : {}),
       ...(leaves !== undefined ? { userLeavesAfterSeconds: leaves } : {}),
       ...(values.modules !== undefined ? { modules: values.modules } : {}),
       ...(values.hostname !== undefined ? { hostname: values.hostname } : {}),

@@ -11,6 +11,8 @@ export interface System {
   isElevated(): Promise<boolean>;
   /** The operating system's architecture, not the process's. */
   osArch(): Promise<'x64' | 'x86' | 'arm64'>;
+  /** Windows' own version, major.minor.build ("10.0.14393" is Windows Server 2016). */
+  osVersion(): Promise<string>;
   /** Free bytes on the volume holding `path` (which must exist). */
   freeBytes(path: string): Promise<number>;
   /** Where the application folder backup goes by default: a local disk with room; a protectedFolder. */

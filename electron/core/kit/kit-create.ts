@@ -9,6 +9,7 @@ import {
   kitManifestSchema,
 } from './kit-manifest';
 import { signBytes } from './kit-keys';
+import { writeKitRequirements } from './kit-requirements';
 
 export interface KitCreateInput {
   outDir: string;
@@ -45,6 +46,7 @@ export async function createKit(input: KitCreateInput): Promise<KitManifest> {
     });
   }
   await mkdir(path.join(input.outDir, KIT_REPORTS), { recursive: true });
+  await writeKitRequirements(input.outDir);
   const files = [];
   for (const rel of await listFiles(input.outDir)) {
     if (rel === KIT_MANIFEST || rel === KIT_SIGNATURE || rel.startsWith(`${KIT_REPORTS}/`)) continue;

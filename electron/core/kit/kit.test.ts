@@ -18,6 +18,7 @@ import { createPracticeKit } from '../../cli/practice-kit';
 import { UpgradeError } from '../../shared/message';
 import { sourceResourcesDir } from '../resources';
 import { createKit } from './kit-create';
+import { KIT_REQUIREMENTS, KIT_REQUIREMENTS_TEXT } from './kit-requirements';
 import {
   generateSigningKey,
   keyIdOf,
@@ -132,6 +133,7 @@ describe('createKit', () => {
   it('lists every file with size and hash, and the signed kit verifies', async () => {
     const { dir, manifest } = await makeKit();
     expect(manifest.files.map((f) => f.path)).toEqual([
+      'REQUISITI.txt',
       'notes/7.8.5.en.md',
       'notes/7.8.5.it.md',
       'setup/CrmSetup.exe',
@@ -147,8 +149,15 @@ describe('createKit', () => {
     expect(kit.key).toEqual({ id: vendor.keyId, kind: 'vendor' });
     expect(kit.version.text).toBe('7.8.5.13100517_x64');
     expect(kit.manifest).toEqual(manifest);
-    const total = SETUP.length + 5000 + Buffer.byteLength(NOTES_IT) + Buffer.byteLength(NOTES_EN);
-    expect(await verifyKitFiles(kit)).toEqual({ files: 5, bytes: total });
+    const requirements = Buffer.byteLength(KIT_REQUIREMENTS_TEXT);
+    const total =
+      SETUP.length + 5000 + Buffer.byteLength(NOTES_IT) + Buffer.byteLength(NOTES_EN) + requirements;
+    expect(await verifyKitFiles(kit)).toEqual({ files: 6, bytes: total });
+    // The server's requirements are on every kit, in both languages, signed like its other files.
+    const stated = await readFile(path.join(dir, KIT_REQUIREMENTS), 'utf8');
+    expect(stated).toContain('Windows Server 2016 (10.0.14393) o successivo');
+    expect(stated).toContain('Windows Server 2016 (10.0.14393) or later');
+    expect(stated).toContain('Windows Management Framework 5.1');
   });
 
   it('reports progress that ends with every byte and item done', async () => {
@@ -324,7 +333,7 @@ describe('tampered kits', () => {
   it('an extra file is allowed when passed in allowedExtra (case-insensitively), and only that one', async () => {
     const { dir } = await makeKit();
     await writeFile(path.join(dir, 'tools.exe'), 'MZ');
-    await expect(verifyAll(dir, ['TOOLS.exe'])).resolves.toMatchObject({ files: 5 });
+    await expect(verifyAll(dir, ['TOOLS.exe'])).resolves.toMatchObject({ files: 6 });
     await writeFile(path.join(dir, 'readme.txt'), 'not an executable, and still not listed');
     const err = await rejection(verifyAll(dir, ['tools.exe']));
     expect(err.message_).toEqual({ key: 'kit.unlisted', params: { paths: 'readme.txt' } });

@@ -128,6 +128,32 @@ describe('upgrade path rules', () => {
     });
   });
 
+  it('Windows Server 2012 R2 is refused, named, before anything else is asked of it', async () => {
+    const steps = await checks(async (f) => {
+      const file = paths(f.serverDir).server;
+      await writeJsonAtomic(file, { ...(await readJson(file, serverFileSchema)), osVersion: '6.3.9600' });
+    });
+    expect(byId(steps, 'check.architecture')).toMatchObject({
+      status: 'failed',
+      skippable: false,
+      finding: {
+        key: 'check.architecture.windows-too-old.finding',
+        params: { version: '6.3.9600', name: 'Windows Server 2012 R2' },
+      },
+    });
+  });
+
+  it('Windows Server 2016 is the minimum and passes, its version in the evidence', async () => {
+    const steps = await checks(async (f) => {
+      const file = paths(f.serverDir).server;
+      await writeJsonAtomic(file, { ...(await readJson(file, serverFileSchema)), osVersion: '10.0.14393' });
+    });
+    expect(byId(steps, 'check.architecture')).toMatchObject({
+      status: 'passed',
+      evidence: { windows: '10.0.14393', os: 'x64', kit: 'x64' },
+    });
+  });
+
   it('an unreadable installed version blocks', async () => {
     const steps = await checks(setVersion('versione sconosciuta'));
     expect(byId(steps, 'check.version')).toMatchObject({

@@ -18,6 +18,7 @@ import { removeEndedStagedKits, stageRunKit } from '../kit/run-kit';
 import { unshownReleaseNotes } from '../kit/release-notes';
 import { findMarkedKitFiles, unblockKitFiles } from '../kit/mark-of-the-web';
 import { parseModules } from '../profile';
+import { isSupportedWindows, parseWindowsVersion, windowsVersionName } from '../windows-version';
 import { findKitOnlyRun, isJournaledRun } from '../run/journal';
 import { otherHolder } from '../run/run-lock';
 import type { CrmConnection, SessionGroup } from '../ports';
@@ -135,13 +136,20 @@ export const architectureCheck: StepDefinition = {
   skippable: false,
   title: title('check.architecture'),
   async run(ctx) {
+    const windows = await ctx.host.system.osVersion();
+    const version = parseWindowsVersion(windows);
+    if (!version) return failed('check.architecture.windows-version-unreadable', { version: windows });
+    if (!isSupportedWindows(version)) {
+      const params = { version: windows, name: windowsVersionName(version) };
+      return failed('check.architecture.windows-too-old', params, { windows });
+    }
     const os = await ctx.host.system.osArch();
     const kit = ctx.kitVersion?.arch;
     if (!kit) return failed('check.architecture.unknown');
     const ok = kit === 'x86' ? os === 'x86' || os === 'x64' : os === 'x64';
     return ok
-      ? { status: 'passed', evidence: { os, kit } }
-      : failed('check.architecture', { os, kit }, { os, kit });
+      ? { status: 'passed', evidence: { windows, os, kit } }
+      : failed('check.architecture', { os, kit }, { windows, os, kit });
   },
 };
 

@@ -29,6 +29,8 @@ export interface PracticeInitOptions {
   withMobile?: boolean;
   /** The CRM's web services folder beside it (a kit whose setup "touches" it changes it). */
   withServices?: boolean;
+  /** Windows' version as os.release() says it (10.0.20348, Server 2022, unless set). */
+  windowsVersion?: string;
   now?: Date;
 }
 
@@ -57,6 +59,7 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
     kind: 'crm-practice-server',
     hostname: options.hostname ?? 'CRM-APP01',
     osArch: 'x64',
+    osVersion: options.windowsVersion ?? '10.0.20348',
     elevated: true,
     freeBytes: null,
     pendingReboot: [],

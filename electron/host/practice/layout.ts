@@ -18,6 +18,11 @@ export const serverFileSchema = z.object({
   kind: z.literal('crm-practice-server'),
   hostname: z.string().min(1),
   osArch: z.enum(['x64', 'x86', 'arm64']),
+  /** Windows' version as os.release() gives it; Windows Server 2022 unless set (to rehearse 2012 R2: 6.3.9600). */
+  osVersion: z
+    .string()
+    .regex(/^\d{1,3}\.\d{1,3}\.\d{1,6}$/)
+    .default('10.0.20348'),
   elevated: z.boolean(),
   /** When set, every volume reports this many free bytes (to rehearse a full disk). */
   freeBytes: z.number().nonnegative().nullable(),

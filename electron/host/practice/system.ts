@@ -78,6 +78,7 @@ export function practiceSystem(root: string): System {
     hostname: async () => (await server()).hostname,
     isElevated: async () => (await server()).elevated,
     osArch: async () => (await server()).osArch,
+    osVersion: async () => (await server()).osVersion,
     async freeBytes(target) {
       const override = (await server()).freeBytes;
       if (override !== null) return override;

@@ -221,6 +221,12 @@ describe('the System port on Windows', () => {
     expect(err.message_).toEqual({ key: 'windows.arch-unknown', params: { arch: 'IA64' } });
   });
 
+  it("gives Windows' version as the OS reports it, without asking PowerShell", async () => {
+    const runner = runnerAnswering(SCRIPTS_DIR, answers);
+    expect(await windowsSystem({ runner, env: {}, release: () => '6.3.9600' }).osVersion()).toBe('6.3.9600');
+    expect(runner.calls).toEqual([]);
+  });
+
   it('puts the backup on the fixed drive with most room that is not the stick, made by Protect-Folder', async () => {
     const runner = runnerAnswering(SCRIPTS_DIR, { ...answers, 'Protect-Folder': madeNow });
     const env = { SystemDrive: 'C:', PORTABLE_EXECUTABLE_DIR: 'E:\\' };

@@ -60,6 +60,8 @@ function keptUnlessFailed<T>(ask: () => Promise<T>): () => Promise<T> {
 export interface WindowsSystemOptions {
   runner: PowerShellRunner;
   env?: Env;
+  /** os.release by default ("10.0.17763"). */
+  release?: () => string;
 }
 
 export function windowsSystem(options: WindowsSystemOptions): System {
@@ -100,6 +102,8 @@ export function windowsSystem(options: WindowsSystemOptions): System {
       if (!fromScript) throw new UpgradeError(msg('windows.arch-unknown', { arch: result.architecture }));
       return fromScript;
     },
+    // Node asks RtlGetVersion: the real version, whatever the exe's compatibility manifest says.
+    osVersion: async () => (options.release ?? os.release)(),
     async freeBytes(target) {
       // Node ≥ 18.15 has statfs on Windows too (GetDiskFreeSpace): the bytes available to this user.
       const st = await statfs(target);

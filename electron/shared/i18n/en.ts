@@ -5,6 +5,11 @@ import { practiceEditionMessages } from './trust/practice-edition';
 import { inputBoundsMessages } from './trust/input-bounds';
 import { rollbackProofMessages } from './trust/rollback-proof';
 import { fixedEnvironmentMessages } from './trust/fixed-environment';
+import { powershellSessionMessages } from './windows/powershell-session';
+import { iisPoolsMessages } from './windows/iis-pools';
+import { setupRunnerMessages } from './windows/setup-runner';
+import { connectionStringsMessages } from './windows/connection-strings';
+import { platformMessages } from './windows/platform';
 /** The English catalogue: the same keys as it.ts (a test holds them equal). CRM labels stay in Italian. */
 export const en: Record<MessageKey, string> = {
   ...kitStagingMessages.en,
@@ -13,6 +18,11 @@ export const en: Record<MessageKey, string> = {
   ...inputBoundsMessages.en,
   ...rollbackProofMessages.en,
   ...fixedEnvironmentMessages.en,
+  ...powershellSessionMessages.en,
+  ...iisPoolsMessages.en,
+  ...setupRunnerMessages.en,
+  ...connectionStringsMessages.en,
+  ...platformMessages.en,
   'phase.checks': 'Checks',
   'phase.backup': 'Backups',
   'phase.upgrade': 'Upgrade',

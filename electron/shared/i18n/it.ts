@@ -4,6 +4,11 @@ import { practiceEditionMessages } from './trust/practice-edition';
 import { inputBoundsMessages } from './trust/input-bounds';
 import { rollbackProofMessages } from './trust/rollback-proof';
 import { fixedEnvironmentMessages } from './trust/fixed-environment';
+import { powershellSessionMessages } from './windows/powershell-session';
+import { iisPoolsMessages } from './windows/iis-pools';
+import { setupRunnerMessages } from './windows/setup-runner';
+import { connectionStringsMessages } from './windows/connection-strings';
+import { platformMessages } from './windows/platform';
 /** Flat keys (i18next keySeparator: false); interpolation is {{name}}. The CRM's own labels stay verbatim. */
 export const it = {
   ...kitStagingMessages.it,
@@ -12,6 +17,11 @@ export const it = {
   ...inputBoundsMessages.it,
   ...rollbackProofMessages.it,
   ...fixedEnvironmentMessages.it,
+  ...powershellSessionMessages.it,
+  ...iisPoolsMessages.it,
+  ...setupRunnerMessages.it,
+  ...connectionStringsMessages.it,
+  ...platformMessages.it,
   // Phases and statuses (CLI and report)
   'phase.checks': 'Verifiche',
   'phase.backup': 'Copie di sicurezza',
