@@ -1,15 +1,16 @@
 <#
   `npm run check:ps`, inside real PowerShell 7: every allowlisted script (and the session's
   start-up code) through the real parser, then a guard against what Windows PowerShell 5.1 on a
-  server lacks, then the Pester tests (not with -SkipPester). Writes a JSON summary to -Out for
-  build/powershell/check-ps.ts.
+  server lacks, then the Pester tests (not with -SkipPester; with -Only "A,B", only A.Tests.ps1 and
+  B.Tests.ps1). Writes a JSON summary to -Out for build/powershell/check-ps.ts.
 #>
 param(
   [Parameter(Mandatory = $true)][string]$FileList,
   [Parameter(Mandatory = $true)][string]$Pester,
   [Parameter(Mandatory = $true)][string]$Tests,
   [Parameter(Mandatory = $true)][string]$Out,
-  [switch]$SkipPester
+  [switch]$SkipPester,
+  [string]$Only = ''
 )
 $ErrorActionPreference = 'Stop'
 $problems = New-Object System.Collections.Generic.List[string]
@@ -49,10 +50,18 @@ foreach ($file in $Files) {
 
 $pesterPassed = 0
 $pesterFailed = 0
-if (-not $SkipPester) {
+$runPaths = @($Tests)
+if ($Only) {
+  $runPaths = @(foreach ($name in ($Only -split ',')) {
+      $path = Join-Path $Tests "$name.Tests.ps1"
+      if (Test-Path -LiteralPath $path -PathType Leaf) { $path } else { $problems.Add("${name}: no Pester tests at $path") }
+    })
+}
+# An empty Run.Path would have Pester search the current folder.
+if (-not $SkipPester -and $runPaths.Count -gt 0) {
   Import-Module $Pester -Force
   $config = New-PesterConfiguration
-  $config.Run.Path = $Tests
+  $config.Run.Path = [string[]]$runPaths
   $config.Run.PassThru = $true
   $config.Output.Verbosity = 'Detailed'
   $result = Invoke-Pester -Configuration $config

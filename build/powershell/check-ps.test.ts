@@ -1,17 +1,44 @@
 import { spawnSync } from 'node:child_process';
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 
-/** `npm run check:ps` fails on a script that Windows PowerShell 5.1 could not run, naming it. */
+/**
+ * `npm run check:ps` fails on a script that Windows PowerShell 5.1 could not run, naming it, and
+ * on a script whose real output its zod schema in scripts.ts does not accept.
+ */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let scripts: string | undefined;
+let tests: string | undefined;
 afterEach(async () => {
-  if (scripts) await rm(scripts, { recursive: true, force: true });
+  for (const dir of [scripts, tests]) if (dir) await rm(dir, { recursive: true, force: true });
   scripts = undefined;
+  tests = undefined;
 });
+
+const checkPs = (args: string[]) =>
+  spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['build/powershell/check-ps.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+const closingLine = (stdout: string) => {
+  const m = /\n(\d+) passed, (\d+) failed\n/.exec(stdout);
+  return { passed: Number(m?.[1] ?? -1), failed: Number(m?.[2] ?? -1) };
+};
+
+async function copyOf(folder: string, edits: Record<string, [RegExp, string]> = {}): Promise<string> {
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'check-ps-copy-'));
+  await cp(folder, copy, { recursive: true });
+  for (const [file, [from, to]] of Object.entries(edits)) {
+    const text = await readFile(path.join(copy, file), 'utf8');
+    expect(text, `${file} has ${String(from)}`).toMatch(from);
+    await writeFile(path.join(copy, file), text.replace(from, to));
+  }
+  return copy;
+}
 
 /** One script broken a way each (one PowerShell run for all): what the 5.1 guard and the parser must name. */
 const BROKEN = [
@@ -39,18 +66,55 @@ const BROKEN = [
 ] as const;
 
 it('fails on ??, a ternary, && and -Parallel (PowerShell 7 only) and on a parse error, naming each script', async () => {
-  scripts = await mkdtemp(path.join(os.tmpdir(), 'scripts-'));
-  await cp(path.join(root, 'resources', 'scripts'), scripts, { recursive: true });
+  scripts = await copyOf(path.join(root, 'resources', 'scripts'));
   for (const [file, line] of BROKEN) await appendFile(path.join(scripts, file), `\n${line}\n`);
-  const run = spawnSync(
-    path.join(root, 'node_modules', '.bin', 'tsx'),
-    // The scripts alone: the Pester tests already ran in npm test's own check:ps step.
-    ['build/powershell/check-ps.ts', '--scripts', scripts, '--no-pester'],
-    { cwd: root, encoding: 'utf8', timeout: 180_000 },
-  );
+  // A script the allowlist does not name: the app could never run it, nor parse what it prints.
+  await writeFile(path.join(scripts, 'Get-Extra.ps1'), 'ConvertTo-Json -Compress -InputObject @{ x = 1 }\n');
+  // The scripts alone: the Pester tests already ran in npm test's own check:ps step.
+  const run = checkPs(['--scripts', scripts, '--no-pester']);
   expect(run.status).toBe(1);
   for (const [, , named] of BROKEN) expect(run.stdout).toMatch(named);
-  // The five scripts count as failed.
-  const failed = Number(/\n\d+ passed, (\d+) failed\n/.exec(run.stdout)?.[1] ?? 0);
-  expect(failed).toBeGreaterThanOrEqual(BROKEN.length);
+  expect(run.stdout).toMatch(/✖ Get-Extra\.ps1: no entry in SCRIPTS/);
+  // The five scripts and the unlisted one count as failed.
+  expect(closingLine(run.stdout).failed).toBeGreaterThanOrEqual(BROKEN.length + 1);
 });
+
+it("fails the contract when a script's output no longer fits its zod schema, even with its Pester tests passing", async () => {
+  // A field renamed in the script and in its Pester test alike, but not in scripts.ts.
+  scripts = await copyOf(path.join(root, 'resources', 'scripts'), {
+    'Get-ProcessStartTime.ps1': [/\bstartTime\b/g, 'started'],
+  });
+  tests = await copyOf(path.join(root, 'electron', 'host', 'windows', 'ps-tests'), {
+    'Get-ProcessStartTime.Tests.ps1': [/\.startTime\b/g, '.started'],
+    // Tests that never run the script through Invoke-Script: nothing of it reaches the contract.
+    'Get-FileVersion.Tests.ps1': [
+      /Describe 'Get-FileVersion' \{[\s\S]*$/,
+      "Describe 'Get-FileVersion' { It 'runs' { & $script -ParamsBase64 (ConvertTo-ParamsBase64 @{ path = $PSCommandPath }) | Should -Not -BeNullOrEmpty } }\n",
+    ],
+  });
+  const only = ['Get-ProcessStartTime', 'Get-OsArchitecture', 'Get-FileVersion'];
+  const run = checkPs(['--scripts', scripts, '--tests', tests, ...only.flatMap((s) => ['--only', s])]);
+
+  expect(run.status).toBe(1);
+  // Pester itself is satisfied.
+  const pester = /Tests Passed: (\d+), .*Failed: (\d+)\b/.exec(run.stdout);
+  expect(pester?.[2]).toBe('0');
+  // Each of the renamed script's outputs fails its schema, named with the zod error and the output.
+  expect(run.stdout).toMatch(/✖ contract Get-ProcessStartTime #1: startTime: .*\n\s+output: \{"started":/);
+  expect(run.stdout).toMatch(/✖ contract Get-ProcessStartTime #2: startTime: /);
+  expect(run.stdout).toMatch(/✖ contract Get-FileVersion: no output captured/);
+  // The untouched script's outputs pass.
+  expect(run.stdout).not.toMatch(/✖ contract Get-OsArchitecture/);
+  const contract = /contract: (\d+) script outputs parsed by their zod schemas, (\d+) failed/.exec(
+    run.stdout,
+  );
+  const renamed = run.stdout.match(/✖ contract Get-ProcessStartTime #/g)?.length ?? 0;
+  expect(Number(contract?.[1])).toBeGreaterThanOrEqual(3);
+  expect(Number(contract?.[2])).toBe(renamed + 1);
+  // The closing line counts them: every file parsed, every Pester test, every output checked.
+  const files = (await readdir(scripts)).filter((f) => f.endsWith('.ps1')).length + 1;
+  expect(closingLine(run.stdout)).toEqual({
+    passed: files + Number(pester?.[1]) + Number(contract?.[1]),
+    failed: renamed + 1,
+  });
+}, 120_000);

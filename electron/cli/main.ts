@@ -8,7 +8,9 @@ import { sourceResourcesDir } from '../core/resources';
 import { assertPracticeAllowed, thisBuild } from '../core/edition';
 import type { Host } from '../core/ports';
 import { parseWindowsVersion } from '../core/windows-version';
+import { heldHostLog } from '../core/host-log';
 import { initPracticeServer, openPracticeHost } from '../host/practice';
+import { restartPracticeServer, setPracticeInstallerBusy } from '../host/practice/processes';
 import { openWindowsServer } from '../host/windows/server';
 import type { Language } from '../shared/i18n';
 import { UpgradeError, msg } from '../shared/message';
@@ -35,6 +37,8 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
       --rollback rolls back the unfinished run found in the kit's journal, without asking.
   crm-upgrade demo [--setup-fails CODE | --mobile-setup-fails CODE] [--services-folder] [--lang it|en]
       Makes a practice server and kit in a temp folder and runs the whole upgrade unattended.
+      --setup-fails 3010 or 1641: the setup asks for the server's restart; the demo restarts the
+      practice server and starts again, as the admin would. 1618: another installation is running.
       --services-folder: the CRM setup also changes C:\\inetpub\\wwwroot\\CRMServices, as the kit says.
   crm-upgrade kit keygen --out DIR [--name NAME]
   crm-upgrade kit create --version NAME --setup FILE [--setup-arg ARG…] [--mobile-setup FILE] --notes DIR --key KEY --out DIR
@@ -44,6 +48,8 @@ ${BACKUP_USAGE}
   crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile] [--with-services] [--windows-version 6.3.9600]
   crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs] [--mobile-setup-fails CODE] [--services-folder]
   crm-upgrade practice logoff DIR
+  crm-upgrade practice restart DIR   (the server restarts: files a setup left for the restart are put in place)
+  crm-upgrade practice installer DIR busy|idle   (another installation holds Windows Installer, or no longer)
   crm-upgrade practice aggiorna-database DIR CONNECTION
   crm-upgrade practice login DIR CONNECTION USER   (a user tries to log in; exit 1 when locked out)
 
@@ -63,25 +69,34 @@ async function practiceSession(
   if (!args.kit)
     throw new UsageError('--kit KITDIR is required: the folder of the upgrade kit (the USB stick).');
   let host: Host;
+  // What the Windows host says while the session opens (PowerShell's start-up, SQL's attempts) goes to the run's log.
+  const hostLog = heldHostLog();
   if (args.practice) {
     await allowPractice();
     host = await openPracticeHost(path.resolve(args.practice));
   } else if (process.platform === 'win32') {
     // A real server: the Windows host, never the practice one by default.
-    const windows = await openWindowsServer({ scriptsDir: path.join(sourceResourcesDir(), 'scripts') });
+    const windows = await openWindowsServer({
+      scriptsDir: path.join(sourceResourcesDir(), 'scripts'),
+      log: hostLog.log,
+      // The admin's folder: a SQL Server on this server writes its .bak there too (issue 14).
+      ...(args['backup-dir'] ? { backupDir: path.resolve(args['backup-dir']) } : {}),
+    });
     disposers.push(() => windows.dispose());
     host = windows;
   } else {
     throw new UsageError('--practice DIR is required here: a real server is upgraded on Windows only.');
   }
   const timeout = positiveInt('--setup-timeout', args['setup-timeout']);
-  return openSession({
+  const session = await openSession({
     host,
     kitDir: path.resolve(args.kit),
     readOnly,
     ...(args['backup-dir'] ? { backupDir: path.resolve(args['backup-dir']) } : {}),
     ...(timeout !== undefined ? { setupTimeoutMs: timeout * 1000 } : {}),
   });
+  hostLog.attach(session.hostLog);
+  return session;
 }
 
 /**
@@ -315,6 +330,15 @@ function finish(snapshot: Session, lang: Language): number {
   return snapshot.run.state === 'finished' ? 0 : 1;
 }
 
+/** The run stopped for the server's restart: paused, nothing offered, a step waiting with the reason. */
+function awaitsRestart(snapshot: Session): boolean {
+  return (
+    snapshot.run.state === 'paused' &&
+    snapshot.run.actions.length === 0 &&
+    snapshot.steps.some((s) => s.status === 'pending' && s.finding?.key.startsWith('upgrade.restart.'))
+  );
+}
+
 /** The whole upgrade, unattended, on a fresh practice server: what a newcomer runs first. */
 async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -346,10 +370,13 @@ async function demo(argv: string[]): Promise<number> {
     ...(mobileFails !== undefined ? { mobileSetupFailsWith: mobileFails } : {}),
     servicesFolder: services,
   });
-  const host = await openPracticeHost(serverDir);
-  const session = await openSession({ host, kitDir });
   const view = new TerminalView(lang, undefined, values.verbose ?? false);
-  attach(session, view);
+  const open = async () => {
+    const opened = await openSession({ host: await openPracticeHost(serverDir), kitDir });
+    attach(opened, view);
+    return opened;
+  };
+  let session = await open();
   try {
     say(
       it
@@ -362,6 +389,20 @@ async function demo(argv: string[]): Promise<number> {
     for (;;) {
       await session.settled();
       const snapshot = await session.handlers.getSession();
+      if (awaitsRestart(snapshot)) {
+        // As the admin would: the server restarts, then the upgrade manager is started again.
+        say(
+          it
+            ? '    (demo) Il server di prova si riavvia; poi il gestore aggiornamenti riparte.'
+            : '    (demo) The practice server restarts; then the upgrade manager starts again.',
+        );
+        await session.close();
+        await restartPracticeServer(serverDir);
+        session = await open();
+        const ack = await session.handlers.startRun();
+        if (!ack.ok) throw new UpgradeError(ack.error);
+        continue;
+      }
       const waiting = stepNeedingAdmin(snapshot);
       if (snapshot.run.state !== 'waiting' || !waiting?.actions.includes('confirm')) break;
       if (waiting.actions.includes('practice-aggiorna-database') && waiting.connection) {
@@ -461,6 +502,25 @@ async function practice(argv: string[]): Promise<number> {
     say(
       `practice kit ${manifest.version}: ${path.resolve(dir)} (${manifest.files.length} files, signed with the practice key)`,
     );
+    return 0;
+  }
+  if (verb === 'restart') {
+    const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {}, strict: true });
+    const [dir] = positionals;
+    if (!dir || positionals.length > 1) throw new UsageError('practice restart DIR');
+    await openPracticeHost(path.resolve(dir));
+    const { renamed } = await restartPracticeServer(path.resolve(dir));
+    say(`practice server restarted: ${renamed} files replaced at the restart`);
+    return 0;
+  }
+  if (verb === 'installer') {
+    const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {}, strict: true });
+    const [dir, state] = positionals;
+    if (!dir || (state !== 'busy' && state !== 'idle') || positionals.length > 2)
+      throw new UsageError('practice installer DIR busy|idle');
+    await openPracticeHost(path.resolve(dir));
+    await setPracticeInstallerBusy(path.resolve(dir), state === 'busy');
+    say(`Windows Installer on the practice server: ${state}`);
     return 0;
   }
   if (verb === 'logoff' || verb === 'aggiorna-database') {

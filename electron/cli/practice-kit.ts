@@ -14,7 +14,10 @@ import {
 
 export interface PracticeKitOptions {
   resourcesDir: string;
-  /** The main setup exits with this code halfway through (1603 is MSI's fatal error). */
+  /**
+   * The main setup exits with this code halfway through (1603 is MSI's fatal error); 1618 at once
+   * (another installation running); 3010 and 1641 at its end, with files left for the restart.
+   */
   setupFailsWith?: number;
   /** The MOBILE setup exits with this code halfway through, after the main setup succeeded. */
   mobileSetupFailsWith?: number;
@@ -72,6 +75,8 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
         version: TO_VERSION,
         from: FROM_VERSION,
         remove: ['js/legacy.js'],
+        // In use at the end of the setup: after 3010 or 1641 they are replaced at the restart.
+        replacedAtRestart: ['bin/Crm.Web.dll', 'bin/version.txt'],
         ...(options.servicesFolder ? { touches: { [SERVICES_FROM_CRM]: 'services' } } : {}),
         delayMs: options.setupDelayMs ?? 15,
       }),
@@ -86,6 +91,7 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
         role: 'mobile',
         version: TO_VERSION,
         remove: [],
+        replacedAtRestart: ['bin/version.txt'],
         delayMs: options.setupDelayMs ?? 15,
       }),
     );
@@ -97,7 +103,15 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
       path.join(options.resourcesDir, 'keys', 'practice', 'practice.key.pem'),
       'utf8',
     );
-    const setupArgs = (payload: string) => ['--payload', payload, '--target', '{installPath}'];
+    // The setup writes its own log where the run says ("{setupLog}"), as a vendor's setup.exe is told to.
+    const setupArgs = (payload: string) => [
+      '--payload',
+      payload,
+      '--target',
+      '{installPath}',
+      '--log',
+      '{setupLog}',
+    ];
     return await createKit({
       outDir,
       product: { id: 'crm', name: 'CRM' },
@@ -113,7 +127,8 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
           path: 'setup/crm-setup.mjs',
           args: setupArgs('payload-crm'),
           successExitCodes: [0],
-          rebootExitCodes: [3010, 1641],
+          rebootExitCodes: [3010],
+          rebootingExitCodes: [1641],
           ...(options.servicesFolder
             ? { touches: [{ name: 'services', path: `{installPath}/${SERVICES_FROM_CRM}` }] }
             : {}),
@@ -123,7 +138,8 @@ export async function createPracticeKit(outDir: string, options: PracticeKitOpti
           path: 'setup/crm-setup.mjs',
           args: setupArgs('payload-mobile'),
           successExitCodes: [0],
-          rebootExitCodes: [3010, 1641],
+          rebootExitCodes: [3010],
+          rebootingExitCodes: [1641],
         },
       ],
       releaseNotes: [

@@ -60,6 +60,24 @@ export interface CrmResponse {
   /** What the CRM says its version is, when it answers. */
   version?: string;
   maintenance: boolean;
+  /**
+   * https only: whether the site's certificate is trusted (the server's own certificate store)
+   * and why not. The request goes to this server itself, so the answer is read either way.
+   */
+  certificate?: { trusted: boolean; problem?: string };
+}
+
+/** What stopping a pool found: its autoStart before the run (what starting it puts back) and its worker processes. */
+export interface PoolStop {
+  autoStart: boolean;
+  workers: number[];
+}
+
+/** The Web service (W3SVC) and the Windows Process Activation Service (WAS) as found, and which had to be started. */
+export interface WebServices {
+  w3svc: string;
+  was: string;
+  started: string[];
 }
 
 /** One of a site's bindings as IIS keeps it: `http` and `*:80:` (ip:port:host header). */
@@ -92,12 +110,25 @@ export interface Iis {
   /** The CRM's site as IIS knows it, or null when IIS hosts no CRM here. */
   findCrm(siteName: string): Promise<CrmSite | null>;
   poolState(pool: string): Promise<PoolState>;
-  /** Stops the pool and resolves once its worker processes are gone. */
-  stopPool(pool: string, timeoutMs: number): Promise<void>;
-  startPool(pool: string): Promise<void>;
   /**
-   * A GET of the CRM's address, as a browser would: 'outside' as a user's PC would reach it,
-   * 'loopback' as the admin on this server (through a lockout); omitted, the site's own address.
+   * Stops the pool and keeps it stopped: its autoStart recorded on the server, then set to false
+   * (an iisreset or a WAS restart would start it again), then the stop. Resolves once the worker
+   * processes it had before the stop, followed by PID, are gone.
+   */
+  stopPool(pool: string, timeoutMs: number): Promise<PoolStop>;
+  /**
+   * Starts it: W3SVC and WAS first when they are stopped, its autoStart put back (the server's
+   * record, else `recorded` from the journal, else left as it is), then the pool. Returns the
+   * autoStart it has now.
+   */
+  startPool(pool: string, recorded?: { autoStart?: boolean }): Promise<{ autoStart: boolean }>;
+  /** W3SVC and WAS running, each started when it is not; throws when they cannot be. */
+  ensureWebServices(): Promise<WebServices>;
+  /**
+   * A GET of the CRM, as a browser would, sent to this server itself with the site's Host header:
+   * 'outside' at one of its network addresses, as a user's PC would reach it; 'loopback' at the
+   * loopback address (through a lockout); omitted, at the site's own binding on loopback.
+   * Throws an UpgradeError (iis.request-failed) when nothing answers: callers record that as evidence.
    */
   request(site: CrmSite, from?: RequestOrigin): Promise<CrmResponse>;
   /**
@@ -115,19 +146,40 @@ export interface Iis {
 }
 
 export interface SetupRun {
+  /** The setup's own process's exit code (null when it never exited by itself). */
   exitCode: number | null;
+  /** Its time ran out: what was still at work of it was killed. */
   timedOut: boolean;
   durationMs: number;
   output: string;
+  /**
+   * When the time ran out after the setup's process had exited or was killed: what was still at
+   * work ("setup.exe (PID 4242)", "msiexec.exe (PID 880)", "Windows Installer (_MSIExecute)").
+   */
+  stillRunning?: string[];
+}
+
+export interface SetupOptions {
+  /** From the setup's start to the end of everything it started, Windows Installer's work included. */
+  timeoutMs: number;
+  /** The setup's own log, for an .msi (msiexec /l*v): a file in the run's state folder. */
+  logFile?: string;
+  onOutput?: (line: string) => void;
+  onProgress?: (percent: number) => void;
 }
 
 export interface Processes {
-  /** Runs a setup program from the kit with an argument array, waits, kills it on timeout. */
-  runSetup(
-    program: string,
-    args: readonly string[],
-    options: { timeoutMs: number; onOutput?: (line: string) => void; onProgress?: (percent: number) => void },
-  ): Promise<SetupRun>;
+  /**
+   * Runs a setup program from the kit (an .exe, or an .msi through msiexec) with an argument array.
+   * It is done when its process has exited (its exit code, not its output pipes closing), every
+   * process it started has ended, and Windows Installer is free again; on timeout what is left
+   * is killed.
+   */
+  runSetup(program: string, args: readonly string[], options: SetupOptions): Promise<SetupRun>;
+  /** Another installation holds Windows Installer (its `_MSIExecute` mutex): a setup started now fails with 1618. */
+  installerBusy(): Promise<boolean>;
+  /** When the server last started, compared for equality only (a restart changes it); null when it cannot tell. */
+  lastBoot(): Promise<string | null>;
 }
 
 export interface ConnectedUser {
@@ -152,11 +204,18 @@ export interface DatabaseBackup {
 
 /** What the login behind a connection may do, as SQL Server answers for it. */
 export interface DatabasePermissions {
+  /** The login, as SQL Server names it (SUSER_SNAME()): what a DBA grants rights to. */
+  login: string;
   sysadmin: boolean;
+  /** Member of db_owner in the database: may back it up, but NOT restore over it. */
   dbOwner: boolean;
   backupOperator: boolean;
   viewServerState: boolean;
   createDatabase: boolean;
+  /** Member of the dbcreator server role: may restore over an existing database. */
+  dbcreator: boolean;
+  /** The database's owner (sys.databases.owner_sid): may restore over it. */
+  ownsDatabase: boolean;
 }
 
 /** Sessions on a database from one host, program and login. */
@@ -174,6 +233,8 @@ export interface CrmConnection {
   server: string;
   database: string;
   connectionString: string;
+  /** web.config's providerName (an Entity Framework string's inner provider): the CRM's client, whose defaults the host follows. */
+  provider?: string;
 }
 
 export interface Databases {
@@ -211,10 +272,19 @@ export interface PracticeControls {
   userLogsIn(connection: string, user: string): Promise<{ admitted: boolean; status: number }>;
 }
 
+/** The profile's field that says how to read each database's version, as the admin's messages name it. */
+export const DATABASE_VERSION_FIELD = 'sql.databaseVersionQuery';
+
 /** What the product profile tells the host about the CRM: its own SQL tables. */
 export interface HostProfileHints {
   sql?:
-    { connectedUsersQuery: string; sessionTimeoutMinutes: number; schemaVersionQuery: string } | undefined;
+    | {
+        connectedUsersQuery?: string | undefined;
+        sessionTimeoutMinutes?: number | undefined;
+        /** One SELECT, one text column: each database's version; null until the vendor fills it in. */
+        databaseVersionQuery: string | null;
+      }
+    | undefined;
 }
 
 /** An encrypted <connectionStrings> section, read in memory (Windows: through PowerShell). */

@@ -1,5 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { HostLogFn } from './host-log';
 import type { Ack, CallHandlers, EventName, EventPayload } from '../shared/contract';
 import { type Message, UpgradeError, msg } from '../shared/message';
 import type { ReleaseNote, Session, Step } from '../shared/plan';
@@ -61,6 +62,8 @@ export interface AppSession {
   runChecksOneByOne(): Promise<Step[]>;
   /** The current run's folder on the kit (a corrected install path makes a new run). */
   readonly runFolder: string;
+  /** Where the host's own log lines go: this run's log (heldHostLog attaches here). */
+  hostLog: HostLogFn;
   close(): Promise<void>;
 }
 
@@ -107,6 +110,8 @@ class UpgradeSession implements AppSession {
   get runFolder(): string {
     return this.engine.runFolder;
   }
+
+  readonly hostLog: HostLogFn = (level, message, detail) => this.engine.hostLog(level, message, detail);
 
   private emit: SessionListener = (event, payload) => {
     for (const l of this.listeners) l(event, payload);

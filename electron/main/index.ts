@@ -9,6 +9,7 @@ import { openWindowsServer } from '../host/windows/server';
 import { relaunchElevated } from './relaunch';
 import { launchRefusal, parseLaunchArgs, type LaunchArgs } from './args';
 import { thisBuild } from '../core/edition';
+import { heldHostLog } from '../core/host-log';
 import { translator } from '../core/i18n';
 import { LANGUAGES, remedyOf } from '../shared/i18n';
 import type { Message } from '../shared/message';
@@ -36,6 +37,8 @@ let mainWindow: BrowserWindow | null = null;
 let session: AppSession | null = null;
 let closing: Promise<void> | null = null;
 let disposeHost: (() => Promise<void>) | null = null;
+/** What the Windows host says before and while the session opens, held for the run's log. */
+const hostLog = heldHostLog();
 
 /** Closes the session once, whichever exit path gets here first. */
 function shutdown(): Promise<void> {
@@ -124,7 +127,7 @@ async function openHost(launch: LaunchArgs): Promise<{ host: Host; kitDir: strin
   // A real server: never the practice host, never silently.
   if (process.platform !== 'win32') return null;
   const kitDir = launch.kitDir ?? process.env.PORTABLE_EXECUTABLE_DIR ?? path.dirname(app.getPath('exe'));
-  const host = await openWindowsServer({ scriptsDir: SCRIPTS_DIR });
+  const host = await openWindowsServer({ scriptsDir: SCRIPTS_DIR, log: hostLog.log });
   disposeHost = () => host.dispose();
   if (!(await host.system.isElevated()) && process.env.PORTABLE_EXECUTABLE_FILE) {
     const { response } = await dialog.showMessageBox({
@@ -183,6 +186,7 @@ async function start(): Promise<void> {
       ? { allowedKitExtras: [path.basename(process.env.PORTABLE_EXECUTABLE_FILE)] }
       : {}),
   });
+  hostLog.attach(opened.hostLog);
   session = opened;
 
   registerHandlers(

@@ -40,18 +40,68 @@ export const touchedFolderSchema = z
   .strict();
 export type TouchedFolder = z.infer<typeof touchedFolderSchema>;
 
+/** Where a setup's argument is replaced by the run: the site's folder, and the setup's own log file. */
+export const INSTALL_PATH = '{installPath}';
+export const SETUP_LOG = '{setupLog}';
+
+/** An MSI public property as msiexec takes it: `NAME=value`, the name in upper case. */
+export const MSI_PROPERTY = /^[A-Z_][A-Z0-9_.]{0,71}=/;
+
+const exitCodes = z.array(z.number().int()).max(64);
+
+/**
+ * How a setup is run and what its exit code means. `.msi` runs through msiexec (its args are
+ * public properties, `NAME=value`); `exe` is a setup.exe that passes on Windows Installer's codes
+ * (InstallShield, WiX Burn); `inno` an Inno Setup setup, whose codes are its own (0 to 8).
+ */
+export const installerSchema = z.enum(['msi', 'exe', 'inno']);
+export type InstallerType = z.infer<typeof installerSchema>;
+
 export const setupSchema = z
   .object({
     role: z.enum(['main', 'mobile']),
     path: kitPathSchema,
-    /** An element equal to "{installPath}" is replaced whole by the install path; nothing is spliced into text. */
+    /** From the file's extension when absent: `.msi` is msi, anything else exe. */
+    installer: installerSchema.optional(),
+    /**
+     * An element equal to "{installPath}" is replaced whole by the install path; for an .msi, a
+     * property's whole value may be it (`INSTALLDIR={installPath}`). "{setupLog}" (a whole element,
+     * or the end of one: `/LOG={setupLog}`) becomes the run's log file for this setup, named in the
+     * report. Nothing else is spliced into text.
+     */
     args: z.array(z.string().max(400)).max(32),
-    successExitCodes: z.array(z.number().int()).min(1),
-    rebootExitCodes: z.array(z.number().int()),
+    /** The codes of success; the installer's defaults when absent (0). */
+    successExitCodes: exitCodes.min(1).optional(),
+    /** Success, with the server to be restarted to finish (files replaced at the reboot); defaults: 3010. */
+    rebootExitCodes: exitCodes.optional(),
+    /** Success, and the installer has already started the server's restart; defaults: 1641. */
+    rebootingExitCodes: exitCodes.optional(),
     /** Other folders this setup changes, backed up and restored like the site's own (issue 11). */
     touches: z.array(touchedFolderSchema).max(8).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    const msi = s.path.toLowerCase().endsWith('.msi');
+    if (msi !== ((s.installer ?? (msi ? 'msi' : 'exe')) === 'msi'))
+      ctx.addIssue({ code: 'custom', path: ['installer'], message: 'msi is for a .msi file, and only it' });
+    if (msi)
+      s.args.forEach((a, i) => {
+        if (!MSI_PROPERTY.test(a))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['args', i],
+            message: 'an .msi takes NAME=value properties only',
+          });
+      });
+    const logs = s.args.filter((a) => a.includes(SETUP_LOG));
+    const once = (a: string) => a.endsWith(SETUP_LOG) && a.indexOf(SETUP_LOG) === a.length - SETUP_LOG.length;
+    if (msi ? logs.length > 0 : logs.length > 1 || !logs.every(once))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['args'],
+        message: `${SETUP_LOG}: once, at the end of an argument (msiexec's log is set by the run)`,
+      });
+  });
 export type KitSetup = z.infer<typeof setupSchema>;
 
 export const kitManifestSchema = z

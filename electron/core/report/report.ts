@@ -81,6 +81,23 @@ export function reportProofs(
   });
 }
 
+/** A setup's own log: where it is on the server, and its copy beside the report on the kit. */
+export interface ReportSetupLog {
+  step: Step['id'];
+  path: string;
+  copy: string | null;
+}
+
+/** The logs the run's setups wrote (msiexec /l*v, or where the kit told an .exe to write it). */
+export function reportSetupLogs(steps: readonly Step[]): ReportSetupLog[] {
+  return steps.flatMap((s) => {
+    const log = s.evidence.setupLog;
+    if (typeof log !== 'string') return [];
+    const copy = s.evidence.setupLogCopy;
+    return [{ step: s.id, path: log, copy: typeof copy === 'string' ? copy : null }];
+  });
+}
+
 /** Every restored folder's tree hash equals the one taken before the upgrade (null: no folder restored). */
 export function restoredAsBefore(proofs: readonly ReportProof[]): boolean | null {
   const restored = proofs.filter((p) => p.kind === 'folder' && p.rolledBack !== null);
@@ -118,6 +135,8 @@ const LABELS = {
     details: 'Dettagli',
     backups: 'Copie di sicurezza',
     proofs: 'Cartelle e database',
+    setupLogs: 'Log dei setup',
+    logCopy: 'copia sul kit',
     proof: {
       folder: 'cartella',
       database: 'database',
@@ -156,6 +175,8 @@ const LABELS = {
     details: 'Details',
     backups: 'Backups',
     proofs: 'Folders and databases',
+    setupLogs: 'Setup logs',
+    logCopy: 'copy on the kit',
     proof: {
       folder: 'folder',
       database: 'database',
@@ -221,6 +242,13 @@ export function renderReportHtml(input: ReportInput, lang: Language): string {
       return `<li>${P[p.kind]} <b>${escapeHtml(p.name)}</b>: ${p.verified ? P.verified : P.unverified} ${escapeHtml(p.backup)}; ${escapeHtml(before)}${after}</li>`;
     })
     .join('');
+  const setupLogs = reportSetupLogs(input.session.steps)
+    .map((l) => {
+      const title = input.session.steps.find((s) => s.id === l.step)?.title;
+      const copy = l.copy ? ` (${L.logCopy}: ${escapeHtml(l.copy)})` : '';
+      return `<li>${escapeHtml(title ? t(title) : l.step)}: ${escapeHtml(l.path)}${copy}</li>`;
+    })
+    .join('');
   const rollback = input.rollback
     ? `<h2>${L.rollback}</h2><ul>${input.rollback.undos
         .map(
@@ -251,6 +279,7 @@ ${rows}
 </tbody></table>
 <h2>${L.backups}</h2><ul>${backups}</ul>
 <h2>${L.proofs}</h2><ul class="proofs">${proofs}</ul>
+${setupLogs ? `<h2>${L.setupLogs}</h2><ul class="setup-logs">${setupLogs}</ul>` : ''}
 ${rollback}
 </body></html>
 `;
@@ -279,6 +308,7 @@ export async function writeReport(
     steps: input.session.steps.map(stepJson),
     backups: input.artifacts,
     proofs,
+    setupLogs: reportSetupLogs(input.session.steps),
     rollback: input.rollback
       ? {
           ...input.rollback,

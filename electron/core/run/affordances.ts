@@ -9,6 +9,11 @@ export interface RunFacts {
   rollbackBegun: boolean;
   /** Steps a rollback would still undo. */
   undosLeft: number;
+  /**
+   * The run stopped for the server's restart (a step's waitsFor): nothing more in this process,
+   * which the restart ends; the next start of the upgrade manager asks again.
+   */
+  awaitingRestart?: boolean;
 }
 
 const ACTIVE: ReadonlySet<RunState> = new Set(['running', 'rolling-back', 'rolled-back', 'finished']);
@@ -46,6 +51,9 @@ export function stepActions(step: Step, def: StepDefinition | undefined, run: Ru
 
 /** What the admin may do on the run as a whole now. */
 export function runActions(steps: readonly Step[], run: RunFacts): RunAction[] {
+  // Neither Continue (it would stop again) nor Rollback (files a setup left for the restart
+  // would overwrite what it restores): the server restarts first.
+  if (run.awaitingRestart) return [];
   const actions: RunAction[] = [];
   const idle = run.state === 'paused' || run.state === 'waiting';
   if (run.state === 'ready') actions.push('start');

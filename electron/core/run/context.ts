@@ -112,6 +112,12 @@ export interface StepDefinition {
   /** What the practice server lets the admin simulate on this step. */
   practice?: 'log-off-users' | 'aggiorna-database';
   shows?: SessionStep['shows'];
+  /**
+   * Why the run must stop before this step until the server has restarted (a setup asked for it),
+   * or null. The run then pauses resumable: the step stays pending with the reason as its finding,
+   * nothing else runs and no rollback starts; the next start of the upgrade manager asks again.
+   */
+  waitsFor?(ctx: StepContext): Promise<Message | null>;
   run(ctx: StepContext): Promise<StepOutcome>;
   /** Manual steps: the admin says it is done; the engine checks what it can. */
   confirm?(ctx: StepContext): Promise<StepOutcome>;

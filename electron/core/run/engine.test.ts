@@ -121,7 +121,7 @@ describe('the engine on the practice server', () => {
     const setup = snap.steps.find((x) => x.id === 'upgrade.setup');
     expect(setup).toMatchObject({
       status: 'failed',
-      finding: { key: 'upgrade.setup.failed.finding', params: { code: 1603 } },
+      finding: { key: 'upgrade.setup.exit-1603.finding', params: { code: 1603 } },
       remedy: { key: 'upgrade.setup.failed.remedy' },
     });
     expect(setup?.finding?.params?.output).toBe('Error 1603: a fatal error occurred during installation.');

@@ -101,6 +101,8 @@ export class UpgradeEngine {
   private readonly changeListeners = new Set<() => void>();
   /** The admin asked to stop (Ctrl-C, the window closed): the run pauses at the next safe point. */
   private stopRequested = false;
+  /** The run stopped for the server's restart: in this process it stays stopped (a new one asks again). */
+  private awaitingRestart = false;
   private readonly progressThrottle = new ProgressThrottle();
   /** The version the run started from (the report's "from"), and what is installed now (the header's). */
   private readonly fromVersion: string | null;
@@ -193,6 +195,7 @@ export class UpgradeEngine {
       waitingForUsers: this.usersWait.state?.stepId ?? null,
       rollbackBegun: this.model.undos.size > 0,
       undosLeft: undosLeft(this.model.steps, this.defs, this.model.undos).length,
+      awaitingRestart: this.awaitingRestart,
     };
   }
 
@@ -439,6 +442,11 @@ export class UpgradeEngine {
     this.log('info', message);
   }
 
+  /** What the host said while it worked (PowerShell, SQL connections): to the log, and run.log once begun. */
+  hostLog(level: LogEntry['level'], message: Message, detail?: string): void {
+    this.log(level, message, detail);
+  }
+
   /** The checks alone, together, as in a real run's first phase; read-only sessions only. */
   async runChecksOnly(): Promise<Step[]> {
     const checks = this.readOnlyChecks();
@@ -475,6 +483,7 @@ export class UpgradeEngine {
         await Promise.all(batch.map((s) => this.runStep(s.id)));
         continue;
       }
+      if (await this.waitsForRestart(next.id)) return;
       const gate = gateProblem(next, this.model.steps, this.defs, this.model.artifacts);
       if (gate) {
         await this.model.update(next.id, {
@@ -486,6 +495,22 @@ export class UpgradeEngine {
       }
       await this.runStep(next.id);
     }
+  }
+
+  /**
+   * A step that must wait for the server's restart stops the run before it, resumable: the step
+   * stays pending with the reason, the run is paused and journaled as such, and a later start of
+   * the upgrade manager (after the restart) continues from it as from any paused run.
+   */
+  private async waitsForRestart(id: StepId): Promise<boolean> {
+    const def = this.defs.get(id);
+    const reason = def?.waitsFor ? await def.waitsFor(this.context(id)) : null;
+    if (!reason) return false;
+    this.awaitingRestart = true;
+    await this.model.update(id, { finding: reason, remedy: remedyOf(reason) ?? undefined });
+    await this.setState('paused');
+    this.log('warn', reason);
+    return true;
   }
 
   private async runStep(id: StepId): Promise<void> {

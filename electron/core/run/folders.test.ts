@@ -53,7 +53,7 @@ describe('every folder a setup changes is backed up, verified and restored', () 
     expect(snap.steps.find((x) => x.id === 'upgrade.setup')?.status).toBe('passed');
     expect(snap.steps.find((x) => x.id === 'upgrade.mobile-setup')).toMatchObject({
       status: 'failed',
-      finding: { key: 'upgrade.setup.failed.finding', params: { code: 1603 } },
+      finding: { key: 'upgrade.setup.exit-1603.finding', params: { code: 1603 } },
     });
     expect(await versionOf(crm)).toBe(TO);
     expect(await treeHash(mobile, ['App_Data/Logs'])).not.toBe(mobileBefore);

@@ -1,4 +1,4 @@
-import { msg } from '../../shared/message';
+import { UpgradeError, msg } from '../../shared/message';
 import type { CrmConnection } from '../ports';
 import { connectionStepId } from '../../shared/step-id';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
@@ -110,9 +110,32 @@ export const crmAnswers: StepDefinition = {
         remedy: msg('check.installation.no-site.remedy'),
       };
     // From outside, as the users will: the lockout is over, so the CRM itself must answer.
-    const answer = await ctx.host.iis.request(site, 'outside');
     const expected = ctx.kitVersion?.text ?? '?';
-    const evidence = { url: site.url, status: answer.status, version: answer.version ?? '', expected };
+    const answer = await ctx.host.iis.request(site, 'outside').catch((err: unknown) => {
+      if (!(err instanceof UpgradeError)) throw err;
+      ctx.log('warn', err.message_, err.detail);
+      return null;
+    });
+    // No answer proves nothing either way, after steps that changed the server: a warning.
+    if (answer === null) {
+      return {
+        status: 'warning',
+        finding: msg('after.crm-answers.no-answer.finding', { url: site.url }),
+        remedy: msg('after.crm-answers.no-answer.remedy', { url: site.url, expected }),
+        evidence: { url: site.url, status: 'no answer', expected },
+      };
+    }
+    const evidence = {
+      url: site.url,
+      status: answer.status,
+      version: answer.version ?? '',
+      expected,
+      ...(answer.certificate
+        ? {
+            certificate: answer.certificate.trusted ? 'trusted' : (answer.certificate.problem ?? 'untrusted'),
+          }
+        : {}),
+    };
     if (answer.status === 200 && answer.version === expected) return { status: 'passed', evidence };
     // It answers, but this host can't read a version from the page: the admin checks "Informazioni su".
     if (answer.status === 200 && answer.version === undefined) {

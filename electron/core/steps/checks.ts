@@ -21,7 +21,7 @@ import { parseModules } from '../profile';
 import { isSupportedWindows, parseWindowsVersion, windowsVersionName } from '../windows-version';
 import { findKitOnlyRun, isJournaledRun } from '../run/journal';
 import { otherHolder } from '../run/run-lock';
-import type { CrmConnection, SessionGroup } from '../ports';
+import { type CrmConnection, DATABASE_VERSION_FIELD, type SessionGroup } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 import { versionOrNull } from './artifacts';
 import { RUN_BACKUP_DIR, runBackupDir } from './backup';
@@ -254,6 +254,33 @@ function resumedRun(ctx: StepContext, installed: VersionName, kit: VersionName):
   return { status: 'passed', finding: msg('check.version.resumed', evidence), evidence };
 }
 
+/** The connections whose database version the host cannot read because the profile does not say how. */
+async function versionsUnknown(ctx: StepContext): Promise<string[]> {
+  const unknown: string[] = [];
+  for (const c of ctx.discovery.connections) {
+    const noQuery = await ctx.host.databases.schemaVersion(c).then(
+      () => false,
+      (err: unknown) => err instanceof UpgradeError && err.message_.key === 'sql.no-version-query',
+    );
+    if (noQuery) unknown.push(c.name);
+  }
+  return unknown;
+}
+
+/**
+ * The databases' versions the profile gives no way to read: said on every run, never passed
+ * over in silence. A warning where the check would pass; beside any other finding, in the log.
+ */
+async function withDatabaseVersions(ctx: StepContext, outcome: StepOutcome): Promise<StepOutcome> {
+  const unknown = await versionsUnknown(ctx);
+  if (unknown.length === 0) return outcome;
+  const params = { field: DATABASE_VERSION_FIELD, connections: unknown.join(', ') };
+  ctx.log('warn', msg('check.version.database-version-unknown.finding', params));
+  const evidence = { ...outcome.evidence, databaseVersion: 'unknown' };
+  if (outcome.status !== 'passed') return { ...outcome, evidence };
+  return { ...failed('check.version.database-version-unknown', params, evidence), status: 'warning' };
+}
+
 export const versionCheck: StepDefinition = {
   id: 'check.version',
   phase: 'checks',
@@ -262,60 +289,65 @@ export const versionCheck: StepDefinition = {
   skippable: false,
   title: title('check.version'),
   async run(ctx) {
-    const kit = ctx.kitVersion;
-    const site = ctx.discovery.site;
-    const installedText = site ? await readInstalledVersion(installSource(ctx)) : null;
-    const file = versionSourceLabel(ctx.profile);
-    if (!kit) return failed('check.version.no-kit');
-    if (!installedText) return failed('check.version.unreadable', { file });
-    let installed;
-    try {
-      installed = parseVersionName(installedText);
-    } catch {
-      return failed('check.version.unreadable', { file });
-    }
-    const evidence = { installed: installed.text, kit: kit.text };
-    const order = compareVersionNames(installed, kit);
-    const resumed = resumedRun(ctx, installed, kit);
-    if (resumed) return resumed;
-    if (order === 0) {
-      // Files already at the kit's version: a finished upgrade, or one left half-done.
-      const parts = await partsBehind(ctx, installed);
-      const more = { ...evidence, ...parts.evidence };
-      // Half-finished: a warning, not a stop. The run backs up, leaves the setups already done
-      // (upgrade.ts reads this step's evidence) and leads to "Aggiorna Database".
-      if (parts.databases.length > 0)
-        return {
-          ...failed(
-            'check.version.db-behind',
-            { ...evidence, connections: parts.databases.join(', ') },
-            { ...more, halfFinished: true },
-          ),
-          status: 'warning',
-        };
-      if (parts.mobile)
-        return {
-          ...failed(
-            'check.version.mobile-behind',
-            { ...evidence, mobile: parts.mobile },
-            {
-              ...more,
-              halfFinished: true,
-            },
-          ),
-          status: 'warning',
-        };
-      // The same build again: refused, unless the admin forces a reinstall with a reason (skip).
-      return { ...failed('check.version.same', evidence, more), skippable: true };
-    }
-    if (order > 0) return failed('check.version.downgrade', evidence, evidence);
-    const minimum = ctx.kit?.manifest.minimumInstalledVersion;
-    if (minimum && compareVersions(installed.version, minimum.split('.').map(Number)) < 0) {
-      return failed('check.version.too-old', { ...evidence, minimum }, { ...evidence, minimum });
-    }
-    return { status: 'passed', finding: msg('check.version.upgrade', evidence), evidence };
+    return withDatabaseVersions(ctx, await versionOutcome(ctx));
   },
 };
+
+/** The files' version against the kit's, and the parts a half-finished upgrade left behind. */
+async function versionOutcome(ctx: StepContext): Promise<StepOutcome> {
+  const kit = ctx.kitVersion;
+  const site = ctx.discovery.site;
+  const installedText = site ? await readInstalledVersion(installSource(ctx)) : null;
+  const file = versionSourceLabel(ctx.profile);
+  if (!kit) return failed('check.version.no-kit');
+  if (!installedText) return failed('check.version.unreadable', { file });
+  let installed;
+  try {
+    installed = parseVersionName(installedText);
+  } catch {
+    return failed('check.version.unreadable', { file });
+  }
+  const evidence = { installed: installed.text, kit: kit.text };
+  const order = compareVersionNames(installed, kit);
+  const resumed = resumedRun(ctx, installed, kit);
+  if (resumed) return resumed;
+  if (order === 0) {
+    // Files already at the kit's version: a finished upgrade, or one left half-done.
+    const parts = await partsBehind(ctx, installed);
+    const more = { ...evidence, ...parts.evidence };
+    // Half-finished: a warning, not a stop. The run backs up, leaves the setups already done
+    // (upgrade.ts reads this step's evidence) and leads to "Aggiorna Database".
+    if (parts.databases.length > 0)
+      return {
+        ...failed(
+          'check.version.db-behind',
+          { ...evidence, connections: parts.databases.join(', ') },
+          { ...more, halfFinished: true },
+        ),
+        status: 'warning',
+      };
+    if (parts.mobile)
+      return {
+        ...failed(
+          'check.version.mobile-behind',
+          { ...evidence, mobile: parts.mobile },
+          {
+            ...more,
+            halfFinished: true,
+          },
+        ),
+        status: 'warning',
+      };
+    // The same build again: refused, unless the admin forces a reinstall with a reason (skip).
+    return { ...failed('check.version.same', evidence, more), skippable: true };
+  }
+  if (order > 0) return failed('check.version.downgrade', evidence, evidence);
+  const minimum = ctx.kit?.manifest.minimumInstalledVersion;
+  if (minimum && compareVersions(installed.version, minimum.split('.').map(Number)) < 0) {
+    return failed('check.version.too-old', { ...evidence, minimum }, { ...evidence, minimum });
+  }
+  return { status: 'passed', finding: msg('check.version.upgrade', evidence), evidence };
+}
 
 export const licenceCheck: StepDefinition = {
   id: 'check.licence',
@@ -400,7 +432,10 @@ export const usersCheck: StepDefinition = {
   },
 };
 
-/** What the CRM's login may do on each connection: back up, verify, see the other sessions. */
+/**
+ * What the CRM's login may do on each connection: back up, verify, restore, see the other
+ * sessions. Asked before any backup: a rollback that cannot restore is no rollback.
+ */
 export function permissionsCheck(c: CrmConnection): StepDefinition {
   return {
     id: connectionStepId('check.sql-permissions', c.name),
@@ -418,6 +453,11 @@ export function permissionsCheck(c: CrmConnection): StepDefinition {
         return failed('check.sql-permissions.backup', { connection: c.name, database: c.database }, evidence);
       if (!p.sysadmin && !p.createDatabase)
         return failed('check.sql-permissions.verify', { connection: c.name }, evidence);
+      // Restoring over an existing database: sysadmin, dbcreator or its owner; db_owner is not enough.
+      if (!p.sysadmin && !p.dbcreator && !p.ownsDatabase) {
+        const params = { connection: c.name, database: c.database, login: p.login || '?' };
+        return failed('check.sql-permissions.restore', params, evidence);
+      }
       if (!p.sysadmin && !p.viewServerState) {
         return {
           status: 'warning',

@@ -1,19 +1,13 @@
-import path from 'node:path';
-import { remedyOf } from '../../shared/i18n';
 import { UpgradeError, msg } from '../../shared/message';
 import { sameVersionText } from '../../shared/version-name';
-import type { KitSetup } from '../kit/kit-manifest';
-import type { StagedKit } from '../kit/kit-staging';
-import type { SignedKit } from '../kit/kit-verify';
-import { stageRunKit } from '../kit/run-kit';
 import type { CrmSite } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../run/context';
 import { restoreFolder } from './artifacts';
 import { runBackupDir } from './backup';
+import { poolsOf, startAll, stopAll } from './pools';
+import { restartFirst, runSetup } from './setup-run';
 import { resolveTouched, touchedFolders } from './touched-folders';
 import { installSource, readInstalledVersion } from './read-install';
-
-const INSTALL_PATH = '{installPath}';
 
 /** The maintenance page: what every request from outside gets during the lockout (503). */
 export const MAINTENANCE_HTML = `<!doctype html>
@@ -35,26 +29,6 @@ const sites = (ctx: StepContext): CrmSite[] => [
   requireSite(ctx),
   ...(ctx.discovery.mobileSite ? [ctx.discovery.mobileSite] : []),
 ];
-
-const poolsOf = (list: CrmSite[]) => list.flatMap((site) => site.pools);
-
-async function stopAll(ctx: StepContext, list: CrmSite[]): Promise<Record<string, string>> {
-  const evidence: Record<string, string> = {};
-  for (const pool of poolsOf(list)) {
-    await ctx.host.iis.stopPool(pool, ctx.options.poolStopTimeoutMs);
-    evidence[pool] = await ctx.host.iis.poolState(pool);
-  }
-  return evidence;
-}
-
-async function startAll(ctx: StepContext, list: CrmSite[]): Promise<Record<string, string>> {
-  const evidence: Record<string, string> = {};
-  for (const pool of poolsOf(list)) {
-    await ctx.host.iis.startPool(pool);
-    evidence[pool] = await ctx.host.iis.poolState(pool);
-  }
-  return evidence;
-}
 
 const poolsUndo =
   (started: boolean) =>
@@ -112,82 +86,6 @@ export const stopPools: StepDefinition = {
 };
 
 /**
- * The run's staged copy of the kit in the protected state folder, verified again right now (a
- * file that no longer matches is copied again from the stick and verified); the failed outcome
- * when it cannot be made good. Setups never run from the stick.
- */
-async function verifiedStage(ctx: StepContext, kit: SignedKit): Promise<StagedKit | StepOutcome> {
-  try {
-    return await stageRunKit(ctx, await ctx.host.system.stateDir(), kit);
-  } catch (err) {
-    if (!(err instanceof UpgradeError)) throw err;
-    ctx.log('error', err.message_, err.detail);
-    return {
-      status: 'failed',
-      finding: err.message_,
-      remedy: remedyOf(err.message_) ?? msg('check.kit.remedy'),
-    };
-  }
-}
-
-async function runSetup(ctx: StepContext, setup: KitSetup, site: CrmSite): Promise<StepOutcome> {
-  const kit = ctx.kit;
-  if (!kit) throw new UpgradeError(msg('kit.no-manifest', { dir: ctx.kitDir }));
-  const staged = await verifiedStage(ctx, kit);
-  if ('status' in staged) return staged;
-  const program = path.join(staged.dir, ...setup.path.split('/'));
-  const args = setup.args.map((a) => (a === INSTALL_PATH ? site.physicalPath : a));
-  ctx.log(
-    'info',
-    msg('upgrade.setup.started', { program: setup.path, path: site.physicalPath }),
-    JSON.stringify(args),
-  );
-  const started = Date.now();
-  const result = await ctx.host.processes.runSetup(program, args, {
-    timeoutMs: ctx.options.setupTimeoutMs,
-    onOutput: (line) => ctx.log('info', msg('upgrade.setup.output', { line: line.slice(0, 300) })),
-    onProgress: (percent) => ctx.progress({ percent }),
-  });
-  const evidence = {
-    program: setup.path,
-    installPath: site.physicalPath,
-    exitCode: result.exitCode ?? 'none',
-    durationMs: result.durationMs || Date.now() - started,
-  };
-  if (result.timedOut) {
-    return {
-      status: 'failed',
-      finding: msg('upgrade.setup.timeout.finding', {
-        minutes: Math.round(ctx.options.setupTimeoutMs / 60000),
-        seconds: Math.round(ctx.options.setupTimeoutMs / 1000),
-      }),
-      remedy: msg('upgrade.setup.failed.remedy'),
-      evidence,
-    };
-  }
-  const code = result.exitCode ?? -1;
-  if (setup.successExitCodes.includes(code)) return { status: 'passed', evidence };
-  if (setup.rebootExitCodes.includes(code)) {
-    return {
-      status: 'warning',
-      finding: msg('upgrade.setup.reboot.finding', { code }),
-      remedy: msg('upgrade.setup.reboot.remedy'),
-      evidence,
-    };
-  }
-  const lastLine = result.output.trim().split(/\r?\n/).pop() ?? '';
-  return {
-    status: 'failed',
-    finding: msg(code === 32 ? 'upgrade.setup.in-use.finding' : 'upgrade.setup.failed.finding', {
-      code,
-      output: lastLine.slice(0, 300),
-    }),
-    remedy: msg('upgrade.setup.failed.remedy'),
-    evidence,
-  };
-}
-
-/**
  * A half-finished upgrade (check.version's warning): a folder that was at the kit's version when
  * checked, and still is, is not set up again; the run goes on to "Aggiorna Database".
  */
@@ -232,6 +130,7 @@ export const mobileSetup: StepDefinition = {
   kind: 'action',
   skippable: false,
   title: msg('step.upgrade.mobile-setup.title'),
+  waitsFor: restartFirst('started'),
   async run(ctx) {
     const setup = ctx.kit?.manifest.setups.find((s) => s.role === 'mobile');
     const site = ctx.discovery.mobileSite;
@@ -252,6 +151,7 @@ export const startPools: StepDefinition = {
   kind: 'action',
   skippable: false,
   title: msg('step.upgrade.start-pool.title'),
+  waitsFor: restartFirst('started'),
   async run(ctx) {
     return { status: 'passed', evidence: await startAll(ctx, sites(ctx)) };
   },
@@ -265,6 +165,8 @@ export const installedVersionCheck: StepDefinition = {
   severity: 'blocking',
   skippable: false,
   title: msg('step.upgrade.check-version.title'),
+  // After 3010 the files are replaced at the restart: read before it, the old version would show.
+  waitsFor: restartFirst('needed'),
   async run(ctx) {
     const site = requireSite(ctx);
     const expected = ctx.kitVersion?.text ?? '?';

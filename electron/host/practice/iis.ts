@@ -1,7 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
-import type { CrmResponse, CrmSite, Iis, PoolState } from '../../core/ports';
+import type { CrmResponse, CrmSite, Iis, PoolState, WebServices } from '../../core/ports';
+import { holdPool, readPoolHold, releasePoolHold } from '../pool-hold';
 import {
   APP_OFFLINE,
   bindingsToRestore,
@@ -17,6 +18,20 @@ import { type IisFile, iisFileSchema, paths, readJson, serverFileSchema, writeJs
 /** How long the practice worker process takes to exit after a stop, like w3wp finishing its requests. */
 export const WORKER_EXIT_MS = 300;
 
+/**
+ * WAS starting (an iisreset, a setup restarting IIS, the services started again): every pool
+ * whose autoStart is true runs, every other one is stopped, whatever it was before.
+ */
+export function webServicesStarted(iis: IisFile): IisFile {
+  const pools = Object.fromEntries(
+    Object.entries(iis.pools).map(([name, { stopRequestedAt: _gone, ...pool }]) => [
+      name,
+      { ...pool, state: pool.autoStart === false ? ('stopped' as const) : ('started' as const) },
+    ]),
+  );
+  return { ...iis, pools };
+}
+
 /** `stateDir` is the practice system's: the state folder, protected as on a server. */
 export function practiceIis(
   root: string,
@@ -30,15 +45,29 @@ export function practiceIis(
     const iis = await load();
     const entry = iis.pools[pool];
     if (!entry) throw new UpgradeError(msg('iis.pool-unknown', { pool }));
+    // No pool runs while the web services are stopped (the Windows host reads the same then).
+    if ((await readJson(p.server, serverFileSchema)).iis.w3svc !== 'running') return 'stopped';
     if (
       entry.state === 'stopping' &&
       Date.now() - Date.parse(entry.stopRequestedAt ?? '') >= WORKER_EXIT_MS
     ) {
-      iis.pools[pool] = { state: 'stopped' };
+      const { stopRequestedAt: _gone, ...rest } = entry;
+      iis.pools[pool] = { ...rest, state: 'stopped' };
       await save(iis);
       return 'stopped';
     }
     return entry.state;
+  }
+
+  /** The practice server's W3SVC stands for both services: stopped, no pool runs; started, WAS starts the autoStart ones. */
+  async function ensureWebServices(): Promise<WebServices> {
+    const server = await readJson(p.server, serverFileSchema);
+    if (server.iis.w3svc === 'missing')
+      throw new UpgradeError(msg('iis.web-services-missing', { services: 'WAS, W3SVC' }));
+    if (server.iis.w3svc === 'running') return { was: 'Running', w3svc: 'Running', started: [] };
+    await writeJsonAtomic(p.server, { ...server, iis: { ...server.iis, w3svc: 'running' } });
+    await save(webServicesStarted(await load()));
+    return { was: 'Stopped', w3svc: 'Stopped', started: ['WAS', 'W3SVC'] };
   }
 
   // As ASP.NET does: a 503 while an app_offline.htm lies in the site's folder.
@@ -71,14 +100,23 @@ export function practiceIis(
       return site ? toSite(site) : null;
     },
     poolState,
+    ensureWebServices,
+    /** As on a server: autoStart recorded in the state folder, then false, then the stop. */
     async stopPool(pool, timeoutMs) {
       const iis = await load();
       const entry = iis.pools[pool];
       if (!entry) throw new UpgradeError(msg('iis.pool-unknown', { pool }));
-      if (entry.state === 'started') {
-        iis.pools[pool] = { state: 'stopping', stopRequestedAt: new Date().toISOString() };
-        await save(iis);
-      }
+      const autoStart = entry.autoStart ?? true;
+      const hold = await holdPool(await stateDir(), pool, () => Promise.resolve({ autoStart, workers: [] }));
+      iis.pools[pool] = { ...entry, autoStart: false };
+      if (entry.state === 'started')
+        iis.pools[pool] = {
+          ...entry,
+          autoStart: false,
+          state: 'stopping',
+          stopRequestedAt: new Date().toISOString(),
+        };
+      await save(iis);
       const deadline = Date.now() + timeoutMs;
       while ((await poolState(pool)) !== 'stopped') {
         if (Date.now() > deadline)
@@ -87,12 +125,21 @@ export function practiceIis(
           );
         await new Promise((r) => setTimeout(r, 50));
       }
+      return { autoStart: hold.autoStart, workers: [] };
     },
-    async startPool(pool) {
+    /** The services first, then autoStart as recorded (the state folder's, else the journal's), then the start. */
+    async startPool(pool, recorded) {
+      if (!(await load()).pools[pool]) throw new UpgradeError(msg('iis.pool-unknown', { pool }));
+      await ensureWebServices();
+      const dir = await stateDir();
+      const hold = await readPoolHold(dir, pool);
       const iis = await load();
-      if (!iis.pools[pool]) throw new UpgradeError(msg('iis.pool-unknown', { pool }));
-      iis.pools[pool] = { state: 'started' };
+      const { stopRequestedAt: _gone, ...entry } = iis.pools[pool]!;
+      const autoStart = hold?.autoStart ?? recorded?.autoStart ?? entry.autoStart ?? true;
+      iis.pools[pool] = { ...entry, autoStart, state: 'started' };
       await save(iis);
+      await releasePoolHold(dir, pool);
+      return { autoStart };
     },
     /**
      * Where a request lands, as HTTP.sys decides by bindings: from outside, on the site when it
@@ -115,7 +162,9 @@ export function practiceIis(
       }
       const pool = site.pools[0];
       if (pool && (await poolState(pool)) !== 'started') return { status: 503, maintenance: false };
-      if (await appOffline(site)) return { status: 503, maintenance: true };
+      // ASP.NET 2.0 answers app_offline.htm with a 404, ASP.NET 4 with a 503.
+      const runtime = pool ? iis.pools[pool]?.managedRuntimeVersion : undefined;
+      if (await appOffline(site)) return { status: runtime === 'v2.0' ? 404 : 503, maintenance: true };
       const version = await readFile(path.join(site.physicalPath, 'bin', 'version.txt'), 'utf8').catch(
         () => null,
       );

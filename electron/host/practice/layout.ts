@@ -28,6 +28,12 @@ export const serverFileSchema = z.object({
   freeBytes: z.number().nonnegative().nullable(),
   /** Pending-reboot markers, to rehearse that finding. */
   pendingReboot: z.array(z.string()).default([]),
+  /** Windows Installer busy with another installation (its _MSIExecute mutex held), to rehearse 1618. */
+  installerBusy: z.boolean().optional(),
+  /** When the practice server last "started": `practice restart` changes it. */
+  lastBoot: z.string().optional(),
+  /** Files a setup left to be replaced at the restart (PendingFileRenameOperations), server paths. */
+  pendingRenames: z.array(z.object({ from: z.string(), to: z.string() })).optional(),
   /** IIS as installed on this server. */
   iis: z
     .object({
@@ -57,7 +63,14 @@ export const iisFileSchema = z.object({
   ),
   pools: z.record(
     z.string(),
-    z.object({ state: z.enum(['started', 'stopping', 'stopped']), stopRequestedAt: z.string().optional() }),
+    z.object({
+      state: z.enum(['started', 'stopping', 'stopped']),
+      stopRequestedAt: z.string().optional(),
+      /** As IIS's autoStart: absent is true, and WAS starting again (an iisreset) starts the pool. */
+      autoStart: z.boolean().optional(),
+      /** ASP.NET's version, v4.0 when absent: a v2.0 pool answers app_offline.htm with a 404. */
+      managedRuntimeVersion: z.enum(['v2.0', 'v4.0']).optional(),
+    }),
   ),
 });
 export type IisFile = z.infer<typeof iisFileSchema>;
@@ -89,11 +102,16 @@ export const databaseFileSchema = z.object({
 export type DatabaseFile = z.infer<typeof databaseFileSchema>;
 
 export const permissionsSchema = z.object({
+  /** The CRM's login, as SQL Server would name it. */
+  login: z.string().default('crm_app'),
   sysadmin: z.boolean(),
   dbOwner: z.boolean(),
   backupOperator: z.boolean(),
   viewServerState: z.boolean(),
   createDatabase: z.boolean(),
+  /** The restore right over an existing database: dbcreator, or owning it (db_owner is not enough). */
+  dbcreator: z.boolean().default(false),
+  ownsDatabase: z.boolean().default(false),
 });
 
 export const instanceFileSchema = z.object({

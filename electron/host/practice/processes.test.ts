@@ -1,12 +1,20 @@
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { type PracticeFixture, practiceFixture, useRealFolder } from '../../testing/practice-fixture';
 import { closeAfterEach } from '../../testing/session-harness';
 import { treeHash } from '../../core/files/tree';
-import { type RunnerRuntime, currentRunnerRuntime, practiceProcesses, practiceSetupNode } from './processes';
+import { paths, readJson, serverFileSchema, writeJsonAtomic, iisFileSchema } from './layout';
+import {
+  type RunnerRuntime,
+  currentRunnerRuntime,
+  practiceProcesses,
+  practiceSetupNode,
+  restartPracticeServer,
+  setPracticeInstallerBusy,
+} from './processes';
 
 /**
  * Issue 12, "practice stays practice": the practice setup runner never starts the app's own
@@ -76,6 +84,9 @@ describe('the practice setup runner', () => {
       ['--payload', 'payload-crm', '--target', outside()],
       ['--payload', 'payload-crm', '--target', path.join(root, '..', path.basename(outside()))],
       ['--payload', 'payload-crm', '--target', 'C/inetpub/wwwroot/CRM'],
+      ['--payload', 'payload-crm', '--target', fx!.appDir, '--log', path.join(outside(), 'setup.log')],
+      ['--payload', 'payload-crm', '--target', fx!.appDir, '--log', 'setup.log'],
+      ['--payload', 'payload-crm', '--target', fx!.appDir, '--logs', path.join(root, 'setup.log')],
     ]) {
       await expect(run(program, a), JSON.stringify(a)).rejects.toMatchObject({
         message_: { key: 'practice-edition.setup-args' },
@@ -105,5 +116,80 @@ describe('the practice setup runner', () => {
     expect(await run('--payload', 'payload-crm', '--target', outside())).toBe(87);
     expect(await run('--payload', 'payload-crm', '--target', fx!.appDir, '--extra')).toBe(87);
     expect(await readdir(outside())).toEqual(['web.config']);
+  });
+});
+
+describe('the practice setup runner behaves as a server would', () => {
+  const setupOf = (kitDir: string) => path.join(kitDir, 'setup', 'crm-setup.mjs');
+
+  it('waits after the setup exits while Windows Installer is busy, and names it on a timeout', async () => {
+    const { program, args } = await readyToInstall();
+    const processes = practiceProcesses(fx!.serverDir, node);
+    await setPracticeInstallerBusy(fx!.serverDir, true);
+    expect(await processes.installerBusy()).toBe(true);
+    // The setup refuses at once (1618); the other installation ends a moment later, while the runner waits.
+    let refusedAt = 0;
+    const run = await processes.runSetup(program, args, {
+      timeoutMs: SAFETY_NET_MS,
+      onOutput: (line) => {
+        if (!line.startsWith('Another installation') || refusedAt) return;
+        refusedAt = Date.now();
+        setTimeout(() => void setPracticeInstallerBusy(fx!.serverDir, false), 200);
+      },
+    });
+    expect(Date.now() - refusedAt).toBeGreaterThanOrEqual(200);
+    expect(run).toMatchObject({ exitCode: 1618, timedOut: false });
+    expect(run.output).toMatch(/Another installation is already in progress/);
+
+    await setPracticeInstallerBusy(fx!.serverDir, true);
+    const stuck = await processes.runSetup(program, args, { timeoutMs: 1_000 });
+    expect(stuck.timedOut).toBe(true);
+    expect(stuck.stillRunning).toContain('Windows Installer (_MSIExecute)');
+  });
+
+  it('writes its own log where it is told, inside the practice server only', async () => {
+    const { program, args } = await readyToInstall();
+    const log = path.join(fx!.serverDir, 'C', 'ProgramData', 'setup-main.log');
+    const run = await practiceProcesses(fx!.serverDir, node).runSetup(program, [...args, '--log', log], {
+      timeoutMs: SAFETY_NET_MS,
+    });
+    expect(run.exitCode).toBe(0);
+    const text = await readFile(log, 'utf8');
+    expect(text).toMatch(/CRM setup 7\.8\.5/);
+    expect(text).toMatch(/exit code 0\n$/);
+  });
+
+  it('after 3010 keeps the files in use for the restart; practice restart puts them in place', async () => {
+    fx = await practiceFixture({ kit: { setupFailsWith: 3010 } });
+    await fx.host.iis.stopPool('CRMAppPool', SAFETY_NET_MS);
+    const processes = practiceProcesses(fx.serverDir, node);
+    const bootBefore = await processes.lastBoot();
+    const run = await processes.runSetup(
+      setupOf(fx.kitDir),
+      ['--payload', 'payload-crm', '--target', fx.appDir],
+      {
+        timeoutMs: SAFETY_NET_MS,
+      },
+    );
+    expect(run).toMatchObject({ exitCode: 3010, timedOut: false });
+    const version = () => readFile(path.join(fx!.appDir, 'bin', 'version.txt'), 'utf8');
+    expect(await version()).toMatch(/^7\.8\.4/);
+    expect(await readFile(path.join(fx.appDir, 'Login.aspx'), 'utf8')).toMatch(/CRM 7\.8\.5/);
+    expect(await fx.host.system.pendingReboot()).toEqual(['PendingFileRenameOperations']);
+
+    // WAS stopped by someone: the restart starts it again, and the pools whose autoStart is true.
+    const p = paths(fx.serverDir);
+    const server = await readJson(p.server, serverFileSchema);
+    await writeJsonAtomic(p.server, { ...server, iis: { ...server.iis, w3svc: 'stopped' } });
+    expect(await restartPracticeServer(fx.serverDir)).toEqual({ renamed: 2 });
+    expect(await version()).toMatch(/^7\.8\.5/);
+    expect(await fx.host.system.pendingReboot()).toEqual([]);
+    expect(await processes.lastBoot()).not.toBe(bootBefore);
+    expect(await processes.installerBusy()).toBe(false);
+    // The pool the run holds stopped (autoStart false) stays so; the others start.
+    const pools = (await readJson(p.iis, iisFileSchema)).pools;
+    expect(pools.CRMAppPool).toMatchObject({ autoStart: false, state: 'stopped' });
+    expect(pools.CRMMobilePool?.state).toBe('started');
+    expect((await readJson(p.server, serverFileSchema)).iis.w3svc).toBe('running');
   });
 });

@@ -1,8 +1,19 @@
 import { spawn } from 'node:child_process';
+import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { type Message, UpgradeError, msg } from '../../shared/message';
-import type { Processes } from '../../core/ports';
-import { isInsideFolder } from './layout';
+import type { Processes, SetupOptions, SetupRun } from '../../core/ports';
+import { watchSetup } from '../setup-watch';
+import { webServicesStarted } from './iis';
+import {
+  iisFileSchema,
+  insidePractice,
+  isInsideFolder,
+  paths,
+  readJson,
+  serverFileSchema,
+  writeJsonAtomic,
+} from './layout';
 
 /** The one script a practice kit may run, in its setup folder, as `practice kit` makes it. */
 export const PRACTICE_SETUP_FOLDER = 'setup';
@@ -45,7 +56,8 @@ export function practiceSetupNode(rt: RunnerRuntime): { executable: string; env:
 /**
  * Why a practice setup may not run as asked, or null: only the kit's `setup/crm-setup.mjs`
  * (the path the signed manifest names, staged), with exactly `--payload NAME --target DIR`, DIR
- * inside the practice server. Nothing else a kit writes reaches the command line.
+ * inside the practice server, and optionally `--log FILE` (the run's log file for it, inside the
+ * practice server too). Nothing else a kit writes reaches the command line.
  */
 export function practiceSetupProblem(root: string, program: string, args: readonly string[]): Message | null {
   const fixedScript =
@@ -54,22 +66,29 @@ export function practiceSetupProblem(root: string, program: string, args: readon
     path.basename(program) === PRACTICE_SETUP_SCRIPT &&
     path.basename(path.dirname(program)) === PRACTICE_SETUP_FOLDER;
   if (!fixedScript) return msg('practice.setup-not-practice', { program });
-  const [payloadFlag, payload = '', targetFlag, target = ''] = args;
+  const [payloadFlag, payload = '', targetFlag, target = '', logFlag, log = ''] = args;
+  const inside = (p: string) => path.isAbsolute(p) && isInsideFolder(path.resolve(root), path.resolve(p));
   const expected =
-    args.length === 4 &&
+    (args.length === 4 || (args.length === 6 && logFlag === '--log' && inside(log))) &&
     payloadFlag === '--payload' &&
     PAYLOAD_NAME.test(payload) &&
     targetFlag === '--target' &&
-    path.isAbsolute(target) &&
-    isInsideFolder(path.resolve(root), path.resolve(target));
+    inside(target);
   return expected ? null : msg('practice-edition.setup-args', { args: JSON.stringify(args), root });
 }
+
+/** How often what is left of a practice setup is asked for, once its own process has exited. */
+const POLL_MS = 50;
 
 /**
  * The practice kit's setups are Node scripts standing for the vendor's setup.exe. They run as
  * real child processes with the same argument array; the server folder reaches them by env.
+ * Watched as a server's are: done on exit, then while Windows Installer is busy (the practice
+ * server's `installerBusy`) the wait goes on, up to the timeout.
  */
 export function practiceProcesses(root: string, runtime: RunnerRuntime = currentRunnerRuntime()): Processes {
+  const server = () => readJson(paths(root).server, serverFileSchema);
+  const installerBusy = async () => (await server()).installerBusy === true;
   return {
     runSetup(program, args, options) {
       const problem = practiceSetupProblem(root, program, args);
@@ -82,60 +101,89 @@ export function practiceProcesses(root: string, runtime: RunnerRuntime = current
       // Nothing from the environment may add code to the setup's Node (--require, --import).
       const env: NodeJS.ProcessEnv = { ...process.env, ...node.env, CRM_PRACTICE_SERVER: root };
       delete env.NODE_OPTIONS;
-      return runScript(node.executable, [program, ...args], env, options);
+      return runScript(node.executable, [program, ...args], env, options, installerBusy);
     },
+    installerBusy,
+    lastBoot: async () => (await server()).lastBoot ?? 'practice-boot-0',
   };
 }
 
 /** Runs a practice setup script to its end (or its timeout), reading its marker lines. */
-function runScript(
+async function runScript(
   executable: string,
   argv: string[],
   env: NodeJS.ProcessEnv,
-  { timeoutMs, onOutput, onProgress }: Parameters<Processes['runSetup']>[2],
-): ReturnType<Processes['runSetup']> {
+  { timeoutMs, onOutput, onProgress }: SetupOptions,
+  installerBusy: () => Promise<boolean>,
+): Promise<SetupRun> {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(executable, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let windowsExitCode: number | null = null;
-    let timedOut = false;
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      for (const line of text.split(/\r?\n/)) {
-        if (!line.trim()) continue;
-        // The practice setup's own marker: the code a Windows setup would return. Not setup output.
-        const code = /^WINDOWS-EXIT-CODE (\d+)/.exec(line);
-        if (code) {
-          windowsExitCode = Number(code[1]);
-          continue;
-        }
-        output = `${output}${line}\n`.slice(-64 * 1024);
-        onOutput?.(line);
-        // The practice setup prints "PROGRESS n/m file"; a real setup.exe may print nothing.
-        const m = /^PROGRESS (\d+)\/(\d+)/.exec(line);
-        if (m) onProgress?.(Math.round((Number(m[1]) / Number(m[2])) * 100));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      // A practice setup states the code a Windows setup would return; POSIX keeps only its low 8 bits.
-      const exitCode = timedOut
-        ? null
-        : windowsExitCode !== null && (windowsExitCode & 0xff) === code
-          ? windowsExitCode
-          : code;
-      resolve({ exitCode, timedOut, durationMs: Date.now() - started, output });
-    });
+  const child = spawn(executable, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let windowsExitCode: number | null = null;
+  const line = (text: string) => {
+    // The practice setup's own marker: the code a Windows setup would return. Not setup output.
+    const code = /^WINDOWS-EXIT-CODE (\d+)/.exec(text);
+    if (code) {
+      windowsExitCode = Number(code[1]);
+      return false;
+    }
+    // The practice setup prints "PROGRESS n/m file"; a real setup.exe may print nothing.
+    const m = /^PROGRESS (\d+)\/(\d+)/.exec(text);
+    if (m) onProgress?.(Math.round((Number(m[1]) / Number(m[2])) * 100));
+    return true;
+  };
+  const run = await watchSetup(
+    child,
+    { timeoutMs, started, ...(onOutput ? { onOutput } : {}) },
+    {
+      line,
+      leftovers: async () => ({ processes: [], installerBusy: await installerBusy() }),
+      kill: async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+      pollMs: POLL_MS,
+      closeGraceMs: 1_000,
+      killWaitMs: 1_000,
+    },
+  );
+  // A practice setup states the code a Windows setup would return; POSIX keeps only its low 8 bits.
+  const code = run.exitCode;
+  const exitCode =
+    code !== null && windowsExitCode !== null && (windowsExitCode & 0xff) === code ? windowsExitCode : code;
+  return { ...run, exitCode };
+}
+
+/** `practice installer DIR busy|idle`: another installation holds Windows Installer, or no longer. */
+export async function setPracticeInstallerBusy(root: string, busy: boolean): Promise<void> {
+  const file = paths(root).server;
+  await writeJsonAtomic(file, { ...(await readJson(file, serverFileSchema)), installerBusy: busy });
+}
+
+/**
+ * `practice restart DIR`: what the engine can see of a server that restarted. The files a setup
+ * left for the restart are put in place (PendingFileRenameOperations), the pending-reboot markers
+ * are gone, the last boot time changes, no installation is running, and the web services start
+ * with every pool whose autoStart is true.
+ */
+export async function restartPracticeServer(root: string): Promise<{ renamed: number }> {
+  const p = paths(root);
+  const before = await readJson(p.server, serverFileSchema);
+  const renames = before.pendingRenames ?? [];
+  for (const r of renames) {
+    const from = insidePractice(root, r.from, p.server);
+    const to = insidePractice(root, r.to, p.server);
+    await mkdir(path.dirname(to), { recursive: true });
+    await rename(from, to);
+  }
+  const { pendingRenames: _done, ...rest } = before;
+  const w3svc = before.iis.w3svc === 'missing' ? 'missing' : 'running';
+  await writeJsonAtomic(p.server, {
+    ...rest,
+    pendingReboot: [],
+    installerBusy: false,
+    lastBoot: new Date().toISOString(),
+    iis: { ...before.iis, w3svc },
   });
+  if (w3svc === 'running')
+    await writeJsonAtomic(p.iis, webServicesStarted(await readJson(p.iis, iisFileSchema)));
+  return { renamed: renames.length };
 }

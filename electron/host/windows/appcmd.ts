@@ -14,6 +14,25 @@ export type ArgList = readonly string[];
 export const appcmdListPool = (name: string): ArgList => ['list', 'apppool', `/apppool.name:${name}`];
 export const appcmdStopPool = (name: string): ArgList => ['stop', 'apppool', `/apppool.name:${name}`];
 export const appcmdStartPool = (name: string): ArgList => ['start', 'apppool', `/apppool.name:${name}`];
+/** `appcmd list apppool /apppool.name:<name> /text:autoStart` → `true` or `false`. */
+export const appcmdPoolAutoStart = (name: string): ArgList => [
+  'list',
+  'apppool',
+  `/apppool.name:${name}`,
+  '/text:autoStart',
+];
+/** autoStart false keeps a stopped pool stopped when WAS starts again (an iisreset, a setup's restart of IIS). */
+export const appcmdSetPoolAutoStart = (name: string, autoStart: boolean): ArgList => [
+  'set',
+  'apppool',
+  `/apppool.name:${name}`,
+  `/autoStart:${autoStart}`,
+];
+/** appcmd's `/text:` answer for a boolean attribute, or null when it is not one. */
+export function parseBooleanText(text: string): boolean | null {
+  const t = text.trim().toLowerCase();
+  return t === 'true' ? true : t === 'false' ? false : null;
+}
 /** `appcmd list wp /apppool.name:<pool>` → one `WP "<pid>" (applicationPool:<pool>)` line per w3wp.exe. */
 export const appcmdListWorkerProcesses = (pool: string): ArgList => ['list', 'wp', `/apppool.name:${pool}`];
 
@@ -102,6 +121,9 @@ export function iisresetArgs(
   }
   return args;
 }
+
+/** `net start WAS`: waits until the service runs (or fails), and starts the services it depends on. */
+export const netStartArgs = (service: 'WAS' | 'W3SVC'): ArgList => ['start', service];
 
 /** Ends a process and every process it started (a setup's msiexec, its own children). */
 export function taskkillTreeArgs(pid: number): ArgList {

@@ -5,17 +5,20 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrmSite } from '../../core/ports';
 import { UpgradeError } from '../../shared/message';
 import type { ArgList, ExecFileFn } from './appcmd';
+import { type FakePool, type FakeProcess, fakeIis } from './fixtures/fake-iis';
 import { runnerAnswering } from './fixtures/fake-shell';
+import { readPoolHold, releasePoolHold } from '../pool-hold';
 import { APP_OFFLINE } from '../lockout';
 import {
   APP_OFFLINE_MIN_BYTES,
   MAINTENANCE_MARKER,
   crmSiteFrom,
   iisStatusFrom,
+  isSameWorker,
   maintenancePage,
   parseBindingInformation,
   siteUrl,
@@ -34,57 +37,6 @@ const SCRIPTS_DIR = fileURLToPath(new URL('../../../resources/scripts', import.m
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const ENV = { SystemRoot: 'C:\\Windows', SystemDrive: 'C:', PROCESSOR_ARCHITECTURE: 'AMD64' };
 const APPCMD = 'C:\\Windows\\System32\\inetsrv\\appcmd.exe';
-
-/** appcmd over a little IIS in memory: pools with a state and worker processes that leave after some looks. */
-function fakeAppcmd(pools: Record<string, { state: string; workers: number[]; workersLeaveAfter?: number }>) {
-  const calls: { file: string; args: ArgList }[] = [];
-  const exec: ExecFileFn = async (file, args) => {
-    calls.push({ file, args });
-    const name = (args[2] ?? '').replace(/^\/apppool\.name:/, '');
-    const pool = pools[name];
-    const verb = `${args[0]} ${args[1]}`;
-    if (!pool)
-      return {
-        code: 1,
-        stdout: `ERROR ( message:Cannot find APPPOOL object with identifier "${name}". )\r\n`,
-        stderr: '',
-      };
-    switch (verb) {
-      case 'list apppool':
-        return {
-          code: 0,
-          stdout: `APPPOOL "${name}" (MgdVersion:v4.0,MgdMode:Integrated,state:${pool.state})\r\n`,
-          stderr: '',
-        };
-      case 'list wp': {
-        if (pool.state === 'Stopped' && pool.workersLeaveAfter !== undefined && pool.workersLeaveAfter-- <= 0)
-          pool.workers = [];
-        return {
-          code: pool.workers.length ? 0 : 1,
-          stdout: pool.workers.map((pid) => `WP "${pid}" (applicationPool:${name})\r\n`).join(''),
-          stderr: '',
-        };
-      }
-      case 'stop apppool':
-        if (pool.state === 'Stopped')
-          return {
-            code: 1,
-            stdout:
-              'ERROR ( hresult:80070426, message:Command execution failed.\r\nThe service has not been started.\r\n )\r\n',
-            stderr: '',
-          };
-        pool.state = 'Stopped';
-        return { code: 0, stdout: `"${name}" successfully stopped.\r\n`, stderr: '' };
-      case 'start apppool':
-        pool.state = 'Started';
-        pool.workers = [];
-        return { code: 0, stdout: `"${name}" successfully started.\r\n`, stderr: '' };
-      default:
-        return { code: 1, stdout: 'ERROR ( message:Unknown verb )', stderr: '' };
-    }
-  };
-  return { exec, calls };
-}
 
 const noRunner = runnerAnswering(SCRIPTS_DIR, {});
 /** A stand-in: only a lockout and a loopback request use the state folder, and these tests make neither. */
@@ -261,96 +213,249 @@ describe('finding the CRM with Get-CrmSite.ps1', () => {
 });
 
 describe('application pools through appcmd', () => {
-  it('stops a pool and waits until its worker processes are gone', async () => {
-    const iis = fakeAppcmd({ CRMAppPool: { state: 'Started', workers: [4312], workersLeaveAfter: 2 } });
+  const T1 = '2026-11-27T18:02:11.1234567Z';
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'crmum-pools-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** The host over a fake IIS whose CRMAppPool runs one w3wp.exe (PID 4312), which exits once stopped unless told otherwise. */
+  function crmPool(pool: Partial<FakePool> = {}, process: Partial<FakeProcess> = {}) {
+    const iis = fakeIis(
+      {
+        pools: { CRMAppPool: { state: 'Started', autoStart: true, workers: [4312], ...pool } },
+        processes: new Map([[4312, { name: 'w3wp', startTime: T1, looksLeft: 0, ...process }]]),
+      },
+      SCRIPTS_DIR,
+    );
     const ports = windowsIis({
-      stateDir,
-      runner: noRunner,
+      stateDir: async () => dir,
+      runner: iis.runner,
       exec: iis.exec,
       env: ENV,
       arch: 'x64',
-      pollMs: 5,
+      pollMs: 1,
     });
-    await ports.stopPool('CRMAppPool', 5_000);
-    expect(await ports.poolState('CRMAppPool')).toBe('stopped');
-    expect(iis.calls.every((c) => c.file === APPCMD)).toBe(true);
-    expect(iis.calls.slice(0, 6).map((c) => c.args)).toEqual([
-      ['list', 'apppool', '/apppool.name:CRMAppPool'],
-      ['stop', 'apppool', '/apppool.name:CRMAppPool'],
-      ['list', 'apppool', '/apppool.name:CRMAppPool'],
-      ['list', 'wp', '/apppool.name:CRMAppPool'],
-      ['list', 'apppool', '/apppool.name:CRMAppPool'],
-      ['list', 'wp', '/apppool.name:CRMAppPool'],
+    return { iis, ports };
+  }
+  const appcmdArgs = (iis: ReturnType<typeof fakeIis>) =>
+    iis.calls.filter((c) => c.file === APPCMD).map((c) => c.args.join(' '));
+
+  it('records the w3wp.exe PIDs, sets autoStart false, stops, and waits until those processes are gone', async () => {
+    const { iis, ports } = crmPool({ listedAfterStop: 1 }, { looksLeft: 2 });
+    expect(await ports.stopPool('CRMAppPool', 5_000)).toEqual({ autoStart: true, workers: [4312] });
+    expect(iis.server.processes.has(4312)).toBe(false);
+    expect(iis.server.pools.CRMAppPool).toMatchObject({ state: 'Stopped', autoStart: false });
+    expect(appcmdArgs(iis).slice(0, 5)).toEqual([
+      'list apppool /apppool.name:CRMAppPool',
+      'list wp /apppool.name:CRMAppPool',
+      'list apppool /apppool.name:CRMAppPool /text:autoStart',
+      'set apppool /apppool.name:CRMAppPool /autoStart:false',
+      'stop apppool /apppool.name:CRMAppPool',
     ]);
+    // Recorded on the server before autoStart changed: what a start after a crash puts back.
+    expect(await readPoolHold(dir, 'CRMAppPool')).toMatchObject({
+      pool: 'CRMAppPool',
+      autoStart: true,
+      workers: [{ pid: 4312, startTime: T1 }],
+    });
+    expect(await ports.poolState('CRMAppPool')).toBe('stopped');
   });
 
-  it('reports a stopped pool whose w3wp.exe still runs as stopping', async () => {
-    const iis = fakeAppcmd({ CRMAppPool: { state: 'Stopped', workers: [4312] } });
-    expect(
-      await windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV }).poolState('CRMAppPool'),
-    ).toBe('stopping');
+  it('does not take a w3wp.exe that appcmd no longer lists, still finishing its requests, for gone', async () => {
+    const { iis, ports } = crmPool({ listedAfterStop: 0 }, { looksLeft: 3 });
+    let looks = 0;
+    const counted = iis.runner.run.bind(iis.runner);
+    iis.runner.run = ((script, params) => {
+      if (script === 'Get-ProcessesById') looks++;
+      return counted(script, params);
+    }) as typeof iis.runner.run;
+    await ports.stopPool('CRMAppPool', 5_000);
+    // One look to record it, then three that still find it, then the one that does not.
+    expect(looks).toBe(5);
+    expect(iis.server.processes.has(4312)).toBe(false);
+    expect(await ports.poolState('CRMAppPool')).toBe('stopped');
   });
 
-  it('gives up after the timeout when a worker process never leaves', async () => {
-    const iis = fakeAppcmd({ CRMAppPool: { state: 'Started', workers: [4312] } });
-    const ports = windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV, pollMs: 10 });
-    const err = (await ports.stopPool('CRMAppPool', 120).catch((e: unknown) => e)) as UpgradeError;
-    expect(err.message_).toEqual({
+  it('reads a stopped pool whose recorded worker still runs as stopping, and a PID given to a later process as gone', async () => {
+    // It never exits by itself.
+    const { iis, ports } = crmPool({ listedAfterStop: 0 }, { looksLeft: undefined });
+    const timeout = (await ports.stopPool('CRMAppPool', 20).catch((e: unknown) => e)) as UpgradeError;
+    expect(timeout.message_).toEqual({
       key: 'iis.pool-stop-timeout',
       params: { pool: 'CRMAppPool', seconds: 0 },
     });
-  });
-
-  it('does not ask appcmd to stop a pool already stopped', async () => {
-    const iis = fakeAppcmd({ 'CRM "Vecchio" Pool': { state: 'Stopped', workers: [] } });
-    await windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV, pollMs: 5 }).stopPool(
-      'CRM "Vecchio" Pool',
-      1_000,
+    expect(await ports.poolState('CRMAppPool')).toBe('stopping');
+    // Windows gave PID 4312 to another process: another start time (or another name) is not our w3wp.exe.
+    iis.server.processes.set(4312, { name: 'w3wp', startTime: '2026-11-27T18:09:00.0000000Z' });
+    expect(await ports.poolState('CRMAppPool')).toBe('stopped');
+    iis.server.processes.set(4312, { name: 'notepad', startTime: T1 });
+    expect(await ports.poolState('CRMAppPool')).toBe('stopped');
+    expect(isSameWorker({ pid: 4312, startTime: null }, { pid: 4312, name: 'W3WP', startTime: T1 })).toBe(
+      true,
     );
-    expect(iis.calls.map((c) => c.args[0])).not.toContain('stop');
-    expect(iis.calls[0]!.args).toEqual(['list', 'apppool', '/apppool.name:CRM "Vecchio" Pool']);
   });
 
-  it('starts a stopped pool, and leaves a started one alone', async () => {
-    const iis = fakeAppcmd({
-      CRMAppPool: { state: 'Stopped', workers: [] },
-      Other: { state: 'Started', workers: [] },
-    });
-    const ports = windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV, pollMs: 5 });
+  it('keeps the pool stopped through an iisreset, and puts its autoStart back when it starts it', async () => {
+    const { iis, ports } = crmPool();
+    await ports.stopPool('CRMAppPool', 5_000);
+    // What a vendor's setup may do: iisreset starts every pool whose autoStart is true.
+    iis.iisreset();
+    expect(iis.server.pools.CRMAppPool!.state).toBe('Stopped');
+    expect(await ports.startPool('CRMAppPool')).toEqual({ autoStart: true });
+    expect(iis.server.pools.CRMAppPool).toMatchObject({ state: 'Started', autoStart: true });
+    expect(await readPoolHold(dir, 'CRMAppPool')).toBeNull();
+  });
+
+  it('keeps the first record on a retry, and never restores a false it set itself', async () => {
+    const { iis, ports } = crmPool();
+    await ports.stopPool('CRMAppPool', 5_000);
+    // The run crashed and stops the pool again: autoStart now reads false, the record still says true.
+    expect(await ports.stopPool('CRMAppPool', 5_000)).toMatchObject({ autoStart: true });
     await ports.startPool('CRMAppPool');
-    expect(await ports.poolState('CRMAppPool')).toBe('started');
-    expect(iis.calls.filter((c) => c.args[0] === 'start').map((c) => c.args)).toEqual([
-      ['start', 'apppool', '/apppool.name:CRMAppPool'],
-    ]);
-    await ports.startPool('Other');
-    expect(iis.calls.filter((c) => c.args[0] === 'start')).toHaveLength(1);
+    expect(iis.server.pools.CRMAppPool!.autoStart).toBe(true);
   });
 
-  it('names an unknown pool, and a state it cannot read', async () => {
-    const iis = fakeAppcmd({ Wsus: { state: 'Unknown', workers: [] } });
-    const ports = windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env: ENV });
+  it('puts back the journal’s autoStart when the server’s record is gone, and leaves it alone when nobody knows', async () => {
+    const { iis, ports } = crmPool();
+    await ports.stopPool('CRMAppPool', 5_000);
+    await releasePoolHold(dir, 'CRMAppPool');
+    expect(await ports.startPool('CRMAppPool', { autoStart: true })).toEqual({ autoStart: true });
+    expect(iis.server.pools.CRMAppPool!.autoStart).toBe(true);
+
+    // A pool the admin keeps on autoStart false, which the run never held: it stays so.
+    const other = crmPool({ state: 'Stopped', autoStart: false, workers: [] });
+    expect(await other.ports.startPool('CRMAppPool')).toEqual({ autoStart: false });
+    expect(other.iis.server.pools.CRMAppPool).toMatchObject({ state: 'Started', autoStart: false });
+  });
+
+  it('the server’s record outranks the journal', async () => {
+    const { iis, ports } = crmPool({ autoStart: false });
+    await ports.stopPool('CRMAppPool', 5_000);
+    expect(await ports.startPool('CRMAppPool', { autoStart: true })).toEqual({ autoStart: false });
+    expect(iis.server.pools.CRMAppPool!.autoStart).toBe(false);
+  });
+
+  it('starts WAS and W3SVC left stopped by a setup before the pool, instead of failing on its unreadable state', async () => {
+    const { iis, ports } = crmPool();
+    await ports.stopPool('CRMAppPool', 5_000);
+    iis.server.services.WAS = 'Stopped';
+    iis.server.services.W3SVC = 'Stopped';
+    // appcmd says state:Unknown while they are stopped: no pool runs then.
+    expect(await ports.poolState('CRMAppPool')).toBe('stopped');
+    await ports.startPool('CRMAppPool');
+    expect(iis.server.services).toEqual({ WAS: 'Running', W3SVC: 'Running' });
+    expect(iis.server.pools.CRMAppPool).toMatchObject({ state: 'Started', autoStart: true });
+    const net = iis.calls.filter((c) => c.file !== APPCMD);
+    expect(net).toEqual([
+      { file: 'C:\\Windows\\System32\\net.exe', args: ['start', 'WAS'] },
+      { file: 'C:\\Windows\\System32\\net.exe', args: ['start', 'W3SVC'] },
+    ]);
+  });
+
+  it('ensureWebServices says what it found and started, and names a service that will not start', async () => {
+    const { iis, ports } = crmPool();
+    expect(await ports.ensureWebServices()).toEqual({ was: 'Running', w3svc: 'Running', started: [] });
+    expect(iis.calls).toEqual([]);
+    iis.server.services.W3SVC = 'Stopped';
+    expect(await ports.ensureWebServices()).toEqual({ was: 'Running', w3svc: 'Stopped', started: ['W3SVC'] });
+    iis.server.services.W3SVC = 'Stopped';
+    iis.server.disabled.add('W3SVC');
+    const err = (await ports.ensureWebServices().catch((e: unknown) => e)) as UpgradeError;
+    expect(err.message_).toEqual({
+      key: 'iis.web-services-not-running',
+      params: { services: 'W3SVC (Stopped)' },
+    });
+    expect(err.detail).toContain('net start W3SVC: exit 2');
+    iis.server.services.WAS = 'missing';
+    await expect(ports.ensureWebServices()).rejects.toMatchObject({
+      message_: { key: 'iis.web-services-missing', params: { services: 'WAS' } },
+    });
+  });
+
+  it('names a state it cannot read while the services run, and an unknown pool', async () => {
+    const { ports } = crmPool();
     const unknown = (await ports.poolState('Nope').catch((e: unknown) => e)) as UpgradeError;
     expect(unknown.message_).toEqual({ key: 'iis.pool-unknown', params: { pool: 'Nope' } });
     expect(unknown.detail).toBe('Cannot find APPPOOL object with identifier "Nope".');
-    const state = (await ports.poolState('Wsus').catch((e: unknown) => e)) as UpgradeError;
+    const exec: ExecFileFn = async () => ({
+      code: 0,
+      stdout: 'APPPOOL "Wsus" (MgdVersion:v4.0,MgdMode:Integrated,state:Unknown)\r\n',
+      stderr: '',
+    });
+    const runner = fakeIis({ pools: {} }, SCRIPTS_DIR).runner;
+    const state = (await windowsIis({ stateDir: async () => dir, runner, exec, env: ENV })
+      .poolState('Wsus')
+      .catch((e: unknown) => e)) as UpgradeError;
     expect(state.message_).toEqual({
       key: 'iis.pool-state-unknown',
       params: { pool: 'Wsus', state: 'Unknown' },
     });
   });
 
-  it('uses Sysnative\\inetsrv\\appcmd.exe from a 32-bit process on 64-bit Windows', async () => {
-    const iis = fakeAppcmd({ CRMAppPool: { state: 'Started', workers: [] } });
-    const env = { SystemRoot: 'C:\\Windows', PROCESSOR_ARCHITECTURE: 'x86', PROCESSOR_ARCHITEW6432: 'AMD64' };
-    await windowsIis({ stateDir, runner: noRunner, exec: iis.exec, env, arch: 'ia32' }).poolState(
-      'CRMAppPool',
+  it('does not ask appcmd to stop a pool already stopped', async () => {
+    const iis = fakeIis(
+      { pools: { 'CRM "Vecchio" Pool': { state: 'Stopped', autoStart: true, workers: [] } } },
+      SCRIPTS_DIR,
     );
+    await windowsIis({
+      stateDir: async () => dir,
+      runner: iis.runner,
+      exec: iis.exec,
+      env: ENV,
+      pollMs: 1,
+    }).stopPool('CRM "Vecchio" Pool', 1_000);
+    expect(iis.calls.map((c) => c.args[0])).not.toContain('stop');
+    expect(iis.calls[0]!.args).toEqual(['list', 'apppool', '/apppool.name:CRM "Vecchio" Pool']);
+    expect(iis.server.pools['CRM "Vecchio" Pool']!.autoStart).toBe(false);
+  });
+
+  it('starts a stopped pool, and leaves a started one alone', async () => {
+    const iis = fakeIis(
+      {
+        pools: {
+          CRMAppPool: { state: 'Stopped', autoStart: true, workers: [] },
+          Other: { state: 'Started', autoStart: true, workers: [] },
+        },
+      },
+      SCRIPTS_DIR,
+    );
+    const ports = windowsIis({
+      stateDir: async () => dir,
+      runner: iis.runner,
+      exec: iis.exec,
+      env: ENV,
+      pollMs: 1,
+    });
+    await ports.startPool('CRMAppPool');
+    expect(await ports.poolState('CRMAppPool')).toBe('started');
+    expect(appcmdArgs(iis).filter((a) => a.startsWith('start'))).toEqual([
+      'start apppool /apppool.name:CRMAppPool',
+    ]);
+    await ports.startPool('Other');
+    expect(appcmdArgs(iis).filter((a) => a.startsWith('start'))).toHaveLength(1);
+  });
+
+  it('uses Sysnative\\inetsrv\\appcmd.exe from a 32-bit process on 64-bit Windows', async () => {
+    const iis = fakeIis(
+      { pools: { CRMAppPool: { state: 'Started', autoStart: true, workers: [] } } },
+      SCRIPTS_DIR,
+    );
+    const env = { SystemRoot: 'C:\\Windows', PROCESSOR_ARCHITECTURE: 'x86', PROCESSOR_ARCHITEW6432: 'AMD64' };
+    await windowsIis({
+      stateDir: async () => dir,
+      runner: iis.runner,
+      exec: iis.exec,
+      env,
+      arch: 'ia32',
+    }).poolState('CRMAppPool');
     expect(iis.calls[0]!.file).toBe('C:\\Windows\\Sysnative\\inetsrv\\appcmd.exe');
   });
 
   it('reports appcmd that cannot run', async () => {
     const exec: ExecFileFn = async () => ({ code: null, stdout: '', stderr: '', error: 'spawn ENOENT' });
-    const err = (await windowsIis({ stateDir, runner: noRunner, exec, env: ENV })
+    const err = (await windowsIis({ stateDir: async () => dir, runner: noRunner, exec, env: ENV })
       .poolState('CRMAppPool')
       .catch((e: unknown) => e)) as UpgradeError;
     expect(err.message_).toEqual({
@@ -390,6 +495,12 @@ describe('the maintenance page (app_offline.htm)', () => {
 });
 
 describe('asking the CRM over HTTP', () => {
+  // appcmd knows no such site: the request goes to the address the site's URL names.
+  const noSuchSite: ExecFileFn = async () => ({
+    code: 1,
+    stdout: 'ERROR ( message:Cannot find SITE object with identifier "CRM". )\r\n',
+    stderr: '',
+  });
   let server: http.Server;
   let base = '';
   let dir = '';
@@ -420,6 +531,7 @@ describe('asking the CRM over HTTP', () => {
     const ports = windowsIis({
       stateDir,
       runner: noRunner,
+      exec: noSuchSite,
       env: ENV,
       readVersion: ({ headers }) => headers.get('x-crm-version') ?? undefined,
     });
@@ -439,16 +551,24 @@ describe('asking the CRM over HTTP', () => {
   });
 
   it('without a version reader, reports no version', async () => {
-    expect(await windowsIis({ stateDir, runner: noRunner, env: ENV }).request(site(dir, `${base}/`))).toEqual(
-      {
-        status: 200,
-        maintenance: false,
-      },
-    );
+    expect(
+      await windowsIis({ stateDir, runner: noRunner, exec: noSuchSite, env: ENV }).request(
+        site(dir, `${base}/`),
+      ),
+    ).toEqual({
+      status: 200,
+      maintenance: false,
+    });
   });
 
   it('names an address that does not answer, and a site without an http binding', async () => {
-    const ports = windowsIis({ stateDir, runner: noRunner, env: ENV, requestTimeoutMs: 2_000 });
+    const ports = windowsIis({
+      stateDir,
+      runner: noRunner,
+      exec: noSuchSite,
+      env: ENV,
+      requestTimeoutMs: 2_000,
+    });
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;

@@ -9,11 +9,12 @@ import type {
   PoolState,
   RequestOrigin,
   SiteBinding,
+  WebServices,
 } from '../../core/ports';
 import { UpgradeError, msg } from '../../shared/message';
+import { type PoolWorker, holdPool, readPoolHold, releasePoolHold } from '../pool-hold';
 import {
   APP_OFFLINE,
-  LOOPBACK_IPS,
   bindingsToRestore,
   maintenanceSiteName,
   prepareLockout,
@@ -36,19 +37,32 @@ import {
   type ExecFileFn,
   type ExecResult,
   type IisresetAction,
+  type AppPoolLine,
   appcmdListPool,
   appcmdListWorkerProcesses,
+  appcmdPoolAutoStart,
+  appcmdSetPoolAutoStart,
   appcmdStartPool,
   appcmdStopPool,
   execFileNoShell,
   iisresetArgs,
+  netStartArgs,
   parseAppPoolList,
   parseAppcmdError,
+  parseBooleanText,
   parseWorkerProcessList,
   poolStateOf,
 } from './appcmd';
-import { type Env, type ProcessArch, appcmdPath, expandEnvironmentVariables, iisresetPath } from './paths';
+import {
+  type Env,
+  type ProcessArch,
+  appcmdPath,
+  expandEnvironmentVariables,
+  iisresetPath,
+  nativeSystemDir,
+} from './paths';
 import type { HostLog, PowerShellRunner, ScriptResult } from './powershell';
+import { type SiteAnswer, getSite } from './site-request';
 
 /** Proves an app_offline.htm is ours: only a file carrying it is ever overwritten or removed. */
 export const MAINTENANCE_MARKER =
@@ -80,19 +94,15 @@ export const MAINTENANCE_WEB_CONFIG = `<?xml version="1.0" encoding="utf-8"?>
 `;
 
 /**
- * The address users would use: the site's own, with a loopback host name replaced by one of this
- * server's network addresses, so that HTTP.sys matches the public bindings, not the loopback ones.
+ * One of this server's network addresses, where a request 'from outside' goes: HTTP.sys then
+ * matches the public bindings (the maintenance site's during a lockout), not the loopback ones.
  */
-export function outsideUrl(url: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string {
-  if (!url) return url;
-  const u = new URL(url);
-  if (![...LOOPBACK_IPS, 'localhost'].includes(u.hostname)) return url;
-  const address = Object.values(interfaces)
-    .flatMap((list) => list ?? [])
-    .find((i) => !i.internal && i.family === 'IPv4')?.address;
-  if (!address) return url;
-  u.hostname = address;
-  return u.toString();
+export function outsideAddress(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string | null {
+  return (
+    Object.values(interfaces)
+      .flatMap((list) => list ?? [])
+      .find((i) => !i.internal && i.family === 'IPv4')?.address ?? null
+  );
 }
 
 const sameBindings = (a: readonly SiteBinding[], b: readonly SiteBinding[]) =>
@@ -181,15 +191,18 @@ export interface WindowsIisOptions {
   env?: Env;
   arch?: ProcessArch;
   log?: HostLog;
-  /** Between two looks at a stopping pool. */
+  /** Between two looks at a stopping pool, or at starting services. */
   pollMs?: number;
   appcmdTimeoutMs?: number;
   /** A started pool becomes Started within this. */
   startTimeoutMs?: number;
+  /** WAS and W3SVC are running within this after `net start`. */
+  servicesTimeoutMs?: number;
   /** The first request after a stop compiles the site: be patient. */
   requestTimeoutMs?: number;
-  fetch?: typeof fetch;
-  /** The tool's state folder on this server (where a lockout is recorded): the System port's. */
+  /** The roots an https site's certificate is checked against: Node's and the server's store by default. */
+  trustedCertificates?: string[];
+  /** The tool's state folder on this server (lockout and pool records): the System port's. */
   stateDir: () => Promise<string>;
   /** This server's network addresses, for a request as from outside (os.networkInterfaces by default). */
   networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>;
@@ -209,6 +222,45 @@ export type WindowsIis = Iis & {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What IIS needs to run a pool, in the order they start: WAS starts the pools, W3SVC serves them. */
+const WEB_SERVICES = ['WAS', 'W3SVC'] as const;
+type WebServiceName = (typeof WEB_SERVICES)[number];
+type ServiceStates = Record<WebServiceName, string | null>;
+const allRunning = (s: ServiceStates) => WEB_SERVICES.every((n) => s[n] === 'Running');
+
+/**
+ * A worker recorded before the stop is still there when a process with its PID is a w3wp.exe
+ * started at the same moment; another start time is a later process given the same PID. A start
+ * time that could not be read on either side is no proof of that: the process counts as there.
+ */
+export function isSameWorker(
+  recorded: PoolWorker,
+  found: { pid: number; name: string; startTime: string | null },
+): boolean {
+  if (found.pid !== recorded.pid || found.name.toLowerCase() !== 'w3wp') return false;
+  return recorded.startTime === null || found.startTime === null || found.startTime === recorded.startTime;
+}
+
+const uniqueWorkers = (list: readonly PoolWorker[]) =>
+  list.filter((w, i) => list.findIndex((x) => x.pid === w.pid && x.startTime === w.startTime) === i);
+
+/**
+ * The maintenance page, recognised: our marker in the body wherever it comes from; or the site's
+ * own app_offline.htm on disk with ASP.NET's answer to it, a 503 (ASP.NET 4) or a 404 from a
+ * pool on ASP.NET 2.0, which answers app_offline.htm with a 404.
+ */
+export function isMaintenanceAnswer(
+  answer: { status: number; body: string },
+  appOfflineOnDisk: boolean,
+  poolRuntime: () => Promise<string | null>,
+): Promise<boolean> {
+  if (isOurMaintenancePage(answer.body)) return Promise.resolve(true);
+  if (!appOfflineOnDisk) return Promise.resolve(false);
+  if (answer.status === 503) return Promise.resolve(true);
+  if (answer.status !== 404) return Promise.resolve(false);
+  return poolRuntime().then((v) => (v ?? '').toLowerCase() === 'v2.0');
+}
+
 export function windowsIis(options: WindowsIisOptions): WindowsIis {
   const env = options.env ?? process.env;
   const arch = options.arch ?? process.arch;
@@ -216,8 +268,9 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
   const log = options.log ?? (() => undefined);
   const pollMs = options.pollMs ?? 500;
   const appcmdTimeoutMs = options.appcmdTimeoutMs ?? 60_000;
-  const doFetch = options.fetch ?? fetch;
+  const servicesTimeoutMs = options.servicesTimeoutMs ?? 120_000;
   const appcmd = appcmdPath(env, arch);
+  const net = path.win32.join(nativeSystemDir(env, arch), 'net.exe');
   const { stateDir } = options;
   const interfaces = options.networkInterfaces ?? (() => os.networkInterfaces());
 
@@ -238,8 +291,15 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
       `exit ${r.code}: ${parseAppcmdError(r.stdout) ?? r.stdout.trim()} ${r.stderr.trim()}`.trim(),
     );
 
-  /** The pool's own state as appcmd reports it (Started, Stopping, Stopped, …). */
-  async function appcmdState(pool: string): Promise<string | null> {
+  /** Runs appcmd and fails on a non-zero exit. */
+  async function must(args: ArgList): Promise<ExecResult> {
+    const r = await run(appcmd, args);
+    if (r.code !== 0) throw failed(args, r);
+    return r;
+  }
+
+  /** The pool as appcmd lists it: its state (Started, Stopping, Stopped, Unknown) and MgdVersion. */
+  async function poolLine(pool: string): Promise<AppPoolLine> {
     const args = appcmdListPool(pool);
     const r = await run(appcmd, args);
     const listed = parseAppPoolList(r.stdout);
@@ -253,7 +313,17 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
         msg('iis.pool-unknown', { pool }),
         parseAppcmdError(r.stdout) ?? r.stdout.trim(),
       );
-    return line.state;
+    return line;
+  }
+
+  async function autoStartOf(pool: string): Promise<boolean> {
+    const r = await must(appcmdPoolAutoStart(pool));
+    const value = parseBooleanText(r.stdout);
+    if (value === null)
+      throw new UpgradeError(
+        msg('iis.pool-autostart-unreadable', { pool, text: r.stdout.trim().slice(0, 80) }),
+      );
+    return value;
   }
 
   async function workerProcesses(pool: string): Promise<number[]> {
@@ -269,28 +339,104 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
     return listed.map((w) => w.pid);
   }
 
-  async function poolState(pool: string): Promise<PoolState> {
-    const raw = await appcmdState(pool);
-    const state = poolStateOf(raw);
-    if (state === null) throw new UpgradeError(msg('iis.pool-state-unknown', { pool, state: raw ?? '?' }));
-    if (state === 'stopped' && (await workerProcesses(pool)).length > 0) return 'stopping';
-    return state;
+  /** Which of these PIDs are still running processes: name and start time, by Get-Process. */
+  async function processesById(pids: readonly number[]) {
+    if (pids.length === 0) return [];
+    const { result } = await options.runner.run('Get-ProcessesById', { pids: [...pids].slice(0, 64) });
+    return result.processes;
   }
 
-  async function until(pool: string, want: (s: PoolState) => boolean, timeoutMs: number): Promise<boolean> {
+  /** The pool's w3wp.exe now, each with its start time: what the stop must see gone. */
+  async function workersNow(pool: string): Promise<PoolWorker[]> {
+    const found = await processesById(await workerProcesses(pool));
+    return found
+      .filter((p) => p.name.toLowerCase() === 'w3wp')
+      .map((p) => ({ pid: p.pid, startTime: p.startTime }));
+  }
+
+  async function stillRunning(workers: readonly PoolWorker[]): Promise<PoolWorker[]> {
+    const found = await processesById(workers.map((w) => w.pid));
+    return workers.filter((w) => found.some((p) => isSameWorker(w, p)));
+  }
+
+  async function serviceStates(): Promise<ServiceStates> {
+    const { result } = await options.runner.run('Get-WebServices', {});
+    const of = (name: string) => result.services.find((s) => s.name.toUpperCase() === name)?.status ?? null;
+    return { WAS: of('WAS'), W3SVC: of('W3SVC') };
+  }
+
+  /**
+   * The pool's state, its workers followed by PID: Stopped while one of them (or one appcmd
+   * still lists) runs is Stopping. A state appcmd cannot tell while WAS or W3SVC is stopped is
+   * Stopped, since no pool runs without them; with both running it is an error.
+   */
+  async function stateFollowing(pool: string, followed: readonly PoolWorker[]): Promise<PoolState> {
+    const line = await poolLine(pool);
+    const state = poolStateOf(line.state);
+    if (state === null && allRunning(await serviceStates()))
+      throw new UpgradeError(msg('iis.pool-state-unknown', { pool, state: line.state ?? '?' }));
+    if (state !== null && state !== 'stopped') return state;
+    if ((await workerProcesses(pool)).length > 0) return 'stopping';
+    return (await stillRunning(followed)).length > 0 ? 'stopping' : 'stopped';
+  }
+
+  async function poolState(pool: string): Promise<PoolState> {
+    const hold = await readPoolHold(await stateDir(), pool);
+    return stateFollowing(pool, hold?.workers ?? []);
+  }
+
+  async function until(
+    pool: string,
+    want: (s: PoolState) => boolean,
+    timeoutMs: number,
+    followed: readonly PoolWorker[],
+  ): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (want(await poolState(pool))) return true;
+      if (want(await stateFollowing(pool, followed))) return true;
       if (Date.now() >= deadline) return false;
       await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
     }
   }
 
-  /** Runs appcmd and fails on a non-zero exit. */
-  async function must(args: ArgList): Promise<ExecResult> {
+  /** appcmd stop; a refusal because it stopped meanwhile (by someone else) is no failure. */
+  async function stopNow(pool: string): Promise<void> {
+    const args = appcmdStopPool(pool);
     const r = await run(appcmd, args);
-    if (r.code !== 0) throw failed(args, r);
-    return r;
+    if (r.code !== 0 && poolStateOf((await poolLine(pool)).state) === 'started') throw failed(args, r);
+  }
+
+  /** WAS and W3SVC, each started by `net start` when it is not running, then read again until both run. */
+  async function ensureWebServices(): Promise<WebServices> {
+    const before = await serviceStates();
+    const missing = WEB_SERVICES.filter((n) => before[n] === null);
+    if (missing.length > 0)
+      throw new UpgradeError(msg('iis.web-services-missing', { services: missing.join(', ') }));
+    const found = { was: before.WAS ?? '', w3svc: before.W3SVC ?? '' };
+    const started = WEB_SERVICES.filter((n) => before[n] !== 'Running');
+    if (started.length === 0) return { ...found, started: [] };
+    const refused: string[] = [];
+    for (const name of started) {
+      if (before[name] === 'StartPending') continue;
+      const r = await run(net, netStartArgs(name), servicesTimeoutMs);
+      if (r.code !== 0)
+        refused.push(`net start ${name}: exit ${r.code}: ${`${r.stdout} ${r.stderr}`.trim()}`);
+    }
+    const deadline = Date.now() + servicesTimeoutMs;
+    for (;;) {
+      const now = await serviceStates();
+      if (allRunning(now)) break;
+      const down = WEB_SERVICES.filter((n) => now[n] !== 'Running');
+      // A refused start of a service that stays Stopped (disabled, a failing dependency) will not come.
+      const hopeless = refused.length > 0 && down.some((n) => now[n] === 'Stopped' || now[n] === null);
+      if (hopeless || Date.now() >= deadline) {
+        const services = down.map((n) => `${n} (${now[n] ?? 'missing'})`).join(', ');
+        throw new UpgradeError(msg('iis.web-services-not-running', { services }), refused.join('\n'));
+      }
+      await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+    }
+    log('warn', msg('iis.web-services-started', { services: started.join(', ') }));
+    return { ...found, started: [...started] };
   }
 
   async function siteBindings(site: string): Promise<SiteBinding[]> {
@@ -324,6 +470,26 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
     }
   }
 
+  /** The GET itself, to this server with the site's Host header (site-request.ts); no answer is an UpgradeError. */
+  async function ask(site: CrmSite, from: RequestOrigin | undefined): Promise<SiteAnswer> {
+    const lockout = from ? await readLockoutRecord(await stateDir(), site.siteName) : null;
+    // Before a lockout, the bindings as they are; during one, those it recorded (the public ones).
+    // They only pick the address: without them (appcmd failing) it is the one the URL names.
+    const bindings = lockout?.original ?? (await bindingsIfThere(site.siteName).catch(() => null));
+    try {
+      return await getSite(
+        site.url,
+        { from, bindings, loopbackUrl: lockout?.loopbackUrl, outsideAddress: outsideAddress(interfaces()) },
+        {
+          timeoutMs: options.requestTimeoutMs ?? 120_000,
+          ...(options.trustedCertificates ? { ca: options.trustedCertificates } : {}),
+        },
+      );
+    } catch (err) {
+      throw new UpgradeError(msg('iis.request-failed', { url: site.url }), String(err));
+    }
+  }
+
   return {
     async status() {
       const { result } = await options.runner.run('Get-IisStatus', {});
@@ -341,61 +507,75 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
 
     poolState,
     workerProcesses,
+    ensureWebServices,
 
+    /**
+     * Its autoStart and its w3wp.exe (PID and start time) recorded on the server first, then
+     * autoStart false, then the stop; done when appcmd says Stopped and those very processes are
+     * gone (appcmd may stop listing a w3wp.exe still finishing its requests).
+     */
     async stopPool(pool, timeoutMs) {
       const started = Date.now();
-      const state = poolStateOf(await appcmdState(pool));
-      if (state === 'started') {
-        const args = appcmdStopPool(pool);
-        const r = await run(appcmd, args);
-        if (r.code !== 0) {
-          // Stopped meanwhile (by someone else): appcmd refuses; the state below says what is true.
-          const now = poolStateOf(await appcmdState(pool));
-          if (now === 'started') throw failed(args, r);
-        }
-      }
+      const dir = await stateDir();
+      const state = poolStateOf((await poolLine(pool)).state);
+      const seen = await workersNow(pool);
+      const autoStart = await autoStartOf(pool);
+      const hold = await holdPool(dir, pool, () => Promise.resolve({ autoStart, workers: seen }));
+      if (autoStart) await must(appcmdSetPoolAutoStart(pool, false));
+      if (state === 'started') await stopNow(pool);
+      const followed = uniqueWorkers([...hold.workers, ...seen]);
       // The stop returns before w3wp.exe has finished its requests (up to shutdownTimeLimit).
       const remaining = Math.max(0, timeoutMs - (Date.now() - started));
-      if (!(await until(pool, (s) => s === 'stopped', remaining))) {
+      if (!(await until(pool, (s) => s === 'stopped', remaining, followed))) {
         throw new UpgradeError(msg('iis.pool-stop-timeout', { pool, seconds: Math.round(timeoutMs / 1000) }));
       }
+      return { autoStart: hold.autoStart, workers: followed.map((w) => w.pid) };
     },
 
-    async startPool(pool) {
+    /** WAS and W3SVC first (a setup may leave them stopped), autoStart back as recorded, then the start. */
+    async startPool(pool, recorded) {
       const timeoutMs = options.startTimeoutMs ?? 30_000;
+      await ensureWebServices();
+      const dir = await stateDir();
+      const hold = await readPoolHold(dir, pool);
+      const followed = hold?.workers ?? [];
       // A pool still stopping cannot be started yet.
-      if (!(await until(pool, (s) => s !== 'stopping', timeoutMs))) {
+      if (!(await until(pool, (s) => s !== 'stopping', timeoutMs, followed))) {
         throw new UpgradeError(msg('iis.pool-stop-timeout', { pool, seconds: Math.round(timeoutMs / 1000) }));
       }
-      if ((await poolState(pool)) === 'started') return;
-      const args = appcmdStartPool(pool);
-      const r = await run(appcmd, args);
-      if (!(await until(pool, (s) => s === 'started', timeoutMs))) throw failed(args, r);
+      let autoStart = await autoStartOf(pool);
+      const wanted = hold?.autoStart ?? recorded?.autoStart;
+      if (wanted !== undefined && wanted !== autoStart) {
+        await must(appcmdSetPoolAutoStart(pool, wanted));
+        autoStart = wanted;
+      }
+      if ((await stateFollowing(pool, followed)) !== 'started') {
+        const args = appcmdStartPool(pool);
+        const r = await run(appcmd, args);
+        if (!(await until(pool, (s) => s === 'started', timeoutMs, followed))) throw failed(args, r);
+      }
+      await releasePoolHold(dir, pool);
+      return { autoStart };
     },
 
     async request(site, from?: RequestOrigin): Promise<CrmResponse> {
       if (!site.url) throw new UpgradeError(msg('iis.no-http-binding', { site: site.siteName }));
-      const lockout = from === 'loopback' ? await readLockoutRecord(await stateDir(), site.siteName) : null;
-      const url =
-        lockout?.loopbackUrl || (from === 'outside' ? outsideUrl(site.url, interfaces()) : site.url);
-      let res: Response;
-      let body: string;
-      try {
-        res = await doFetch(url, {
-          redirect: 'follow',
-          signal: AbortSignal.timeout(options.requestTimeoutMs ?? 120_000),
-          headers: { 'user-agent': 'CRM Upgrade Manager' },
-        });
-        body = await res.text();
-      } catch (err) {
-        throw new UpgradeError(msg('iis.request-failed', { url }), String(err));
-      }
-      const maintenance =
-        res.status === 503 && (isOurMaintenancePage(body) || (await appOfflineContent(site)) !== null);
-      const version = res.ok
-        ? options.readVersion?.({ url, status: res.status, headers: res.headers, body })
-        : undefined;
-      return version ? { status: res.status, version, maintenance } : { status: res.status, maintenance };
+      const answer = await ask(site, from);
+      const offline = (await appOfflineContent(site)) !== null;
+      const maintenance = await isMaintenanceAnswer(answer, offline, async () => {
+        const pool = site.pools[0];
+        return pool ? ((await poolLine(pool)).attributes.MgdVersion ?? null) : null;
+      });
+      const version =
+        answer.status >= 200 && answer.status < 300
+          ? options.readVersion?.({ url: site.url, ...answer })
+          : undefined;
+      return {
+        status: answer.status,
+        ...(version ? { version } : {}),
+        maintenance,
+        ...(answer.certificate ? { certificate: answer.certificate } : {}),
+      };
     },
 
     /**

@@ -26,7 +26,8 @@ describe('openWindowsHost', () => {
       sessions++;
       return {
         async invoke(command) {
-          if (command === SESSION_INIT) return { stdout: 'CRMUM-READY 5.1\n', stderr: '' };
+          if (command === SESSION_INIT)
+            return { stdout: 'CRMUM-READY 5.1.17763.1 FullLanguage\n', stderr: '' };
           const envelope = { ok: true, output: '{"elevated":true,"user":"x"}', warnings: [], error: null };
           return {
             stdout: `${RESULT_PREFIX}${Buffer.from(JSON.stringify(envelope)).toString('base64')}\n`,

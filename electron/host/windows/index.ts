@@ -76,7 +76,7 @@ export async function openWindowsHost(options: WindowsHostOptions): Promise<Wind
   return {
     system,
     iis: windowsIis({ runner: powershell, ...common, stateDir: () => system.stateDir() }),
-    processes: windowsProcesses({ env, arch, childEnv, exec }),
+    processes: windowsProcesses({ runner: powershell, env, arch, childEnv, exec }),
     databases: options.databases,
     powershell,
     dispose: () => powershell.dispose(),

@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +9,7 @@ import type { CrmSite } from '../../core/ports';
 import { lockoutPaths, readLockoutRecord } from '../lockout';
 import type { ArgList, ExecFileFn } from './appcmd';
 import { runnerAnswering } from './fixtures/fake-shell';
-import { MAINTENANCE_MARKER, outsideUrl, windowsIis } from './iis';
+import { MAINTENANCE_MARKER, outsideAddress, windowsIis } from './iis';
 
 /*
  * Windows only, not provable here (see e2e/windows/ACCEPTANCE.md): that `appcmd set site
@@ -91,26 +93,22 @@ afterEach(async () => {
   dir = '';
 });
 
-async function setup() {
+async function setup(bindings = ORIGINAL) {
   dir = await mkdtemp(path.join(os.tmpdir(), 'crmum-lockout-'));
-  const appcmd = fakeAppcmd({ CRM: { bindings: ORIGINAL, state: 'Started' } });
-  const fetched: string[] = [];
+  const appcmd = fakeAppcmd({ CRM: { bindings, state: 'Started' } });
   const iis = windowsIis({
     runner: runnerAnswering(SCRIPTS_DIR, {}),
     exec: appcmd.exec,
     env: ENV,
     arch: 'x64',
     stateDir: async () => dir,
+    // The server's network address: 127.0.0.2 stands for it (Linux routes all of 127/8 to lo).
     networkInterfaces: () => ({
       lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true } as os.NetworkInterfaceInfo],
-      eth0: [{ address: '10.0.0.5', family: 'IPv4', internal: false } as os.NetworkInterfaceInfo],
+      eth0: [{ address: '127.0.0.2', family: 'IPv4', internal: false } as os.NetworkInterfaceInfo],
     }),
-    fetch: (async (url: string | URL) => {
-      fetched.push(String(url));
-      return new Response('<h1>CRM</h1>', { status: 200 });
-    }) as typeof fetch,
   });
-  return { appcmd, iis, fetched, folder: lockoutPaths(dir, 'CRM').folder };
+  return { appcmd, iis, folder: lockoutPaths(dir, 'CRM').folder };
 }
 
 describe('the lockout on a Windows server, by appcmd argument arrays', () => {
@@ -180,12 +178,29 @@ describe('the lockout on a Windows server, by appcmd argument arrays', () => {
   });
 
   it('asks from outside at a network address of the server, and from this server at the loopback address', async () => {
-    const { iis, fetched } = await setup();
-    await iis.request(CRM, 'outside');
-    await iis.lockOut(CRM, '<h1>x</h1>');
-    await iis.request(CRM, 'loopback');
-    await iis.request(CRM, 'outside');
-    expect(fetched).toEqual(['http://10.0.0.5/', 'http://127.0.0.1/', 'http://10.0.0.5/']);
-    expect(outsideUrl('http://crm.azienda.local/CRM/', {})).toBe('http://crm.azienda.local/CRM/');
+    // Stands for HTTP.sys on every address: it records where each request arrived, and its Host.
+    const arrived: string[] = [];
+    const server = http.createServer((req, res) => {
+      arrived.push(`${req.socket.localAddress} ${req.headers.host}`);
+      res.writeHead(200).end('<h1>CRM</h1>');
+    });
+    await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const { iis } = await setup(`http/*:${port}:,https/*:443:crm.azienda.local`);
+      const site = { ...CRM, url: `http://localhost:${port}/` };
+      await iis.request(site, 'outside');
+      await iis.lockOut(site, '<h1>x</h1>');
+      await iis.request(site, 'loopback');
+      await iis.request(site, 'outside');
+      expect(arrived).toEqual([
+        `127.0.0.2 127.0.0.2:${port}`,
+        `127.0.0.1 localhost:${port}`,
+        `127.0.0.2 127.0.0.2:${port}`,
+      ]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    expect(outsideAddress({})).toBeNull();
   });
 });

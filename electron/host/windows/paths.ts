@@ -44,6 +44,9 @@ export const iisresetPath = (env: Env, arch: ProcessArch) =>
   win.join(nativeSystemDir(env, arch), 'iisreset.exe');
 export const taskkillPath = (env: Env, arch: ProcessArch) =>
   win.join(nativeSystemDir(env, arch), 'taskkill.exe');
+/** Windows Installer's client: an .msi setup runs through it. */
+export const msiexecPath = (env: Env, arch: ProcessArch) =>
+  win.join(nativeSystemDir(env, arch), 'msiexec.exe');
 /** Windows PowerShell 5.1, 64-bit on a 64-bit OS (IISAdministration and the registry need it). */
 export const powershellPath = (env: Env, arch: ProcessArch) =>
   win.join(nativeSystemDir(env, arch), 'WindowsPowerShell', 'v1.0', 'powershell.exe');

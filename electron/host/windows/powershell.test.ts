@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { appendFile, chmod, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { en } from '../../shared/i18n/en';
+import { it as itCatalog } from '../../shared/i18n/it';
 import { UpgradeError } from '../../shared/message';
 import { INJECTION_CORPUS } from './fixtures/corpus';
 import {
@@ -13,17 +16,20 @@ import {
   createPowerShellRunner,
   encodeParams,
   invocationCommand,
+  isSupportedVersion,
   nodePowerShellFactory,
   parseInvocationOutput,
+  readPolicyLine,
+  readReadyLine,
 } from './powershell';
 
 /*
  * What runs here, on Linux: the whole runner against a fake shell (command text recorded,
  * base64 decoded back), and node-powershell 5 itself against a fake powershell executable that
- * speaks its stdin protocol. What only a Windows server can prove: that Windows PowerShell 5.1
- * accepts SESSION_INIT as one line, that `*>&1` captures every stream of the scripts, that the
- * scripts themselves read IIS and the registry as their comments say, and that accents survive
- * the real console (the results travel as base64, so they should; the warnings are UTF-8 text).
+ * speaks its stdin protocol. Real PowerShell 7 runs the same runner in powershell.session.test.ts.
+ * What only a Windows server can prove: that Windows PowerShell 5.1 accepts SESSION_INIT as one
+ * line, that the scripts themselves read IIS and the registry as their comments say, and what a
+ * Group Policy, AppLocker or WDAC really do to the session (e2e/windows/ACCEPTANCE.md).
  */
 
 afterEach(() => {
@@ -34,6 +40,13 @@ const SCRIPTS_DIR = fileURLToPath(new URL('../../../resources/scripts', import.m
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 const COMMAND = /^Invoke-CrmumScript -S '([A-Za-z0-9+/=]+)' -P '([A-Za-z0-9+/=]+)'$/;
+const READY_51 = 'CRMUM-READY 5.1.17763.6414 FullLanguage\r\n';
+/** The command carries a script's text: which allowlisted script it is, by the text of the repo's files. */
+const SCRIPT_OF_TEXT = new Map(
+  readdirSync(SCRIPTS_DIR)
+    .filter((f) => f.endsWith('.ps1'))
+    .map((f) => [readFileSync(path.join(SCRIPTS_DIR, f), 'utf8').replace(/^\uFEFF/, ''), f.slice(0, -4)]),
+);
 
 interface Answer {
   output?: string;
@@ -44,22 +57,27 @@ interface Answer {
   hang?: boolean;
 }
 
-function fakeShell(handler: (script: string, params: Record<string, unknown>) => Answer) {
+function fakeShell(
+  handler: (script: string, params: Record<string, unknown>) => Answer,
+  ready: string = READY_51,
+) {
   const sessions: { commands: string[]; disposed: boolean }[] = [];
-  const calls: { file: string; params: unknown; command: string }[] = [];
+  const calls: { script: string; text: string; params: unknown; command: string }[] = [];
   const factory: ShellFactory = () => {
     const session = { commands: [] as string[], disposed: false };
     sessions.push(session);
     return {
       async invoke(command) {
         session.commands.push(command);
-        if (command === SESSION_INIT) return { stdout: 'CRMUM-READY 5.1.17763.6414\r\n', stderr: '' };
+        if (command === SESSION_INIT) return { stdout: ready, stderr: '' };
         const m = COMMAND.exec(command);
         if (!m) throw new Error(`unexpected command: ${command}`);
-        const file = unb64(m[1]!);
+        const text = unb64(m[1]!);
+        const script = SCRIPT_OF_TEXT.get(text);
+        if (script === undefined) throw new Error('not the text of an allowlisted script');
         const params = JSON.parse(unb64(m[2]!)) as Record<string, unknown>;
-        calls.push({ file, params, command });
-        const a = handler(path.basename(file, '.ps1'), params);
+        calls.push({ script, text, params, command });
+        const a = handler(script, params);
         if (a.hang) return new Promise<never>(() => undefined);
         const envelope = {
           ok: !a.error,
@@ -83,21 +101,19 @@ function fakeShell(handler: (script: string, params: Record<string, unknown>) =>
 const json = (v: unknown) => ({ output: JSON.stringify(v) });
 
 describe('the command text', () => {
-  it('is constants and two base64 strings, which decode to the script path and the JSON parameters', () => {
-    const command = invocationCommand('C:\\Program Files\\CRM Upgrade\\resources\\scripts\\Get-CrmSite.ps1', {
-      siteName: 'CRM',
-      appPath: '/',
-    });
+  it('is constants and two base64 strings, which decode to the script text and the JSON parameters', () => {
+    const text = "param([string]$ParamsBase64)\r\n'Città' | Out-String # $(x) `n ; '@\r\n";
+    const command = invocationCommand(text, { siteName: 'CRM', appPath: '/' });
     const m = COMMAND.exec(command);
     expect(m).not.toBeNull();
-    expect(unb64(m![1]!)).toBe('C:\\Program Files\\CRM Upgrade\\resources\\scripts\\Get-CrmSite.ps1');
+    expect(unb64(m![1]!)).toBe(text);
     expect(JSON.parse(unb64(m![2]!))).toEqual({ siteName: 'CRM', appPath: '/' });
     expect(encodeParams({ a: 'Città' })).toBe(b64('{"a":"Città"}'));
   });
 
   it.each(INJECTION_CORPUS.map((s) => [s]))('carries %j unchanged and never as text', (value) => {
-    const file = `C:\\Users\\${value}\\AppData\\Local\\Temp\\x\\resources\\scripts\\Get-FileVersion.ps1`;
-    const command = invocationCommand(file, { path: value, nested: { list: [value, value] } });
+    const text = `# ${value}\r\nparam([string]$ParamsBase64)\r\n'${value}'\r\n`;
+    const command = invocationCommand(text, { path: value, nested: { list: [value, value] } });
     expect(command).toMatch(COMMAND);
     if (value.trim() !== '') expect(command).not.toContain(value);
     for (const ch of [
@@ -126,7 +142,7 @@ describe('the command text', () => {
       expect(command.slice('Invoke-CrmumScript -S '.length)).not.toContain(ch);
     }
     const m = COMMAND.exec(command)!;
-    expect(unb64(m[1]!)).toBe(file);
+    expect(unb64(m[1]!)).toBe(text);
     expect(JSON.parse(unb64(m[2]!))).toEqual({ path: value, nested: { list: [value, value] } });
   });
 
@@ -146,9 +162,25 @@ describe('the command text', () => {
     }
   });
 
+  it('prints the READY line first, from an expanded string alone (no [Console], [Convert] or New-Object)', () => {
+    const [first] = SESSION_INIT.split('; ');
+    expect(first).toBe(
+      '"CRMUM-READY $($PSVersionTable.PSVersion) $($ExecutionContext.SessionState.LanguageMode)"',
+    );
+    expect(first).not.toMatch(/\[|New-Object|::/);
+  });
+
+  it('runs the script’s text as a script block, never a file by its path', () => {
+    expect(SESSION_INIT).toContain(
+      '$block = [ScriptBlock]::Create($utf8.GetString([Convert]::FromBase64String($S)))',
+    );
+    expect(SESSION_INIT).toContain('& $block -ParamsBase64 $P *>&1 | ForEach-Object');
+    expect(SESSION_INIT).not.toMatch(/& \$file|-File|\. \$/);
+  });
+
   it('confines the session to the system modules, imported by absolute path', () => {
     expect(SESSION_INIT).toMatch(
-      /^\$ProgressPreference = 'SilentlyContinue'; \$env:PSModulePath = \$PSHOME \+ '\\Modules'; /,
+      /^"CRMUM-READY [^"]+"; \$ProgressPreference = 'SilentlyContinue'; \$env:PSModulePath = \$PSHOME \+ '\\Modules'; /,
     );
     const imports = [...SESSION_INIT.matchAll(/Import-Module ([^;]+);/g)].map((m) => m[1]);
     expect(imports).toEqual([
@@ -181,7 +213,7 @@ describe('reading what came back', () => {
 });
 
 describe('the runner over a fake shell', () => {
-  it('starts one session, prepares it once, and runs allowlisted scripts by path', async () => {
+  it('starts one session, prepares it once, and sends allowlisted scripts by their text', async () => {
     const shell = fakeShell((script) =>
       script === 'Get-Elevation' ? json({ elevated: true, user: 'CONTOSO\\admin' }) : json({ reasons: [] }),
     );
@@ -194,10 +226,8 @@ describe('the runner over a fake shell', () => {
     expect(shell.sessions).toHaveLength(1);
     expect(shell.sessions[0]!.commands[0]).toBe(SESSION_INIT);
     expect(shell.sessions[0]!.commands.filter((c) => c === SESSION_INIT)).toHaveLength(1);
-    expect(shell.calls.map((c) => c.file)).toEqual([
-      path.join(SCRIPTS_DIR, 'Get-Elevation.ps1'),
-      path.join(SCRIPTS_DIR, 'Get-PendingReboot.ps1'),
-    ]);
+    expect(shell.calls.map((c) => c.script)).toEqual(['Get-Elevation', 'Get-PendingReboot']);
+    expect(shell.calls[0]!.text).toBe(await readFile(path.join(SCRIPTS_DIR, 'Get-Elevation.ps1'), 'utf8'));
     expect(shell.calls.map((c) => c.params)).toEqual([{}, {}]);
     await runner.dispose();
     expect(shell.sessions[0]!.disposed).toBe(true);
@@ -284,7 +314,7 @@ describe('the runner over a fake shell', () => {
       error: {
         message: 'Impossibile trovare il percorso «C:\\x»',
         type: 'System.Management.Automation.ItemNotFoundException',
-        at: 'At Get-FileVersion.ps1:13 char:10',
+        at: 'At line:13 char:10',
       },
       warnings: ['error: prima'],
     }));
@@ -297,7 +327,7 @@ describe('the runner over a fake shell', () => {
       params: { script: 'Get-FileVersion', error: 'Impossibile trovare il percorso «C:\\x»' },
     });
     expect(e.detail).toContain('ItemNotFoundException');
-    expect(e.detail).toContain('At Get-FileVersion.ps1:13');
+    expect(e.detail).toContain('At line:13 char:10');
     expect(e.detail).toContain('error: prima');
   });
 
@@ -355,7 +385,7 @@ describe('the runner over a fake shell', () => {
     const answers: (() => void)[] = [];
     const factory: ShellFactory = () => ({
       async invoke(command) {
-        if (command === SESSION_INIT) return { stdout: 'CRMUM-READY 5.1\n', stderr: '' };
+        if (command === SESSION_INIT) return { stdout: READY_51, stderr: '' };
         running++;
         most = Math.max(most, running);
         await new Promise<void>((answer) => answers.push(answer));
@@ -430,7 +460,40 @@ describe('the runner over a fake shell', () => {
         key: 'resources.not-shipped',
         params: { file: path.join(dir, 'Get-PendingReboot.ps1') },
       });
-      expect(shell.calls.map((c) => path.basename(c.file))).toEqual(['Get-Elevation.ps1']);
+      expect(shell.calls.map((c) => c.script)).toEqual(['Get-Elevation']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends the checked bytes as UTF-8 text without a byte order mark, and refuses a script that is not UTF-8', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'crmum-scripts-'));
+    try {
+      const original = await readFile(path.join(SCRIPTS_DIR, 'Get-Elevation.ps1'));
+      const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), original]);
+      await writeFile(path.join(dir, 'Get-Elevation.ps1'), withBom);
+      // 'Città' as Windows-1252 saves it: à is the lone byte 0xE0.
+      const ansi = Buffer.concat([Buffer.from('# Citt', 'latin1'), Buffer.from([0xe0]), Buffer.from('\r\n')]);
+      await writeFile(path.join(dir, 'Get-PendingReboot.ps1'), ansi);
+      const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+      const shell = fakeShell(() => json({ elevated: true }));
+      const runner = createPowerShellRunner({
+        scriptsDir: dir,
+        shell: shell.factory,
+        resourceHashes: {
+          'scripts/Get-Elevation.ps1': hash(withBom),
+          'scripts/Get-PendingReboot.ps1': hash(ansi),
+        },
+      });
+      const err = (await runner.run('Get-PendingReboot', {}).catch((e: unknown) => e)) as UpgradeError;
+      expect(err.message_).toEqual({
+        key: 'windows.powershell.script-not-utf8',
+        params: { script: 'Get-PendingReboot', file: path.join(dir, 'Get-PendingReboot.ps1') },
+      });
+      expect(shell.sessions).toEqual([]);
+      expect((await runner.run('Get-Elevation', {})).result.elevated).toBe(true);
+      expect(shell.calls[0]!.text).toBe(original.toString('utf8'));
+      expect(shell.calls[0]!.text.charCodeAt(0)).not.toBe(0xfeff);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -460,6 +523,106 @@ describe('the runner over a fake shell', () => {
   });
 });
 
+describe('the session’s start-up', () => {
+  const refusal = async (ready: string) => {
+    const shell = fakeShell(() => json({ elevated: true }), ready);
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory });
+    const err = (await runner.run('Get-Elevation', {}).catch((e: unknown) => e)) as UpgradeError;
+    return { err, shell };
+  };
+
+  it('reads the version and the language mode from the first line', () => {
+    expect(readReadyLine('\r\nCRMUM-READY 5.1.17763.6414 FullLanguage\r\nCRMUM-POLICY x=y\r\n')).toEqual({
+      version: '5.1.17763.6414',
+      languageMode: 'FullLanguage',
+    });
+    expect(readReadyLine('CRMUM-READY  FullLanguage')).toEqual({
+      version: '1.0',
+      languageMode: 'FullLanguage',
+    });
+    expect(readReadyLine('CRMUM-READY 5.1')).toBeNull();
+    for (const v of ['5.1.14393.0', '5.1', '7.6.9', '7.5.0-preview.3', '10.0'])
+      expect(isSupportedVersion(v), v).toBe(true);
+    for (const v of ['1.0', '2.0', '3.0', '4.0', '5.0.10586.117', '', 'fake'])
+      expect(isSupportedVersion(v), v).toBe(false);
+  });
+
+  it('refuses PowerShell 4.0 (Windows Server 2012 R2 without WMF 5.1), naming it and what to install', async () => {
+    const { err, shell } = await refusal('CRMUM-READY 4.0 FullLanguage\r\n');
+    expect(err).toBeInstanceOf(UpgradeError);
+    expect(err.message_).toEqual({ key: 'windows.powershell.too-old', params: { found: '4.0' } });
+    expect(err.detail).toBe('PowerShell 4.0, FullLanguage');
+    expect(en['windows.powershell.too-old.remedy']).toContain('Windows Management Framework 5.1 (WMF 5.1)');
+    expect(en['windows.powershell.too-old.remedy']).toContain('Windows Server 2016 or later');
+    expect(itCatalog['windows.powershell.too-old.remedy']).toContain('(WMF 5.1)');
+    // Nothing ran in that session, and it is not kept.
+    expect(shell.calls).toEqual([]);
+    expect(shell.sessions[0]!.disposed).toBe(true);
+  });
+
+  it('refuses Constrained Language, naming AppLocker and WDAC instead of "could not start"', async () => {
+    const { err, shell } = await refusal('CRMUM-READY 5.1.17763.6414 ConstrainedLanguage\r\n');
+    expect(err.message_).toEqual({
+      key: 'windows.powershell.constrained-language',
+      params: { mode: 'ConstrainedLanguage' },
+    });
+    expect(en['windows.powershell.constrained-language']).toMatch(/AppLocker.*WDAC/);
+    expect(en['windows.powershell.constrained-language.remedy']).toMatch(
+      /exception.*upgrade manager’s folder/,
+    );
+    expect(shell.calls).toEqual([]);
+    expect(shell.sessions[0]!.disposed).toBe(true);
+  });
+
+  it('logs the version, the language mode and the execution policies, once, and warns of a Group Policy that would stop script files', async () => {
+    const log = vi.fn();
+    const policies =
+      'CRMUM-POLICY MachinePolicy=AllSigned UserPolicy=Undefined Process=Bypass CurrentUser=Restricted LocalMachine=RemoteSigned';
+    const shell = fakeShell(
+      (script) => (script === 'Get-CrmSite' ? { hang: true } : json({ elevated: true })),
+      `${READY_51}${policies}\r\n`,
+    );
+    const runner = createPowerShellRunner({ scriptsDir: SCRIPTS_DIR, shell: shell.factory, log });
+    await runner.run('Get-Elevation', {});
+    // A second session (after a timeout) logs its start, not the server's policies again.
+    await runner.run('Get-CrmSite', { siteName: 'CRM', appPath: '/' }, 50).catch(() => undefined);
+    await runner.run('Get-Elevation', {});
+    expect(shell.sessions).toHaveLength(2);
+    const keys = log.mock.calls.map((c) => [c[0], (c[1] as { key: string }).key]);
+    expect(keys.filter(([, k]) => k === 'windows.powershell.started')).toHaveLength(2);
+    expect(log).toHaveBeenCalledWith(
+      'info',
+      { key: 'windows.powershell.started' },
+      'PowerShell 5.1.17763.6414, FullLanguage',
+    );
+    expect(
+      log.mock.calls.filter((c) => (c[1] as { key: string }).key === 'windows.powershell.execution-policy'),
+    ).toEqual([
+      [
+        'info',
+        {
+          key: 'windows.powershell.execution-policy',
+          params: {
+            policies:
+              'MachinePolicy=AllSigned, UserPolicy=Undefined, Process=Bypass, CurrentUser=Restricted, LocalMachine=RemoteSigned',
+          },
+        },
+      ],
+    ]);
+    // Only the Group Policy scopes outrank our -ExecutionPolicy Bypass.
+    expect(log.mock.calls.filter((c) => (c[1] as { key: string }).key.endsWith('.group-policy'))).toEqual([
+      [
+        'warn',
+        {
+          key: 'windows.powershell.execution-policy.group-policy',
+          params: { scope: 'MachinePolicy', policy: 'AllSigned' },
+        },
+      ],
+    ]);
+    expect(readPolicyLine(policies)[0]).toEqual({ scope: 'MachinePolicy', policy: 'AllSigned' });
+  });
+});
+
 /**
  * node-powershell itself, on Linux, against a stand-in for powershell.exe that speaks its stdin
  * protocol: delimiters written with [Console]::Out/Error.WriteLine, one command per line. It
@@ -476,25 +639,30 @@ describe.skipIf(process.platform === 'win32')('node-powershell 5 under the runne
     delete process.env.NODE_POWERSHELL;
     dir = await mkdtemp(path.join(os.tmpdir(), 'crmum-fake-pwsh-'));
     executable = path.join(dir, 'fake-powershell.mjs');
+    // CRMUM_FAKE_LANGUAGE=ConstrainedLanguage: refuses [Console] as that mode does, node-powershell's
+    // delimiter lines included, and still prints SESSION_INIT's READY line.
     await writeFile(
       executable,
       `#!${process.execPath}
 import { createInterface } from 'node:readline';
 const args = process.argv.slice(2);
+const mode = process.env.CRMUM_FAKE_LANGUAGE || 'FullLanguage';
+const refused = 'InvalidOperation: Cannot invoke method. Method invocation is supported only on core types in this language mode.\\n';
 const un = (s) => Buffer.from(s, 'base64').toString('utf8');
 let busy = false;
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (busy) return;
   let m;
+  if (mode !== 'FullLanguage' && line.startsWith('[Console]::')) return void process.stderr.write(refused);
   if ((m = /^\\[Console\\]::Out\\.WriteLine\\("([0-9A-Za-z]{16})"\\)$/.exec(line))) return void process.stdout.write(m[1] + '\\n');
   if ((m = /^\\[Console\\]::Error\\.WriteLine\\("([0-9A-Za-z]{16})"\\)$/.exec(line))) return void process.stderr.write(m[1] + '\\n');
-  if (line.startsWith("$ProgressPreference")) return void process.stdout.write('CRMUM-READY fake ' + JSON.stringify(args) + '\\n');
+  if (line.startsWith('"CRMUM-READY ')) return void process.stdout.write('CRMUM-READY 5.1.17763.6414 ' + mode + '\\n');
   if ((m = /^Invoke-CrmumScript -S '([A-Za-z0-9+/=]+)' -P '([A-Za-z0-9+/=]+)'$/.exec(line))) {
-    const file = un(m[1]);
+    const text = un(m[1]);
     const params = JSON.parse(un(m[2]));
     if (params.path === 'hang') { busy = true; return; }
     if (params.path.includes('warn')) process.stderr.write('WARNING: avviso dallo script\\n');
-    const output = JSON.stringify({ fileVersion: params.path, productVersion: file, fileMajorPart: 7, fileMinorPart: 8, fileBuildPart: 5, filePrivatePart: 58853 });
+    const output = JSON.stringify({ fileVersion: params.path, productVersion: JSON.stringify(args), fileMajorPart: 7, fileMinorPart: 8, fileBuildPart: text.length, filePrivatePart: 58853 });
     const envelope = { ok: true, output, warnings: [], error: null };
     return void process.stdout.write('${RESULT_PREFIX}' + Buffer.from(JSON.stringify(envelope), 'utf8').toString('base64') + '\\n');
   }
@@ -510,21 +678,17 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('passes the executable options, reads stdout with stderr as warnings, and survives a timeout', async () => {
-    const log = vi.fn();
+  it('passes the executable options, sends the script text, reads stdout with stderr as warnings, and survives a timeout', async () => {
     const runner = createPowerShellRunner({
       scriptsDir: SCRIPTS_DIR,
       shell: nodePowerShellFactory({ executable, env: {}, invocationTimeoutMs: 20_000 }),
-      log,
     });
     try {
       const first = await runner.run('Get-FileVersion', { path: 'C:\\inetpub\\Città\\bin\\Crm.Web.dll' });
       expect(first.result.fileVersion).toBe('C:\\inetpub\\Città\\bin\\Crm.Web.dll');
-      expect(first.result.productVersion).toBe(path.join(SCRIPTS_DIR, 'Get-FileVersion.ps1'));
-      const started = log.mock.calls.find(
-        (c) => (c[1] as { key: string }).key === 'windows.powershell.started',
-      );
-      expect(JSON.parse(String(started?.[2]).replace(/^fake /, ''))).toEqual([
+      const text = await readFile(path.join(SCRIPTS_DIR, 'Get-FileVersion.ps1'), 'utf8');
+      expect(first.result.fileBuildPart).toBe(text.length);
+      expect(JSON.parse(first.result.productVersion ?? '')).toEqual([
         '-NoLogo',
         '-NoProfile',
         '-NonInteractive',
@@ -549,6 +713,29 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       await runner.dispose();
     }
   });
+
+  it('says Constrained Language at once, although node-powershell’s own delimiters never come back there', async () => {
+    const runner = createPowerShellRunner({
+      scriptsDir: SCRIPTS_DIR,
+      // The backstop would answer after 20 s; the test's own timeout is far shorter than that.
+      shell: nodePowerShellFactory({
+        executable,
+        env: { CRMUM_FAKE_LANGUAGE: 'ConstrainedLanguage' },
+        invocationTimeoutMs: 20_000,
+      }),
+    });
+    try {
+      const err = (await runner
+        .run('Get-FileVersion', { path: 'C:\\x' })
+        .catch((e: unknown) => e)) as UpgradeError;
+      expect(err.message_).toEqual({
+        key: 'windows.powershell.constrained-language',
+        params: { mode: 'ConstrainedLanguage' },
+      });
+    } finally {
+      await runner.dispose();
+    }
+  }, 10_000);
 });
 
 /**

@@ -20,11 +20,15 @@ export type { AllowlistedScript, ScriptParams, ScriptResult } from './scripts';
  * resources/scripts. No value is ever pasted into PowerShell text:
  *
  * - the session is prepared once with a constant text (SESSION_INIT) that defines one function;
- * - each call sends `Invoke-CrmumScript -S '<base64>' -P '<base64>'`: the script's path and the
- *   parameters, each as base64 of UTF-8 (the parameters as JSON), and nothing else. The base64
- *   alphabet has no quote, `$`, backtick or separator, so the text cannot be escaped from, and
- *   it is pure ASCII, so the console's code page cannot mangle an accent on the way in;
- * - the function runs the script with every stream captured (`*>&1`), and prints one line,
+ * - each call sends `Invoke-CrmumScript -S '<base64>' -P '<base64>'`: the script's text (the very
+ *   bytes whose hash was checked, never its path) and the parameters, each as base64 of UTF-8 (the
+ *   parameters as JSON), and nothing else. The base64 alphabet has no quote, `$`, backtick or
+ *   separator, so the text cannot be escaped from, and it is pure ASCII, so the console's code
+ *   page cannot mangle an accent on the way in;
+ * - the function makes a script block of the text and runs it: the execution policy governs
+ *   script files, not script blocks, so a Group Policy of AllSigned does not stop it, and
+ *   PowerShell never reads the file between our hash check and the run;
+ * - it runs the script with every stream captured (`*>&1`), and prints one line,
  *   `CRMUM-RESULT <base64 of UTF-8 JSON>`: the script's output, its warnings and non-terminating
  *   errors, and the terminating error if it threw. Pure ASCII again on the way out.
  *
@@ -33,7 +37,8 @@ export type { AllowlistedScript, ScriptParams, ScriptResult } from './scripts';
  * stderr byte sets `hadErrors` and, unless `throwOnInvocationError: false`, throws away stdout;
  * `invocationTimeout` (default 0, none) only stops waiting, the command goes on running in the
  * shell. So stderr is read here as warnings, a timed-out session is killed and replaced, and the
- * timeout of each call is ours (node-powershell's is set too, as a backstop).
+ * timeout of each call is ours (node-powershell's is set too, as a backstop). Its delimiters are
+ * written with `[Console]`, which Constrained Language refuses: see watchReadyLine.
  */
 
 export interface PowerShellRunner {
@@ -59,6 +64,7 @@ export const MAX_TIMEOUT_MS = 10 * 60_000;
 const INIT_TIMEOUT_MS = 60_000;
 export const RESULT_PREFIX = 'CRMUM-RESULT ';
 const READY = 'CRMUM-READY';
+const POLICY = 'CRMUM-POLICY';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The system modules the scripts use, imported by absolute path rather than found by name. */
@@ -71,15 +77,26 @@ const SYSTEM_MODULES = [
 /**
  * Sent once per session, one line (`-Command -` reads stdin line by line: an unfinished statement
  * would swallow node-powershell's delimiter lines). A constant: nothing is ever added to it.
+ *
+ * The READY line comes first, an expanded string printed by the host: that much runs on every
+ * PowerShell from 2.0 on and in Constrained Language, where [Console], [Convert] and New-Object of
+ * other types are refused, so prepare() learns from it which PowerShell this is and whether the
+ * rest can run. The rest of the line parses on PowerShell 3.0 and later (`*>&1` is 3.0 syntax):
+ * 2.0, found only on Windows Server 2008 R2, where Node.js does not run, would refuse the whole
+ * line and print nothing.
  * [Console]::OutputEncoding is set for the log's sake (warnings on stderr); the results do not
  * depend on it. Setting it can fail when the process has no console, hence the try.
+ * The last statement prints the execution policy of each scope, as evidence for the log.
  */
 export const SESSION_INIT = [
+  `"${READY} $($PSVersionTable.PSVersion) $($ExecutionContext.SessionState.LanguageMode)"`,
   "$ProgressPreference = 'SilentlyContinue'",
   // Modules only from the system folder of this very PowerShell ($PSHOME comes from the
   // executable's own location, not the environment): PowerShell 5.1 adds folders to the
   // PSModulePath it was given, and a module found by name elsewhere would run elevated.
   // String concatenation, not Join-Path: that cmdlet lives in one of the modules being imported.
+  // PowerShell 7 on Linux (the tests) takes the backslash in a path as a separator too; its
+  // PSModulePath, which it does not normalise, then names no folder, and nothing loads by name.
   "$env:PSModulePath = $PSHOME + '\\Modules'",
   ...SYSTEM_MODULES.map((m) => `Import-Module -Name ($PSHOME + '\\Modules\\${m}')`),
   'try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }',
@@ -90,8 +107,8 @@ export const SESSION_INIT = [
     '$notes = New-Object System.Collections.Generic.List[string]; ' +
     '$failure = $null; ' +
     'try { ' +
-    '$file = $utf8.GetString([Convert]::FromBase64String($S)); ' +
-    '& $file -ParamsBase64 $P *>&1 | ForEach-Object { ' +
+    '$block = [ScriptBlock]::Create($utf8.GetString([Convert]::FromBase64String($S))); ' +
+    '& $block -ParamsBase64 $P *>&1 | ForEach-Object { ' +
     "if ($_ -is [System.Management.Automation.ErrorRecord]) { $notes.Add('error: ' + $_.ToString()) } " +
     "elseif ($_ -is [System.Management.Automation.WarningRecord]) { $notes.Add('warning: ' + $_.Message) } " +
     "elseif ($_ -is [System.Management.Automation.InformationRecord]) { $notes.Add('information: ' + [string]$_.MessageData) } " +
@@ -106,8 +123,63 @@ export const SESSION_INIT = [
     RESULT_PREFIX +
     "' + [Convert]::ToBase64String($utf8.GetBytes((ConvertTo-Json -InputObject $envelope -Compress -Depth 4)))) " +
     '}',
-  `[Console]::Out.WriteLine('${READY} ' + $PSVersionTable.PSVersion.ToString())`,
+  `[Console]::Out.WriteLine('${POLICY} ' + ((Get-ExecutionPolicy -List | ForEach-Object { [string]$_.Scope + '=' + [string]$_.ExecutionPolicy }) -join ' '))`,
 ].join('; ');
+
+const lines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
+
+/** What the session's first line says: which PowerShell, in which language mode. */
+export interface SessionStart {
+  version: string;
+  languageMode: string;
+}
+
+const READY_LINE = new RegExp(`^${READY} (\\S*) (\\S+)$`);
+
+export function readReadyLine(stdout: string): SessionStart | null {
+  for (const line of lines(stdout)) {
+    const m = READY_LINE.exec(line);
+    // $PSVersionTable exists from PowerShell 2.0 on: without it, this is 1.0.
+    if (m) return { version: m[1] || '1.0', languageMode: m[2]! };
+  }
+  return null;
+}
+
+/** The execution policy of each scope, in PowerShell's order of precedence. */
+export function readPolicyLine(stdout: string): { scope: string; policy: string }[] {
+  const line = lines(stdout).find((l) => l.startsWith(`${POLICY} `));
+  if (!line) return [];
+  return line
+    .slice(POLICY.length)
+    .trim()
+    .split(/\s+/)
+    .map((pair) => {
+      const [scope = '', policy = ''] = pair.split('=');
+      return { scope, policy };
+    });
+}
+
+/** Windows PowerShell 5.1 or later (the scripts are written for 5.1). */
+export function isSupportedVersion(version: string): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 5 || (major === 5 && minor >= 1);
+}
+
+const FULL_LANGUAGE = 'FullLanguage';
+
+/**
+ * Policies set by Group Policy (the two *Policy scopes outrank our -ExecutionPolicy Bypass) that
+ * would stop a script file (RemoteSigned: one with the mark of the web, as a kit unzipped by
+ * Explorer from a download has). They do not stop a script block.
+ */
+const GROUP_POLICY_SCOPES = new Set(['MachinePolicy', 'UserPolicy']);
+const STOPS_SCRIPT_FILES = new Set(['AllSigned', 'RemoteSigned', 'Restricted']);
 
 export function toBase64Utf8(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
@@ -118,9 +190,15 @@ export function encodeParams(params: object): string {
   return toBase64Utf8(JSON.stringify(params));
 }
 
-/** The whole text sent for one call: constants and two base64 strings, checked to be nothing else. */
-export function invocationCommand(scriptFile: string, params: object): string {
-  const s = toBase64Utf8(scriptFile);
+/**
+ * The whole text sent for one call: constants and two base64 strings, checked to be nothing else.
+ * Its length: a script of ~90 lines is ~5 KB, ~7 KB as base64, plus the parameters. It travels
+ * on stdin, a pipe that PowerShell reads line by line with no length limit of its own: the
+ * 32,767 characters of a process's command line and the 8,191 of an interactive console apply to
+ * neither (the session tests send lines of a few hundred KB through real PowerShell).
+ */
+export function invocationCommand(scriptText: string, params: object): string {
+  const s = toBase64Utf8(scriptText);
   const p = encodeParams(params);
   if (!BASE64.test(s) || !BASE64.test(p) || s === '' || p === '')
     throw new Error('not base64: refusing to build a PowerShell command');
@@ -145,12 +223,6 @@ const envelopeSchema = z.object({
     .optional(),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
-
-const lines = (text: string) =>
-  text
-    .split(/\r?\n/)
-    .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== '');
 
 /**
  * What came back from one call: the envelope line (the last one, if a script printed a look-alike
@@ -208,6 +280,26 @@ class PinnedPowerShell extends PowerShell {
   }
 }
 
+/**
+ * node-powershell writes its delimiter lines with `[Console]::Out/Error.WriteLine`, which
+ * Constrained Language refuses: there, no invoke ever returns. SESSION_INIT prints its READY line
+ * first, in PowerShell that every language mode allows, so a READY line that names another mode
+ * ends the wait at once with what was printed, and the runner says why it stops.
+ */
+function watchReadyLine(stdout: NodeJS.ReadableStream): { restricted: Promise<string>; stop(): void } {
+  let seen = '';
+  let onData: (chunk: string | Buffer) => void = () => undefined;
+  const restricted = new Promise<string>((resolve) => {
+    onData = (chunk) => {
+      seen += chunk.toString();
+      const start = readReadyLine(seen);
+      if (start && start.languageMode !== FULL_LANGUAGE) resolve(seen);
+    };
+  });
+  stdout.on('data', onData);
+  return { restricted, stop: () => void stdout.off('data', onData) };
+}
+
 /** Sessions of the real node-powershell. */
 export function nodePowerShellFactory(options: NodePowerShellOptions): ShellFactory {
   return () => {
@@ -224,7 +316,12 @@ export function nodePowerShellFactory(options: NodePowerShellOptions): ShellFact
     (ps as unknown as { exitPromise?: Promise<unknown> }).exitPromise?.catch(() => undefined);
     return {
       async invoke(command) {
-        const r = await ps.invoke(command);
+        const ready = watchReadyLine(ps.streams.stdout);
+        const invocation = ps.invoke(command);
+        // Settled by dispose() when the READY line won: nobody waits for it then.
+        invocation.catch(() => undefined);
+        const r = await Promise.race([invocation, ready.restricted]).finally(ready.stop);
+        if (typeof r === 'string') return { stdout: r, stderr: '' };
         if (r.stdout === undefined || r.stderr === undefined) {
           throw new Error(
             r.hadErrors
@@ -268,6 +365,7 @@ export function createPowerShellRunner(options: PowerShellRunnerOptions): PowerS
   let current: { shell: ShellSession; ready: Promise<void> } | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
+  let policiesLogged = false;
 
   function drop(reason: string) {
     const old = current;
@@ -278,14 +376,38 @@ export function createPowerShellRunner(options: PowerShellRunnerOptions): PowerS
     }
   }
 
+  /** Starts the session and refuses a PowerShell the scripts cannot run in, saying why. */
   async function prepare(shell: ShellSession): Promise<void> {
     const answer = await race(shell.invoke(SESSION_INIT), INIT_TIMEOUT_MS);
     if (answer === TIMED_OUT) throw new Error(`no answer in ${INIT_TIMEOUT_MS / 1000} s`);
-    const ready = lines(answer.stdout).find((l) => l.startsWith(READY));
-    if (!ready) throw new Error(`unexpected answer: ${answer.stdout} ${answer.stderr}`.trim());
-    log('info', msg('windows.powershell.started'), ready.slice(READY.length).trim());
+    const start = readReadyLine(answer.stdout);
+    if (!start) throw new Error(`unexpected answer: ${answer.stdout} ${answer.stderr}`.trim());
+    const detail = `PowerShell ${start.version}, ${start.languageMode}`;
+    if (!isSupportedVersion(start.version)) {
+      throw new UpgradeError(msg('windows.powershell.too-old', { found: start.version }), detail);
+    }
+    if (start.languageMode !== FULL_LANGUAGE) {
+      throw new UpgradeError(
+        msg('windows.powershell.constrained-language', { mode: start.languageMode }),
+        detail,
+      );
+    }
+    log('info', msg('windows.powershell.started'), detail);
     for (const line of lines(answer.stderr))
       log('warn', msg('windows.powershell.warning', { script: 'session' }), line);
+    if (!policiesLogged) logPolicies(readPolicyLine(answer.stdout));
+  }
+
+  /** Once per runner: the execution policies are the server's, not the session's. */
+  function logPolicies(policies: { scope: string; policy: string }[]) {
+    policiesLogged = true;
+    const list = policies.map((p) => `${p.scope}=${p.policy}`).join(', ') || '?';
+    log('info', msg('windows.powershell.execution-policy', { policies: list }));
+    for (const { scope, policy } of policies) {
+      if (GROUP_POLICY_SCOPES.has(scope) && STOPS_SCRIPT_FILES.has(policy)) {
+        log('warn', msg('windows.powershell.execution-policy.group-policy', { scope, policy }));
+      }
+    }
   }
 
   async function session(): Promise<ShellSession> {
@@ -303,6 +425,7 @@ export function createPowerShellRunner(options: PowerShellRunnerOptions): PowerS
       await ready;
     } catch (err) {
       if (current?.shell === shell) drop('session did not start');
+      if (err instanceof UpgradeError) throw err;
       throw new UpgradeError(msg('windows.powershell.unavailable'), String(err));
     }
     return shell;
@@ -314,8 +437,8 @@ export function createPowerShellRunner(options: PowerShellRunnerOptions): PowerS
     const spec = SCRIPTS[script];
     const checked = spec.params.safeParse(params);
     if (!checked.success) throw new Error(`bad parameters for ${script}: ${checked.error.message}`);
-    const file = await checkedScriptFile(options.scriptsDir, script, hashes);
-    const command = invocationCommand(file, checked.data);
+    const { text } = await checkedScriptFile(options.scriptsDir, script, hashes);
+    const command = invocationCommand(text, checked.data);
     const shell = await session();
     let answer: { stdout: string; stderr: string } | typeof TIMED_OUT;
     try {

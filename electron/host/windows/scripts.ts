@@ -146,6 +146,53 @@ export const SCRIPTS = {
     params: z.object({ webConfigPath: z.string().min(1) }).strict(),
     result: psArray(z.object({ name: z.string(), connectionString: z.string(), providerName: text })),
   },
+  'Get-WebServices': {
+    params: noParams,
+    result: z.object({
+      services: psArray(z.object({ name: z.string(), status: serviceStatus.nullable(), startType: text })),
+    }),
+  },
+  'Get-ProcessesById': {
+    params: z.object({ pids: z.array(z.number().int().positive()).min(1).max(64) }).strict(),
+    result: z.object({
+      processes: psArray(
+        z.object({ pid: z.number().int(), name: z.string(), startTime: z.string().nullable() }),
+      ),
+    }),
+  },
+  'Test-InstallerBusy': {
+    params: noParams,
+    result: z.object({ mutex: z.enum(['absent', 'free', 'held', 'denied']) }),
+  },
+  'Get-SetupProcesses': {
+    params: z.object({ since: z.iso.datetime() }).strict(),
+    result: z.object({
+      processes: psArray(
+        z.object({
+          pid: z.number().int(),
+          parentPid: z.number().int(),
+          name: z.string(),
+          created: z.string().nullable(),
+        }),
+      ),
+    }),
+  },
+  'Get-LastBoot': {
+    params: noParams,
+    result: z.object({ lastBoot: z.string().nullable() }),
+  },
+  'Get-SqlInstancePort': {
+    // A SQL Server instance name: up to 16 letters, digits, _, $ or # (the registry value it names).
+    params: z.object({ instance: z.string().regex(/^[\p{L}_#][\p{L}\p{N}_$#]{0,15}$/u) }).strict(),
+    result: z.object({
+      instanceId: z.string().nullable(),
+      tcpEnabled: z.boolean().nullable(),
+      listenOnAllIPs: z.boolean().nullable(),
+      addresses: text,
+      tcpPort: text,
+      tcpDynamicPorts: text,
+    }),
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 export type AllowlistedScript = keyof typeof SCRIPTS;
@@ -154,18 +201,25 @@ export type ScriptResult<S extends AllowlistedScript> = z.output<(typeof SCRIPTS
 
 export const isAllowlisted = (name: string): name is AllowlistedScript => Object.hasOwn(SCRIPTS, name);
 
+/** An allowlisted script as it is sent: its file, and the text of the very bytes that were checked. */
+export interface CheckedScript {
+  file: string;
+  /** UTF-8, byte order mark removed. */
+  text: string;
+}
+
 /**
- * The script's file, checked before each run: in a built app its bytes must be the ones hashed at
- * build time (the scripts sit outside app.asar, where anyone who can write the unpacked folder
- * could edit them). PowerShell then reads the file itself, a moment later: sending the checked
- * text instead would close that gap. Null hashes: running from source, where resources/ is the
- * source itself.
+ * The script, read once and checked before each run: in a built app its bytes must be the ones
+ * hashed at build time (the scripts sit outside app.asar, where anyone who can write the unpacked
+ * folder could edit them). The text of those same bytes is what PowerShell runs, as a script
+ * block: PowerShell never reads the file itself, so nothing can change it between the check and
+ * the run. Null hashes: running from source, where resources/ is the source itself.
  */
 export async function checkedScriptFile(
   scriptsDir: string,
   script: AllowlistedScript,
   hashes: ResourceHashes | null,
-): Promise<string> {
+): Promise<CheckedScript> {
   const file = path.join(scriptsDir, `${script}.ps1`);
   let bytes: Buffer;
   try {
@@ -179,5 +233,12 @@ export async function checkedScriptFile(
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const refusal = hashes && resourceRefusal(hashes, `scripts/${script}.ps1`, sha256, file);
   if (refusal) throw refusal;
-  return file;
+  let text: string;
+  try {
+    // fatal: a script saved in another encoding is refused, not run with its accents replaced.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch (err) {
+    throw new UpgradeError(msg('windows.powershell.script-not-utf8', { script, file }), String(err));
+  }
+  return { file, text };
 }

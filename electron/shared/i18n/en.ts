@@ -10,6 +10,8 @@ import { iisPoolsMessages } from './windows/iis-pools';
 import { setupRunnerMessages } from './windows/setup-runner';
 import { connectionStringsMessages } from './windows/connection-strings';
 import { platformMessages } from './windows/platform';
+import { sqlConnectionMessages } from './windows/sql-connection';
+import { sqlDatabasesMessages } from './windows/sql-databases';
 /** The English catalogue: the same keys as it.ts (a test holds them equal). CRM labels stay in Italian. */
 export const en: Record<MessageKey, string> = {
   ...kitStagingMessages.en,
@@ -23,6 +25,8 @@ export const en: Record<MessageKey, string> = {
   ...setupRunnerMessages.en,
   ...connectionStringsMessages.en,
   ...platformMessages.en,
+  ...sqlConnectionMessages.en,
+  ...sqlDatabasesMessages.en,
   'phase.checks': 'Checks',
   'phase.backup': 'Backups',
   'phase.upgrade': 'Upgrade',
@@ -235,8 +239,6 @@ export const en: Record<MessageKey, string> = {
   'upgrade.setup.failed.remedy':
     'The CRM stays stopped and in maintenance. You can roll back from the verified backup, or fix the cause and press Retry.',
   'upgrade.setup.timeout.finding': 'The setup did not finish within {{seconds}} seconds and was stopped.',
-  'upgrade.setup.reboot.finding': 'The setup succeeded but asks for a server restart (exit code {{code}}).',
-  'upgrade.setup.reboot.remedy': 'Finish the checklist, then restart the server at an agreed time.',
   'upgrade.mobile-setup.missing.finding': 'The kit holds no MOBILE setup, or the MOBILE site was not found.',
   'upgrade.mobile-setup.missing.remedy': "Get the vendor's complete kit.",
   'upgrade.check-version.finding': 'Version {{expected}} expected, {{found}} installed.',
@@ -491,10 +493,6 @@ export const en: Record<MessageKey, string> = {
   'windows.powershell.bad-output.remedy': 'The detail is in the log: send it to the vendor with the report.',
   'windows.powershell.script-missing': 'The script {{script}} is missing from {{dir}}.',
   'windows.powershell.script-missing.remedy': "The program is incomplete: copy the vendor's kit again.",
-  'windows.setup-not-executable':
-    '{{program}} is not a runnable setup: an .exe with its full path is needed.',
-  'windows.setup-not-executable.remedy':
-    'The kit needs fixing: ask the vendor for a kit with the .exe setup.',
   'windows.setup-start-failed': 'The setup {{program}} does not start.',
   'windows.setup-start-failed.remedy':
     'Check that the file exists, that the antivirus does not block it and that the program runs as administrator.',

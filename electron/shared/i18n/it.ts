@@ -9,6 +9,8 @@ import { iisPoolsMessages } from './windows/iis-pools';
 import { setupRunnerMessages } from './windows/setup-runner';
 import { connectionStringsMessages } from './windows/connection-strings';
 import { platformMessages } from './windows/platform';
+import { sqlConnectionMessages } from './windows/sql-connection';
+import { sqlDatabasesMessages } from './windows/sql-databases';
 /** Flat keys (i18next keySeparator: false); interpolation is {{name}}. The CRM's own labels stay verbatim. */
 export const it = {
   ...kitStagingMessages.it,
@@ -22,6 +24,8 @@ export const it = {
   ...setupRunnerMessages.it,
   ...connectionStringsMessages.it,
   ...platformMessages.it,
+  ...sqlConnectionMessages.it,
+  ...sqlDatabasesMessages.it,
   // Phases and statuses (CLI and report)
   'phase.checks': 'Verifiche',
   'phase.backup': 'Copie di sicurezza',
@@ -248,8 +252,6 @@ export const it = {
     'Il CRM resta fermo e in manutenzione. Puoi ripristinare (rollback) dalla copia verificata, oppure correggere la causa e premere Riprova.',
   'upgrade.setup.timeout.finding':
     'Il setup non ha terminato entro {{seconds}} secondi ed è stato interrotto.',
-  'upgrade.setup.reboot.finding': 'Il setup è riuscito ma chiede un riavvio del server (codice {{code}}).',
-  'upgrade.setup.reboot.remedy': 'Completa la lista, poi riavvia il server in un momento concordato.',
   'upgrade.mobile-setup.missing.finding':
     'Il kit non contiene il setup del MOBILE o il sito MOBILE non è stato trovato.',
   'upgrade.mobile-setup.missing.remedy': 'Procurati il kit completo del fornitore.',
@@ -522,9 +524,6 @@ export const it = {
   'windows.powershell.script-missing': 'Manca lo script {{script}} in {{dir}}.',
   'windows.powershell.script-missing.remedy':
     'Il programma è incompleto: copia di nuovo il kit del fornitore.',
-  'windows.setup-not-executable':
-    '{{program}} non è un setup eseguibile: serve un .exe con il percorso completo.',
-  'windows.setup-not-executable.remedy': 'Il kit va corretto: chiedi al fornitore un kit con il setup .exe.',
   'windows.setup-start-failed': 'Il setup {{program}} non si avvia.',
   'windows.setup-start-failed.remedy':
     "Controlla che il file esista, che l'antivirus non lo blocchi e che il programma sia avviato come amministratore.",

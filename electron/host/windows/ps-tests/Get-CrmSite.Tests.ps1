@@ -1,11 +1,12 @@
-# The CRM's IIS site: IISAdministration's Get-IISServerManager mocked with a ServerManager shaped as
-# Microsoft.Web.Administration documents it (Sites > Site: Name, Id, State, Applications > Application:
-# Path, ApplicationPoolName, VirtualDirectories > VirtualDirectory: Path, PhysicalPath; Bindings >
-# Binding: Protocol, BindingInformation).
+# The CRM's IIS site: `New-Object Microsoft.Web.Administration.ServerManager` mocked with a
+# ServerManager shaped as Microsoft.Web.Administration documents it (Sites > Site: Name, Id, State,
+# Applications > Application: Path, ApplicationPoolName, VirtualDirectories > VirtualDirectory: Path,
+# PhysicalPath; Bindings > Binding: Protocol, BindingInformation; Dispose()).
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-CrmSite.ps1'
   . (Join-Path $PSScriptRoot 'TestSupport.ps1')
-  # IISAdministration exists only on Windows Server 2016+: a stand-in for Mock to replace.
+  # IISAdministration exists only on Windows Server 2016+: a stand-in for Mock to replace. Its
+  # ServerManager is cached for the session, so the script must never ask it.
   if (-not (Get-Command Get-IISServerManager -ErrorAction SilentlyContinue)) {
     function Get-IISServerManager { [CmdletBinding()] param() }
   }
@@ -29,9 +30,19 @@ BeforeAll {
   function New-Binding([string]$Protocol, [string]$Information) {
     [pscustomobject]@{ Protocol = $Protocol; BindingInformation = $Information }
   }
-  function Set-Sites([object[]]$Sites) {
-    $manager = [pscustomobject]@{ Sites = $Sites }
-    Mock Get-IISServerManager { $manager }.GetNewClosure()
+  # Each `New-Object ServerManager` a manager of its own over the sites as they are at that moment
+  # (a scriptblock, read afresh), counted when made and when disposed.
+  function Set-Sites([object[]]$Sites) { Set-SitesFrom { $Sites }.GetNewClosure() }
+  function Set-SitesFrom([scriptblock]$Read) {
+    $counts = @{ made = 0; disposed = 0 }
+    $script:managers = $counts
+    Mock Get-IISServerManager { throw 'Get-IISServerManager: a ServerManager cached for the session' }
+    Mock New-Object {
+      $counts.made++
+      $manager = [pscustomobject]@{ Sites = @(& $Read) }
+      Add-Member -InputObject $manager -MemberType ScriptMethod -Name Dispose -Value { $counts.disposed++ }
+      $manager
+    }.GetNewClosure() -ParameterFilter { $TypeName -eq 'Microsoft.Web.Administration.ServerManager' }
   }
 
   $defaultSite = New-Site 'Default Web Site' 1 @(New-App '/' 'DefaultAppPool' '%SystemDrive%\inetpub\wwwroot') @(New-Binding 'http' '*:80:')
@@ -49,9 +60,12 @@ Describe 'Get-CrmSite' {
     Mock Import-Module { } -ParameterFilter { "$Name" -like '*\Modules\IISAdministration' }
     $savedDrive = $env:SystemDrive
     $env:SystemDrive = 'C:'
+    $savedWindir = $env:windir
+    $env:windir = 'C:\Windows'
   }
   AfterEach {
     $env:SystemDrive = $savedDrive
+    $env:windir = $savedWindir
   }
 
   It 'describes the site with exactly the fields the schema reads: its app pools, bindings and expanded path' {
@@ -77,7 +91,60 @@ Describe 'Get-CrmSite' {
     $r.bindings[1].protocol | Should -BeExactly 'https'
     $r.bindings[1].bindingInformation | Should -BeExactly '*:443:crm.contoso.com'
     Should -Invoke Import-Module -Times 1 -Exactly -ParameterFilter { "$Name" -like '*\Modules\IISAdministration' }
-    Should -Invoke Get-IISServerManager -Times 1 -Exactly
+    Should -Invoke Get-IISServerManager -Times 0 -Exactly
+    $script:managers.made | Should -Be 1
+    $script:managers.disposed | Should -Be 1
+  }
+
+  It 'reads a new ServerManager on each call, so a path a setup changed reads as it is now' {
+    # applicationHost.config before the setup, then after it moved the site to another folder.
+    $configs = New-Object System.Collections.Queue
+    $configs.Enqueue(@($defaultSite, (New-Site 'CRM' 2 @(New-App '/' 'CRMAppPool' 'D:\CRM\7.8.4') @(New-Binding 'http' '*:80:'))))
+    $configs.Enqueue(@($defaultSite, (New-Site 'CRM' 2 @(New-App '/' 'CRMAppPool' 'D:\CRM\7.8.5') @(New-Binding 'http' '*:80:'))))
+    Set-SitesFrom { $configs.Dequeue() }.GetNewClosure()
+
+    (Invoke-Script @{ siteName = 'CRM'; appPath = '/' }).physicalPath | Should -BeExactly 'D:\CRM\7.8.4'
+    (Invoke-Script @{ siteName = 'CRM'; appPath = '/' }).physicalPath | Should -BeExactly 'D:\CRM\7.8.5'
+
+    Should -Invoke New-Object -Times 2 -Exactly -ParameterFilter { $TypeName -eq 'Microsoft.Web.Administration.ServerManager' }
+    Should -Invoke Get-IISServerManager -Times 0 -Exactly
+    $script:managers.made | Should -Be 2
+    $script:managers.disposed | Should -Be 2
+  }
+
+  It 'disposes the ServerManager also when it answers found=false or fails' {
+    Set-Sites @($defaultSite, $crmSite, (New-Site 'CRM-Test' 3 @(New-App '/' 'TestPool' 'E:\Test') @()))
+
+    (Invoke-Script @{ siteName = 'Nope'; appPath = '/' }).found | Should -BeFalse
+    { Invoke-Script @{ siteName = 'CRM*'; appPath = '/' } } | Should -Throw
+    $script:managers.disposed | Should -Be 2
+  }
+
+  It 'loads Microsoft.Web.Administration from inetsrv where IISAdministration is missing (Server 2012 R2)' {
+    Mock Test-Path { $false } -ParameterFilter { $LiteralPath -like '*\Modules\IISAdministration' }
+    Mock Add-Type { } -ParameterFilter { $LiteralPath -like '*\System32\inetsrv\Microsoft.Web.Administration.dll' }
+    Set-Sites @($crmSite)
+
+    (Invoke-Script @{ siteName = 'CRM'; appPath = '/' }).found | Should -BeTrue
+
+    Should -Invoke Add-Type -Times 1 -Exactly
+    Should -Invoke Import-Module -Times 0 -Exactly -ParameterFilter { "$Name" -like '*\Modules\IISAdministration' }
+    $script:managers.made | Should -Be 1
+  }
+
+  It 'gives the state Unknown when reading it fails (W3SVC stopped), never an empty one' {
+    $stopped = New-Site 'CRM' 2 @(New-App '/' 'CRMAppPool' 'D:\CRM') @(New-Binding 'http' '*:80:')
+    $stopped.PSObject.Properties.Remove('State')
+    # The getter asks W3SVC, and fails while it is stopped.
+    Add-Member -InputObject $stopped -MemberType ScriptProperty -Name State -Value {
+      throw [Runtime.InteropServices.COMException]::new('The object identifier does not represent a valid object.')
+    }
+    Set-Sites @($stopped)
+
+    $r = Invoke-Script @{ siteName = 'CRM'; appPath = '/' }
+
+    $r.found | Should -BeTrue
+    $r.state | Should -BeExactly 'Unknown'
   }
 
   It 'gives found=false, and nothing else, when no site has that name' {

@@ -52,6 +52,7 @@ foreach ($case in ($Cases | ConvertFrom-Json)) {
   )
   $childOut = @(& $exe @pre -NoProfile -NonInteractive -File $runner -Script $script -B64 $b64 -Cases $cases)
   $childExit = $LASTEXITCODE
+  if ($childExit -eq 0) { foreach ($line in $childOut) { $line | Save-ContractOutput -Script $script | Out-Null } }
   $fake = @{}
   if ($childOut.Count -eq 2) {
     $fake.elevated = $childOut[0] | ConvertFrom-Json -DateKind String
