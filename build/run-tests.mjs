@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, Electronegativity and the PowerShell check side by side, then the
-// renderer build, then the unit and e2e tests, then one closing line `N passed, N failed` that
-// counts every test (typecheck, lint and Electronegativity count as one each; the PowerShell check
-// counts its own).
+// `npm test`: typecheck, lint, Electronegativity and the PowerShell and SQL checks side by side,
+// then the renderer build, then the unit and e2e tests, then one closing line `N passed, N failed`
+// that counts every test (typecheck, lint and Electronegativity count as one each; the PowerShell
+// and SQL checks count their own).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -55,23 +55,25 @@ function background(label, command, args) {
   });
 }
 
-// The four checks are one single-threaded process each: they run side by side, and their output
+// The five checks are one single-threaded process each: they run side by side, and their output
 // is printed one after the other, as if they had not.
 const checks = await Promise.all([
   background('typecheck', 'npm', ['run', '--silent', 'typecheck']),
   background('lint', bin('eslint'), ['--max-warnings', '0', '.']),
   background('electronegativity', process.execPath, [path.join(root, 'build', 'electronegativity.mjs')]),
   background('powershell', bin('tsx'), [path.join(root, 'build', 'powershell', 'check-ps.ts')]),
+  background('sql', bin('tsx'), [path.join(root, 'build', 'sql', 'check-sql.ts')]),
 ]);
 for (const c of checks) {
   header(c.label, c.command, c.args);
   process.stdout.write(c.output);
   times.push(`${c.label} ${c.time} s`);
-  if (c.label !== 'powershell') {
+  if (c.label !== 'powershell' && c.label !== 'sql') {
     count(c.label, c.ok);
     continue;
   }
-  // The PowerShell check counts its own tests (each script, each Pester test).
+  // The PowerShell and SQL checks count their own tests (each script, each Pester test; each
+  // statement and profile query).
   const own = /^(\d+) passed, (\d+) failed$/m.exec(c.output.toString('utf8'));
   if (own) {
     passed += Number(own[1]);

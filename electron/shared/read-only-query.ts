@@ -48,6 +48,30 @@ const REFUSED_WORDS = new Set([
   'OPENDATASOURCE',
   'BULK',
   'NEXT', // NEXT VALUE FOR: a sequence moves on, and no rollback brings it back
+  // Statements with no keyword above that Microsoft's parser reads as a second statement after a
+  // SELECT (build/sql/check-sql.test.ts holds the token check to it): Service Broker, text and
+  // key handling, cursors, trigger switches, impersonation.
+  'RECEIVE',
+  'SEND',
+  'CONVERSATION', // END / GET / MOVE CONVERSATION
+  'DISABLE',
+  'ENABLE',
+  'WRITETEXT',
+  'UPDATETEXT',
+  'READTEXT',
+  'SETUSER',
+  'REVERT',
+  'SIGNATURE', // ADD / DROP SIGNATURE
+  'OPEN',
+  'CLOSE',
+  'DEALLOCATE',
+  'FETCH',
+  'CHECKPOINT',
+  'BREAK',
+  'CONTINUE',
+  'LINENO',
+  'DUMP',
+  'LOAD',
 ]);
 
 /** The end of a quoted run opened at `i` ('…', "…" or […]), doubled closers escaped; -1 if open. */
