@@ -13,6 +13,7 @@ const shipped = () =>
     licence: Record<string, unknown>;
     connections: Record<string, unknown>;
     backupExclusions: string[];
+    sql: Record<string, unknown>;
   };
 
 function refusal(json: unknown): UpgradeError {
@@ -88,6 +89,21 @@ describe('parseProfile', () => {
       edit: (p) => (p.licence.pattern = 'Moduli:\\s*(.*'),
     },
     {
+      name: 'a database version query that writes',
+      field: 'sql.databaseVersionQuery',
+      edit: (p) => (p.sql.databaseVersionQuery = "UPDATE dbo.Sistema SET Versione = 'x'"),
+    },
+    {
+      name: 'a database version query left out (null says "not yet")',
+      field: 'sql.databaseVersionQuery',
+      edit: (p) => delete p.sql.databaseVersionQuery,
+    },
+    {
+      name: 'connected users without their session timeout',
+      field: 'sql.connectedUsersQuery',
+      edit: (p) => (p.sql.connectedUsersQuery = 'SELECT UserName AS [user] FROM dbo.UtentiConnessi'),
+    },
+    {
       name: 'bad version regex',
       field: 'installedVersion.pattern',
       edit: (p) => (p.installedVersion.pattern = '[a-'),
@@ -101,6 +117,14 @@ describe('parseProfile', () => {
     expect(err.message_.key).toBe('profile.invalid');
     expect(err.message_.params).toMatchObject({ source: 'test.json', field });
     expect(String(err.message_.params?.problem ?? '')).not.toBe('');
+  });
+
+  it("the shipped profile says each database's version cannot be read yet; a vendor's query is taken", () => {
+    expect(parseProfile(shipped(), CRM_JSON).sql).toEqual({ databaseVersionQuery: null });
+    const json = shipped();
+    json.sql.databaseVersionQuery =
+      'SELECT TOP (1) Versione FROM dbo.VersioneDatabase ORDER BY DataAggiornamento DESC';
+    expect(parseProfile(json, 'test.json').sql?.databaseVersionQuery).toMatch(/^SELECT TOP \(1\) Versione/);
   });
 
   it('a profile that is not an object → profile.invalid at (root)', () => {
@@ -213,15 +237,15 @@ describe('what a kit profile may make the elevated process run', () => {
     expect(problemOf(err)).toContain(problem);
   });
 
-  it('checks the connected-users and schema-version queries too', () => {
+  it('checks the connected-users and database-version queries too', () => {
     const sql = {
       connectedUsersQuery: 'SELECT 1',
       sessionTimeoutMinutes: 20,
-      schemaVersionQuery: 'SELECT 1',
+      databaseVersionQuery: 'SELECT 1',
     };
     expect(parseProfile({ ...base(), sql }, 'p').sql).toEqual(sql);
-    const writes = { ...sql, schemaVersionQuery: "UPDATE dbo.VersioneDatabase SET Versione = 'x'" };
-    expect(refusal({ ...base(), sql: writes }).message_.params?.field).toBe('sql.schemaVersionQuery');
+    const writes = { ...sql, databaseVersionQuery: "UPDATE dbo.VersioneDatabase SET Versione = 'x'" };
+    expect(refusal({ ...base(), sql: writes }).message_.params?.field).toBe('sql.databaseVersionQuery');
     const exec = { ...sql, connectedUsersQuery: 'SELECT 1 EXEC sp_who' };
     expect(refusal({ ...base(), sql: exec }).message_.params?.field).toBe('sql.connectedUsersQuery');
   });

@@ -92,13 +92,24 @@ export const profileSchema = z
     sql: z
       .object({
         /** Returns columns user, host, since, lastActivity: the rows of "Elenco Utenti Connessi". */
-        connectedUsersQuery: selectText,
+        connectedUsersQuery: selectText.optional(),
         /** A row whose lastActivity is older than this is a session the CRM forgot to close. */
-        sessionTimeoutMinutes: z.number().int().positive(),
-        /** Returns one column, version: what "Aggiorna Database" writes. */
-        schemaVersionQuery: selectText,
+        sessionTimeoutMinutes: z.number().int().positive().optional(),
+        /**
+         * Each connection's database version, what "Aggiorna Database" writes: one SELECT returning
+         * one text column. null until the vendor fills it in: the checks then say so, every run,
+         * since neither a half-finished upgrade nor a farm can be judged without it.
+         */
+        databaseVersionQuery: selectText.nullable().meta({
+          examples: ['SELECT TOP (1) Versione FROM dbo.VersioneDatabase ORDER BY DataAggiornamento DESC'],
+        }),
       })
       .strict()
+      .refine((q) => (q.connectedUsersQuery === undefined) === (q.sessionTimeoutMinutes === undefined), {
+        message: 'connectedUsersQuery and sessionTimeoutMinutes go together',
+        path: ['connectedUsersQuery'],
+      })
+      // Absent is as null: the version is unknown (the shipped profile says so in so many words).
       .optional(),
   })
   .strict();

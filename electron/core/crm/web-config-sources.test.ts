@@ -45,7 +45,13 @@ it('unwraps Entity Framework strings', async () => {
     ),
   );
   const [c] = await readConnections(dir);
-  expect(c).toMatchObject({ name: 'CrmEntities', server: '.\\SQLEXPRESS', database: 'CRM' });
+  // The provider is the ADO.NET one inside, not EntityClient: its defaults are the CRM's client's.
+  expect(c).toMatchObject({
+    name: 'CrmEntities',
+    server: '.\\SQLEXPRESS',
+    database: 'CRM',
+    provider: 'System.Data.SqlClient',
+  });
   expect(c?.connectionString).toBe(
     'Data Source=.\\SQLEXPRESS;Initial Catalog=CRM;Integrated Security=True;MultipleActiveResultSets=True',
   );

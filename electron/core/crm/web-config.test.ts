@@ -105,6 +105,8 @@ describe('readConnections', () => {
         server: '.\\SQLEXPRESS',
         database: 'CRM_PROD',
         connectionString: 'Data Source=.\\SQLEXPRESS;Initial Catalog=CRM_PROD;Integrated Security=True',
+        // The CRM's client: its encryption default is the one the Windows host follows (issue 14).
+        provider: 'System.Data.SqlClient',
       },
       {
         name: 'Formazione',

@@ -52,11 +52,17 @@ export type DecryptConnections = (webConfigPath: string) => Promise<RawConnectio
 function toConnection(raw: RawConnection): CrmConnection {
   const inner = unwrapEntityClient(raw.connectionString, raw.providerName);
   const cs = parseConnectionString(inner);
+  // Entity Framework names the ADO.NET provider inside its own string (`provider=`).
+  const provider =
+    inner === raw.connectionString
+      ? raw.providerName
+      : parseConnectionString(raw.connectionString).get('provider');
   return {
     name: raw.name,
     server: pick(cs, 'data source', 'server', 'address', 'addr', 'network address') ?? '',
     database: pick(cs, 'initial catalog', 'database') ?? '',
     connectionString: inner,
+    ...(provider ? { provider } : {}),
   };
 }
 

@@ -11,6 +11,11 @@ import {
 import { type AppSession, openSession } from '../session';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
 import { closeAfterEach } from '../../testing/session-harness';
+import { discover } from '../discovery';
+import { loadProfile } from '../profile';
+import { sourceResourcesDir } from '../resources';
+
+const PROFILE = path.join(sourceResourcesDir(), 'profiles', 'crm.json');
 
 let fx: PracticeFixture | undefined;
 let session: AppSession | undefined;
@@ -18,11 +23,14 @@ closeAfterEach(() => [session, fx]);
 
 const byId = (steps: readonly Step[], id: string) => steps.find((s) => s.id === id);
 const ALL = {
+  login: 'crm_app',
   sysadmin: false,
   dbOwner: true,
   backupOperator: false,
   viewServerState: true,
   createDatabase: true,
+  dbcreator: false,
+  ownsDatabase: true,
 };
 
 async function checks(setUp: (fx: PracticeFixture) => Promise<void>): Promise<Step[]> {
@@ -103,4 +111,45 @@ it('without VIEW SERVER STATE the session count is not trusted, and both checks 
     status: 'warning',
     finding: { key: 'check.users.untrusted.finding' },
   });
+});
+
+it('db_owner with CREATE DATABASE but neither dbcreator nor the ownership blocks before any backup, naming the restore right', async () => {
+  const steps = await checks((f) => setPermissions(f, { ...ALL, ownsDatabase: false }));
+  expect(byId(steps, 'check.sql-permissions:Produzione')).toMatchObject({
+    status: 'failed',
+    finding: {
+      key: 'check.sql-permissions.restore.finding',
+      params: { login: 'crm_app', database: 'CRM_PROD', connection: 'Produzione' },
+    },
+    remedy: { key: 'check.sql-permissions.restore.remedy' },
+  });
+  // dbcreator is the other way to the right.
+  const dbcreator = await checks((f) => setPermissions(f, { ...ALL, ownsDatabase: false, dbcreator: true }));
+  expect(byId(dbcreator, 'check.sql-permissions:Produzione')?.status).toBe('passed');
+});
+
+it('the practice SQL Server refuses a restore, a backup and a verify as SQL Server would, for want of the right', async () => {
+  fx = await practiceFixture();
+  const { connections } = await discover(fx.host, await loadProfile(PROFILE));
+  const produzione = connections.find((x) => x.name === 'Produzione');
+  if (!produzione) throw new Error('the practice server has the Produzione connection');
+  const backup = await fx.host.databases.backup(produzione, () => undefined);
+  await setPermissions(fx, { ...ALL, ownsDatabase: false });
+  await expect(fx.host.databases.restore(produzione, backup, () => undefined)).rejects.toMatchObject({
+    message_: {
+      key: 'sql.restore-permission-denied',
+      params: { database: 'CRM_PROD', errors: expect.stringMatching(/^3110: .*\| 3013: /) },
+    },
+  });
+  await setPermissions(fx, { ...ALL, dbOwner: false });
+  await expect(fx.host.databases.backup(produzione, () => undefined)).rejects.toMatchObject({
+    message_: { key: 'sql.backup-permission-denied' },
+  });
+  await setPermissions(fx, { ...ALL, createDatabase: false });
+  await expect(fx.host.databases.verify(produzione, backup, () => undefined)).rejects.toMatchObject({
+    message_: { key: 'sql.verify-permission-denied' },
+  });
+  // With the right, the same restore goes through.
+  await setPermissions(fx, { ...ALL, dbcreator: true, ownsDatabase: false });
+  await fx.host.databases.restore(produzione, backup, () => undefined);
 });

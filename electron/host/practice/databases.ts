@@ -3,7 +3,7 @@ import { open, readFile, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { readOnlyQueryProblem } from '../../shared/read-only-query';
-import type { CrmConnection, DatabaseBackup, Databases } from '../../core/ports';
+import type { CrmConnection, DatabaseBackup, DatabasePermissions, Databases } from '../../core/ports';
 import {
   type DatabaseFile,
   databaseFileSchema,
@@ -17,6 +17,43 @@ import {
 
 const BAK_MAGIC = 'crm-practice-bak/1';
 const CHUNK = 64 * 1024;
+
+/** A practice instance.json without permissions: the CRM's login may do everything (a sysadmin). */
+const ALL_RIGHTS: DatabasePermissions = {
+  login: 'crm_app',
+  sysadmin: true,
+  dbOwner: true,
+  backupOperator: true,
+  viewServerState: true,
+  createDatabase: true,
+  dbcreator: true,
+  ownsDatabase: true,
+};
+
+type Operation = 'backup' | 'verify' | 'restore';
+
+/** Who may do what, as SQL Server decides it: restoring over a database needs sysadmin, dbcreator or its owner. */
+const ALLOWED: Record<Operation, (p: DatabasePermissions) => boolean> = {
+  backup: (p) => p.sysadmin || p.dbOwner || p.backupOperator,
+  verify: (p) => p.sysadmin || p.createDatabase,
+  restore: (p) => p.sysadmin || p.dbcreator || p.ownsDatabase,
+};
+
+/** SQL Server's own refusal, its chain as the Windows host shows it. */
+const REFUSAL: Record<Operation, (database: string) => string> = {
+  backup: (d) =>
+    `262: BACKUP DATABASE permission denied in database '${d}'. | 3013: BACKUP DATABASE is terminating abnormally.`,
+  verify: () =>
+    "262: CREATE DATABASE permission denied in database 'master'. | 3013: VERIFY DATABASE is terminating abnormally.",
+  restore: (d) =>
+    `3110: User does not have permission to RESTORE database '${d}'. | 3013: RESTORE DATABASE is terminating abnormally.`,
+};
+
+const REFUSAL_KEY = {
+  backup: 'sql.backup-permission-denied',
+  verify: 'sql.verify-permission-denied',
+  restore: 'sql.restore-permission-denied',
+} as const;
 
 /** The practice SQL Server: one JSON file per database, backups as a header line plus the exact bytes. */
 export function practiceDatabases(root: string): Databases & {
@@ -40,6 +77,14 @@ export function practiceDatabases(root: string): Databases & {
       throw new UpgradeError(msg('sql.connect-failed', { connection: c.name, server: c.server }));
     }
     return fileOf(c.database);
+  }
+  const rights = async (): Promise<DatabasePermissions> => (await instance()).permissions ?? ALL_RIGHTS;
+  /** Refused before anything is read or written, as SQL Server refuses a login without the right. */
+  async function mayDo(operation: Operation, c: CrmConnection, database: string, file: string) {
+    if (ALLOWED[operation](await rights())) return;
+    const errors = REFUSAL[operation](database);
+    const params = { connection: c.name, database, path: file, errors };
+    throw new UpgradeError(msg(REFUSAL_KEY[operation], params), errors);
   }
   const load = async (database: string) => readJson(await fileOf(database), databaseFileSchema);
   const save = async (db: DatabaseFile) => writeJsonAtomic(await fileOf(db.name), db);
@@ -101,15 +146,7 @@ export function practiceDatabases(root: string): Databases & {
     },
     async permissions(c) {
       await connect(c);
-      return (
-        (await instance()).permissions ?? {
-          sysadmin: true,
-          dbOwner: true,
-          backupOperator: true,
-          viewServerState: true,
-          createDatabase: true,
-        }
-      );
+      return rights();
     },
     async queryValue(c, text) {
       await connect(c);
@@ -135,6 +172,7 @@ export function practiceDatabases(root: string): Databases & {
     async backup(c, onProgress): Promise<DatabaseBackup> {
       const started = Date.now();
       const data = await readFile(await connect(c));
+      await mayDo('backup', c, c.database, (await instance()).backupDir);
       const db = databaseFileSchema.parse(JSON.parse(data.toString('utf8')));
       const stamp = new Date(started).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
       const file = path.join(
@@ -161,7 +199,8 @@ export function practiceDatabases(root: string): Databases & {
         durationMs: Date.now() - started,
       };
     },
-    async verify(_c, b, onProgress) {
+    async verify(c, b, onProgress) {
+      await mayDo('verify', c, b.database, b.path);
       const { header, body } = await readBak(b.path);
       onProgress(50);
       const actual = createHash('sha256').update(body).digest('hex');
@@ -175,7 +214,8 @@ export function practiceDatabases(root: string): Databases & {
       }
       onProgress(100);
     },
-    async restore(_c, b, onProgress) {
+    async restore(c, b, onProgress) {
+      await mayDo('restore', c, b.database, b.path);
       const { header, body } = await readBak(b.path);
       if (createHash('sha256').update(body).digest('hex') !== header.sha256) {
         throw new UpgradeError(msg('sql.verify-failed', { database: b.database, path: b.path }));

@@ -7,6 +7,7 @@ export { useTdsServer } from './use-server';
 export type {
   TdsColumn,
   TdsColumnType,
+  TdsDatabaseState,
   TdsInfoSpec,
   TdsLogin,
   TdsLoginAttempt,

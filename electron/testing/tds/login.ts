@@ -2,11 +2,14 @@
  * Test support only: the two handshake messages, PRELOGIN (MS-TDS 2.2.6.5) and LOGIN7
  * (MS-TDS 2.2.6.4).
  *
- * The server answers PRELOGIN with ENCRYPT_NOT_SUP, so no TLS is negotiated: clients connect
- * with `encrypt: false` (tedious would otherwise proceed unencrypted anyway, but mssql's
- * default `encrypt: true` states an intent the test server cannot honour). LOGIN7 carries
- * the credentials in the clear apart from the password's reversible obfuscation.
+ * By default the server answers PRELOGIN with ENCRYPT_NOT_SUP, so no TLS is negotiated and
+ * LOGIN7 carries the credentials in the clear apart from the password's reversible
+ * obfuscation. Issue 14 taught it the other answers (ENCRYPT_OFF, ENCRYPT_ON, ENCRYPT_REQ) and
+ * TLS, with a certificate made here, because the connection's encryption plan and its TLS
+ * failures (a server forcing encryption, one without TLS 1.2) can only be proved against a
+ * server that says them: see `encryptionAnswer` and session.ts's ServerTls.
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { ByteReader, ByteWriter, TdsDecodeError } from './bytes';
 
 const PreloginOption = {
@@ -47,13 +50,49 @@ export function decodePrelogin(payload: Buffer): PreloginRequest {
   return { encryption };
 }
 
-export function preloginResponse(version: ServerVersion): Buffer {
+/**
+ * What the server is set to do about encryption, as a client asking for it (tedious with
+ * `encrypt: true` sends ENCRYPT_ON) sees it:
+ * - 'not-supported': no certificate, or a device in between that answers for the server;
+ * - 'off': encryption left off (a client that then sends LOGIN7 sends it in clear);
+ * - 'on': a SQL Server's default (a certificate, Force Encryption = No);
+ * - 'required': Force Encryption = Yes.
+ */
+export type ServerEncryption = 'not-supported' | 'off' | 'on' | 'required';
+
+export const encryptionName = (value: number | undefined): string =>
+  Object.entries(Encryption).find(([, v]) => v === value)?.[0] ?? 'absent';
+
+/**
+ * The ENCRYPTION byte of the server's PRELOGIN answer (MS-TDS 2.2.6.5): a server that forces
+ * encryption says REQ to anyone; one that has it says ON to a client that asks (ON or REQ) and
+ * NOT_SUP to a client that does not (tedious with `encrypt: false` sends NOT_SUP).
+ */
+export function encryptionAnswer(server: ServerEncryption, client: number | undefined): number {
+  const asks = client === Encryption.ON || client === Encryption.REQ;
+  switch (server) {
+    case 'required':
+      return Encryption.REQ;
+    case 'on':
+      return asks ? Encryption.ON : Encryption.NOT_SUP;
+    case 'off':
+      return asks ? Encryption.OFF : Encryption.NOT_SUP;
+    default:
+      return Encryption.NOT_SUP;
+  }
+}
+
+/** TLS follows the PRELOGIN answer when it is ON or REQ (what tedious does, and SQL Server). */
+export const answerStartsTls = (answer: number): boolean =>
+  answer === Encryption.ON || answer === Encryption.REQ;
+
+export function preloginResponse(version: ServerVersion, encryption: number = Encryption.NOT_SUP): Buffer {
   const options: [number, Buffer][] = [
     [
       PreloginOption.VERSION,
       new ByteWriter().u8(version.major).u8(version.minor).u16be(version.build).u16be(0).toBuffer(),
     ],
-    [PreloginOption.ENCRYPTION, Buffer.from([Encryption.NOT_SUP])],
+    [PreloginOption.ENCRYPTION, Buffer.from([encryption])],
     [PreloginOption.INSTOPT, Buffer.from([0x00])],
     [PreloginOption.THREADID, Buffer.alloc(0)],
     [PreloginOption.MARS, Buffer.from([0x00])],
@@ -155,5 +194,48 @@ export function decodeLogin7(payload: Buffer): Login7 {
     libraryName,
     language,
     database,
+  };
+}
+
+/** DER: a tag, its length (short or long form), its content. */
+function der(tag: number, ...content: Buffer[]): Buffer {
+  const body = Buffer.concat(content);
+  const n = body.length;
+  const length =
+    n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+  return Buffer.concat([Buffer.from([tag]), length, body]);
+}
+const derSequence = (...content: Buffer[]): Buffer => der(0x30, ...content);
+
+/**
+ * A self-signed certificate (EC P-256, CN=TDSTEST, valid 2020–2099) and its key, made in memory
+ * for each test run: no private key is kept in the repository, and none is needed from openssl.
+ * It does not validate, like SQL Server's own self-signed one.
+ */
+export function testCertificate(): { key: string; cert: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ecdsaWithSha256 = derSequence(der(0x06, Buffer.from('2a8648ce3d040302', 'hex')));
+  const name = derSequence(
+    der(0x31, derSequence(der(0x06, Buffer.from('550403', 'hex')), der(0x0c, Buffer.from('TDSTEST')))),
+  );
+  const validity = derSequence(
+    der(0x17, Buffer.from('200101000000Z')),
+    der(0x18, Buffer.from('20991231235959Z')),
+  );
+  const tbs = derSequence(
+    der(0xa0, der(0x02, Buffer.from([2]))), // v3
+    der(0x02, Buffer.from([1])), // serial
+    ecdsaWithSha256,
+    name,
+    validity,
+    name,
+    publicKey.export({ type: 'spki', format: 'der' }),
+  );
+  const signature = der(0x03, Buffer.from([0]), sign('sha256', tbs, privateKey));
+  const base64 = derSequence(tbs, ecdsaWithSha256, signature).toString('base64');
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  return {
+    key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    cert: `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`,
   };
 }

@@ -140,6 +140,17 @@ export interface TdsLoginAttempt {
   connectionId: number;
 }
 
+/**
+ * What sys.databases would say of a database, as a test sets it (a handler for ALTER DATABASE …
+ * SET OFFLINE, or for a RESTORE that fails half-way): ONLINE and MULTI_USER unless set. The
+ * server holds a USE to it as SQL Server does: 942 offline, 927 restoring, 924 when single-user
+ * and another connection is in it.
+ */
+export interface TdsDatabaseState {
+  state: 'ONLINE' | 'OFFLINE' | 'RESTORING';
+  access: 'MULTI_USER' | 'SINGLE_USER';
+}
+
 interface HandlerEntry {
   match: TdsMatcher;
   reply: TdsReply | TdsReplyFn;

@@ -11,8 +11,11 @@
  *   await server.close();
  */
 import net from 'node:net';
+import tls from 'node:tls';
+import { type ServerEncryption, testCertificate } from './login';
 import {
   HandlerRegistry,
+  type TdsDatabaseState,
   type TdsLoginAttempt,
   type TdsMatcher,
   type TdsReply,
@@ -21,9 +24,40 @@ import {
   type TdsTestServerOptions,
   matches,
 } from './script';
-import { type SessionContext, TdsSession } from './session';
+import { type SessionContext, type TdsHandshake, TdsSession } from './session';
+
+export type { ServerEncryption } from './login';
+export type { TdsHandshake } from './session';
 
 export const LOOPBACK = '127.0.0.1';
+
+/**
+ * Issue 14: the server's encryption, kept beside the other options here (not in script.ts) as
+ * part of the PRELOGIN/TLS work. Default: 'not-supported', no TLS, as before.
+ */
+export interface TdsEncryptionOptions {
+  encryption?: ServerEncryption;
+  /**
+   * The TLS versions the server speaks (default TLS 1.2 only). `{ min: 'TLSv1', max: 'TLSv1' }`
+   * stands for SQL Server 2012/2014 without the TLS 1.2 update: tedious (TLS 1.2 at least)
+   * then fails with OpenSSL's "unsupported protocol".
+   */
+  tlsVersions?: { min: tls.SecureVersion; max: tls.SecureVersion };
+}
+
+let certificate: { key: string; cert: string } | undefined;
+
+function secureContext(options: TdsEncryptionOptions): tls.SecureContext | undefined {
+  if (options.encryption !== 'on' && options.encryption !== 'required') return undefined;
+  certificate ??= testCertificate();
+  return tls.createSecureContext({
+    ...certificate,
+    minVersion: options.tlsVersions?.min ?? 'TLSv1.2',
+    maxVersion: options.tlsVersions?.max ?? 'TLSv1.2',
+    // TLS 1.0 signs with SHA-1, which OpenSSL 3 refuses above security level 0.
+    ciphers: 'DEFAULT:@SECLEVEL=0',
+  });
+}
 
 interface Waiter {
   match: TdsMatcher;
@@ -38,10 +72,14 @@ export class TdsTestServer {
   readonly unhandled: TdsRequest[] = [];
   /** Every LOGIN7, accepted or not. */
   readonly logins: TdsLoginAttempt[] = [];
+  /** Every PRELOGIN: what the client asked about encryption, the answer, and the TLS that followed. */
+  readonly handshakes: TdsHandshake[] = [];
   readonly host = LOOPBACK;
 
   private readonly registry = new HandlerRegistry();
   private readonly sessions = new Set<TdsSession>();
+  /** Databases a test set apart from ONLINE and MULTI_USER, by lower-cased name. */
+  private readonly databaseStates = new Map<string, TdsDatabaseState>();
   private readonly waiters = new Set<Waiter>();
   private attentionCount = 0;
   private nextConnectionId = 1;
@@ -52,7 +90,7 @@ export class TdsTestServer {
     readonly port: number,
   ) {}
 
-  static async start(options: TdsTestServerOptions = {}): Promise<TdsTestServer> {
+  static async start(options: TdsTestServerOptions & TdsEncryptionOptions = {}): Promise<TdsTestServer> {
     const server = net.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -68,7 +106,7 @@ export class TdsTestServer {
     return instance;
   }
 
-  private accept(options: TdsTestServerOptions): void {
+  private accept(options: TdsTestServerOptions & TdsEncryptionOptions): void {
     const ctx: SessionContext = {
       logins: options.logins,
       databases: options.databases ? new Set(options.databases.map((d) => d.toLowerCase())) : undefined,
@@ -93,6 +131,13 @@ export class TdsTestServer {
       countAttention: () => {
         this.attentionCount += 1;
       },
+      encryption: options.encryption ?? 'not-supported',
+      tls: secureContext(options),
+      recordHandshake: (handshake) => {
+        this.handshakes.push(handshake);
+      },
+      databaseState: (name) => this.databaseState(name),
+      sessionsIn: (name) => this.sessionsIn(name),
     };
     this.server.on('connection', (socket) => {
       if (this.closing) {
@@ -133,7 +178,40 @@ export class TdsTestServer {
     this.requests.length = 0;
     this.unhandled.length = 0;
     this.logins.length = 0;
+    this.handshakes.length = 0;
     this.attentionCount = 0;
+    this.databaseStates.clear();
+  }
+
+  /** A database as sys.databases would show it: ONLINE and MULTI_USER unless a test set otherwise. */
+  databaseState(name: string): TdsDatabaseState {
+    return this.databaseStates.get(name.toLowerCase()) ?? { state: 'ONLINE', access: 'MULTI_USER' };
+  }
+
+  /** What an ALTER DATABASE or a RESTORE did to a database, set by the test's handler for it. */
+  setDatabaseState(name: string, change: Partial<TdsDatabaseState>): void {
+    this.databaseStates.set(name.toLowerCase(), { ...this.databaseState(name), ...change });
+  }
+
+  /** The connections (by id) whose current database is `name`. */
+  sessionsIn(name: string): number[] {
+    const wanted = name.toLowerCase();
+    return [...this.sessions].filter((s) => s.currentDatabase.toLowerCase() === wanted).map((s) => s.id);
+  }
+
+  /**
+   * Drops the connections in `name` but `except`, as ALTER DATABASE … WITH ROLLBACK IMMEDIATE
+   * ends the other sessions in a database. Resolves, with how many, once their clients have
+   * seen their connections closed.
+   */
+  async dropSessionsIn(name: string, except?: number): Promise<number> {
+    const wanted = name.toLowerCase();
+    const dropped = [...this.sessions].filter(
+      (s) => s.id !== except && s.currentDatabase.toLowerCase() === wanted,
+    );
+    for (const session of dropped) this.sessions.delete(session);
+    await Promise.all(dropped.map((session) => session.end()));
+    return dropped.length;
   }
 
   /**

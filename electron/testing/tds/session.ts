@@ -8,9 +8,21 @@
  * tedious would wait for the acknowledgement until its cancelTimeout kills the connection.
  */
 import type { Socket } from 'node:net';
+import { type Duplex, duplexPair } from 'node:stream';
+import tls from 'node:tls';
 import { ByteWriter, TdsDecodeError } from './bytes';
 import { DEFAULT_COLLATION, parseColumnType } from './datatypes';
-import { type Login7, decodeLogin7, decodePrelogin, preloginResponse } from './login';
+import {
+  type Login7,
+  Encryption,
+  type ServerEncryption,
+  answerStartsTls,
+  decodeLogin7,
+  decodePrelogin,
+  encryptionAnswer,
+  encryptionName,
+  preloginResponse,
+} from './login';
 import { MessageAssembler, PacketType, PacketWriter, type TdsMessage } from './packets';
 import {
   type DecodedRequest,
@@ -21,6 +33,7 @@ import {
 } from './requests';
 import type {
   HandlerRegistry,
+  TdsDatabaseState,
   TdsLogin,
   TdsLoginAttempt,
   TdsMessageSpec,
@@ -56,6 +69,99 @@ export interface SessionContext {
   record(req: TdsRequest, outcome: 'handled' | 'builtin' | 'unhandled' | 'housekeeping'): void;
   recordLogin(attempt: TdsLoginAttempt): void;
   countAttention(): void;
+  /** Issue 14 (restore): a database's state and the connections in it, which a USE must respect. */
+  databaseState(name: string): TdsDatabaseState;
+  sessionsIn(name: string): number[];
+  /** Issue 14: what the server answers about encryption, and its TLS (set for 'on' and 'required'). */
+  readonly encryption: ServerEncryption;
+  readonly tls: tls.SecureContext | undefined;
+  recordHandshake(handshake: TdsHandshake): void;
+}
+
+/** One connection's PRELOGIN and TLS, as the server saw them; updated as the handshake goes on. */
+export interface TdsHandshake {
+  connectionId: number;
+  /** The ENCRYPTION byte the client sent, by name ('ON', 'NOT_SUP', ...). */
+  clientAsked: string;
+  answered: string;
+  tls: 'none' | 'negotiating' | 'established' | 'failed';
+  /** 'TLSv1.2', ... once established. */
+  protocol?: string;
+  /** The server side's TLS error, when the handshake failed there. */
+  error?: string;
+  /** Whether LOGIN7 arrived inside TLS (undefined: no LOGIN7 came). */
+  loginInTls?: boolean;
+}
+
+/**
+ * The server's side of TDS 7.x TLS (MS-TDS 2.2.6.5): the handshake travels inside PRELOGIN
+ * packets, one server message per client flight (tedious reads exactly one); once it is done,
+ * every packet both ways travels as TLS records on the bare socket.
+ */
+class ServerTls {
+  readonly cleartext: tls.TLSSocket;
+  private readonly wire: Duplex;
+  private pending: Buffer[] = [];
+  private flushing = false;
+  private secure = false;
+  /** The handshake's last flight is sent: from now on TLS records go on the bare socket. */
+  established = false;
+
+  constructor(
+    context: tls.SecureContext,
+    private readonly socket: Socket,
+    private readonly sendFlight: (records: Buffer) => void,
+    events: { secure(protocol: string): void; clear(chunk: Buffer): void; failed(err: Error): void },
+  ) {
+    const [inner, wire] = duplexPair();
+    this.wire = wire;
+    this.cleartext = new tls.TLSSocket(inner, { isServer: true, secureContext: context });
+    this.cleartext.on('secure', () => {
+      this.secure = true;
+      events.secure(this.cleartext.getProtocol() ?? '');
+    });
+    this.cleartext.on('data', (chunk: Buffer) => events.clear(chunk));
+    this.cleartext.on('error', (err: Error) => {
+      events.failed(err);
+      // What TLS wrote last (its alert) still goes to the client, then the connection ends.
+      this.flush();
+      this.socket.end(() => this.socket.destroy());
+    });
+    wire.on('data', (records: Buffer) => {
+      if (this.established) {
+        if (!this.socket.destroyed) this.socket.write(records);
+        return;
+      }
+      this.pending.push(records);
+      if (!this.flushing) {
+        this.flushing = true;
+        // A flight may be written in parts: they go together, after the current ones.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** The client's handshake records, from a PRELOGIN message. */
+  handshake(records: Buffer): void {
+    this.wire.write(records);
+  }
+
+  /** TLS records from the bare socket, once established. */
+  receive(records: Buffer): void {
+    this.wire.write(records);
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    if (this.pending.length > 0) this.sendFlight(Buffer.concat(this.pending));
+    this.pending = [];
+    if (this.secure) this.established = true;
+  }
+
+  destroy(): void {
+    this.cleartext.destroy();
+    this.wire.destroy();
+  }
 }
 
 const TDS_7_4 = 0x74000004;
@@ -65,7 +171,7 @@ const MIN_PACKET_SIZE = 512;
 const MAX_PACKET_SIZE = 32767;
 const NO_HANDLER_NUMBER = 50000;
 
-type State = 'prelogin' | 'login' | 'ready' | 'closed';
+type State = 'prelogin' | 'tls' | 'login' | 'ready' | 'closed';
 
 /** The response message being written for the current request; it may be flushed in parts. */
 class ResponseStream {
@@ -194,6 +300,9 @@ export class TdsSession {
   private database = '';
   private transaction: Buffer | undefined;
   private transactionCount = 0;
+  private tls: ServerTls | undefined;
+  private handshake: TdsHandshake | undefined;
+  private loginRefused = false;
 
   constructor(
     private readonly socket: Socket,
@@ -215,13 +324,30 @@ export class TdsSession {
   }
 
   private onClosed(): void {
+    if (this.handshake?.tls === 'negotiating') this.handshake.tls = 'failed';
     this.state = 'closed';
     this.queue.length = 0;
     this.active?.abort.abort();
+    this.tls?.destroy();
   }
 
   private write(data: Buffer): void {
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
+    if (this.socket.destroyed || !this.socket.writable) return;
+    if (this.tls?.established) this.tls.cleartext.write(data);
+    else this.socket.write(data);
+  }
+
+  /**
+   * The server ends this session (a KILL, ROLLBACK IMMEDIATE): the client sees its connection
+   * closed (FIN only: it closes its own side, as after SQL Server's own termination). Resolves
+   * once it has: its next request goes on a new connection.
+   */
+  end(): Promise<void> {
+    this.state = 'closed';
+    if (this.socket.closed) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
+    this.socket.end();
+    return closed;
   }
 
   /** Half-close after what is written is sent; the client sees the end of the stream. */
@@ -232,6 +358,16 @@ export class TdsSession {
 
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
+    if (this.tls?.established) {
+      this.tls.receive(chunk);
+      return;
+    }
+    this.onClear(chunk);
+  }
+
+  /** TDS packets: from the socket, or out of TLS once it is established. */
+  private onClear(chunk: Buffer): void {
+    if (this.state === 'closed') return;
     try {
       for (const message of this.assembler.push(chunk)) this.dispatch(message);
     } catch {
@@ -240,19 +376,69 @@ export class TdsSession {
     }
   }
 
+  /** PRELOGIN: the answer about encryption, and TLS after it when the answer is ON or REQ. */
+  private prelogin(payload: Buffer): void {
+    const asked = decodePrelogin(payload).encryption;
+    const answer = encryptionAnswer(this.ctx.encryption, asked);
+    const handshake: TdsHandshake = {
+      connectionId: this.id,
+      clientAsked: encryptionName(asked),
+      answered: encryptionName(answer),
+      tls: 'none',
+    };
+    this.handshake = handshake;
+    this.ctx.recordHandshake(handshake);
+    this.out.send(PacketType.TABULAR_RESULT, preloginResponse(this.ctx.version, answer), true);
+    const context = this.ctx.tls;
+    const clientAsks = asked === Encryption.ON || asked === Encryption.REQ;
+    if (!answerStartsTls(answer) || !clientAsks || !context) {
+      // Told REQ without asking, a client gives up (tedious: EENCRYPT) and a LOGIN7 in clear is
+      // refused, as SQL Server ends such a connection.
+      this.loginRefused = answerStartsTls(answer);
+      this.state = 'login';
+      return;
+    }
+    handshake.tls = 'negotiating';
+    this.state = 'tls';
+    this.tls = new ServerTls(
+      context,
+      this.socket,
+      (records) => this.out.send(PacketType.PRELOGIN, records, true),
+      {
+        secure: (protocol) => {
+          handshake.tls = 'established';
+          handshake.protocol = protocol;
+          this.state = 'login';
+        },
+        clear: (chunk) => this.onClear(chunk),
+        failed: (err) => {
+          handshake.tls = 'failed';
+          handshake.error = err.message;
+        },
+      },
+    );
+  }
+
   private dispatch(m: TdsMessage): void {
     switch (m.type) {
       case PacketType.PRELOGIN:
+        if (this.state === 'tls' && this.tls) {
+          this.tls.handshake(m.payload);
+          return;
+        }
         if (this.state !== 'prelogin') {
           this.socket.destroy();
           return;
         }
-        decodePrelogin(m.payload); // validates; encryption is never offered
-        this.out.send(PacketType.TABULAR_RESULT, preloginResponse(this.ctx.version), true);
-        this.state = 'login';
+        this.prelogin(m.payload);
         return;
       case PacketType.LOGIN7:
         if (this.state !== 'login' && this.state !== 'prelogin') {
+          this.socket.destroy();
+          return;
+        }
+        if (this.handshake) this.handshake.loginInTls = this.tls?.established === true;
+        if (this.loginRefused) {
           this.socket.destroy();
           return;
         }
@@ -305,7 +491,10 @@ export class TdsSession {
       !login.integratedSecurity &&
       (this.ctx.logins === undefined || (account !== undefined && account.password === login.password));
     const database = login.database || account?.database || this.ctx.defaultDatabase;
-    const databaseOk = this.ctx.databases === undefined || this.ctx.databases.has(database.toLowerCase());
+    // A database that is offline, restoring or single-user and taken cannot be the login's either (4060).
+    const databaseOk =
+      (this.ctx.databases === undefined || this.ctx.databases.has(database.toLowerCase())) &&
+      !this.closedDatabase(database);
     const ok = credentialsOk && databaseOk;
     this.ctx.recordLogin({
       user: login.userName,
@@ -568,6 +757,36 @@ export class TdsSession {
     }
   }
 
+  /** The connection's current database (what sys.dm_exec_sessions.database_id would name). */
+  get currentDatabase(): string {
+    return this.database;
+  }
+
+  /** SQL Server's refusal of a USE to a database that is offline, restoring, or single-user and taken. */
+  private closedDatabase(name: string): TdsMessageSpec | undefined {
+    const { state, access } = this.ctx.databaseState(name);
+    if (state === 'OFFLINE')
+      return {
+        number: 942,
+        class: 14,
+        message: `Database '${name}' cannot be opened because it is offline.`,
+      };
+    if (state === 'RESTORING')
+      return {
+        number: 927,
+        class: 14,
+        message: `Database '${name}' cannot be opened. It is in the middle of a restore.`,
+      };
+    const taken = this.ctx.sessionsIn(name).some((id) => id !== this.id);
+    if (access === 'SINGLE_USER' && taken)
+      return {
+        number: 924,
+        class: 14,
+        message: `Database '${name}' is already open and can only have one user at a time.`,
+      };
+    return undefined;
+  }
+
   private useDatabase(name: string, response: ResponseStream): Buffer[] {
     if (this.ctx.databases && !this.ctx.databases.has(name.toLowerCase())) {
       return [
@@ -577,6 +796,8 @@ export class TdsSession {
         }),
       ];
     }
+    const closed = this.closedDatabase(name);
+    if (closed) return [this.message('error', closed)];
     const old = this.database;
     this.database = name;
     response.add(

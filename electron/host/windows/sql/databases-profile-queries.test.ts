@@ -1,6 +1,11 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTdsServer } from '../../../testing/tds';
+import { type PracticeFixture, practiceFixture } from '../../../testing/practice-fixture';
+import { closeAfterEach } from '../../../testing/session-harness';
+import { practiceStepContext } from '../../../testing/step-context';
 import type { CrmConnection } from '../../../core/ports';
+import { versionCheck } from '../../../core/steps/checks';
 import { windowsDatabases } from './databases';
 
 // The kit's profile names these queries; they run with the admin's rights, over the real driver.
@@ -62,7 +67,7 @@ describe("the profile's SQL", () => {
       queries: {
         connectedUsersQuery: 'SELECT UserName AS [user] FROM dbo.UtentiConnessi',
         sessionTimeoutMinutes: 20,
-        schemaVersionQuery: 'SELECT Versione AS version FROM dbo.VersioneDatabase',
+        databaseVersionQuery: 'SELECT Versione AS version FROM dbo.VersioneDatabase',
       },
     });
     try {
@@ -88,7 +93,7 @@ describe("the profile's SQL", () => {
     "SELECT 1 UPDATE dbo.Sistema SET Versione = 'x'",
   ])('refuses %s before sending anything', async (text) => {
     const db = windowsDatabases({
-      queries: { connectedUsersQuery: text, sessionTimeoutMinutes: 20, schemaVersionQuery: text },
+      queries: { connectedUsersQuery: text, sessionTimeoutMinutes: 20, databaseVersionQuery: text },
     });
     try {
       const refused = { message_: { key: 'sql.query-not-read-only', params: { connection: 'Produzione' } } };
@@ -99,5 +104,97 @@ describe("the profile's SQL", () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe("each database's version (the profile's sql.databaseVersionQuery)", () => {
+  it('none given: the version is unknown, and nothing is sent', async () => {
+    const db = windowsDatabases({ queries: { databaseVersionQuery: null } });
+    try {
+      await expect(db.schemaVersion(connection())).rejects.toMatchObject({
+        message_: { key: 'sql.no-version-query' },
+      });
+      expect(server.requests).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('one column, whatever its name; more than one is refused, naming the field', async () => {
+    server.on(/dbo\.Sistema/, versionRow);
+    server.on(/dbo\.Due/, {
+      results: [
+        {
+          columns: [
+            { name: 'Versione', type: 'nvarchar' },
+            { name: 'Data', type: 'nvarchar' },
+          ],
+          rows: [['7.8.4', '2026-11-24']],
+        },
+      ],
+    });
+    const one = windowsDatabases({ queries: { databaseVersionQuery: VERSION_QUERY } });
+    const two = windowsDatabases({ queries: { databaseVersionQuery: 'SELECT Versione, Data FROM dbo.Due' } });
+    try {
+      expect(await one.schemaVersion(connection())).toBe('7.8.4.13050210_x64');
+      await expect(two.schemaVersion(connection())).rejects.toMatchObject({
+        message_: {
+          key: 'sql.version-query-shape',
+          params: { field: 'sql.databaseVersionQuery', columns: 2, connection: 'Produzione' },
+        },
+      });
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  describe('check.version on a Windows server', () => {
+    let fx: PracticeFixture | undefined;
+    closeAfterEach(() => [fx]);
+
+    /** The check's context: the practice server's files, the Windows databases over the TDS server. */
+    async function checkWith(databaseVersionQuery: string | null) {
+      fx = await practiceFixture();
+      const ctx = await practiceStepContext(fx, { backupDir: path.join(fx.root, 'copie') });
+      const db = windowsDatabases({ queries: { databaseVersionQuery } });
+      const warnings: string[] = [];
+      const windows = {
+        ...ctx,
+        host: { ...ctx.host, databases: db },
+        discovery: { ...ctx.discovery, connections: [connection()] },
+        log: (level: string, m: { key: string }) => void (level === 'warn' && warnings.push(m.key)),
+      };
+      try {
+        return { first: await versionCheck.run(windows), second: await versionCheck.run(windows), warnings };
+      } finally {
+        await db.close();
+      }
+    }
+
+    it('the field empty: a warning naming it and who fills it in, on every run', async () => {
+      const { first, second, warnings } = await checkWith(null);
+      for (const outcome of [first, second])
+        expect(outcome).toMatchObject({
+          status: 'warning',
+          finding: {
+            key: 'check.version.database-version-unknown.finding',
+            params: { field: 'sql.databaseVersionQuery', connections: 'Produzione' },
+          },
+          remedy: { key: 'check.version.database-version-unknown.remedy' },
+          evidence: { databaseVersion: 'unknown' },
+        });
+      expect(warnings).toEqual([
+        'check.version.database-version-unknown.finding',
+        'check.version.database-version-unknown.finding',
+      ]);
+    });
+
+    it('the field filled in: the check passes as before', async () => {
+      server.on(/dbo\.Sistema/, versionRow);
+      const { first, warnings } = await checkWith(VERSION_QUERY);
+      expect(first).toMatchObject({ status: 'passed', finding: { key: 'check.version.upgrade' } });
+      expect(warnings).toEqual([]);
+    });
   });
 });

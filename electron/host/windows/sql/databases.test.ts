@@ -4,8 +4,7 @@ import type { CrmConnection } from '../../../core/ports';
 import { databaseBackup } from '../../../core/steps/backup';
 import type { StepContext } from '../../../core/run/context';
 import { windowsDatabases } from './databases';
-import { quoteDatabaseName } from './identifiers';
-import { backupStatement, restoreBatch } from './statements';
+import { backupStatement } from './statements';
 
 // The real mssql driver, over a real socket, against the TDS test server: what a SQL Server would be sent.
 const LOGIN = { user: 'crm_app', password: 'Pr4tica!' };
@@ -22,7 +21,7 @@ const QUERIES = {
   connectedUsersQuery:
     'SELECT UserName AS [user], HostName AS host, LoginTime AS since, LastActivity AS lastActivity FROM dbo.UtentiConnessi',
   sessionTimeoutMinutes: 20,
-  schemaVersionQuery:
+  databaseVersionQuery:
     'SELECT TOP (1) Versione AS version FROM dbo.VersioneDatabase ORDER BY DataAggiornamento DESC',
 };
 
@@ -68,52 +67,46 @@ function scriptServerBasics(
 const progressInfo = (percents: number[], delayMs = 5) =>
   percents.map((p) => ({ number: 3211, message: `${p} percent processed.`, delayMs }));
 
+const PERMISSION_COLUMNS = [
+  'sysadmin',
+  'dbOwner',
+  'backupOperator',
+  'viewServerState',
+  'createDatabase',
+  'dbcreator',
+  'ownsDatabase',
+] as const;
+const permissionRows = (login: string, row: number[]) => ({
+  results: [
+    {
+      columns: [
+        { name: 'login', type: 'nvarchar' as const },
+        ...PERMISSION_COLUMNS.map((name) => ({ name, type: 'int' as const })),
+      ],
+      rows: [[login, ...row]],
+    },
+  ],
+});
+
 describe('permissions', () => {
   it.each([
-    [
-      [1, 0, 0, 1, 1],
-      { sysadmin: true, dbOwner: false, backupOperator: false, viewServerState: true, createDatabase: true },
-    ],
-    [
-      [0, 1, 0, 0, 0],
-      {
-        sysadmin: false,
-        dbOwner: true,
-        backupOperator: false,
-        viewServerState: false,
-        createDatabase: false,
-      },
-    ],
-    [
-      [0, 0, 1, 1, 0],
-      { sysadmin: false, dbOwner: false, backupOperator: true, viewServerState: true, createDatabase: false },
-    ],
-    [
-      [0, 0, 0, 0, 0],
-      {
-        sysadmin: false,
-        dbOwner: false,
-        backupOperator: false,
-        viewServerState: false,
-        createDatabase: false,
-      },
-    ],
-  ])('%j', async (row, expected) => {
-    server.on(/IS_SRVROLEMEMBER/, {
-      results: [
-        {
-          columns: ['sysadmin', 'dbOwner', 'backupOperator', 'viewServerState', 'createDatabase'].map(
-            (name) => ({ name, type: 'int' as const }),
-          ),
-          rows: [row],
-        },
-      ],
-    });
+    [[1, 0, 0, 1, 1, 0, 0], { sysadmin: true, viewServerState: true, createDatabase: true }],
+    [[0, 1, 0, 0, 0, 0, 0], { dbOwner: true }],
+    [[0, 0, 1, 1, 0, 0, 0], { backupOperator: true, viewServerState: true }],
+    [[0, 1, 0, 0, 1, 1, 0], { dbOwner: true, createDatabase: true, dbcreator: true }],
+    [[0, 1, 0, 0, 0, 0, 1], { dbOwner: true, ownsDatabase: true }],
+    [[0, 0, 0, 0, 0, 0, 0], {}],
+  ])('%j', async (row, granted) => {
+    server.on(/IS_SRVROLEMEMBER/, permissionRows('AZIENDA\\crm', row));
     const db = windowsDatabases({});
     try {
-      expect(await db.permissions(connection())).toEqual(expected);
-      // Asked in the CRM's database, where IS_ROLEMEMBER means something.
-      expect((await server.waitForRequest(/IS_SRVROLEMEMBER/)).database).toBe('CRM_PROD');
+      const none = Object.fromEntries(PERMISSION_COLUMNS.map((k) => [k, false]));
+      expect(await db.permissions(connection())).toEqual({ login: 'AZIENDA\\crm', ...none, ...granted });
+      // Asked in the CRM's database, where IS_ROLEMEMBER and DB_ID() mean something.
+      const request = await server.waitForRequest(/IS_SRVROLEMEMBER/);
+      expect(request.database).toBe('CRM_PROD');
+      expect(request.sql).toContain("IS_SRVROLEMEMBER('dbcreator')");
+      expect(request.sql).toContain('owner_sid = SUSER_SID()');
     } finally {
       await db.close();
     }
@@ -122,16 +115,7 @@ describe('permissions', () => {
 
 describe('sessions', () => {
   it('groups by host, program and login, excludes ours by name, and is trusted only with VIEW SERVER STATE', async () => {
-    const perms = (view: number) => ({
-      results: [
-        {
-          columns: ['sysadmin', 'dbOwner', 'backupOperator', 'viewServerState', 'createDatabase'].map(
-            (name) => ({ name, type: 'int' as const }),
-          ),
-          rows: [[0, 1, 0, view, 1]],
-        },
-      ],
-    });
+    const perms = (view: number) => permissionRows('crm_app', [0, 1, 0, view, 1, 0, 1]);
     server.on(/IS_SRVROLEMEMBER/, perms(1));
     server.on(/dm_exec_sessions/, {
       results: [
@@ -369,7 +353,7 @@ describe('backup', () => {
   });
 });
 
-describe('verify and restore', () => {
+describe('verify (the restore: databases-restore.test.ts)', () => {
   const backup = (database = 'CRM_PROD') => ({
     connection: 'Produzione',
     database,
@@ -398,61 +382,6 @@ describe('verify and restore', () => {
         position: { value: 2 },
       });
       expect(percents).toEqual([10, 100, 100]);
-    } finally {
-      await db.close();
-    }
-  });
-
-  it('restores as one batch on a connection to master, then checks ONLINE and MULTI_USER', async () => {
-    const name = 'we]ird \'db"';
-    server.on(/SET SINGLE_USER/, { info: progressInfo([50, 100]) });
-    server.on(/sys\.databases/, {
-      results: [
-        {
-          columns: [
-            { name: 'state', type: 'nvarchar' },
-            { name: 'access', type: 'nvarchar' },
-          ],
-          rows: [['ONLINE', 'MULTI_USER']],
-        },
-      ],
-    });
-    const db = windowsDatabases({});
-    try {
-      await db.restore(connection(name), backup(name), () => undefined);
-      const request = await server.waitForRequest(/SET SINGLE_USER/);
-      expect(request.sql).toBe(restoreBatch(quoteDatabaseName(name)));
-      expect(request.sql).toContain('ALTER DATABASE [we]]ird \'db"] SET SINGLE_USER WITH ROLLBACK IMMEDIATE');
-      expect(request.database).toBe('master');
-      expect(request.params).toMatchObject({
-        database: { value: name },
-        path: { value: 'E:\\SQLBackup\\x.bak' },
-        position: { value: 2 },
-      });
-      expect((await server.waitForRequest(/sys\.databases/)).params.database?.value).toBe(name);
-    } finally {
-      await db.close();
-    }
-  });
-
-  it('a database left single-user after the restore is reported, not hidden', async () => {
-    server.on(/SET SINGLE_USER/, { info: progressInfo([100]) });
-    server.on(/sys\.databases/, {
-      results: [
-        {
-          columns: [
-            { name: 'state', type: 'nvarchar' },
-            { name: 'access', type: 'nvarchar' },
-          ],
-          rows: [['ONLINE', 'SINGLE_USER']],
-        },
-      ],
-    });
-    const db = windowsDatabases({});
-    try {
-      await expect(db.restore(connection(), backup(), () => undefined)).rejects.toMatchObject({
-        message_: { key: 'sql.restore-state', params: { access: 'SINGLE_USER' } },
-      });
     } finally {
       await db.close();
     }

@@ -1,27 +1,32 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import sql from 'mssql';
-import type {
-  CrmConnection,
-  DatabaseBackup,
-  DatabasePermissions,
-  Databases,
-  SessionGroup,
+import {
+  type CrmConnection,
+  DATABASE_VERSION_FIELD,
+  type DatabaseBackup,
+  type DatabasePermissions,
+  type Databases,
+  type SessionGroup,
 } from '../../../core/ports';
 import { type Message, UpgradeError, msg } from '../../../shared/message';
 import { readOnlyQueryProblem } from '../../../shared/read-only-query';
-import { APP_NAME, type SqlCredentials, toMssqlConfig } from './connection-config';
+import type { OperationContext } from './backup-errors';
+import { freeBytesAt, instanceBackupFolder } from './backup-folder';
+import { APP_NAME, type SqlConnector, type SqlCredentials, sqlConnector } from './connection-config';
 import { toUpgradeError } from './errors';
 import { quoteDatabaseName } from './identifiers';
+import { type DatabaseState, type RestoreParams, restoreDatabaseOn } from './restore';
 import * as Q from './statements';
 
 /** The CRM's own tables, from the product profile (the vendor knows them; the code does not guess). */
 export interface CrmQueries {
-  connectedUsersQuery: string;
-  sessionTimeoutMinutes: number;
-  schemaVersionQuery: string;
+  connectedUsersQuery?: string | undefined;
+  sessionTimeoutMinutes?: number | undefined;
+  /** null until the vendor fills it in: the version is then unknown, and the checks say so. */
+  databaseVersionQuery: string | null;
 }
 
 export interface WindowsDatabasesOptions {
@@ -29,7 +34,9 @@ export interface WindowsDatabasesOptions {
   /** Credentials the admin typed for connections with Windows authentication (memory only). */
   credentials?: (connection: string) => SqlCredentials | undefined;
   /** A backup folder the admin chose instead of the instance's default, as the SQL Server machine sees it. */
-  backupDir?: (connection: string) => string | undefined;
+  backupDir?: (connection: CrmConnection) => string | undefined;
+  /** Opens connections (connection-config.ts): named instances of this server by port, the encryption plan. */
+  connector?: SqlConnector;
   log?: (level: 'info' | 'warn' | 'error', message: Message, detail?: string) => void;
   /** Silence this long during a backup is reported (never cancelled). */
   stallMs?: number;
@@ -55,6 +62,40 @@ export function percentOf(info: { number?: number; message?: string }): number |
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '_');
 
+const joinPath = (dir: string, name: string) => `${dir.replace(/[\\/]+$/, '')}\\${name}`;
+
+const reachable = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+
+/** The SHA-256 of a backup file when this machine can read it ('' when it is only on the SQL Server). */
+async function sha256IfReachable(file: string): Promise<string> {
+  if (!(await reachable(file))) return '';
+  const h = createHash('sha256');
+  await pipeline(createReadStream(file), h);
+  return h.digest('hex');
+}
+
+/** The file's size when this machine can read it (msdb not asked or not answering); 0 otherwise. */
+const sizeIfReachable = (file: string) =>
+  stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
+
+type Params = Record<string, [SqlType, unknown]>;
+
+/** A restore's values as parameters: names travel as nvarchar(128), paths as nvarchar(4000). */
+function restoreParams(values: RestoreParams): Params {
+  const out: Params = {};
+  if (values.database !== undefined) out.database = [sql.NVarChar(128), values.database];
+  if (values.path !== undefined) out.path = [sql.NVarChar(4000), values.path];
+  if (values.position !== undefined) out.position = [sql.Int, values.position];
+  return out;
+}
+
 /** The Databases port on a real SQL Server, through mssql: parameters for every value. */
 export function windowsDatabases(options: WindowsDatabasesOptions) {
   const pools = new Map<string, Promise<sql.ConnectionPool>>();
@@ -62,28 +103,27 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
   const now = options.now ?? (() => new Date());
   const stallMs = options.stallMs ?? 5 * 60_000;
 
-  function configOf(c: CrmConnection, database?: string): sql.config {
-    const resolved = toMssqlConfig(c, options.credentials?.(c.name));
-    for (const note of resolved.notes) log('info', msg('sql.connection-note', { connection: c.name, note }));
-    return database ? { ...resolved.config, database } : resolved.config;
-  }
+  // Its errors are already the admin's (UpgradeError), each attempt in the log.
+  const connector =
+    options.connector ??
+    sqlConnector({ ...(options.credentials ? { credentials: options.credentials } : {}), log });
 
+  /** The connection's pool, opened once (one of the two places a connection is opened). */
   async function pool(c: CrmConnection): Promise<sql.ConnectionPool> {
     const existing = pools.get(c.name);
     if (existing) return existing;
-    const opening = new sql.ConnectionPool(configOf(c)).connect();
+    const opening = connector.open(c);
     pools.set(c.name, opening);
     opening.catch(() => pools.delete(c.name));
-    return opening.catch((err: unknown) => {
-      throw toUpgradeError(err, { connection: c.name });
-    });
+    return opening;
   }
 
-  async function query<T>(
-    c: CrmConnection,
-    text: string,
-    params: Record<string, [SqlType, unknown]> = {},
-  ): Promise<T[]> {
+  /** The restore's own single connection, to master (the other place a connection is opened). */
+  async function restoreConnection(c: CrmConnection): Promise<sql.ConnectionPool> {
+    return connector.open(c, { database: 'master', pool: { min: 0, max: 1 } });
+  }
+
+  async function query<T>(c: CrmConnection, text: string, params: Params = {}): Promise<T[]> {
     const request = (await pool(c)).request();
     for (const [name, [type, value]] of Object.entries(params)) request.input(name, type, value);
     try {
@@ -97,13 +137,14 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
    * A query from the kit's profile: one SELECT only, inside a transaction that is always rolled
    * back, so that whatever it might touch with the admin's rights is undone.
    */
-  async function profileQuery<T>(c: CrmConnection, text: string): Promise<T[]> {
+  async function profileQuery<T>(c: CrmConnection, text: string): Promise<sql.IRecordSet<T>> {
     const problem = readOnlyQueryProblem(text);
     if (problem) throw new UpgradeError(msg('sql.query-not-read-only', { connection: c.name, problem }));
     const transaction = new sql.Transaction(await pool(c));
     try {
       await transaction.begin();
-      return (await new sql.Request(transaction).query<T>(text)).recordset ?? [];
+      const rows = (await new sql.Request(transaction).query<T>(text)).recordset;
+      return rows ?? Object.assign([], { columns: {} });
     } catch (err) {
       throw toUpgradeError(err, { connection: c.name });
     } finally {
@@ -112,27 +153,25 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     }
   }
 
-  /** A long statement: never cancelled by a timer (the server would abort a backup), progress from info messages. */
+  /**
+   * A long statement: never cancelled by a timer (the server would abort a backup), progress
+   * from info messages. SQL Server's errors come back as mssql threw them, each caller names them.
+   */
   async function longRunning(
     target: sql.ConnectionPool,
-    c: CrmConnection,
     text: string,
-    params: Record<string, [SqlType, unknown]>,
+    params: Params,
     onProgress: (percent: number) => void,
-    context: { database: string; path: string },
+    database: string,
   ): Promise<void> {
     const request = new RequestWithOverrides(target, { requestTimeout: 0 });
     for (const [name, [type, value]] of Object.entries(params)) request.input(name, type, value);
     let last = Date.now();
     const watch = setInterval(
       () => {
-        if (Date.now() - last >= stallMs) {
-          log(
-            'warn',
-            msg('sql.backup-stalled', { database: context.database, minutes: Math.round(stallMs / 60_000) }),
-          );
-          last = Date.now();
-        }
+        if (Date.now() - last < stallMs) return;
+        log('warn', msg('sql.backup-stalled', { database, minutes: Math.round(stallMs / 60_000) }));
+        last = Date.now();
       },
       Math.min(stallMs, 30_000),
     );
@@ -144,21 +183,28 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     try {
       await request.query(text);
       onProgress(100);
-    } catch (err) {
-      throw toUpgradeError(err, { connection: c.name, path: context.path });
     } finally {
       clearInterval(watch);
     }
   }
 
+  /** A backup, a verify or a probe on the connection's pool, its failure named from SQL Server's whole chain. */
+  async function operation(
+    c: CrmConnection,
+    text: string,
+    params: Params,
+    onProgress: (percent: number) => void,
+    context: OperationContext & { database: string },
+  ): Promise<void> {
+    try {
+      await longRunning(await pool(c), text, params, onProgress, context.database);
+    } catch (err) {
+      throw err instanceof UpgradeError ? err : toUpgradeError(err, context);
+    }
+  }
+
   async function backupFolder(c: CrmConnection): Promise<string> {
-    const chosen = options.backupDir?.(c.name);
-    if (chosen) return chosen;
-    const [def] = await query<{ dir: string | null }>(c, Q.DEFAULT_BACKUP_PATH);
-    if (def?.dir) return def.dir;
-    const [reg] = await query<{ dir: string | null }>(c, Q.REGISTRY_BACKUP_PATH);
-    if (reg?.dir) return reg.dir;
-    throw new UpgradeError(msg('sql.error', { number: 0, detail: 'no default backup folder' }));
+    return options.backupDir?.(c) || instanceBackupFolder(c, query, log);
   }
 
   async function compressionAvailable(c: CrmConnection): Promise<boolean> {
@@ -167,32 +213,64 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
     return !!e && e.engineEdition !== 4 && !/express|web/i.test(e.edition ?? '');
   }
 
-  async function sha256IfReachable(file: string): Promise<string> {
-    if (
-      !(await access(file).then(
-        () => true,
-        () => false,
-      ))
-    )
-      return '';
-    const h = createHash('sha256');
-    await pipeline(createReadStream(file), h);
-    return h.digest('hex');
+  /** msdb's record of a backup just taken: evidence only, a refusal is a warning and never fails the backup. */
+  async function backupRecord(c: CrmConnection, file: string) {
+    try {
+      const [record] = await query<{
+        position: number;
+        backupSize: number | string;
+        compressedSize: number | string | null;
+      }>(c, Q.BACKUP_RECORD, {
+        path: [sql.NVarChar(4000), file],
+        database: [sql.NVarChar(128), c.database],
+      });
+      return record;
+    } catch (err) {
+      const detail = err instanceof UpgradeError ? err.detail : String(err);
+      log('warn', msg('sql.backup-record-unavailable', { database: c.database, path: file }), detail);
+      return undefined;
+    }
   }
 
-  const joinPath = (dir: string, name: string) => `${dir.replace(/[\\/]+$/, '')}\\${name}`;
+  /** The probe's file goes: by SQL Server for a sysadmin, else from here when this machine reaches it, else said. */
+  async function removeProbe(c: CrmConnection, file: string, sysadmin: boolean): Promise<void> {
+    if (sysadmin) {
+      const gone = await query(c, Q.DELETE_PROBE, { path: [sql.NVarChar(4000), file] }).then(
+        () => true,
+        () => false,
+      );
+      if (gone) return;
+    }
+    const removedHere = await rm(file).then(
+      () => true,
+      () => false,
+    );
+    if (!removedHere) log('warn', msg('sql.probe-file-left', { path: file }));
+  }
 
-  return {
+  /**
+   * A login without the restore right could take the database OFFLINE (db_owner may ALTER it) and
+   * then neither restore it nor, its roles unreadable while offline, bring it back: refused first.
+   * Unknowable (a database left RESTORING admits no query in it): SQL Server decides.
+   */
+  async function restoreRightOrRefuse(c: CrmConnection, b: DatabaseBackup): Promise<void> {
+    const rights = await ports.permissions(c).catch(() => null);
+    if (!rights || rights.sysadmin || rights.dbcreator || rights.ownsDatabase) return;
+    const params = { login: rights.login || '?', database: b.database, path: b.path };
+    throw new UpgradeError(msg('sql.restore-right-missing', params));
+  }
+
+  const ports = {
     async connectedUsers(c) {
       const q = options.queries;
-      if (!q) return [];
+      if (!q?.connectedUsersQuery) return [];
       const rows = await profileQuery<{
         user: string;
         host: string;
         since: Date | string | null;
         lastActivity: Date | string | null;
       }>(c, q.connectedUsersQuery);
-      const cutoff = now().getTime() - q.sessionTimeoutMinutes * 60_000;
+      const cutoff = now().getTime() - (q.sessionTimeoutMinutes ?? Infinity) * 60_000;
       return rows
         .filter((r) => {
           const last = r.lastActivity ?? r.since;
@@ -222,13 +300,17 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
       };
     },
     async permissions(c): Promise<DatabasePermissions> {
-      const [p] = await query<Record<keyof DatabasePermissions, number>>(c, Q.PERMISSIONS);
+      type Row = Record<Exclude<keyof DatabasePermissions, 'login'>, number> & { login: string | null };
+      const [p] = await query<Row>(c, Q.PERMISSIONS);
       return {
+        login: p?.login ?? '',
         sysadmin: p?.sysadmin === 1,
         dbOwner: p?.dbOwner === 1,
         backupOperator: p?.backupOperator === 1,
         viewServerState: p?.viewServerState === 1,
         createDatabase: p?.createDatabase === 1,
+        dbcreator: p?.dbcreator === 1,
+        ownsDatabase: p?.ownsDatabase === 1,
       };
     },
     async queryValue(c, text) {
@@ -236,24 +318,25 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
       const first = rows[0] ? Object.values(rows[0])[0] : null;
       return first === null || first === undefined ? null : String(first);
     },
+    /** The profile's databaseVersionQuery: one SELECT, one column; none given, the version is unknown. */
     async schemaVersion(c) {
-      const q = options.queries;
-      if (!q) throw new UpgradeError(msg('sql.no-version-query'));
-      const [row] = await profileQuery<{ version: string }>(c, q.schemaVersionQuery);
-      return String(row?.version ?? '');
+      const text = options.queries?.databaseVersionQuery;
+      if (!text) throw new UpgradeError(msg('sql.no-version-query'));
+      const rows = await profileQuery<Record<string, unknown>>(c, text);
+      const columns = Object.keys(rows.columns ?? {}).length;
+      if (columns !== 1)
+        throw new UpgradeError(
+          msg('sql.version-query-shape', { connection: c.name, field: DATABASE_VERSION_FIELD, columns }),
+        );
+      const value = rows[0] ? Object.values(rows[0])[0] : null;
+      return value === null || value === undefined ? '' : String(value);
     },
     async usedBytes(c) {
       const [row] = await query<{ used: number | string }>(c, Q.USED_BYTES);
       return Number(row?.used ?? 0);
     },
     async backupFreeBytes(c) {
-      const dir = await backupFolder(c);
-      const drive = /^([A-Za-z]):/.exec(dir)?.[1]?.toUpperCase();
-      if (!drive) return null; // a share: xp_fixeddrives cannot tell
-      const rows = await query<Record<string, string | number>>(c, Q.FIXED_DRIVES);
-      const row = rows.find((r) => String(r.drive ?? Object.values(r)[0]).toUpperCase() === drive);
-      const mb = row ? Number(row['MB free'] ?? Object.values(row)[1]) : NaN;
-      return Number.isFinite(mb) ? mb * 1024 * 1024 : null;
+      return freeBytesAt(c, await backupFolder(c), query, log);
     },
     async backup(c, onProgress): Promise<DatabaseBackup> {
       const started = Date.now();
@@ -263,106 +346,84 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
         dir,
         `${c.database.replace(/[^A-Za-z0-9_.-]/g, '_')}_${stamp(now())}_crm-upgrade.bak`,
       );
-      const schemaVersion = await this.schemaVersion(c).catch(() => '');
+      const schemaVersion = await ports.schemaVersion(c).catch(() => '');
       const compression = await compressionAvailable(c);
-      const target = await pool(c);
-      await longRunning(
-        target,
+      await operation(
         c,
         Q.backupStatement(compression),
         { database: [sql.NVarChar(128), c.database], path: [sql.NVarChar(4000), file] },
         onProgress,
-        { database: c.database, path: file },
+        { connection: c.name, database: c.database, path: file, operation: 'backup' },
       );
-      const [record] = await query<{
-        position: number;
-        backupSize: number | string;
-        compressedSize: number | string | null;
-      }>(c, Q.BACKUP_RECORD, {
-        path: [sql.NVarChar(4000), file],
-        database: [sql.NVarChar(128), c.database],
-      });
+      const record = await backupRecord(c, file);
+      const size = record ? Number(record.compressedSize ?? record.backupSize) : NaN;
       return {
         connection: c.name,
         database: c.database,
         schemaVersion,
         path: file,
-        bytes: Number(record?.compressedSize ?? record?.backupSize ?? 0),
+        bytes: Number.isFinite(size) ? size : await sizeIfReachable(file),
         sha256: await sha256IfReachable(file),
+        // INIT: the file holds this backup set only.
         position: record?.position ?? 1,
         durationMs: Date.now() - started,
       };
     },
     async verify(c, b, onProgress) {
-      await longRunning(
-        await pool(c),
+      await operation(
         c,
         Q.VERIFY,
         { path: [sql.NVarChar(4000), b.path], position: [sql.Int, b.position] },
         onProgress,
-        { database: b.database, path: b.path },
+        { connection: c.name, database: b.database, path: b.path, operation: 'verify' },
       );
     },
     async restore(c, b, onProgress) {
-      const quoted = quoteDatabaseName(b.database);
-      // Its own single connection to master: nothing else may take the single-user slot.
-      const master = await new sql.ConnectionPool({ ...configOf(c, 'master'), pool: { min: 0, max: 1 } })
-        .connect()
-        .catch((err: unknown) => {
-          throw toUpgradeError(err, { connection: c.name });
-        });
+      quoteDatabaseName(b.database); // refused before anything is sent
+      await restoreRightOrRefuse(c, b);
+      const master = await restoreConnection(c);
       try {
-        await longRunning(
-          master,
-          c,
-          Q.restoreBatch(quoted),
+        await restoreDatabaseOn(
           {
-            database: [sql.NVarChar(128), b.database],
-            path: [sql.NVarChar(4000), b.path],
-            position: [sql.Int, b.position],
+            run: (text, values, progress) =>
+              longRunning(master, text, restoreParams(values), progress ?? (() => undefined), b.database),
+            state: async (database) => {
+              const request = master.request();
+              request.input('database', sql.NVarChar(128), database);
+              return (await request.query<DatabaseState>(Q.DATABASE_STATE)).recordset[0];
+            },
           },
+          c,
+          b,
           onProgress,
-          { database: b.database, path: b.path },
         );
-        const request = master.request();
-        request.input('database', sql.NVarChar(128), b.database);
-        const state = (await request.query<{ state: string; access: string }>(Q.DATABASE_STATE)).recordset[0];
-        if (state?.state !== 'ONLINE' || state.access !== 'MULTI_USER') {
-          throw new UpgradeError(
-            msg('sql.restore-state', {
-              database: b.database,
-              state: state?.state ?? '?',
-              access: state?.access ?? '?',
-            }),
-          );
-        }
       } finally {
         await master.close();
       }
     },
-    /** An admin-chosen folder: a tiny backup proves the SQL Server service account can write there. */
+    /**
+     * An admin-chosen folder: a backup into it proves the SQL Server service account can write
+     * there. A sysadmin backs up [model] (tiny); any other login backs up its own database, as
+     * the run will (db_backupoperator is enough). A refusal for want of a right says so.
+     */
     async probeFolder(c: CrmConnection, dir: string): Promise<void> {
       const file = joinPath(dir, `crm-upgrade-probe_${stamp(now())}.bak`);
-      try {
-        await longRunning(
-          await pool(c),
-          c,
-          Q.PROBE_BACKUP,
-          { path: [sql.NVarChar(4000), file] },
-          () => undefined,
-          { database: 'model', path: file },
-        );
-      } catch (err) {
-        throw new UpgradeError(
-          msg('sql.probe-failed', { path: dir }),
-          err instanceof UpgradeError ? err.detail : String(err),
-        );
-      }
-      await query(c, Q.DELETE_PROBE, { path: [sql.NVarChar(4000), file] }).catch(() => undefined);
+      const { sysadmin } = await ports.permissions(c);
+      const text = sysadmin ? Q.PROBE_BACKUP : Q.backupStatement(await compressionAvailable(c));
+      const params: Params = { path: [sql.NVarChar(4000), file] };
+      if (!sysadmin) params.database = [sql.NVarChar(128), c.database];
+      await operation(c, text, params, () => undefined, {
+        connection: c.name,
+        database: sysadmin ? 'model' : c.database,
+        path: dir,
+        operation: 'probe',
+      });
+      await removeProbe(c, file, sysadmin);
     },
     async close() {
       for (const p of pools.values()) await p.then((x) => x.close()).catch(() => undefined);
       pools.clear();
     },
   } satisfies Databases & Record<string, unknown>;
+  return ports;
 }

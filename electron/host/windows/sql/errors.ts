@@ -1,5 +1,6 @@
-import { UpgradeError, msg } from '../../../shared/message';
-import { LOGIN_WITHOUT_TLS } from './login-over-tls';
+import { type Message, UpgradeError, msg } from '../../../shared/message';
+import { type OperationContext, operationFailure } from './backup-errors';
+import { LOGIN_WITHOUT_TLS, tlsNegotiationFailure } from './login-over-tls';
 
 interface SqlErrorLike {
   number?: number;
@@ -40,19 +41,48 @@ function certificateFailure(err: unknown): string | null {
   return null;
 }
 
+/** Where a connection was going, for its failures (connection-config.ts fills it in). */
+export interface ConnectionContext {
+  /** A named instance asked of the SQL Server Browser, and its server. */
+  instance?: string;
+  server?: string;
+  /** The login is the one the admin typed (not web.config's). */
+  typedCredentials?: boolean;
+}
+
+/**
+ * Failures of opening a connection that have their own finding: no TLS where the login needs
+ * it, a certificate, a TLS negotiation (a server without TLS 1.2), a server forcing encryption,
+ * a named instance the SQL Server Browser does not answer for.
+ */
+function connectionFailure(err: unknown, context: OperationContext & ConnectionContext): Message | null {
+  const { connection } = context;
+  const code = asSqlError(err).code;
+  if (code === LOGIN_WITHOUT_TLS)
+    return context.typedCredentials === false
+      ? msg('sql.encryption-not-offered', { connection })
+      : msg('sql.login-without-encryption', { connection });
+  const certificate = certificateFailure(err);
+  if (certificate) return msg('sql.certificate-untrusted', { connection, detail: certificate });
+  const tls = tlsNegotiationFailure(err);
+  if (tls) return msg('sql.tls-negotiation-failed', { connection, reason: tls });
+  if (code === 'EENCRYPT') return msg('sql.encryption-forced', { connection });
+  if (code === 'EINSTLOOKUP')
+    return msg('sql.instance-lookup-failed', {
+      connection,
+      instance: context.instance ?? '',
+      server: context.server ?? '',
+    });
+  return null;
+}
+
 /** An mssql failure as the admin should read it; the technical chain goes into the detail. */
-export function toUpgradeError(err: unknown, context: { connection: string; path?: string }): UpgradeError {
+export function toUpgradeError(err: unknown, context: OperationContext & ConnectionContext): UpgradeError {
   const e = asSqlError(err);
   const chain = allSqlMessages(err);
   const detail = chain.map((m) => (m.number ? `${m.number}: ${m.message}` : m.message)).join(' | ');
-  if (e.code === LOGIN_WITHOUT_TLS)
-    return new UpgradeError(msg('sql.login-without-encryption', { connection: context.connection }), detail);
-  const certificate = certificateFailure(err);
-  if (certificate)
-    return new UpgradeError(
-      msg('sql.certificate-untrusted', { connection: context.connection, detail: certificate }),
-      detail,
-    );
+  const connecting = connectionFailure(err, context);
+  if (connecting) return new UpgradeError(connecting, detail);
   if (e.code === 'ELOGIN')
     return new UpgradeError(
       msg('sql.login-failed', { connection: context.connection, detail: e.message ?? '' }),
@@ -67,11 +97,9 @@ export function toUpgradeError(err: unknown, context: { connection: string; path
       detail,
     );
   }
-  // 3201 "Cannot open backup device … Operating system error 5": the service account lacks rights.
-  const denied = chain.find(
-    (m) => m.number === 3201 && /\b5\b|access is denied|accesso negato/i.test(m.message),
-  );
-  if (denied) return new UpgradeError(msg('sql.backup-access-denied', { path: context.path ?? '' }), detail);
+  // A backup, verify, restore or folder probe: named from its whole chain, the cause first.
+  const failure = operationFailure(chain, context);
+  if (failure) return new UpgradeError(failure, detail);
   const first = chain.find((m) => m.number) ?? chain[0];
   return new UpgradeError(
     msg('sql.error', { number: first?.number ?? 0, detail: chain.map((m) => m.message).join(' ') }),

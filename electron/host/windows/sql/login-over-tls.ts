@@ -27,3 +27,34 @@ export function withholdLoginWithoutTls(connection: unknown): void {
     sendLogin();
   };
 }
+
+/** Calls `onSecure` with the TLS version ('TLSv1.2') when the tedious connection negotiates TLS. */
+export function watchTls(connection: unknown, onSecure: (protocol: string) => void): void {
+  const tedious = connection as {
+    on?(event: 'secure', listener: (cleartext: { getProtocol(): string | null }) => void): void;
+  };
+  tedious.on?.('secure', (cleartext) => onSecure(cleartext.getProtocol() ?? 'TLS'));
+}
+
+/**
+ * OpenSSL's (and BoringSSL's) reasons for a TLS negotiation that cannot agree on a version or a
+ * cipher: SQL Server 2012/2014 without the TLS 1.2 update answers TLS 1.0, which Node refuses
+ * ("unsupported protocol"); "wrong version number" is a reply that is not TLS at all.
+ */
+const TLS_NEGOTIATION =
+  /unsupported[ _]protocol|wrong[ _]version[ _]number|alert[ _]protocol[ _]version|version[ _]too[ _]low|no[ _]protocols[ _]available|handshake[ _]failure|no[ _]shared[ _]cipher|inappropriate[ _]fallback/i;
+const TLS_NEGOTIATION_CODES =
+  /^ERR_SSL_(UNSUPPORTED_PROTOCOL|WRONG_VERSION_NUMBER|TLSV1_ALERT_PROTOCOL_VERSION|VERSION_TOO_LOW|NO_PROTOCOLS_AVAILABLE|SSLV3_ALERT_HANDSHAKE_FAILURE|NO_SHARED_CIPHER|TLSV1_ALERT_INAPPROPRIATE_FALLBACK)$/;
+
+/** The TLS negotiation failure behind a failed connection (mssql → tedious → TLS), or null. */
+export function tlsNegotiationFailure(err: unknown): string | null {
+  let link: unknown = err;
+  for (let depth = 0; depth < 5 && typeof link === 'object' && link !== null; depth += 1) {
+    const { code, message, originalError, cause } = link as Record<string, unknown>;
+    const reason = typeof message === 'string' ? TLS_NEGOTIATION.exec(message)?.[0] : undefined;
+    if (reason) return reason.toLowerCase().replace(/_/g, ' ');
+    if (typeof code === 'string' && TLS_NEGOTIATION_CODES.test(code)) return code;
+    link = originalError ?? cause;
+  }
+  return null;
+}
