@@ -16,6 +16,51 @@ $ErrorActionPreference = 'Stop'
 $problems = New-Object System.Collections.Generic.List[string]
 $Files = @(Get-Content -LiteralPath $FileList | Where-Object { $_ })
 
+# Cmdlet parameters that PowerShell 6 and 7 added (from each cmdlet's documentation, "This
+# parameter was added in PowerShell 6.x/7.x"), and cmdlets that Windows PowerShell 5.1 lacks.
+$Not51Parameters = @{
+  'ConvertFrom-Json' = 'AsHashtable', 'Depth', 'NoEnumerate', 'DateKind'
+  'ConvertTo-Json' = 'AsArray', 'EnumsAsStrings', 'EscapeHandling'
+  'ForEach-Object' = 'Parallel', 'ThrottleLimit', 'TimeoutSeconds', 'AsJob', 'UseNewRunspace'
+  'Get-Content' = 'AsByteStream'
+  'Set-Content' = 'AsByteStream'
+  'Add-Content' = 'AsByteStream'
+  'Join-Path' = 'AdditionalChildPath'
+  'Split-Path' = 'Extension', 'LeafBase'
+  'Get-Date' = 'AsUTC', 'UnixTimeSeconds'
+  'Select-Object' = 'SkipIndex'
+  'Sort-Object' = 'Stable', 'Top', 'Bottom'
+  'Select-String' = 'Raw', 'NoEmphasis'
+  'Get-ChildItem' = 'FollowSymlink'
+  'Invoke-WebRequest' = 'SkipCertificateCheck', 'SslProtocol', 'Authentication', 'Token', 'NoProxy', 'SkipHttpErrorCheck', 'StatusCodeVariable', 'ResponseHeadersVariable', 'Form', 'Resume'
+  'Invoke-RestMethod' = 'SkipCertificateCheck', 'SslProtocol', 'Authentication', 'Token', 'NoProxy', 'SkipHttpErrorCheck', 'StatusCodeVariable', 'ResponseHeadersVariable', 'Form', 'Resume'
+}
+$Not51Commands = 'Test-Json', 'Get-Error', 'Join-String', 'ConvertFrom-Markdown', 'Show-Markdown', 'Get-Uptime', 'Remove-Alias', 'Remove-Service', 'Get-MarkdownOption', 'Set-MarkdownOption', 'ConvertTo-CliXml', 'ConvertFrom-CliXml'
+# -Encoding values that 5.1 does not know (it has UTF8, with a BOM, and Default for ANSI).
+$Not51Encodings = 'utf8NoBOM', 'utf8BOM', 'ansi'
+
+function Find-Not51Command([System.Management.Automation.Language.CommandAst]$Command) {
+  $name = $Command.GetCommandName()
+  if (-not $name) { return @() }
+  if ($name -in $Not51Commands) { return @("the command $name") }
+  $found = @()
+  $elements = $Command.CommandElements
+  for ($i = 1; $i -lt $elements.Count; $i++) {
+    $e = $elements[$i]
+    if ($e -isnot [System.Management.Automation.Language.CommandParameterAst]) { continue }
+    if ($Not51Parameters.ContainsKey($name) -and $e.ParameterName -in $Not51Parameters[$name]) {
+      $found += "$name -$($e.ParameterName)"
+    }
+    if ($e.ParameterName -eq 'Encoding') {
+      $value = if ($e.Argument) { $e.Argument } elseif ($i + 1 -lt $elements.Count) { $elements[$i + 1] } else { $null }
+      if ($value -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $value.Value -in $Not51Encodings) {
+        $found += "$name -Encoding $($value.Value)"
+      }
+    }
+  }
+  return $found
+}
+
 # Language that PowerShell 6 and 7 added: a 5.1 server fails to parse or run it.
 function Find-Not51([System.Management.Automation.Language.Ast]$Ast) {
   $found = New-Object System.Collections.Generic.List[string]
@@ -34,6 +79,12 @@ function Find-Not51([System.Management.Automation.Language.Ast]$Ast) {
     $text = $node.Extent.Text
     if ($text.Length -gt 60) { $text = $text.Substring(0, 60) + '…' }
     $found.Add("line $($node.Extent.StartLineNumber): $($node.GetType().Name.Replace('Ast', '')) '$text'")
+  }
+  $commands = $Ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true)
+  foreach ($command in $commands) {
+    foreach ($what in (Find-Not51Command $command)) {
+      $found.Add("line $($command.Extent.StartLineNumber): Command '$what' (PowerShell 6 or later)")
+    }
   }
   return $found
 }
