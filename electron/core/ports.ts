@@ -238,8 +238,11 @@ export interface CrmConnection {
 }
 
 export interface Databases {
-  /** The CRM's own list ("Elenco Utenti Connessi"), stale entries left out. */
-  connectedUsers(connection: CrmConnection): Promise<ConnectedUser[]>;
+  /**
+   * The CRM's own list ("Elenco Utenti Connessi"), stale entries left out; null when this host
+   * cannot read it (the profile does not say how), which is never "nobody".
+   */
+  connectedUsers(connection: CrmConnection): Promise<ConnectedUser[] | null>;
   /** SQL Server's sessions on the database, ours excluded; not trusted without VIEW SERVER STATE. */
   sqlSessions(connection: CrmConnection): Promise<{ trusted: boolean; groups: SessionGroup[] }>;
   permissions(connection: CrmConnection): Promise<DatabasePermissions>;

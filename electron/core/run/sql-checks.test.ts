@@ -153,3 +153,18 @@ it('the practice SQL Server refuses a restore, a backup and a verify as SQL Serv
   await setPermissions(fx, { ...ALL, dbcreator: true, ownsDatabase: false });
   await fx.host.databases.restore(produzione, backup, () => undefined);
 });
+
+it('a host that cannot read "Elenco Utenti Connessi" (no query in the profile) warns, never says nobody', async () => {
+  fx = await practiceFixture();
+  await fx.host.practice?.logOffAllUsers();
+  const host = fx.host;
+  const blind = { ...host, databases: { ...host.databases, connectedUsers: () => Promise.resolve(null) } };
+  session = await openSession({ host: blind, kitDir: fx.kitDir, readOnly: true });
+  const steps = await session.runChecks();
+  expect(byId(steps, 'check.users')).toMatchObject({
+    status: 'warning',
+    finding: { key: 'check.users.unlisted.finding', params: { connections: 'Produzione, Formazione' } },
+    remedy: { key: 'check.users.unlisted.remedy' },
+    evidence: { Produzione: 'unknown', Formazione: 'unknown' },
+  });
+});

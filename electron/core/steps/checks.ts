@@ -405,11 +405,13 @@ export const usersCheck: StepDefinition = {
   async run(ctx) {
     const found: string[] = [];
     const untrusted: string[] = [];
+    const unlisted: string[] = [];
     const evidence: Record<string, number | string> = {};
     for (const c of ctx.discovery.connections) {
       const users = await ctx.host.databases.connectedUsers(c);
-      evidence[c.name] = users.length;
-      for (const u of users) found.push(`${u.user} (${u.host}, ${c.name})`);
+      evidence[c.name] = users === null ? 'unknown' : users.length;
+      if (users === null) unlisted.push(c.name);
+      for (const u of users ?? []) found.push(`${u.user} (${u.host}, ${c.name})`);
       const sessions = await ctx.host.databases.sqlSessions(c);
       if (!sessions.trusted) untrusted.push(c.name);
       const pool = sessions.groups.filter((g) => isCrmPool(g, ctx.discovery.hostname));
@@ -420,6 +422,15 @@ export const usersCheck: StepDefinition = {
     }
     if (found.length > 0)
       return failed('check.users', { count: found.length, users: found.join('; ') }, evidence);
+    if (unlisted.length > 0) {
+      // Nobody found is not nobody there: the admin looks at the CRM's own list.
+      return {
+        status: 'warning',
+        finding: msg('check.users.unlisted.finding', { connections: unlisted.join(', ') }),
+        remedy: msg('check.users.unlisted.remedy'),
+        evidence,
+      };
+    }
     if (untrusted.length > 0) {
       return {
         status: 'warning',

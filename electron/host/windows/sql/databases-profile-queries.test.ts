@@ -56,6 +56,16 @@ describe("the profile's SQL", () => {
     }
   });
 
+  it("without a connected-users query in the profile, the CRM's users are unknown (null), not nobody, and nothing is sent", async () => {
+    const db = windowsDatabases({ queries: { databaseVersionQuery: null } });
+    try {
+      expect(await db.connectedUsers(connection())).toBeNull();
+      expect(sent()).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('the schema version and the connected users run the same way', async () => {
     server.on(/VersioneDatabase/, {
       results: [{ columns: [{ name: 'version', type: 'nvarchar' }], rows: [['7.8.4']] }],

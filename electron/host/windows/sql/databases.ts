@@ -263,7 +263,7 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
   const ports = {
     async connectedUsers(c) {
       const q = options.queries;
-      if (!q?.connectedUsersQuery) return [];
+      if (!q?.connectedUsersQuery) return null;
       const rows = await profileQuery<{
         user: string;
         host: string;

@@ -8,6 +8,10 @@ const it = {
     'La versione di Windows di questo server non è leggibile ({{version}}).',
   'check.architecture.windows-version-unreadable.remedy':
     'Da un prompt scrivi ver e controlla che il server sia Windows Server 2016 (10.0.14393) o successivo, poi premi Riprova.',
+  'check.users.unlisted.finding':
+    'Il profilo del CRM non dice come leggere "Elenco Utenti Connessi" per {{connections}}: il programma vede solo le sessioni SQL, non chi è collegato al CRM.',
+  'check.users.unlisted.remedy':
+    'Apri il CRM sul server, menu "Elenco Utenti Connessi", e controlla che non ci sia nessuno prima delle copie di sicurezza. Chiedi al fornitore di completare sql.connectedUsersQuery nel profilo.',
 } satisfies Record<string, string>;
 const en: Record<keyof typeof it, string> = {
   'check.architecture.windows-too-old.finding':
@@ -18,5 +22,9 @@ const en: Record<keyof typeof it, string> = {
     "This server's Windows version cannot be read ({{version}}).",
   'check.architecture.windows-version-unreadable.remedy':
     'In a prompt type ver and check that the server runs Windows Server 2016 (10.0.14393) or later, then press Retry.',
+  'check.users.unlisted.finding':
+    'The CRM profile does not say how to read "Elenco Utenti Connessi" for {{connections}}: the program sees only SQL sessions, not who is logged in to the CRM.',
+  'check.users.unlisted.remedy':
+    'Open the CRM on the server, menu "Elenco Utenti Connessi", and check that nobody is there before the backups. Ask the vendor to fill in sql.connectedUsersQuery in the profile.',
 };
 export const platformMessages = { it, en };
