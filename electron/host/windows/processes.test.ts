@@ -389,6 +389,8 @@ describe('an .msi setup', () => {
   it('takes properties only: anything else is refused before msiexec starts', () => {
     expect(() => msiexecArgs('D:\\CRM.msi', 'C:\\l.log', ['/quiet'])).toThrow(UpgradeError);
     expect(() => msiexecArgs('D:\\CRM.msi', 'C:\\l.log', ['installdir=C:\\x'])).toThrow(UpgradeError);
+    // No '=' at all: not a property (before, 'INSTALLDIR' became INSTALLDI="INSTALLDIR").
+    expect(() => msiexecArgs('D:\\CRM.msi', 'C:\\l.log', ['INSTALLDIR'])).toThrow(UpgradeError);
     // A quote in a value stays inside it: msiexec reads "" as one quote.
     expect(msiexecArgs('D:\\CRM.msi', 'C:\\l.log', ['X=1" /qb "']).at(-1)).toBe('X="1"" /qb """');
   });

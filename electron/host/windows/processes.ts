@@ -105,7 +105,7 @@ const msiQuoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
 export function msiexecArgs(msi: string, logFile: string, properties: readonly string[]): string[] {
   const props = properties.map((p) => {
     const eq = p.indexOf('=');
-    if (!/^[A-Z_][A-Z0-9_.]*$/.test(p.slice(0, eq)))
+    if (eq <= 0 || !/^[A-Z_][A-Z0-9_.]*$/.test(p.slice(0, eq)))
       throw new UpgradeError(
         msg('windows.setup-not-runnable', { program: msi }),
         `not an MSI property: ${p}`,
