@@ -88,6 +88,60 @@ it('keygen → create → verify → tamper → verify fails with the exit code 
   expect((await runMain('kit', 'verify', kit, ...trust)).code).toBe(5);
 });
 
+it('declares the installer and its exit-code tables only as the vendor gives them', async () => {
+  const create = (out: string, ...more: string[]) =>
+    runMain(
+      'kit',
+      'create',
+      '--version',
+      '7.9.0.14010110_x64',
+      '--setup',
+      path.join(dir, 'CrmSetup.exe'),
+      '--notes',
+      path.join(dir, 'notes'),
+      '--key',
+      path.join(dir, 'keys', 'v1.key.pem'),
+      '--out',
+      path.join(dir, out),
+      ...more,
+    );
+  const setupsOf = async (out: string) =>
+    (JSON.parse(await readFile(path.join(dir, out, 'kit.json'), 'utf8')) as { setups: object[] }).setups;
+
+  // Nothing given: no table in the manifest, so the installer's own defaults apply (MSI's for a
+  // setup.exe: 3010 restart needed, 1641 restarting), never 1641 as a mere "reboot needed".
+  expect((await create('kit-defaults')).code).toBe(0);
+  expect(await setupsOf('kit-defaults')).toEqual([{ role: 'main', path: 'setup/CrmSetup.exe', args: [] }]);
+
+  const inno = await create(
+    'kit-inno',
+    '--installer',
+    'inno',
+    '--reboot-codes',
+    '8',
+    '--rebooting-codes',
+    '1641',
+  );
+  expect(inno.code, inno.stderr).toBe(0);
+  expect(await setupsOf('kit-inno')).toEqual([
+    {
+      role: 'main',
+      path: 'setup/CrmSetup.exe',
+      installer: 'inno',
+      args: [],
+      rebootExitCodes: [8],
+      rebootingExitCodes: [1641],
+    },
+  ]);
+
+  const wrong = await create('kit-wrong', '--installer', 'msi');
+  expect(wrong.code).toBe(2);
+  expect(wrong.stderr).toContain('setup setup/CrmSetup.exe: installer: msi is for a .msi file, and only it');
+  expect((await create('kit-odd', '--installer', 'nsis')).stderr).toContain(
+    '--installer is msi, exe or inno, not nsis',
+  );
+});
+
 it('refuses bad usage with exit code 2', async () => {
   expect((await runMain('kit', 'create', '--version', '7.9')).code).toBe(2);
   expect((await runMain('kit', 'verify')).code).toBe(2);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKit } from '../core/kit/kit-create';
 import { generateSigningKey, keyIdOf, loadTrustedKeys } from '../core/kit/kit-keys';
-import type { KitManifest } from '../core/kit/kit-manifest';
+import { type InstallerType, type KitManifest, installerSchema, setupSchema } from '../core/kit/kit-manifest';
 import { readSignedKit, verifyKitFiles } from '../core/kit/kit-verify';
 import { sourceResourcesDir } from '../core/resources';
 import { UpgradeError } from '../shared/message';
@@ -23,11 +23,35 @@ function exitFor(key: string): number {
   return KIT_EXIT.files;
 }
 
-function codes(name: string, text: string | undefined, fallback: number[]): number[] {
-  if (text === undefined) return fallback;
+function codes(name: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
   if (!/^\d+(,\d+)*$/.test(text))
     throw new UsageError(`${name} takes numbers separated by commas, not ${text}`);
   return text.split(',').map(Number);
+}
+
+/** `--installer msi|exe|inno`; absent, the manifest says none and the file's extension decides. */
+function installer(name: string, text: string | undefined): InstallerType | undefined {
+  if (text === undefined) return undefined;
+  const parsed = installerSchema.safeParse(text);
+  if (!parsed.success) throw new UsageError(`${name} is msi, exe or inno, not ${text}`);
+  return parsed.data;
+}
+
+/** The exit-code tables the vendor gave; the rest are the installer's own defaults, left out. */
+function exitCodeTables(values: {
+  'success-codes'?: string | undefined;
+  'reboot-codes'?: string | undefined;
+  'rebooting-codes'?: string | undefined;
+}) {
+  const success = codes('--success-codes', values['success-codes']);
+  const reboot = codes('--reboot-codes', values['reboot-codes']);
+  const rebooting = codes('--rebooting-codes', values['rebooting-codes']);
+  return {
+    ...(success ? { successExitCodes: success } : {}),
+    ...(reboot ? { rebootExitCodes: reboot } : {}),
+    ...(rebooting ? { rebootingExitCodes: rebooting } : {}),
+  };
 }
 
 /** Release notes: files named `<version name>.<it|en>.md`, e.g. 7.8.5.13100517_x64.it.md. */
@@ -82,8 +106,11 @@ export async function kitCommand(argv: string[]): Promise<number> {
         'setup-arg': { type: 'string', multiple: true },
         'mobile-setup': { type: 'string' },
         'mobile-setup-arg': { type: 'string', multiple: true },
+        installer: { type: 'string' },
+        'mobile-installer': { type: 'string' },
         'success-codes': { type: 'string' },
         'reboot-codes': { type: 'string' },
+        'rebooting-codes': { type: 'string' },
         notes: { type: 'string' },
         key: { type: 'string' },
         out: { type: 'string' },
@@ -101,8 +128,9 @@ export async function kitCommand(argv: string[]): Promise<number> {
     parseVersionName(values.version);
     if ((await readdir(values.out).catch(() => [])).length > 0)
       throw new UsageError(`--out ${values.out} is not empty`);
-    const success = codes('--success-codes', values['success-codes'], [0]);
-    const reboot = codes('--reboot-codes', values['reboot-codes'], [3010, 1641]);
+    const tables = exitCodeTables(values);
+    const mainInstaller = installer('--installer', values.installer);
+    const mobileInstaller = installer('--mobile-installer', values['mobile-installer']);
     const notes = await readNotes(values.notes);
     const setupPath = `setup/${path.basename(values.setup)}`;
     const contents = [{ from: values.setup, to: setupPath }, ...notes.contents];
@@ -110,9 +138,9 @@ export async function kitCommand(argv: string[]): Promise<number> {
       {
         role: 'main',
         path: setupPath,
+        ...(mainInstaller ? { installer: mainInstaller } : {}),
         args: values['setup-arg'] ?? [],
-        successExitCodes: success,
-        rebootExitCodes: reboot,
+        ...tables,
       },
     ];
     if (values['mobile-setup']) {
@@ -121,10 +149,16 @@ export async function kitCommand(argv: string[]): Promise<number> {
       setups.push({
         role: 'mobile',
         path: mobilePath,
+        ...(mobileInstaller ? { installer: mobileInstaller } : {}),
         args: values['mobile-setup-arg'] ?? [],
-        successExitCodes: success,
-        rebootExitCodes: reboot,
+        ...tables,
       });
+    }
+    for (const setup of setups) {
+      // What the manifest would refuse, said before anything is written: an .msi declared exe, …
+      const checked = setupSchema.safeParse(setup);
+      const issue = checked.error?.issues[0];
+      if (issue) throw new UsageError(`setup ${setup.path}: ${issue.path.join('.')}: ${issue.message}`);
     }
     const manifest = await createKit({
       outDir: values.out,

@@ -42,6 +42,7 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
       --services-folder: the CRM setup also changes C:\\inetpub\\wwwroot\\CRMServices, as the kit says.
   crm-upgrade kit keygen --out DIR [--name NAME]
   crm-upgrade kit create --version NAME --setup FILE [--setup-arg ARG…] [--mobile-setup FILE] --notes DIR --key KEY --out DIR
+        [--installer msi|exe|inno] [--mobile-installer …] [--success-codes 0] [--reboot-codes 3010] [--rebooting-codes 1641]
   crm-upgrade kit verify DIR [--practice] [--trust PUBKEY.pem…] [--json]
       Exit 0: whole and signed by a trusted key; 3: signature; 4: files; 5: manifest; 2: bad usage.
 ${BACKUP_USAGE}
