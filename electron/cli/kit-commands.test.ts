@@ -23,6 +23,24 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** `kit create` of the test's setup and notes, signed with the v1 key, into `out` (a folder name under dir). */
+const kitCreate = (out: string, more: string[] = [], notes = path.join(dir, 'notes')) =>
+  runMain(
+    'kit',
+    'create',
+    '--version',
+    '7.9.0.14010110_x64',
+    '--setup',
+    path.join(dir, 'CrmSetup.exe'),
+    '--notes',
+    notes,
+    '--key',
+    path.join(dir, 'keys', 'v1.key.pem'),
+    '--out',
+    path.join(dir, out),
+    ...more,
+  );
+
 it('keygen → create → verify → tamper → verify fails with the exit code for its kind', async () => {
   const keygen = await runMain('kit', 'keygen', '--out', path.join(dir, 'keys'), '--name', 'v1');
   expect(keygen.code, keygen.stderr).toBe(0);
@@ -38,26 +56,14 @@ it('keygen → create → verify → tamper → verify fails with the exit code 
   expect(await readFile(path.join(dir, 'keys', 'v1.key.pem'), 'utf8')).toBe(pem);
 
   const kit = path.join(dir, 'kit');
-  const created = await runMain(
-    'kit',
-    'create',
-    '--version',
-    '7.9.0.14010110_x64',
-    '--setup',
-    path.join(dir, 'CrmSetup.exe'),
+  const created = await kitCreate('kit', [
     '--setup-arg',
     '/quiet',
     '--setup-arg',
     '{installPath}',
-    '--notes',
-    path.join(dir, 'notes'),
-    '--key',
-    path.join(dir, 'keys', 'v1.key.pem'),
-    '--out',
-    kit,
     '--minimum',
     '7.5',
-  );
+  ]);
   expect(created.code, created.stderr).toBe(0);
   const manifest = JSON.parse(await readFile(path.join(kit, 'kit.json'), 'utf8')) as {
     setups: { args: string[] }[];
@@ -89,39 +95,22 @@ it('keygen → create → verify → tamper → verify fails with the exit code 
 });
 
 it('declares the installer and its exit-code tables only as the vendor gives them', async () => {
-  const create = (out: string, ...more: string[]) =>
-    runMain(
-      'kit',
-      'create',
-      '--version',
-      '7.9.0.14010110_x64',
-      '--setup',
-      path.join(dir, 'CrmSetup.exe'),
-      '--notes',
-      path.join(dir, 'notes'),
-      '--key',
-      path.join(dir, 'keys', 'v1.key.pem'),
-      '--out',
-      path.join(dir, out),
-      ...more,
-    );
   const setupsOf = async (out: string) =>
     (JSON.parse(await readFile(path.join(dir, out, 'kit.json'), 'utf8')) as { setups: object[] }).setups;
 
   // Nothing given: no table in the manifest, so the installer's own defaults apply (MSI's for a
   // setup.exe: 3010 restart needed, 1641 restarting), never 1641 as a mere "reboot needed".
-  expect((await create('kit-defaults')).code).toBe(0);
+  expect((await kitCreate('kit-defaults')).code).toBe(0);
   expect(await setupsOf('kit-defaults')).toEqual([{ role: 'main', path: 'setup/CrmSetup.exe', args: [] }]);
 
-  const inno = await create(
-    'kit-inno',
+  const inno = await kitCreate('kit-inno', [
     '--installer',
     'inno',
     '--reboot-codes',
     '8',
     '--rebooting-codes',
     '1641',
-  );
+  ]);
   expect(inno.code, inno.stderr).toBe(0);
   expect(await setupsOf('kit-inno')).toEqual([
     {
@@ -134,10 +123,10 @@ it('declares the installer and its exit-code tables only as the vendor gives the
     },
   ]);
 
-  const wrong = await create('kit-wrong', '--installer', 'msi');
+  const wrong = await kitCreate('kit-wrong', ['--installer', 'msi']);
   expect(wrong.code).toBe(2);
   expect(wrong.stderr).toContain('setup setup/CrmSetup.exe: installer: msi is for a .msi file, and only it');
-  expect((await create('kit-odd', '--installer', 'nsis')).stderr).toContain(
+  expect((await kitCreate('kit-odd', ['--installer', 'nsis'])).stderr).toContain(
     '--installer is msi, exe or inno, not nsis',
   );
 });
@@ -149,20 +138,7 @@ it('refuses bad usage with exit code 2', async () => {
   const badNotes = path.join(dir, 'bad-notes');
   await mkdir(badNotes);
   await writeFile(path.join(badNotes, 'readme.txt'), 'x');
-  const r = await runMain(
-    'kit',
-    'create',
-    '--version',
-    '7.9.0.14010110_x64',
-    '--setup',
-    path.join(dir, 'CrmSetup.exe'),
-    '--notes',
-    badNotes,
-    '--key',
-    path.join(dir, 'keys', 'v1.key.pem'),
-    '--out',
-    path.join(dir, 'kit2'),
-  );
+  const r = await kitCreate('kit2', [], badNotes);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('<version name>.<it|en>.md');
 });

@@ -1,26 +1,10 @@
-import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  readdirSync,
-  readlinkSync,
-} from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { digestFileSync } from './hash';
 import { type TreeEntry, isExcluded } from './tree';
 import { failure } from './zip-thread-io';
 import { scratchOf } from './zip-thread-memory';
-import {
-  BLOCK,
-  type CheckResult,
-  type HashResult,
-  type ReplyOf,
-  type RequestOf,
-} from './zip-thread-messages';
+import { BLOCK, type CheckResult, type ReplyOf, type RequestOf } from './zip-thread-messages';
 
 /** A zip thread's work on a folder on the disk: listing it, making its folders, hashing its files. */
 
@@ -65,32 +49,12 @@ export function dirs({ root, paths }: RequestOf<'dirs'>): ReplyOf<'dirs'> {
   return { op: 'dirs', results };
 }
 
-function hashFile(file: string, chunk: Buffer): HashResult {
-  const sha = createHash('sha256');
-  let crc = 0;
-  let size = 0;
-  const fd = openSync(file, 'r');
-  try {
-    for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      const part = chunk.subarray(0, n);
-      sha.update(part);
-      crc = crc32(part, crc);
-      size += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return { sha256: sha.digest('hex'), crc32: crc, size };
-}
-
 /** SHA-256, CRC-32 and size of files already on the disk. */
 export function hash({ files }: RequestOf<'hash'>): ReplyOf<'hash'> {
   const chunk = scratchOf(BLOCK);
   const results = files.map((file) => {
     try {
-      return hashFile(file, chunk);
+      return digestFileSync(file, chunk);
     } catch (err) {
       return failure(err);
     }
