@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { appendFile, cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
+import { closingLine, runCheckScript } from '../../electron/testing/check-script';
 
 /**
  * `npm run check:ps` fails on a script that Windows PowerShell 5.1 could not run, naming it, and
@@ -18,16 +18,7 @@ afterEach(async () => {
   tests = undefined;
 });
 
-const checkPs = (args: string[]) =>
-  spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['build/powershell/check-ps.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-const closingLine = (stdout: string) => {
-  const m = /\n(\d+) passed, (\d+) failed\n/.exec(stdout);
-  return { passed: Number(m?.[1] ?? -1), failed: Number(m?.[2] ?? -1) };
-};
+const checkPs = (args: string[]) => runCheckScript('build/powershell/check-ps.ts', args, 180_000);
 
 async function copyOf(folder: string, edits: Record<string, [RegExp, string]> = {}): Promise<string> {
   const copy = await mkdtemp(path.join(os.tmpdir(), 'check-ps-copy-'));

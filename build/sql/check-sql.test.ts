@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as statements from '../../electron/host/windows/sql/statements';
 import { readOnlyQueryProblem } from '../../electron/shared/read-only-query';
+import { closingLine, runCheckScript } from '../../electron/testing/check-script';
 import { runParserCheck } from './parser-check';
 import { profileQueries, schemaExampleQueries } from './profile-queries';
 import { statementsOf } from './statement-list';
@@ -26,16 +26,7 @@ afterEach(async () => {
   work = undefined;
 });
 
-const checkSql = (args: string[]) =>
-  spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['build/sql/check-sql.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 170_000,
-  });
-const closingLine = (stdout: string) => {
-  const m = /\n(\d+) passed, (\d+) failed\n/.exec(stdout);
-  return { passed: Number(m?.[1] ?? -1), failed: Number(m?.[2] ?? -1) };
-};
+const checkSql = (args: string[]) => runCheckScript('build/sql/check-sql.ts', args, 170_000);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** statements.ts copied into `dir` with `edits`, its relative imports pointed back at the repo. */

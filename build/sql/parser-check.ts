@@ -54,7 +54,7 @@ const dllIn = (artifacts: string) =>
  * process's own and is renamed into place whole, so a build cut short, or two at once, leave no
  * half a tool. Throws with dotnet's own output when the build fails.
  */
-export function ensureParserCheck(): string {
+function ensureParserCheck(): string {
   const hash = sourcesHash();
   const built = path.join(builds, hash);
   if (existsSync(dllIn(built))) return dllIn(built);

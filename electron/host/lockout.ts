@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Lockout, SiteBinding } from '../core/ports';
+import { writeRecordFile } from './record-file';
 
 /**
  * The lockout window as both hosts keep it: which bindings a locked-out site gets, and the record
@@ -101,21 +101,6 @@ export async function readLockoutRecord(stateDir: string, site: string): Promise
   return lockout;
 }
 
-/** Written whole and synced, then renamed into place: a crash leaves the old record or the new one. */
-export async function writeLockoutRecord(stateDir: string, lockout: Lockout): Promise<void> {
-  const p = lockoutPaths(stateDir, lockout.site);
-  await mkdir(p.dir, { recursive: true });
-  const tmp = `${p.record}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(`${JSON.stringify({ format: 1, ...lockout }, null, 1)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, p.record);
-}
-
 export async function removeLockoutRecord(stateDir: string, site: string): Promise<void> {
   const p = lockoutPaths(stateDir, site);
   await rm(p.folder, { recursive: true, force: true });
@@ -141,7 +126,7 @@ async function recordLockout(
     loopbackUrl: loopbackUrl(locked, appPath),
     since: now.toISOString(),
   };
-  await writeLockoutRecord(stateDir, lockout);
+  await writeRecordFile(lockoutPaths(stateDir, site).record, lockout);
   return lockout;
 }
 

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeRecordFile } from './record-file';
 
 /**
  * While the run holds an application pool stopped, both hosts keep a record of it on the server
@@ -45,21 +46,6 @@ export async function readPoolHold(stateDir: string, pool: string): Promise<Pool
   return hold;
 }
 
-/** Written whole and synced, then renamed into place: a crash leaves the old record or the new one. */
-async function writePoolHold(stateDir: string, hold: PoolHold): Promise<void> {
-  const file = poolHoldFile(stateDir, hold.pool);
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(`${JSON.stringify({ format: 1, ...hold }, null, 1)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
-}
-
 /**
  * The hold kept, or a new one from what the server says now (`read`, asked only then): the first
  * record of a pool's autoStart is the one a retry keeps.
@@ -79,7 +65,7 @@ export async function holdPool(
     workers: found.workers,
     since: now.toISOString(),
   };
-  await writePoolHold(stateDir, hold);
+  await writeRecordFile(poolHoldFile(stateDir, pool), hold);
   return hold;
 }
 

@@ -422,23 +422,13 @@ export const usersCheck: StepDefinition = {
     }
     if (found.length > 0)
       return failed('check.users', { count: found.length, users: found.join('; ') }, evidence);
-    if (unlisted.length > 0) {
-      // Nobody found is not nobody there: the admin looks at the CRM's own list.
-      return {
-        status: 'warning',
-        finding: msg('check.users.unlisted.finding', { connections: unlisted.join(', ') }),
-        remedy: msg('check.users.unlisted.remedy'),
-        evidence,
-      };
-    }
-    if (untrusted.length > 0) {
-      return {
-        status: 'warning',
-        finding: msg('check.users.untrusted.finding', { connections: untrusted.join(', ') }),
-        remedy: msg('check.users.untrusted.remedy'),
-        evidence,
-      };
-    }
+    // Nobody found is not nobody there: unlisted, the admin looks at the CRM's own list.
+    const warning = (key: FindingKey, names: string[]): StepOutcome => ({
+      ...failed(key, { connections: names.join(', ') }, evidence),
+      status: 'warning',
+    });
+    if (unlisted.length > 0) return warning('check.users.unlisted', unlisted);
+    if (untrusted.length > 0) return warning('check.users.untrusted', untrusted);
     return { status: 'passed', finding: msg('check.users.none'), evidence };
   },
 };

@@ -23,6 +23,7 @@ import {
   parseBindingInformation,
   siteUrl,
   splitSiteName,
+  type WindowsIisOptions,
   windowsIis,
 } from './iis';
 
@@ -220,6 +221,17 @@ describe('application pools through appcmd', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
+  /** The host over a fake IIS, its state folder the test's own, polling at once. */
+  const hostOver = (iis: ReturnType<typeof fakeIis>, extra: Partial<WindowsIisOptions> = {}) =>
+    windowsIis({
+      stateDir: async () => dir,
+      runner: iis.runner,
+      exec: iis.exec,
+      env: ENV,
+      pollMs: 1,
+      ...extra,
+    });
+
   /** The host over a fake IIS whose CRMAppPool runs one w3wp.exe (PID 4312), which exits once stopped unless told otherwise. */
   function crmPool(pool: Partial<FakePool> = {}, process: Partial<FakeProcess> = {}) {
     const iis = fakeIis(
@@ -229,15 +241,7 @@ describe('application pools through appcmd', () => {
       },
       SCRIPTS_DIR,
     );
-    const ports = windowsIis({
-      stateDir: async () => dir,
-      runner: iis.runner,
-      exec: iis.exec,
-      env: ENV,
-      arch: 'x64',
-      pollMs: 1,
-    });
-    return { iis, ports };
+    return { iis, ports: hostOver(iis, { arch: 'x64' }) };
   }
   const appcmdArgs = (iis: ReturnType<typeof fakeIis>) =>
     iis.calls.filter((c) => c.file === APPCMD).map((c) => c.args.join(' '));
@@ -399,13 +403,7 @@ describe('application pools through appcmd', () => {
       { pools: { 'CRM "Vecchio" Pool': { state: 'Stopped', autoStart: true, workers: [] } } },
       SCRIPTS_DIR,
     );
-    await windowsIis({
-      stateDir: async () => dir,
-      runner: iis.runner,
-      exec: iis.exec,
-      env: ENV,
-      pollMs: 1,
-    }).stopPool('CRM "Vecchio" Pool', 1_000);
+    await hostOver(iis).stopPool('CRM "Vecchio" Pool', 1_000);
     expect(iis.calls.map((c) => c.args[0])).not.toContain('stop');
     expect(iis.calls[0]!.args).toEqual(['list', 'apppool', '/apppool.name:CRM "Vecchio" Pool']);
     expect(iis.server.pools['CRM "Vecchio" Pool']!.autoStart).toBe(false);
@@ -421,13 +419,7 @@ describe('application pools through appcmd', () => {
       },
       SCRIPTS_DIR,
     );
-    const ports = windowsIis({
-      stateDir: async () => dir,
-      runner: iis.runner,
-      exec: iis.exec,
-      env: ENV,
-      pollMs: 1,
-    });
+    const ports = hostOver(iis);
     await ports.startPool('CRMAppPool');
     expect(await ports.poolState('CRMAppPool')).toBe('started');
     expect(appcmdArgs(iis).filter((a) => a.startsWith('start'))).toEqual([
@@ -443,13 +435,7 @@ describe('application pools through appcmd', () => {
       SCRIPTS_DIR,
     );
     const env = { SystemRoot: 'C:\\Windows', PROCESSOR_ARCHITECTURE: 'x86', PROCESSOR_ARCHITEW6432: 'AMD64' };
-    await windowsIis({
-      stateDir: async () => dir,
-      runner: iis.runner,
-      exec: iis.exec,
-      env,
-      arch: 'ia32',
-    }).poolState('CRMAppPool');
+    await hostOver(iis, { env, arch: 'ia32' }).poolState('CRMAppPool');
     expect(iis.calls[0]!.file).toBe('C:\\Windows\\Sysnative\\inetsrv\\appcmd.exe');
   });
 

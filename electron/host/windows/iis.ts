@@ -15,6 +15,7 @@ import { UpgradeError, msg } from '../../shared/message';
 import { type PoolWorker, holdPool, readPoolHold, releasePoolHold } from '../pool-hold';
 import {
   APP_OFFLINE,
+  bindingParts,
   bindingsToRestore,
   maintenanceSiteName,
   prepareLockout,
@@ -62,7 +63,7 @@ import {
   nativeSystemDir,
 } from './paths';
 import type { HostLog, PowerShellRunner, ScriptResult } from './powershell';
-import { type SiteAnswer, getSite } from './site-request';
+import { ANY_ADDRESS, type SiteAnswer, defaultPort, getSite } from './site-request';
 
 /** Proves an app_offline.htm is ours: only a file carrying it is ever overwritten or removed. */
 export const MAINTENANCE_MARKER =
@@ -129,12 +130,8 @@ export function iisStatusFrom(r: ScriptResult<'Get-IisStatus'>): IisStatus {
   return { installed: stp !== null, version, w3svc };
 }
 
-/** `"*:80:"`, `"10.0.0.5:8080:crm.local"`, `"[::1]:80:"` → ip, port, host header. */
-export function parseBindingInformation(info: string): { ip: string; port: number; host: string } | null {
-  const m = /^(\[[^\]]*\]|[^:]*):(\d+):(.*)$/.exec(info.trim());
-  if (!m) return null;
-  return { ip: m[1]!, port: Number(m[2]), host: m[3]! };
-}
+/** `"*:80:"`, `"10.0.0.5:8080:crm.local"`, `"[::1]:80:"` → ip, port, host header (lockout.ts's parser). */
+export const parseBindingInformation = bindingParts;
 
 /**
  * The address a browser on this server would use for the CRM: an http binding before an https
@@ -159,11 +156,9 @@ export function siteUrl(
   const best = candidates[0];
   if (!best) return '';
   const { ip, port, host } = best.info;
-  const name =
-    host !== '' ? host : ip === '*' || ip === '' || ip === '[::]' || ip === '0.0.0.0' ? 'localhost' : ip;
-  const defaultPort = best.protocol === 'http' ? 80 : 443;
+  const name = host !== '' ? host : ANY_ADDRESS.includes(ip) ? 'localhost' : ip;
   const root = appPath === '/' ? '/' : `${appPath.replace(/\/+$/, '')}/`;
-  return `${best.protocol}://${name}${port === defaultPort ? '' : `:${port}`}${root.split('/').map(encodeURIComponent).join('/')}`;
+  return `${best.protocol}://${name}${port === defaultPort(best.protocol) ? '' : `:${port}`}${root.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** `"CRM"` is a site's root application; `"Default Web Site/CRM"` (appcmd's APP identifier form) an application inside a site. */
@@ -385,16 +380,18 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
     return stateFollowing(pool, hold?.workers ?? []);
   }
 
+  /** The state once it is one `want` takes, or null when it is not by the deadline. */
   async function until(
     pool: string,
     want: (s: PoolState) => boolean,
     timeoutMs: number,
     followed: readonly PoolWorker[],
-  ): Promise<boolean> {
+  ): Promise<PoolState | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (want(await stateFollowing(pool, followed))) return true;
-      if (Date.now() >= deadline) return false;
+      const state = await stateFollowing(pool, followed);
+      if (want(state)) return state;
+      if (Date.now() >= deadline) return null;
       await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
     }
   }
@@ -526,7 +523,7 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
       const followed = uniqueWorkers([...hold.workers, ...seen]);
       // The stop returns before w3wp.exe has finished its requests (up to shutdownTimeLimit).
       const remaining = Math.max(0, timeoutMs - (Date.now() - started));
-      if (!(await until(pool, (s) => s === 'stopped', remaining, followed))) {
+      if ((await until(pool, (s) => s === 'stopped', remaining, followed)) === null) {
         throw new UpgradeError(msg('iis.pool-stop-timeout', { pool, seconds: Math.round(timeoutMs / 1000) }));
       }
       return { autoStart: hold.autoStart, workers: followed.map((w) => w.pid) };
@@ -540,7 +537,8 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
       const hold = await readPoolHold(dir, pool);
       const followed = hold?.workers ?? [];
       // A pool still stopping cannot be started yet.
-      if (!(await until(pool, (s) => s !== 'stopping', timeoutMs, followed))) {
+      const ready = await until(pool, (s) => s !== 'stopping', timeoutMs, followed);
+      if (ready === null) {
         throw new UpgradeError(msg('iis.pool-stop-timeout', { pool, seconds: Math.round(timeoutMs / 1000) }));
       }
       let autoStart = await autoStartOf(pool);
@@ -549,10 +547,11 @@ export function windowsIis(options: WindowsIisOptions): WindowsIis {
         await must(appcmdSetPoolAutoStart(pool, wanted));
         autoStart = wanted;
       }
-      if ((await stateFollowing(pool, followed)) !== 'started') {
+      // autoStart does not change the state just read.
+      if (ready !== 'started') {
         const args = appcmdStartPool(pool);
         const r = await run(appcmd, args);
-        if (!(await until(pool, (s) => s === 'started', timeoutMs, followed))) throw failed(args, r);
+        if ((await until(pool, (s) => s === 'started', timeoutMs, followed)) === null) throw failed(args, r);
       }
       await releasePoolHold(dir, pool);
       return { autoStart };

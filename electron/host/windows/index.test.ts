@@ -3,22 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Databases } from '../../core/ports';
 import { UpgradeError } from '../../shared/message';
 import type { ExecFileFn } from './appcmd';
-import { type OsFacts, powershellEnvironment } from './environment';
+import { powershellEnvironment } from './environment';
+import { SERVER_FACTS } from './fixtures/folder-and-os-facts';
 import { openWindowsHost } from './index';
 import { type PowerShellLaunch, RESULT_PREFIX, SESSION_INIT, type ShellFactory } from './powershell';
 
 const SCRIPTS_DIR = fileURLToPath(new URL('../../../resources/scripts', import.meta.url));
 const databases = {} as Databases;
-/** What the operating system says on a standard server. */
-const FACTS: OsFacts = {
-  systemRoot: 'C:\\Windows',
-  systemRootSource: 'kernel',
-  userProfile: 'C:\\Users\\admin',
-  userName: 'admin',
-  computerName: 'SRV-CRM',
-  wow64: false,
-};
-
 describe('openWindowsHost', () => {
   it('composes the ports over one PowerShell session and the given Databases', async () => {
     let sessions = 0;
@@ -42,7 +33,7 @@ describe('openWindowsHost', () => {
       databases,
       shell,
       env: { PROCESSOR_ARCHITECTURE: 'AMD64' },
-      os: FACTS,
+      os: SERVER_FACTS,
       arch: 'x64',
     });
     expect(host.databases).toBe(databases);
@@ -85,7 +76,7 @@ describe('openWindowsHost', () => {
       platform: 'win32',
       arch: 'x64',
       env: planted,
-      os: FACTS,
+      os: SERVER_FACTS,
       exec,
       launchShell: (launch) => {
         launches.push(launch);
@@ -95,7 +86,7 @@ describe('openWindowsHost', () => {
     expect(launches).toEqual([
       {
         executable: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
-        env: powershellEnvironment(FACTS, 'x64'),
+        env: powershellEnvironment(SERVER_FACTS, 'x64'),
       },
     ]);
     const childValues = new Set(Object.values(launches[0]!.env));

@@ -316,11 +316,14 @@ export function nodePowerShellFactory(options: NodePowerShellOptions): ShellFact
     (ps as unknown as { exitPromise?: Promise<unknown> }).exitPromise?.catch(() => undefined);
     return {
       async invoke(command) {
-        const ready = watchReadyLine(ps.streams.stdout);
+        // Only SESSION_INIT prints the READY line: a script's call (base64, no "-") is not watched.
+        const ready = command.includes(READY) ? watchReadyLine(ps.streams.stdout) : null;
         const invocation = ps.invoke(command);
         // Settled by dispose() when the READY line won: nobody waits for it then.
         invocation.catch(() => undefined);
-        const r = await Promise.race([invocation, ready.restricted]).finally(ready.stop);
+        const r = ready
+          ? await Promise.race([invocation, ready.restricted]).finally(ready.stop)
+          : await invocation;
         if (typeof r === 'string') return { stdout: r, stderr: '' };
         if (r.stdout === undefined || r.stderr === undefined) {
           throw new Error(
@@ -437,7 +440,7 @@ export function createPowerShellRunner(options: PowerShellRunnerOptions): PowerS
     const spec = SCRIPTS[script];
     const checked = spec.params.safeParse(params);
     if (!checked.success) throw new Error(`bad parameters for ${script}: ${checked.error.message}`);
-    const { text } = await checkedScriptFile(options.scriptsDir, script, hashes);
+    const text = await checkedScriptFile(options.scriptsDir, script, hashes);
     const command = invocationCommand(text, checked.data);
     const shell = await session();
     let answer: { stdout: string; stderr: string } | typeof TIMED_OUT;

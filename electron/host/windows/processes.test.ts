@@ -87,11 +87,15 @@ const QUICK = { pollMs: 10, closeGraceMs: 100, killWaitMs: 100 };
 /** setup.exe → node setup.mjs, with the options the host chose recorded. */
 function standIn() {
   const seen: { file: string; args: readonly string[]; options: object }[] = [];
+  let lastPid = 0;
   const fn: SpawnFn = (file, args, options) => {
     seen.push({ file, args, options });
-    return spawn(process.execPath, [setupScript, ...args], { ...options, cwd: dir });
+    const child = spawn(process.execPath, [setupScript, ...args], { ...options, cwd: dir });
+    lastPid = child.pid ?? 0;
+    return child;
   };
-  return { fn, seen };
+  /** The PID of the setup spawned last: the root of its process tree. */
+  return { fn, seen, rootPid: () => lastPid };
 }
 
 describe('running a setup', () => {
@@ -261,12 +265,6 @@ describe('the setup is over when all of it is over', () => {
 
   it("waits for the setup's whole process tree: an InstallShield clone that outlives setup.exe", async () => {
     const s = standIn();
-    let rootPid = 0;
-    const spawnFn: SpawnFn = (file, args, options) => {
-      const child = s.fn(file, args, options);
-      rootPid = child.pid ?? 0;
-      return child;
-    };
     const created = new Date().toISOString();
     const polls: number[] = [];
     const probe: InstallerProbe = {
@@ -276,12 +274,12 @@ describe('the setup is over when all of it is over', () => {
         // The clone and the msiexec it started, for three polls; then both are gone.
         if (polls.length > 3) return [];
         return [
-          { pid: 5120, parentPid: rootPid, name: 'setup.exe', created },
+          { pid: 5120, parentPid: s.rootPid(), name: 'setup.exe', created },
           { pid: 5200, parentPid: 5120, name: 'msiexec.exe', created },
         ];
       },
     };
-    const run = await windowsProcesses({ spawn: spawnFn, env: ENV, probe, ...QUICK }).runSetup(
+    const run = await windowsProcesses({ spawn: s.fn, env: ENV, probe, ...QUICK }).runSetup(
       'C:\\Kit\\setup.exe',
       ['0'],
       { timeoutMs: 10_000 },
@@ -307,16 +305,10 @@ describe('the setup is over when all of it is over', () => {
 
   it('on timeout kills what is left of the tree and names msiexec and Windows Installer', async () => {
     const s = standIn();
-    let rootPid = 0;
-    const spawnFn: SpawnFn = (file, args, options) => {
-      const child = s.fn(file, args, options);
-      rootPid = child.pid ?? 0;
-      return child;
-    };
     const created = new Date().toISOString();
     const { probe } = scriptedProbe({ busy: [true] });
     probe.processes = async () => [
-      { pid: 5120, parentPid: rootPid, name: 'setup.exe', created },
+      { pid: 5120, parentPid: s.rootPid(), name: 'setup.exe', created },
       { pid: 880, parentPid: 640, name: 'msiexec.exe', created: '2026-11-27T05:00:00.0000000Z' },
       { pid: 7000, parentPid: 1200, name: 'notepad.exe', created },
     ];
@@ -325,7 +317,7 @@ describe('the setup is over when all of it is over', () => {
       kills.push(args);
       return { code: 128, stdout: '', stderr: 'ERRORE: processo non trovato.' };
     };
-    const run = await windowsProcesses({ spawn: spawnFn, exec, env: ENV, probe, ...QUICK }).runSetup(
+    const run = await windowsProcesses({ spawn: s.fn, exec, env: ENV, probe, ...QUICK }).runSetup(
       'C:\\Kit\\setup.exe',
       ['0'],
       { timeoutMs: 1_200 },
@@ -339,7 +331,7 @@ describe('the setup is over when all of it is over', () => {
     ]);
     // The setup's own tree (taskkill /T reaches what it started) and the clone; never notepad or the service.
     expect(kills).toEqual([
-      ['/PID', String(rootPid), '/T', '/F'],
+      ['/PID', String(s.rootPid()), '/T', '/F'],
       ['/PID', '5120', '/T', '/F'],
     ]);
   });

@@ -201,15 +201,9 @@ export type ScriptResult<S extends AllowlistedScript> = z.output<(typeof SCRIPTS
 
 export const isAllowlisted = (name: string): name is AllowlistedScript => Object.hasOwn(SCRIPTS, name);
 
-/** An allowlisted script as it is sent: its file, and the text of the very bytes that were checked. */
-export interface CheckedScript {
-  file: string;
-  /** UTF-8, byte order mark removed. */
-  text: string;
-}
-
 /**
- * The script, read once and checked before each run: in a built app its bytes must be the ones
+ * The text of the script as it is sent (UTF-8, byte order mark removed), of the very bytes that
+ * were checked, read and checked again for each run: in a built app its bytes must be the ones
  * hashed at build time (the scripts sit outside app.asar, where anyone who can write the unpacked
  * folder could edit them). The text of those same bytes is what PowerShell runs, as a script
  * block: PowerShell never reads the file itself, so nothing can change it between the check and
@@ -219,7 +213,7 @@ export async function checkedScriptFile(
   scriptsDir: string,
   script: AllowlistedScript,
   hashes: ResourceHashes | null,
-): Promise<CheckedScript> {
+): Promise<string> {
   const file = path.join(scriptsDir, `${script}.ps1`);
   let bytes: Buffer;
   try {
@@ -233,12 +227,10 @@ export async function checkedScriptFile(
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const refusal = hashes && resourceRefusal(hashes, `scripts/${script}.ps1`, sha256, file);
   if (refusal) throw refusal;
-  let text: string;
   try {
     // fatal: a script saved in another encoding is refused, not run with its accents replaced.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (err) {
     throw new UpgradeError(msg('windows.powershell.script-not-utf8', { script, file }), String(err));
   }
-  return { file, text };
 }

@@ -6,45 +6,14 @@ import { useTdsServer } from '../../testing/tds';
 import type { CrmConnection } from '../../core/ports';
 import { engineCatalog } from '../../shared/i18n';
 import type { Message, UpgradeError } from '../../shared/message';
-import type { OsFacts } from './environment';
+import { SERVER_FACTS, protectedFolderFacts } from './fixtures/folder-and-os-facts';
 import { RESULT_PREFIX, SESSION_INIT, type ShellFactory } from './powershell';
-import { ADMINISTRATORS_SID, SYSTEM_SID } from './protected-folder';
 import { openWindowsServer, sqlBackupFolder, sqlServiceAccount } from './server';
 import { isThisServer } from './sql/connection-config';
 
 const SCRIPTS_DIR = fileURLToPath(new URL('../../../resources/scripts', import.meta.url));
-const FACTS: OsFacts = {
-  systemRoot: 'C:\\Windows',
-  systemRootSource: 'kernel',
-  userProfile: 'C:\\Users\\admin',
-  userName: 'admin',
-  computerName: 'SRV-CRM',
-  wow64: false,
-};
 const CRM = { user: 'crm', password: 'Crm!2024' };
 const server = useTdsServer({ logins: [CRM] });
-
-/** A folder Protect-Folder.ps1 describes as already protected: Administrators and SYSTEM only. */
-const protectedFacts = (dir: string) => ({
-  path: dir,
-  created: false,
-  exists: true,
-  isDirectory: true,
-  reparsePoint: false,
-  aclUnreadable: false,
-  inheritanceProtected: true,
-  owner: { sid: ADMINISTRATORS_SID, name: 'BUILTIN\\Administrators' },
-  rules: [
-    {
-      sid: ADMINISTRATORS_SID,
-      name: 'BUILTIN\\Administrators',
-      allow: true,
-      rights: 2032127,
-      inherited: false,
-    },
-    { sid: SYSTEM_SID, name: 'NT AUTHORITY\\SYSTEM', allow: true, rights: 2032127, inherited: false },
-  ],
-});
 
 /** A PowerShell that answers Protect-Folder only, recording what each script was asked. */
 function shellProtectingFolders(calls: { script: string; params: Record<string, unknown> }[]): ShellFactory {
@@ -64,7 +33,7 @@ function shellProtectingFolders(calls: { script: string; params: Record<string, 
       if (script !== 'Protect-Folder') throw new Error(`unexpected script ${script}`);
       const envelope = {
         ok: true,
-        output: JSON.stringify(protectedFacts(String(params.path))),
+        output: JSON.stringify(protectedFolderFacts(String(params.path))),
         warnings: [],
         error: null,
       };
@@ -96,7 +65,7 @@ describe("the admin's backup folder on Windows (issue 14, review item 7)", () =>
       log: (level, message) => void logged.push({ level, message }),
       host: {
         shell: shellProtectingFolders(calls),
-        os: FACTS,
+        os: SERVER_FACTS,
         env: { PROCESSOR_ARCHITECTURE: 'AMD64' },
         arch: 'x64',
       },
@@ -133,7 +102,7 @@ describe("the admin's backup folder on Windows (issue 14, review item 7)", () =>
       hostname: 'SRV-CRM',
       host: {
         shell: shellProtectingFolders([]),
-        os: FACTS,
+        os: SERVER_FACTS,
         env: { PROCESSOR_ARCHITECTURE: 'AMD64' },
         arch: 'x64',
       },

@@ -9,10 +9,10 @@ import type { HostLog, PowerShellRunner } from './powershell';
 import type { CrmQueries } from './sql/databases';
 
 /** The folder of the admin's backup folder that a SQL Server on this server writes its `.bak` into. */
-export const SQL_BACKUP_SUBFOLDER = 'SQL';
+const SQL_BACKUP_SUBFOLDER = 'SQL';
 
 /** The server part of a Data Source: `.\SQLEXPRESS` → `.`, `tcp:db01,1500` → `db01`. */
-export function dataSourceHost(dataSource: string): string {
+function dataSourceHost(dataSource: string): string {
   return (
     dataSource
       .replace(/^\s*(tcp|np|lpc|admin):/i, '')
@@ -137,7 +137,6 @@ export async function openWindowsServer(options: {
     makeFolder: options.makeFolder ?? ((dir) => mkdir(dir, { recursive: false })),
   });
   const databases = windowsDatabases({
-    credentials: (connection) => credentials.get(connection),
     // Read at each call: the profile arrives after the host is open.
     get queries() {
       return queries;

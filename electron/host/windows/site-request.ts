@@ -34,10 +34,11 @@ export interface TargetFacts {
   outsideAddress?: string | null | undefined;
 }
 
-const ANY_ADDRESS = ['*', '', '0.0.0.0', '[::]'];
+/** A binding's address that listens on all of this server's addresses. */
+export const ANY_ADDRESS: readonly string[] = ['*', '', '0.0.0.0', '[::]'];
 const LOOPBACK_ADDRESSES = ['127.0.0.1', '::1'];
 const unbracket = (ip: string) => ip.replace(/^\[|\]$/g, '');
-const defaultPort = (protocol: string) => (protocol === 'https' ? 443 : 80);
+export const defaultPort = (protocol: string) => (protocol === 'https' ? 443 : 80);
 
 function protocolOf(u: URL): 'http' | 'https' {
   const p = u.protocol.replace(/:$/, '').toLowerCase();

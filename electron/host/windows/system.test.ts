@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UpgradeError, isMessageKey } from '../../shared/message';
 import { runnerAnswering } from './fixtures/fake-shell';
+import {
+  FULL_CONTROL as FULL,
+  type FolderRule as Rule,
+  ADMINISTRATORS_FULL as adminsFull,
+  protectedFolderFacts,
+  SYSTEM_FULL as systemFull,
+} from './fixtures/folder-and-os-facts';
 import { osArchFromEnv } from './paths';
 import { fileVersionFrom } from './readers';
 import { chooseBackupDrive, windowsSystem } from './system';
@@ -21,35 +28,8 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, imp
 const GB = 1024 ** 3;
 
 /** Protect-Folder.ps1's description of a folder, as a server would print it. */
-type Rule = { sid: string; name: string; allow: boolean; rights: number; inherited: boolean };
-const FULL = 2032127;
-const adminsFull: Rule = {
-  sid: 'S-1-5-32-544',
-  name: 'BUILTIN\\Administrators',
-  allow: true,
-  rights: FULL,
-  inherited: false,
-};
-const systemFull: Rule = {
-  sid: 'S-1-5-18',
-  name: 'NT AUTHORITY\\SYSTEM',
-  allow: true,
-  rights: FULL,
-  inherited: false,
-};
 const folderFacts = (params: Record<string, unknown>, over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    path: params.path,
-    created: false,
-    exists: true,
-    isDirectory: true,
-    reparsePoint: false,
-    aclUnreadable: false,
-    inheritanceProtected: true,
-    owner: { sid: 'S-1-5-32-544', name: 'BUILTIN\\Administrators' },
-    rules: [adminsFull, systemFull],
-    ...over,
-  });
+  JSON.stringify(protectedFolderFacts(params.path, over));
 /** A folder the script has just made: Administrators and SYSTEM only, nothing inherited. */
 const madeNow = (params: Record<string, unknown>) => folderFacts(params, { created: true });
 

@@ -4,12 +4,7 @@
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-LastBoot.ps1'
   . (Join-Path $PSScriptRoot 'TestSupport.ps1')
-  if (-not (Get-Command Get-CimInstance -ErrorAction SilentlyContinue)) {
-    function global:Get-CimInstance {
-      param([string]$ClassName, [string[]]$Property, [string]$Filter, $ErrorAction)
-      throw 'not mocked'
-    }
-  }
+  Add-CimInstanceStandIn
 }
 
 Describe 'Get-LastBoot' {

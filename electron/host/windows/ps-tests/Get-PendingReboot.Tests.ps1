@@ -4,16 +4,6 @@
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-PendingReboot.ps1'
   . (Join-Path $PSScriptRoot 'TestSupport.ps1')
-  function New-RegistryValues([string]$Key, [hashtable]$Values) {
-    $o = [ordered]@{}
-    foreach ($k in $Values.Keys) { $o[$k] = $Values[$k] }
-    $o.PSPath = "Microsoft.PowerShell.Core\Registry::$($Key -replace '^HKLM:', 'HKEY_LOCAL_MACHINE')"
-    $o.PSParentPath = $o.PSPath.Substring(0, $o.PSPath.LastIndexOf('\'))
-    $o.PSChildName = Split-Path -Leaf $Key
-    $o.PSDrive = 'HKLM'
-    $o.PSProvider = 'Microsoft.PowerShell.Core\Registry'
-    [pscustomobject]$o
-  }
   $cbs = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending'
   $wu = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired'
   $sm = 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager'

@@ -5,12 +5,7 @@
 BeforeAll {
   $script = Join-Path $env:CRMUM_SCRIPTS 'Get-SetupProcesses.ps1'
   . (Join-Path $PSScriptRoot 'TestSupport.ps1')
-  if (-not (Get-Command Get-CimInstance -ErrorAction SilentlyContinue)) {
-    function global:Get-CimInstance {
-      param([string]$ClassName, [string[]]$Property, [string]$Filter, $ErrorAction)
-      throw 'not mocked'
-    }
-  }
+  Add-CimInstanceStandIn
   function New-Win32Process([uint32]$ProcessId, [uint32]$Parent, [string]$Name, $CreatedUtc) {
     $created = $null
     if ($CreatedUtc) { $created = ([datetime]$CreatedUtc).ToLocalTime() }

@@ -6,6 +6,30 @@ function ConvertTo-ParamsBase64([hashtable]$Params = @{}) {
   [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
 }
 
+# A registry key's values as Get-ItemProperty gives them on Windows: a PSCustomObject of the values
+# plus PSPath etc.
+function New-RegistryValues([string]$Key, [hashtable]$Values) {
+  $o = [ordered]@{}
+  foreach ($k in $Values.Keys) { $o[$k] = $Values[$k] }
+  $o.PSPath = "Microsoft.PowerShell.Core\Registry::$($Key -replace '^HKLM:', 'HKEY_LOCAL_MACHINE')"
+  $o.PSParentPath = $o.PSPath.Substring(0, $o.PSPath.LastIndexOf('\'))
+  $o.PSChildName = Split-Path -Leaf $Key
+  $o.PSDrive = 'HKLM'
+  $o.PSProvider = 'Microsoft.PowerShell.Core\Registry'
+  [pscustomobject]$o
+}
+
+# PowerShell on Linux has no CimCmdlets: a stand-in with the real cmdlet's parameters, so that
+# Get-CimInstance can be mocked there too.
+function Add-CimInstanceStandIn {
+  if (-not (Get-Command Get-CimInstance -ErrorAction SilentlyContinue)) {
+    function global:Get-CimInstance {
+      param([string]$ClassName, [string[]]$Property, [string]$Filter, $ErrorAction)
+      throw 'not mocked'
+    }
+  }
+}
+
 function Invoke-Script([hashtable]$Params = @{}, [switch]$NoEnumerate) {
   # As the app runs it (powershell.ts): a script block made from the file's text, read as strict
   # UTF-8 without its byte order mark, never the file by its path. .NET calls only, as below.

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TdsReply, type TdsRequest, useTdsServer } from '../../../testing/tds';
+import { backupRecordReply } from '../../../testing/sql-replies';
 import type { CrmConnection } from '../../../core/ports';
 import type { StepContext } from '../../../core/run/context';
 import { databaseBackup } from '../../../core/steps/backup';
@@ -236,22 +237,18 @@ function noDefaultFolderForThisLogin(): void {
   });
 }
 
+/** xp_fixeddrives, refused to a login without sysadmin. */
+function noFixedDrivesForThisLogin(): void {
+  server.on(/xp_fixeddrives/, {
+    errors: [refused(229, "The EXECUTE permission was denied on the object 'xp_fixeddrives'.")],
+  });
+}
+
 describe('the backup folder and its free space without sysadmin', () => {
   it("xp_instance_regread refused: the backup goes to the database's own folder, and the log says why", async () => {
     noDefaultFolderForThisLogin();
     answerBackupsPerLogin();
-    server.on(/msdb\.dbo\.backupset/, {
-      results: [
-        {
-          columns: [
-            { name: 'position', type: 'int' },
-            { name: 'backupSize', type: 'bigint' },
-            { name: 'compressedSize', type: 'bigint' },
-          ],
-          rows: [[1, 1000, null]],
-        },
-      ],
-    });
+    server.on(/msdb\.dbo\.backupset/, backupRecordReply(1, 1000, null));
     const db = windowsDatabases({ log });
     try {
       const b = await db.backup(connection('crm_backupop'), () => undefined);
@@ -285,9 +282,7 @@ describe('the backup folder and its free space without sysadmin', () => {
 
   it('xp_fixeddrives refused: the free space comes from sys.dm_os_volume_stats', async () => {
     noDefaultFolderForThisLogin();
-    server.on(/xp_fixeddrives/, {
-      errors: [refused(229, "The EXECUTE permission was denied on the object 'xp_fixeddrives'.")],
-    });
+    noFixedDrivesForThisLogin();
     server.on(/dm_os_volume_stats/, {
       results: [
         {
@@ -312,9 +307,7 @@ describe('the backup folder and its free space without sysadmin', () => {
 
   it('both refused: unknown (the check asks the admin), and the log names the rights that would tell', async () => {
     noDefaultFolderForThisLogin();
-    server.on(/xp_fixeddrives/, {
-      errors: [refused(229, "The EXECUTE permission was denied on the object 'xp_fixeddrives'.")],
-    });
+    noFixedDrivesForThisLogin();
     server.on(/dm_os_volume_stats/, {
       errors: [
         refused(300, "VIEW SERVER STATE permission was denied on object 'server', database 'master'."),

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TdsTestServer, useTdsServer } from '../../../testing/tds';
+import { backupRecordReply } from '../../../testing/sql-replies';
 import type { CrmConnection } from '../../../core/ports';
 import { databaseBackup } from '../../../core/steps/backup';
 import type { StepContext } from '../../../core/run/context';
@@ -50,18 +51,7 @@ function scriptServerBasics(
   server.on(/VersioneDatabase/, {
     results: [{ columns: [{ name: 'version', type: 'nvarchar' }], rows: [['7.8.4.13050210_x64']] }],
   });
-  server.on(/msdb\.dbo\.backupset/, {
-    results: [
-      {
-        columns: [
-          { name: 'position', type: 'int' },
-          { name: 'backupSize', type: 'bigint' },
-          { name: 'compressedSize', type: 'bigint' },
-        ],
-        rows: [[1, 52_428_800, 12_582_912]],
-      },
-    ],
-  });
+  server.on(/msdb\.dbo\.backupset/, backupRecordReply(1, 52_428_800, 12_582_912));
 }
 
 const progressInfo = (percents: number[], delayMs = 5) =>

@@ -52,7 +52,7 @@ const RequestWithOverrides = sql.Request as unknown as new (
 ) => sql.Request;
 
 /** "5 percent processed." by message number, not by (localised) text. */
-export const PERCENT_PROCESSED = 3211;
+const PERCENT_PROCESSED = 3211;
 
 export function percentOf(info: { number?: number; message?: string }): number | null {
   if (info.number !== PERCENT_PROCESSED) return null;
@@ -283,8 +283,8 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
         }));
     },
     async sqlSessions(c) {
-      const [perm] = await query<{ viewServerState: number; sysadmin: number }>(c, Q.PERMISSIONS);
-      const trusted = !!perm && (perm.viewServerState === 1 || perm.sysadmin === 1);
+      const perm: DatabasePermissions = await ports.permissions(c);
+      const trusted = perm.viewServerState || perm.sysadmin;
       const groups = await query<SessionGroup>(c, Q.SESSIONS, {
         database: [sql.NVarChar(128), c.database],
         ourProgram: [sql.NVarChar(128), APP_NAME],
