@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, stat, statfs } from 'node:fs/promises';
+import { access, open, readFile, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { UpgradeError, msg } from '../../shared/message';
 import { readOnlyQueryProblem } from '../../shared/read-only-query';
@@ -10,6 +10,9 @@ import {
   iisFileSchema,
   instanceFileSchema,
   paths,
+  practiceFarmOf,
+  realInsidePractice,
+  type SessionGroup,
   readJson,
   serverFileSchema,
   writeJsonAtomic,
@@ -69,7 +72,7 @@ export function practiceDatabases(root: string): Databases & {
     // The name becomes a file name: a separator or `..` in it would lead out of the practice folder.
     if (/[\\/:\0]|^[. ]*$/.test(database))
       throw new UpgradeError(msg('practice-edition.database-name', { database, file: p.instance }));
-    return path.join(await p.resolveReal(inst.dataDir, p.instance), `${database}.json`);
+    return path.join(await p.resolveSqlReal(inst.dataDir, p.instance), `${database}.json`);
   };
   async function connect(c: CrmConnection): Promise<string> {
     const inst = await instance();
@@ -123,24 +126,7 @@ export function practiceDatabases(root: string): Databases & {
     async sqlSessions(c) {
       const db = await readJson(await connect(c), databaseFileSchema);
       const inst = await instance();
-      const server = await readJson(p.server, serverFileSchema);
-      const iis = await readJson(p.iis, iisFileSchema);
-      // The CRM's pool keeps sleeping connections open while it runs.
-      const poolRunning = Object.values(iis.pools).some((pool) => pool.state !== 'stopped');
-      const groups = [
-        ...(poolRunning
-          ? [
-              {
-                host: server.hostname,
-                program: '.Net SqlClient Data Provider',
-                login: 'crm_app',
-                sessions: 3,
-                sleeping: 3,
-              },
-            ]
-          : []),
-        ...db.otherSessions,
-      ];
+      const groups = [...(await crmPoolSessions(root)), ...db.otherSessions];
       const trusted = inst.permissions?.viewServerState ?? true;
       return { trusted, groups: trusted ? groups : [] };
     },
@@ -166,7 +152,7 @@ export function practiceDatabases(root: string): Databases & {
       await connect(c);
       const override = (await readJson(p.server, serverFileSchema)).freeBytes;
       if (override !== null) return override;
-      const st = await statfs(await p.resolveReal((await instance()).backupDir, p.instance));
+      const st = await statfs(await p.resolveSqlReal((await instance()).backupDir, p.instance));
       return st.bavail * st.bsize;
     },
     async backup(c, onProgress): Promise<DatabaseBackup> {
@@ -176,7 +162,7 @@ export function practiceDatabases(root: string): Databases & {
       const db = databaseFileSchema.parse(JSON.parse(data.toString('utf8')));
       const stamp = new Date(started).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
       const file = path.join(
-        await p.resolveReal((await instance()).backupDir, p.instance),
+        await p.resolveSqlReal((await instance()).backupDir, p.instance),
         `${c.database}_${stamp}_${randomBytes(3).toString('hex')}.bak`,
       );
       const sha256 = createHash('sha256').update(data).digest('hex');
@@ -225,6 +211,38 @@ export function practiceDatabases(root: string): Databases & {
       onProgress(100);
     },
   };
+}
+
+/**
+ * The CRM's pools keep sleeping connections open while they run, each from its own server: this
+ * one's, or on a farm every member's whose pools are not all stopped.
+ */
+async function crmPoolSessions(root: string): Promise<SessionGroup[]> {
+  const farm = practiceFarmOf(root);
+  const members = farm ? await Promise.all(farm.farm.servers.map((name) => farmMember(farm, name))) : [root];
+  const groups: SessionGroup[] = [];
+  for (const member of members) {
+    const server = await readJson(paths(member).server, serverFileSchema);
+    const iis = await readJson(paths(member).iis, iisFileSchema);
+    if (Object.values(iis.pools).every((pool) => pool.state === 'stopped')) continue;
+    groups.push({
+      host: server.hostname,
+      program: '.Net SqlClient Data Provider',
+      login: 'crm_app',
+      sessions: 3,
+      sleeping: 3,
+    });
+  }
+  return groups;
+}
+
+/** A farm member's folder, inside the farm (links included); a listed server that is gone is said. */
+async function farmMember(farm: { dir: string; file: string }, name: string): Promise<string> {
+  const dir = await realInsidePractice(farm.dir, name, farm.file);
+  await access(paths(dir).server).catch((err: unknown) => {
+    throw new UpgradeError(msg('practice-farm.member-missing', { farm: farm.file, dir }), String(err));
+  });
+  return dir;
 }
 
 async function readBak(

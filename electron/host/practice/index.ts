@@ -4,11 +4,12 @@ import type { Host } from '../../core/ports';
 import { CONNECTIONS } from './content';
 import { practiceDatabases } from './databases';
 import { practiceIis } from './iis';
-import { paths, readJson, serverFileSchema } from './layout';
+import { paths, practiceFarmOf, readJson, serverFileSchema } from './layout';
 import { practiceProcesses } from './processes';
 import { practiceSystem } from './system';
 
 export { initPracticeServer } from './init';
+export { initPracticeFarm } from './farm-init';
 
 /** Opens a practice server folder as the engine's host. It refuses any folder that is not one. */
 export async function openPracticeHost(dir: string): Promise<Host> {
@@ -19,6 +20,8 @@ export async function openPracticeHost(dir: string): Promise<Host> {
   } catch (err) {
     throw new UpgradeError(msg('practice.not-a-practice-server', { dir }), String(err));
   }
+  // A farm member: refused unless its farm, one folder up, lists it.
+  practiceFarmOf(dir);
   const system = practiceSystem(dir);
   const iis = practiceIis(dir, () => system.stateDir());
   const databases = practiceDatabases(dir);

@@ -16,6 +16,7 @@ import {
   type IisFile,
   type InstanceFile,
   type ServerFile,
+  insidePractice,
   paths,
   writeJsonAtomic,
 } from './layout';
@@ -48,8 +49,33 @@ const SQL_ROOT = 'C/Program Files/Microsoft SQL Server/MSSQL16.SQLEXPRESS/MSSQL'
 
 /** Creates a practice server: a folder that behaves, to the engine, like a Windows server with the CRM installed. */
 export async function initPracticeServer(dir: string, options: PracticeInitOptions = {}): Promise<void> {
+  await makeEmptyFolder(dir);
+  const instance: InstanceFile = {
+    server: '.\\SQLEXPRESS',
+    dataDir: `${SQL_ROOT}/DATA`,
+    backupDir: `${SQL_ROOT}/Backup`,
+    databases: CONNECTIONS.map((c) => c.database),
+  };
+  await writeSqlInstance(dir, instance, options);
+  await writeApplicationServer(dir, options, { sqlServer: instance.server, farm: false });
+}
+
+/** A practice server or farm is made in a new or empty folder only: it never mixes with other files. */
+export async function makeEmptyFolder(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   if ((await readdir(dir)).length > 0) throw new UpgradeError(msg('practice.init.not-empty', { dir }));
+}
+
+/**
+ * The machine, its IIS and the CRM's folders, whose web.config names `sqlServer`: a practice
+ * server but its SQL Server (its own, or on a farm the farm's).
+ */
+export async function writeApplicationServer(
+  dir: string,
+  options: PracticeInitOptions,
+  sql: { sqlServer: string; farm: boolean },
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
   const now = options.now ?? new Date();
   const p = paths(dir);
   const withMobile = options.withMobile ?? true;
@@ -64,6 +90,7 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
     freeBytes: null,
     pendingReboot: [],
     iis: { installed: true, version: '10.0', w3svc: 'running' },
+    ...(sql.farm ? { farm: true } : {}),
   };
   await writeJsonAtomic(p.server, server);
 
@@ -97,21 +124,10 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
   await mkdir(path.dirname(p.iis), { recursive: true });
   await writeJsonAtomic(p.iis, iis);
 
-  const instance: InstanceFile = {
-    server: '.\\SQLEXPRESS',
-    dataDir: `${SQL_ROOT}/DATA`,
-    backupDir: `${SQL_ROOT}/Backup`,
-    databases: CONNECTIONS.map((c) => c.database),
-  };
-  await mkdir(path.dirname(p.instance), { recursive: true });
-  await writeJsonAtomic(p.instance, instance);
-  await mkdir(p.resolve(instance.dataDir), { recursive: true });
-  await mkdir(p.resolve(instance.backupDir), { recursive: true });
-
   const app = p.resolve(CRM_DIR);
   await writeTree(app, {
     ...crmFiles(FROM_VERSION),
-    'web.config': webConfig(instance.server),
+    'web.config': webConfig(sql.sqlServer),
     'js/legacy.js': '// removed by 7.8.5\n',
     'images/logo.png': pseudoRandomBytes('logo.png', 24_000),
     'Upload/documenti/contratto-assistenza.pdf': pseudoRandomBytes('contratto.pdf', 160_000),
@@ -122,9 +138,27 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
   if (withMobile)
     await writeTree(p.resolve(MOBILE_DIR), {
       ...mobileFiles(FROM_VERSION),
-      'web.config': webConfig(instance.server),
+      'web.config': webConfig(sql.sqlServer),
     });
   if (options.withServices) await writeTree(p.resolve(SERVICES_DIR), servicesFiles(FROM_VERSION));
+}
+
+/**
+ * A practice SQL Server instance in `home`: sql/instance.json, its data and backup folders
+ * (named relative to `home`) and the CRM's databases, the practice user connected to the first.
+ */
+export async function writeSqlInstance(
+  home: string,
+  instance: InstanceFile,
+  options: Pick<PracticeInitOptions, 'userLeavesAfterSeconds' | 'now'>,
+): Promise<void> {
+  const now = options.now ?? new Date();
+  const file = path.join(home, 'sql', 'instance.json');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeJsonAtomic(file, instance);
+  const dataDir = insidePractice(home, instance.dataDir, file);
+  await mkdir(dataDir, { recursive: true });
+  await mkdir(insidePractice(home, instance.backupDir, file), { recursive: true });
 
   for (const [i, c] of CONNECTIONS.entries()) {
     const db: DatabaseFile = {
@@ -153,6 +187,6 @@ export async function initPracticeServer(dir: string, options: PracticeInitOptio
         notes: pseudoRandomBytes(`${c.database}-${n}`, 96).toString('base64'),
       })),
     };
-    await writeJsonAtomic(path.join(p.resolve(instance.dataDir), `${c.database}.json`), db);
+    await writeJsonAtomic(path.join(dataDir, `${c.database}.json`), db);
   }
 }

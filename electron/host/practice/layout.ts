@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { open, readFile, realpath, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -12,6 +13,8 @@ import { UpgradeError, msg } from '../../shared/message';
  *   C/inetpub/wwwroot/CRMMobile     the MOBILE server part
  *   sql/instance.json               the SQL Server instance: databases and backup folder
  *   C/Program Files/Microsoft SQL Server/.../DATA/*.json   each database
+ * A practice farm is a folder of such servers (`<farm>/<hostname>/`) without their own sql/: they
+ * share the farm's practice-farm.json and sql/instance.json, one folder up.
  */
 export const serverFileSchema = z.object({
   format: z.literal(1),
@@ -42,6 +45,8 @@ export const serverFileSchema = z.object({
       w3svc: z.enum(['running', 'stopped', 'missing']),
     })
     .default({ installed: true, version: '10.0', w3svc: 'running' }),
+  /** A server of a practice farm: its SQL Server is the farm's, one folder up. */
+  farm: z.boolean().optional(),
 });
 export type ServerFile = z.infer<typeof serverFileSchema>;
 
@@ -90,6 +95,7 @@ export const sessionGroupSchema = z.object({
   sessions: z.number().int().nonnegative(),
   sleeping: z.number().int().nonnegative(),
 });
+export type SessionGroup = z.infer<typeof sessionGroupSchema>;
 
 export const databaseFileSchema = z.object({
   name: z.string(),
@@ -124,15 +130,71 @@ export const instanceFileSchema = z.object({
 });
 export type InstanceFile = z.infer<typeof instanceFileSchema>;
 
-export const paths = (root: string) => ({
-  server: path.join(root, 'practice-server.json'),
-  iis: path.join(root, 'iis', 'applicationHost.json'),
-  instance: path.join(root, 'sql', 'instance.json'),
-  /** A Windows-looking path of the practice server ("C/inetpub/...") as a real path under the folder. */
-  resolve: (p: string, file = root) => insidePractice(root, p, file),
-  /** The same, also refused when an existing part of it is a link that leads out of the folder. */
-  resolveReal: (p: string, file = root) => realInsidePractice(root, p, file),
+/** A practice farm: its servers, each in the folder of its hostname, and the one SQL Server they share. */
+export const farmFileSchema = z.object({
+  format: z.literal(1),
+  kind: z.literal('crm-practice-farm'),
+  // NetBIOS names: each is also a folder name, so nothing in it may lead elsewhere.
+  servers: z
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,14}$/))
+    .min(1)
+    .max(9)
+    .refine((s) => new Set(s.map((n) => n.toLowerCase())).size === s.length, 'servers repeated'),
+  sqlServer: z.string().min(1),
 });
+export type FarmFile = z.infer<typeof farmFileSchema>;
+export const FARM_FILE = 'practice-farm.json';
+
+/** practice-server.json read now, or null when there is none yet (a folder being made) or it is not one. */
+function serverFileNow(root: string): ServerFile | null {
+  try {
+    return serverFileSchema.parse(JSON.parse(readFileSync(path.join(root, 'practice-server.json'), 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The farm a practice server belongs to (its folder, one up, and its file), or null for a server
+ * on its own. A server saying `farm: true` is refused unless the farm's file lists its hostname
+ * and the server lies in the folder of that name.
+ */
+export function practiceFarmOf(root: string): { dir: string; file: string; farm: FarmFile } | null {
+  const server = serverFileNow(root);
+  if (!server?.farm) return null;
+  const dir = path.dirname(path.resolve(root));
+  const file = path.join(dir, FARM_FILE);
+  let farm: FarmFile;
+  try {
+    farm = farmFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new UpgradeError(msg('practice-farm.farm-missing', { dir: root, farm: file }), String(err));
+  }
+  const folder = path.basename(path.resolve(root));
+  if (!farm.servers.includes(folder) || folder.toLowerCase() !== server.hostname.toLowerCase()) {
+    const params = { dir: root, hostname: server.hostname, farm: file, servers: farm.servers.join(', ') };
+    throw new UpgradeError(msg('practice-farm.member-unlisted', params));
+  }
+  return { dir, file, farm };
+}
+
+export const paths = (root: string) => {
+  /** Where the SQL instance lives: this folder, or the farm's for a farm member (read each time). */
+  const sqlRoot = () => practiceFarmOf(root)?.dir ?? root;
+  return {
+    server: path.join(root, 'practice-server.json'),
+    iis: path.join(root, 'iis', 'applicationHost.json'),
+    get instance() {
+      return path.join(sqlRoot(), 'sql', 'instance.json');
+    },
+    /** A Windows-looking path of the practice server ("C/inetpub/...") as a real path under the folder. */
+    resolve: (p: string, file = root) => insidePractice(root, p, file),
+    /** The same, also refused when an existing part of it is a link that leads out of the folder. */
+    resolveReal: (p: string, file = root) => realInsidePractice(root, p, file),
+    /** A path instance.json names, confined to the SQL instance's folder (a farm member's: the farm). */
+    resolveSqlReal: (p: string, file: string) => realInsidePractice(sqlRoot(), p, file),
+  };
+};
 
 /** True when `target` is `root` or below it (both absolute). */
 export function isInsideFolder(root: string, target: string): boolean {

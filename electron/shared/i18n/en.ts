@@ -12,6 +12,8 @@ import { connectionStringsMessages } from './windows/connection-strings';
 import { platformMessages } from './windows/platform';
 import { sqlConnectionMessages } from './windows/sql-connection';
 import { sqlDatabasesMessages } from './windows/sql-databases';
+import { farmEngineMessages } from './farm/farm-engine';
+import { practiceFarmMessages } from './farm/practice-farm';
 /** The English catalogue: the same keys as it.ts (a test holds them equal). CRM labels stay in Italian. */
 export const en: Record<MessageKey, string> = {
   ...kitStagingMessages.en,
@@ -27,6 +29,8 @@ export const en: Record<MessageKey, string> = {
   ...platformMessages.en,
   ...sqlConnectionMessages.en,
   ...sqlDatabasesMessages.en,
+  ...farmEngineMessages.en,
+  ...practiceFarmMessages.en,
   'phase.checks': 'Checks',
   'phase.backup': 'Backups',
   'phase.upgrade': 'Upgrade',
@@ -53,7 +57,7 @@ export const en: Record<MessageKey, string> = {
   'step.backup.verify-files.title': 'Verify the folder copy',
   'step.backup.db.title': 'Back up database {{database}} (connection {{connection}})',
   'step.backup.verify-db.title': 'Verify the backup of {{database}}',
-  'step.upgrade.stop-pool.title': 'Stop the CRM in IIS (application pool)',
+  'step.backup.stop-pool.title': 'Stop the CRM in IIS (application pool)',
   'step.upgrade.setup.title': 'CRM upgrade setup',
   'step.upgrade.mobile-setup.title': 'MOBILE server setup',
   'step.upgrade.start-pool.title': 'Start the CRM in IIS again',
@@ -72,10 +76,6 @@ export const en: Record<MessageKey, string> = {
     'The site {{site}} still answers from other PCs (HTTP {{status}}): users are not locked out.',
   'lockout.not-effective.remedy':
     'In IIS Manager check the bindings of the site {{site}} and of the maintenance site if any, then press Retry; or roll back.',
-  'lockout.db-behind.finding':
-    'The database of {{connections}} is still older than the files: users stay locked out.',
-  'lockout.db-behind.remedy':
-    'On this server open {{url}}, press "Aggiorna Database" on {{connections}}, then press Retry.',
   'lockout.off.done': 'Users let back in to {{sites}}: original bindings put back, maintenance site removed.',
   'lockout.off.skipped':
     'Users let back in, but on {{connections}} the database update was skipped by your choice: that database stays at the previous version.',

@@ -11,6 +11,8 @@ import { connectionStringsMessages } from './windows/connection-strings';
 import { platformMessages } from './windows/platform';
 import { sqlConnectionMessages } from './windows/sql-connection';
 import { sqlDatabasesMessages } from './windows/sql-databases';
+import { farmEngineMessages } from './farm/farm-engine';
+import { practiceFarmMessages } from './farm/practice-farm';
 /** Flat keys (i18next keySeparator: false); interpolation is {{name}}. The CRM's own labels stay verbatim. */
 export const it = {
   ...kitStagingMessages.it,
@@ -26,6 +28,8 @@ export const it = {
   ...platformMessages.it,
   ...sqlConnectionMessages.it,
   ...sqlDatabasesMessages.it,
+  ...farmEngineMessages.it,
+  ...practiceFarmMessages.it,
   // Phases and statuses (CLI and report)
   'phase.checks': 'Verifiche',
   'phase.backup': 'Copie di sicurezza',
@@ -54,7 +58,7 @@ export const it = {
   'step.backup.verify-files.title': 'Verifica della copia della cartella',
   'step.backup.db.title': 'Backup del database {{database}} (connessione {{connection}})',
   'step.backup.verify-db.title': 'Verifica del backup di {{database}}',
-  'step.upgrade.stop-pool.title': 'Arresto del CRM in IIS (application pool)',
+  'step.backup.stop-pool.title': 'Arresto del CRM in IIS (application pool)',
   'step.upgrade.setup.title': 'Setup di aggiornamento del CRM',
   'step.upgrade.mobile-setup.title': 'Setup della parte SERVER del MOBILE',
   'step.upgrade.start-pool.title': 'Riavvio del CRM in IIS',
@@ -73,10 +77,6 @@ export const it = {
     'Il sito {{site}} risponde ancora dagli altri PC (HTTP {{status}}): gli utenti non sono esclusi.',
   'lockout.not-effective.remedy':
     'In Gestione IIS controlla i binding del sito {{site}} e dell’eventuale sito di manutenzione, poi premi Riprova; oppure ripristina.',
-  'lockout.db-behind.finding':
-    'Il database di {{connections}} è ancora alla versione precedente ai file: gli utenti restano esclusi.',
-  'lockout.db-behind.remedy':
-    'Da questo server apri {{url}}, premi «Aggiorna Database» su {{connections}}, poi premi Riprova.',
   'lockout.off.done':
     'Utenti di nuovo ammessi su {{sites}}: binding originali rimessi, sito di manutenzione tolto.',
   'lockout.off.skipped':
