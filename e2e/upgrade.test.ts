@@ -42,7 +42,7 @@ const REQUIRED_STEPS = [
   'backup.verify-db:Produzione',
   'backup.db:Formazione',
   'backup.verify-db:Formazione',
-  'upgrade.stop-pool',
+  'backup.stop-pool',
   'upgrade.setup',
   'upgrade.mobile-setup',
   'upgrade.start-pool',
@@ -573,7 +573,7 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     const undone = report.rollback;
     expect(undone?.undos.map((u) => [u.stepId, u.status])).toEqual([
       ['upgrade.setup', 'done'],
-      ['upgrade.stop-pool', 'done'],
+      ['backup.stop-pool', 'done'],
       ['backup.lockout-on', 'done'],
     ]);
     for (const u of undone?.undos ?? []) {

@@ -28,7 +28,15 @@ export function unattendedChoice(
     tried.add(`pressed:${step.id}`);
     return { kind: 'step', action: 'practice-aggiorna-database', step };
   }
-  if (has('confirm')) return { kind: 'step', action: 'confirm', step };
+  if (has('confirm')) {
+    // Waiting for the farm (issue 15): checked again once; then the farm needs the admin elsewhere.
+    if (step.finding?.key.startsWith('farm.')) {
+      const key = `farm:${step.id}:${step.finding.key}`;
+      if (tried.has(key)) return null;
+      tried.add(key);
+    }
+    return { kind: 'step', action: 'confirm', step };
+  }
   // A step cut short by a crash is run again; any other failure needs a person.
   const interrupted = step.finding?.key === 'engine.interrupted.finding';
   const key = `retry:${step.id}:${step.finding?.key ?? ''}`;

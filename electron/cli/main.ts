@@ -23,6 +23,10 @@ import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup-commands';
 import { kitCommand } from './kit-commands';
 import { UsageError, complain, language, say } from './usage';
 import { createPracticeKit } from './practice-kit';
+import { practiceFarmCommand } from './practice-farm';
+import { farmCommand } from './farm-commands';
+import { farmDemo } from './demo-farm';
+import { farmServersProblem } from '../core/farm/farm-session';
 import { TerminalView, printFailure } from './terminal';
 
 const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
@@ -30,16 +34,23 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
   crm-upgrade check [--practice DIR] --kit KITDIR [--json] [--lang it|en]
       Every pre-flight finding. Exit 0: the server can be upgraded now; 1: a blocking check fails; 2: bad usage or input.
   crm-upgrade run [--practice DIR] --kit KITDIR [--backup-dir DIR] [--setup-timeout SECONDS] [--notes-read]
-                  [--autopilot | --rollback] [--lang it|en]
+                  [--farm-servers NAME,NAME…] [--autopilot | --rollback] [--lang it|en]
       The whole upgrade, asking you at each manual step. A run interrupted by anything continues from the kit's journal.
       --notes-read states that you have read the kit's release notes (NOTA BENE 1), for unattended use.
       --autopilot (practice servers only) does the admin's part unattended: users log off, "Aggiorna Database" pressed.
       --rollback rolls back the unfinished run found in the kit's journal, without asking.
-  crm-upgrade demo [--setup-fails CODE | --mobile-setup-fails CODE] [--services-folder] [--lang it|en]
+      --farm-servers confirms the farm's application servers (this one is always in it), for unattended use.
+  crm-upgrade demo [--setup-fails CODE | --mobile-setup-fails CODE] [--services-folder] [--farm N] [--lang it|en]
       Makes a practice server and kit in a temp folder and runs the whole upgrade unattended.
+      --farm N: a practice farm of N servers on one SQL Server, upgraded in the farm's order, server by
+      server, as the farm view directs; it ends with the farm's report.
       --setup-fails 3010 or 1641: the setup asks for the server's restart; the demo restarts the
       practice server and starts again, as the admin would. 1618: another installation is running.
       --services-folder: the CRM setup also changes C:\\inetpub\\wwwroot\\CRMServices, as the kit says.
+  crm-upgrade farm status --kit KITDIR [--json] [--lang it|en]
+      The farm (several application servers on the same databases) as the kit's ledger tells it: each
+      server's code version and lockout, each database's version, the next thing to do and where.
+      Exit 0: every server and database at the kit's version, users admitted; 1: work remains; 2: bad input.
   crm-upgrade kit keygen --out DIR [--name NAME]
   crm-upgrade kit create --version NAME --setup FILE [--setup-arg ARG…] [--mobile-setup FILE] --notes DIR --key KEY --out DIR
         [--installer msi|exe|inno] [--mobile-installer …] [--success-codes 0] [--reboot-codes 3010] [--rebooting-codes 1641]
@@ -47,6 +58,7 @@ const USAGE = `crm-upgrade — CRM Upgrade Manager from a terminal
       Exit 0: whole and signed by a trusted key; 3: signature; 4: files; 5: manifest; 2: bad usage.
 ${BACKUP_USAGE}
   crm-upgrade practice init DIR [--user-leaves-after SECONDS] [--modules "0, 3, 7"] [--no-mobile] [--with-services] [--windows-version 6.3.9600]
+  crm-upgrade practice farm DIR --servers N [--user-leaves-after SECONDS] [--no-mobile] [--modules "..."] [--lang it|en]   (N servers, 1 to 9, sharing one SQL Server: DIR/<hostname>/)
   crm-upgrade practice kit DIR [--setup-fails CODE | --setup-hangs] [--mobile-setup-fails CODE] [--services-folder]
   crm-upgrade practice logoff DIR
   crm-upgrade practice restart DIR   (the server restarts: files a setup left for the restart are put in place)
@@ -64,7 +76,13 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 }
 
 async function practiceSession(
-  args: { practice?: string; kit?: string; 'backup-dir'?: string; 'setup-timeout'?: string },
+  args: {
+    practice?: string;
+    kit?: string;
+    'backup-dir'?: string;
+    'setup-timeout'?: string;
+    'farm-servers'?: string;
+  },
   readOnly: boolean,
 ) {
   if (!args.kit)
@@ -89,15 +107,29 @@ async function practiceSession(
     throw new UsageError('--practice DIR is required here: a real server is upgraded on Windows only.');
   }
   const timeout = positiveInt('--setup-timeout', args['setup-timeout']);
+  const farmServers = farmServersArg(args['farm-servers']);
   const session = await openSession({
     host,
     kitDir: path.resolve(args.kit),
     readOnly,
     ...(args['backup-dir'] ? { backupDir: path.resolve(args['backup-dir']) } : {}),
     ...(timeout !== undefined ? { setupTimeoutMs: timeout * 1000 } : {}),
+    ...(farmServers ? { farmServers } : {}),
   });
   hostLog.attach(session.hostLog);
   return session;
+}
+
+/** --farm-servers A,B,C: Windows computer names, each checked before anything opens. */
+function farmServersArg(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(/[,\s]+/).filter(Boolean);
+  const problem = farmServersProblem(names);
+  if (names.length === 0 || problem)
+    throw new UsageError(
+      `--farm-servers takes Windows computer names separated by commas (letters, digits, - and _, at most 15): ${value}`,
+    );
+  return names;
 }
 
 /**
@@ -183,6 +215,7 @@ async function interactiveRun(argv: string[]): Promise<number> {
       lang: { type: 'string' },
       verbose: { type: 'boolean' },
       'notes-read': { type: 'boolean' },
+      'farm-servers': { type: 'string' },
       autopilot: { type: 'boolean' },
       rollback: { type: 'boolean' },
     },
@@ -350,12 +383,18 @@ async function demo(argv: string[]): Promise<number> {
       'mobile-setup-fails': { type: 'string' },
       'services-folder': { type: 'boolean' },
       verbose: { type: 'boolean' },
+      farm: { type: 'string' },
     },
     strict: true,
   });
   const lang = language(values.lang);
   await allowPractice();
   const fails = positiveInt('--setup-fails', values['setup-fails']);
+  const farmServers = positiveInt('--farm', values.farm);
+  if (farmServers !== undefined) {
+    if (farmServers < 1 || farmServers > 9) throw new UsageError('--farm takes 1 to 9 servers');
+    return farmDemo(farmServers, lang, fails);
+  }
   const mobileFails = positiveInt('--mobile-setup-fails', values['mobile-setup-fails']);
   const root = await mkdtemp(path.join(tmpdir(), 'crm-upgrade-demo-'));
   const serverDir = path.join(root, 'server');
@@ -441,6 +480,7 @@ async function demo(argv: string[]): Promise<number> {
 async function practice(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   await allowPractice();
+  if (verb === 'farm') return practiceFarmCommand(rest);
   if (verb === 'init') {
     const { values, positionals } = parseArgs({
       args: rest,
@@ -585,6 +625,8 @@ async function dispatch(argv: string[]): Promise<number> {
         return await practice(rest);
       case 'kit':
         return await kitCommand(rest);
+      case 'farm':
+        return await farmCommand(rest);
       case 'backup':
         return await backupCommand(rest);
       case 'restore':

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UpgradeError, msg } from '../shared/message';
 import { readOnlyQueryProblem } from '../shared/read-only-query';
+import { farmServerNameSchema } from '../shared/farm';
 import { patternProblem } from './profile-pattern';
 
 const relPath = z
@@ -82,6 +83,11 @@ export const profileSchema = z
       .strict(),
     /** Files that prove a folder holds this CRM, not another application on the same site. */
     markers: z.array(relPath).default([]),
+    /** Issue 15: the application servers of this installation's farm, when the vendor or the admin knows them. */
+    farm: z
+      .object({ servers: z.array(farmServerNameSchema).min(1).max(32) })
+      .strict()
+      .optional(),
     /** The CRM's address, when IIS's bindings don't tell it (a proxy, a host header). */
     url: z.url().optional(),
     installedVersion: installedVersionSchema,

@@ -12,7 +12,9 @@ import { type SignedKit, readSignedKit } from './kit/kit-verify';
 import type { Host } from './ports';
 import type { Profile } from './profile';
 import { loadShippedProfile, sourceResourcesDir } from './resources';
-import type { Discovery, EngineOptions } from './run/context';
+import type { Discovery, EngineOptions, FarmContext } from './run/context';
+import type { FarmStatus } from '../shared/farm';
+import { farmRollingBack, farmServersProblem, finishedRunOfKit, openFarm } from './farm/farm-session';
 import { discover } from './discovery';
 import { IntentGate } from './run/intent-gate';
 import { type EngineSetup, UpgradeEngine } from './run/engine';
@@ -42,6 +44,8 @@ export interface SessionOptions {
   usersRecheckMs?: number;
   /** The plan for this server; the product's own when absent. */
   plan?: typeof buildPlan;
+  /** The farm's servers as the admin gives them on the command line (--farm-servers): a confirmation. */
+  farmServers?: readonly string[];
 }
 
 export type SessionListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -87,6 +91,8 @@ interface SessionParts {
   engineOptions: EngineOptions;
   releaseNotes: ReleaseNote[];
   restored: EngineSetup['restored'];
+  reopenedForRollback: boolean;
+  farm: FarmContext;
 }
 
 /**
@@ -127,6 +133,7 @@ class UpgradeSession implements AppSession {
       kitVersionText: p.kitVersionText,
       profile: p.profile,
       discovery: this.discovery,
+      farm: p.farm,
       options: p.engineOptions,
       definitions: (p.options.plan ?? buildPlan)({
         discovery: this.discovery,
@@ -140,6 +147,7 @@ class UpgradeSession implements AppSession {
         log: (e) => this.emit('log', e),
       },
       ...(restored ? { restored } : {}),
+      ...(restored && p.reopenedForRollback ? { reopenedForRollback: true } : {}),
       readOnly: p.options.readOnly ?? false,
     });
   }
@@ -178,7 +186,31 @@ class UpgradeSession implements AppSession {
         take('credentials', () => this.provideSqlCredentials(connection, credentials)),
       practiceLogOffUsers: () => this.practiceLogOffUsers(),
       practicePressAggiornaDatabase: (connection) => this.practicePressAggiornaDatabase(connection),
+      getFarmStatus: () => this.farmStatus(),
+      setFarmServers: (servers) => take('farm-servers', () => this.setFarmServers(servers)),
     };
+  }
+
+  private async farmStatus(): Promise<FarmStatus> {
+    const farm = await this.engine.farmNow();
+    if (!farm) throw new UpgradeError(msg('farm.status-unavailable'));
+    return farm;
+  }
+
+  /** The admin confirms or completes the farm's servers: written onto the kit, and the farm check asked again. */
+  private async setFarmServers(servers: readonly string[]): Promise<Ack> {
+    const problem = farmServersProblem(servers);
+    if (problem) return { ok: false, error: problem.message_ };
+    const state = this.engine.snapshot().run.state;
+    if (state !== 'ready' && state !== 'waiting' && state !== 'paused')
+      return { ok: false, error: msg('engine.not-now', { state }) };
+    await this.parts.farm.confirm(servers.map((s) => s.trim()));
+    this.engine.note(msg('farm.servers-set', { servers: servers.join(', ') }));
+    const check = this.engine.snapshot().steps.find((s) => s.id === 'check.farm');
+    if (check?.status === 'waiting' && check.actions.includes('confirm'))
+      return this.engine.confirm('check.farm');
+    this.emit('session', this.snapshot());
+    return { ok: true };
   }
 
   /** The procedure's "Info Server → [Path:]": a new plan on the folder the admin picks. */
@@ -237,6 +269,14 @@ class UpgradeSession implements AppSession {
   private async practicePressAggiornaDatabase(connection: string): Promise<Ack> {
     const practice = this.parts.host.practice;
     if (!practice) return { ok: false, error: msg('practice.only') };
+    // Offered only where the engine offers it: not while the farm forbids "Aggiorna Database" (issue 15).
+    const offered = this.engine
+      .snapshot()
+      .steps.some((s) => s.connection === connection && s.actions.includes('practice-aggiorna-database'));
+    const step = this.engine
+      .snapshot()
+      .steps.find((s) => s.connection === connection && s.finding?.key.startsWith('farm.'));
+    if (!offered && step?.finding) return { ok: false, error: step.finding };
     try {
       await practice.pressAggiornaDatabase(connection);
       this.engine.note(msg('practice.aggiorna-database-pressed', { connection }));
@@ -301,15 +341,26 @@ async function readKit(options: SessionOptions, resourcesDir: string) {
  * over a run that may be unfinished. A run found on the kit alone steers nothing
  * (check.exclusive says so).
  */
-async function findRestored(options: SessionOptions, hostname: string): Promise<EngineSetup['restored']> {
-  if (options.readOnly) return undefined;
+async function findRestored(
+  options: SessionOptions,
+  hostname: string,
+  farm: FarmContext,
+  kitVersion: string,
+): Promise<{ restored: EngineSetup['restored']; reopenedForRollback: boolean }> {
+  if (options.readOnly) return { restored: undefined, reopenedForRollback: false };
   const { system } = options.host;
   const stateDir = await system.stateDir();
   const holder = await otherHolder(stateDir, null, (pid) => system.processStartTime(pid));
   if (holder?.kind === 'unreadable') throw lockUnreadableError(holder);
   if (holder?.kind === 'held') throw lockHeldError(holder.lock);
-  const journalFile = await findUnfinishedRun(path.join(stateDir, SERVER_RUNS));
-  if (!journalFile) return undefined;
+  let journalFile = await findUnfinishedRun(path.join(stateDir, SERVER_RUNS));
+  let reopenedForRollback = false;
+  // Issue 15: the farm rolls back, and this server's run with this kit had finished: it rolls back too.
+  if (!journalFile && (await farmRollingBack(farm, hostname))) {
+    journalFile = await finishedRunOfKit(stateDir, kitVersion);
+    reopenedForRollback = journalFile !== null;
+  }
+  if (!journalFile) return { restored: undefined, reopenedForRollback: false };
   const runDir = path.join(
     options.kitDir,
     KIT_REPORTS,
@@ -317,7 +368,7 @@ async function findRestored(options: SessionOptions, hostname: string): Promise<
     path.basename(path.dirname(journalFile)),
   );
   const { journal, records } = await Journal.open(journalFile, { copy: path.join(runDir, JOURNAL_FILE) });
-  return { replayed: replay(records), journal, runDir };
+  return { restored: { replayed: replay(records), journal, runDir }, reopenedForRollback };
 }
 
 export async function openSession(options: SessionOptions): Promise<AppSession> {
@@ -328,6 +379,16 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
   const profile = kit?.manifest.profile ?? (await loadShippedProfile(resourcesDir));
   host.adopt?.({ sql: profile.sql });
   const discovery = await discover(host, profile);
+  const kitVersionText = kit?.manifest.version ?? (await claimedVersion(options.kitDir));
+  const farm = await openFarm({
+    host,
+    kitDir: options.kitDir,
+    kitVersion: kitVersionText,
+    hostname: discovery.hostname,
+    profile,
+    connections: discovery.connections,
+    confirmedServers: options.readOnly ? undefined : options.farmServers,
+  });
   const engineOptions: EngineOptions = {
     ...(options.backupDir ? { backupDir: options.backupDir } : {}),
     setupTimeoutMs: options.setupTimeoutMs ?? 30 * 60_000,
@@ -342,10 +403,11 @@ export async function openSession(options: SessionOptions): Promise<AppSession> 
       profile,
       kit,
       kitProblem,
-      kitVersionText: kit?.manifest.version ?? (await claimedVersion(options.kitDir)),
+      kitVersionText,
       engineOptions,
       releaseNotes: kit ? await readReleaseNotes(kit, versionNameOrNull(discovery.installedVersion)) : [],
-      restored: await findRestored(options, discovery.hostname),
+      ...(await findRestored(options, discovery.hostname, farm, kitVersionText)),
+      farm,
     },
     discovery,
   );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { farmServerNameSchema, farmStatusSchema } from './farm';
 import { messageSchema } from './message';
 import { logEntrySchema, progressSchema, sessionSchema, stepIdSchema } from './plan';
 import { sqlCredentialsSchema } from './sql-credentials';
@@ -44,6 +45,10 @@ export const contract = {
     /** Practice mode only: what the admin would do in the CRM's own web UI. */
     practiceLogOffUsers: { args: z.tuple([]), result: ackSchema },
     practicePressAggiornaDatabase: { args: z.tuple([connectionIdSchema]), result: ackSchema },
+    /** The farm as this server sees it now: its ledger on the kit, checked against what this server observes. */
+    getFarmStatus: { args: z.tuple([]), result: farmStatusSchema },
+    /** The admin confirms or completes the farm's servers (on the first server, before the run begins). */
+    setFarmServers: { args: z.tuple([z.array(farmServerNameSchema).min(1).max(32)]), result: ackSchema },
   },
   events: {
     session: sessionSchema,

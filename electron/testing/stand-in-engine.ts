@@ -3,6 +3,7 @@ import type { Host } from '../core/ports';
 import type { Profile } from '../core/profile';
 import type { StepDefinition } from '../core/run/context';
 import { type EngineSetup, UpgradeEngine } from '../core/run/engine';
+import { farmContext } from '../core/farm/farm-session';
 
 export const STAND_IN_PROFILE: Profile = {
   format: 1,
@@ -37,6 +38,7 @@ export function standInEngine(
       installedVersion: null,
       problem: null,
     },
+    farm: farmContext(kitDir, '7.8.5.13100517_x64', 'H'),
     options: { setupTimeoutMs: 1000, poolStopTimeoutMs: 1000, allowedKitExtras: [] },
     definitions,
     events: { session: () => undefined, progress: () => undefined, log: () => undefined },

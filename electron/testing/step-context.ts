@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseVersionName } from '../shared/version-name';
 import { discover } from '../core/discovery';
+import { farmContext } from '../core/farm/farm-session';
 import { loadProfile } from '../core/profile';
 import { sourceResourcesDir } from '../core/resources';
 import type { ProgressReport, StepContext } from '../core/run/context';
@@ -15,13 +16,15 @@ export async function practiceStepContext(
 ): Promise<StepContext & { artifacts: Artifact[] }> {
   const profile = await loadProfile(path.join(sourceResourcesDir(), 'profiles', 'crm.json'));
   const artifacts: Artifact[] = [];
+  const discovery = await discover(f.host, profile);
   return {
     host: f.host,
     kit: null,
     kitProblem: null,
     kitDir: f.kitDir,
     profile,
-    discovery: await discover(f.host, profile),
+    discovery,
+    farm: farmContext(f.kitDir, '7.8.5.13100517_x64', discovery.hostname),
     runId: options.runId ?? 'run-1',
     runDir: path.join(f.root, 'run'),
     options: {

@@ -5,6 +5,8 @@ import type { Session, Step } from '../../shared/plan';
 import { translator } from '../i18n';
 import type { Message } from '../../shared/message';
 import type { Artifact, UndoRecord } from '../run/journal';
+import type { FarmStatus } from '../../shared/farm';
+import { renderFarmSection } from './farm-report';
 
 /** The rollback: every undo with its step's title, how it ended and its proof. */
 export interface ReportRollback {
@@ -23,6 +25,8 @@ export interface ReportInput {
   rollback?: ReportRollback | undefined;
   startedAt: string;
   finishedAt: string;
+  /** The farm as this server saw it when the report was written (issue 15). */
+  farm?: FarmStatus | undefined;
 }
 
 /**
@@ -68,7 +72,13 @@ export function reportProofs(
           : null,
       };
     }
-    const u = undos.find((x) => x.evidence?.database === a.database && x.evidence.version !== undefined);
+    // An undo that found the database unchanged restored nothing: the proof says "not changed".
+    const u = undos.find(
+      (x) =>
+        x.evidence?.database === a.database &&
+        x.evidence.version !== undefined &&
+        x.finding?.key !== 'undo.db.unchanged',
+    );
     const found = String(u?.evidence?.version ?? '');
     return {
       kind: 'database',
@@ -281,6 +291,7 @@ ${rows}
 <h2>${L.proofs}</h2><ul class="proofs">${proofs}</ul>
 ${setupLogs ? `<h2>${L.setupLogs}</h2><ul class="setup-logs">${setupLogs}</ul>` : ''}
 ${rollback}
+${input.farm ? renderFarmSection(input.farm, lang) : ''}
 </body></html>
 `;
 }
@@ -323,6 +334,7 @@ export async function writeReport(
           })),
         }
       : null,
+    farm: input.farm ?? null,
   };
   await writeFile(jsonPath, `${JSON.stringify(json, null, 1)}\n`);
   await writeFile(htmlPath, renderReportHtml(input, 'it'));

@@ -14,6 +14,8 @@ export interface RunFacts {
    * which the restart ends; the next start of the upgrade manager asks again.
    */
   awaitingRestart?: boolean;
+  /** A finished run reopened for the farm's rollback (issue 15): rolling back is all it offers. */
+  reopenedForRollback?: boolean;
 }
 
 const ACTIVE: ReadonlySet<RunState> = new Set(['running', 'rolling-back', 'rolled-back', 'finished']);
@@ -42,9 +44,11 @@ export function stepActions(step: Step, def: StepDefinition | undefined, run: Ru
     if (practice && def.practice === 'log-off-users') actions.push('practice-log-off-users');
   }
   if (step.status === 'waiting') {
-    if (def.confirm) actions.push('confirm');
+    if (def.confirm || def.waitsOnFarm) actions.push('confirm');
     if (def.optional) actions.push('skip');
-    if (practice && def.practice === 'aggiorna-database') actions.push('practice-aggiorna-database');
+    // Issue 15: not while the farm does not allow "Aggiorna Database" from this server.
+    if (practice && def.practice === 'aggiorna-database' && step.evidence.farmReady !== false)
+      actions.push('practice-aggiorna-database');
   }
   return actions;
 }
@@ -60,6 +64,7 @@ export function runActions(steps: readonly Step[], run: RunFacts): RunAction[] {
   const stoppedBetweenSteps =
     run.state === 'paused' && !steps.some((s) => s.status === 'failed' || s.status === 'waiting');
   if (stoppedBetweenSteps && !run.rollbackBegun && run.waitingForUsers === null) actions.push('continue');
-  if (idle && run.undosLeft > 0 && run.waitingForUsers === null) actions.push('rollback');
+  const reopened = run.state === 'finished' && run.reopenedForRollback === true;
+  if ((idle || reopened) && run.undosLeft > 0 && run.waitingForUsers === null) actions.push('rollback');
   return actions;
 }

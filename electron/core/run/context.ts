@@ -5,6 +5,8 @@ import type { VersionName } from '../../shared/version-name';
 import type { SignedKit } from '../kit/kit-verify';
 import type { CrmConnection, CrmSite, Host } from '../ports';
 import type { Profile } from '../profile';
+import type { FarmLedger } from '../farm/ledger';
+import type { FarmMember } from '../farm/members';
 import type { Artifact } from './journal';
 
 export type { Message };
@@ -18,6 +20,16 @@ export interface Discovery {
   installedVersion: string | null;
   /** Why discovery could not see the installation, for the installation check to report. */
   problem: Message | null;
+}
+
+/** The farm this server belongs to (issue 15): N = 1 is a farm too. */
+export interface FarmContext {
+  /** The servers known when the run's plan was made, this one first. */
+  readonly known: readonly FarmMember[];
+  /** The kit's ledger as it is now: another server (another Remote Desktop session) may have written since. */
+  ledger(): Promise<FarmLedger>;
+  /** The admin's list of the farm's servers, written onto the kit. */
+  confirm(servers: readonly string[]): Promise<void>;
 }
 
 export interface ProgressReport {
@@ -35,6 +47,7 @@ export interface StepContext {
   kitDir: string;
   profile: Profile;
   discovery: Discovery;
+  farm: FarmContext;
   runId: string;
   runDir: string;
   options: EngineOptions;
@@ -86,6 +99,11 @@ export interface StepDefinition {
   phase: Step['phase'];
   kind: Step['kind'];
   severity?: 'blocking' | 'warning';
+  /**
+   * A 'waiting' outcome means "waiting for the farm" (other servers, sessions, the databases):
+   * the admin's confirm runs the step again.
+   */
+  waitsOnFarm?: boolean;
   /** Optional (procedure steps 7 and 8): skipping it needs no reason for the gate and no rollback. */
   optional?: boolean;
   /** Whether the admin may skip (force) it with a reason once it failed. */

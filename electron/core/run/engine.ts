@@ -27,11 +27,17 @@ import { type RunFacts, runActions, stepActions } from './affordances';
 import type {
   Discovery,
   EngineOptions,
+  FarmContext,
   ProgressReport,
   StepContext,
   StepDefinition,
   StepOutcome,
 } from './context';
+import { type LedgerEntry, writeLedgerEntry } from '../farm/ledger';
+import { farmStatusHere } from '../farm/farm-session';
+import type { FarmStatus } from '../../shared/farm';
+import { writeFarmReport } from '../report/farm-report';
+import { ledgerEntryOf } from '../farm/ledger-entry';
 import { gateProblem } from './gate-policy';
 import type { Journal, Replayed } from './journal';
 import { type ReportOutcome, writeRunReport } from './report-writer';
@@ -59,6 +65,8 @@ export interface EngineSetup {
   kitVersionText: string;
   profile: Profile;
   discovery: Discovery;
+  /** The farm this server belongs to (issue 15): its ledger on the kit, the servers known. */
+  farm: FarmContext;
   options: EngineOptions;
   definitions: readonly StepDefinition[];
   releaseNotes?: readonly ReleaseNote[];
@@ -67,6 +75,8 @@ export interface EngineSetup {
   readOnly?: boolean;
   /** A run found unfinished in the kit's journal, to continue. */
   restored?: { replayed: Replayed; journal: Journal; runDir: string };
+  /** The restored run had finished: it is reopened only to roll back with the farm (issue 15). */
+  reopenedForRollback?: boolean;
 }
 
 const ok: Ack = { ok: true };
@@ -104,6 +114,9 @@ export class UpgradeEngine {
   /** The run stopped for the server's restart: in this process it stays stopped (a new one asks again). */
   private awaitingRestart = false;
   private readonly progressThrottle = new ProgressThrottle();
+  /** The ledger entry's writes, one after the other; the latest state wins. */
+  private ledgerWrite: Promise<void> = Promise.resolve();
+  private ledgerDirty = false;
   /** The version the run started from (the report's "from"), and what is installed now (the header's). */
   private readonly fromVersion: string | null;
   private installedNow: string | null;
@@ -131,7 +144,10 @@ export class UpgradeEngine {
           installedVersion: d.installedVersion,
           installPath: d.site?.physicalPath ?? null,
         }),
-        onChange: () => this.emitSession(),
+        onChange: () => {
+          this.emitSession();
+          this.scheduleLedger();
+        },
         stateDir: () => setup.host.system.stateDir(),
         beforeFirstRecord: () => this.takeLock(),
       },
@@ -196,6 +212,7 @@ export class UpgradeEngine {
       rollbackBegun: this.model.undos.size > 0,
       undosLeft: undosLeft(this.model.steps, this.defs, this.model.undos).length,
       awaitingRestart: this.awaitingRestart,
+      reopenedForRollback: this.setup.reopenedForRollback ?? false,
     };
   }
 
@@ -246,6 +263,39 @@ export class UpgradeEngine {
   /** Resolves when the engine has nothing under way (for the CLI and the tests). */
   async idle(): Promise<void> {
     while (this.working) await this.working;
+    await this.ledgerWrite;
+  }
+
+  /** This server's entry in the farm's ledger, as its run is now. */
+  ledgerEntry(): LedgerEntry {
+    return ledgerEntryOf({
+      hostname: this.setup.discovery.hostname,
+      runId: this.runId,
+      kitVersion: this.setup.kitVersionText,
+      fromVersion: this.fromVersion,
+      codeVersion: this.installedNow,
+      state: this.model.state,
+      steps: this.model.steps,
+      artifacts: this.model.artifacts,
+      undos: this.model.undos,
+      connections: this.setup.discovery.connections,
+    });
+  }
+
+  /**
+   * This server's entry in the farm's ledger on the kit, after every journaled change. A kit that
+   * cannot be written is logged: the ledger guides other servers, it decides nothing here.
+   */
+  private scheduleLedger(): void {
+    if (this.setup.readOnly || this.ledgerDirty) return;
+    this.ledgerDirty = true;
+    this.ledgerWrite = this.ledgerWrite.then(async () => {
+      this.ledgerDirty = false;
+      const entry = this.ledgerEntry();
+      await writeLedgerEntry(this.setup.kitDir, entry).catch((err: unknown) =>
+        this.log('warn', msg('farm.ledger.write-failed', { kit: this.setup.kitDir }), String(err)),
+      );
+    });
   }
 
   /** Resolves when nothing is under way and the engine is not waiting for users either. */
@@ -368,6 +418,11 @@ export class UpgradeEngine {
     const problem = this.refusal(id, 'confirm');
     const def = this.defs.get(id);
     const step = this.model.find(id);
+    // Waiting for the farm: "check again" runs the step again, as a retry would.
+    if (!problem && def?.waitsOnFarm && !def.confirm) {
+      this.spawn(() => this.rerun(id));
+      return ok;
+    }
     if (problem || !def?.confirm || !step) return refuse(problem ?? msg('engine.confirm-not-waiting'));
     let outcome: StepOutcome;
     try {
@@ -595,14 +650,32 @@ export class UpgradeEngine {
   }
 
   private async writeReport(snapshot: Session, outcome: ReportOutcome, finishedAt: string): Promise<void> {
+    const farm = await this.farmNow();
     const setup = {
       runDir: this.runDir,
       fromVersion: this.fromVersion,
       toVersion: this.setup.kitVersionText,
       kit: this.setup.kit,
+      farm,
     };
     this.report = await writeRunReport(setup, this.model, this.defs, snapshot, outcome, finishedAt);
     this.log('info', msg('report.written', { path: this.report.htmlPath }));
+    if (farm) {
+      const written = await writeFarmReport(this.setup.kitDir, farm);
+      this.log('info', msg('farm.report.written', { path: written.html }));
+    }
+  }
+
+  /** The farm as this server sees it now (issue 15); a farm view that cannot be made is logged, the report goes on. */
+  async farmNow(): Promise<FarmStatus | undefined> {
+    const d = this.setup.discovery;
+    const o = { host: this.setup.host, kitVersion: this.setup.kitVersionText, connections: d.connections };
+    return farmStatusHere(this.setup.farm, o, this.setup.readOnly ? undefined : this.ledgerEntry()).catch(
+      (err: unknown) => {
+        this.log('warn', msg('engine.unexpected'), String(err));
+        return undefined;
+      },
+    );
   }
 
   /** Each changed step's undo, newest first; a failed undo pauses, and Rollback continues from it. */
@@ -690,6 +763,7 @@ export class UpgradeEngine {
       kitDir: this.setup.kitDir,
       profile: this.setup.profile,
       discovery: this.setup.discovery,
+      farm: this.setup.farm,
       runId: this.runId,
       runDir: this.runDir,
       options: this.setup.options,

@@ -53,6 +53,8 @@ export const artifactSchema = z.discriminatedUnion('kind', [
      * alone, whose own checksums are then the proof). Absent in journals of older versions.
      */
     bakSha256: z.string().nullable().optional(),
+    /** Another server of the farm took it (issue 15): this run adopted it from the ledger and verified it again. */
+    takenBy: z.string().max(64).optional(),
   }),
 ]);
 export type Artifact = z.infer<typeof artifactSchema>;

@@ -184,8 +184,12 @@ describe('the lockout window', () => {
     snap = await settle(s, { waitForUsers: true });
     expect(snap.steps.find((x) => x.id === 'after.lockout-off')).toMatchObject({
       status: 'failed',
-      finding: { key: 'lockout.db-behind.finding', params: { connections: 'Produzione' } },
-      remedy: { key: 'lockout.db-behind.remedy', params: { url: 'http://127.0.0.1/' } },
+      // Issue 15's version-skew guard: the code is the kit's, the database is not.
+      finding: {
+        key: 'farm.skew.update-missing.finding',
+        params: { connection: 'Produzione', code: '7.8.5.13100517_x64', version: '7.8.4.13050210_x64' },
+      },
+      remedy: { key: 'farm.skew.update-missing.remedy', params: { connection: 'Produzione' } },
     });
     expect(snap.run.lockout).toBeDefined();
     expect(await host.practice!.userLogsIn('Produzione', 'lbianchi')).toMatchObject({ admitted: false });

@@ -1,3 +1,4 @@
+import type { FarmStatus } from '../../shared/farm';
 import type { Session } from '../../shared/plan';
 import type { SignedKit } from '../kit/kit-verify';
 import { type ReportRollback, writeReport } from '../report/report';
@@ -28,6 +29,7 @@ export interface ReportWriterSetup {
   fromVersion: string | null;
   toVersion: string;
   kit: SignedKit | null;
+  farm?: FarmStatus | undefined;
 }
 
 /** Writes the report onto the kit from the run's model and a snapshot of the session. */
@@ -49,6 +51,7 @@ export async function writeRunReport(
     rollback: rollbackSummary(model, defs),
     startedAt: model.startedAt ?? finishedAt,
     finishedAt,
+    farm: setup.farm,
   });
   return { ...written, outcome };
 }

@@ -59,7 +59,7 @@ it('a run killed mid-setup is found on the kit, shows the step as interrupted, a
     status: 'failed',
     finding: { key: 'engine.interrupted.finding' },
   });
-  expect(snap.steps.find((s) => s.id === 'upgrade.stop-pool')?.status).toBe('passed');
+  expect(snap.steps.find((s) => s.id === 'backup.stop-pool')?.status).toBe('passed');
   expect(await fx.host.iis.poolState('CRMAppPool')).toBe('stopped');
   expect(snap.run.actions).toContain('rollback');
 

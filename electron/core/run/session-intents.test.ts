@@ -46,7 +46,7 @@ describe('a step defined in one place', () => {
     };
     const plan: typeof buildPlan = (ctx) => {
       const steps = buildPlan(ctx);
-      const at = steps.findIndex((d) => d.id === 'upgrade.stop-pool') + 1;
+      const at = steps.findIndex((d) => d.id === 'upgrade.setup');
       return [...steps.slice(0, at), extra, ...steps.slice(at)];
     };
     session = await openSession({ host: fx.host, kitDir: fx.kitDir, plan });
@@ -65,8 +65,16 @@ describe('a step defined in one place', () => {
     expect(after.run.state).toBe('rolled-back');
     expect(undone).toEqual(['upgrade.extra']);
     const { undos } = replay(await readJournal(path.join(session.runFolder, JOURNAL_FILE)));
-    // Newest first: the extra step, then the pools, then the lockout (users let back in last).
-    expect([...undos.keys()]).toEqual(['upgrade.extra', 'upgrade.stop-pool', 'backup.lockout-on']);
+    // Newest first: the extra step, the databases (unchanged: nothing restored), the pools, then
+    // the lockout (users let back in last).
+    expect([...undos.keys()]).toEqual([
+      'upgrade.extra',
+      'backup.db:Formazione',
+      'backup.db:Produzione',
+      'backup.stop-pool',
+      'backup.lockout-on',
+    ]);
+    expect(undos.get('backup.db:Produzione')?.finding?.key).toBe('undo.db.unchanged');
   });
 });
 

@@ -2,7 +2,10 @@ import { UpgradeError, msg } from '../../shared/message';
 import type { CrmConnection } from '../ports';
 import { connectionStepId } from '../../shared/step-id';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
-import { restoreDatabase, versionOrNull } from './artifacts';
+import { sameVersionText } from '../../shared/version-name';
+import { farmQuiet } from '../farm/gates';
+import { versionOrNull } from './artifacts';
+import { restoreDatabaseInFarm } from './farm';
 import { lockoutOff, lockoutUrl } from './lockout';
 
 /** Procedure steps 4-7: the admin presses "Aggiorna Database" per connection; the engine reads the database's version. */
@@ -23,13 +26,18 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
     async run(ctx): Promise<StepOutcome> {
       const found = await versionOrNull(ctx, c);
       const expected = ctx.kitVersion?.text ?? '?';
-      if (found === null)
-        return { status: 'waiting', evidence: { database: c.database, url: lockoutUrl(ctx) } };
-      if (found === expected)
+      const seen = { database: c.database, [`dbVersion.${c.name}`]: found ?? 'unknown' };
+      if (found === null) return { status: 'waiting', evidence: { ...seen, url: lockoutUrl(ctx) } };
+      if (sameVersionText(found, expected)) return updated(ctx, c, found);
+      // Issue 15: "Aggiorna Database" only while the farm is quiet; the practice button is not offered before.
+      const behindAt = behindSince(ctx, c);
+      const verdict = await farmQuiet(ctx, [c]);
+      if (!verdict.quiet)
         return {
-          status: 'passed',
-          finding: msg('after.db-update.done', { database: c.database, version: found }),
-          evidence: { database: c.database, version: found },
+          status: 'waiting',
+          finding: verdict.finding,
+          remedy: verdict.remedy,
+          evidence: { ...seen, ...verdict.evidence, version: found, farmReady: false, behindAt },
         };
       return {
         status: 'waiting',
@@ -39,7 +47,7 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
           database: c.database,
           found,
         }),
-        evidence: { database: c.database, version: found, url: lockoutUrl(ctx) },
+        evidence: { ...seen, version: found, url: lockoutUrl(ctx), farmReady: true, behindAt },
       };
     },
     async confirm(ctx) {
@@ -53,27 +61,52 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
           evidence: { database: c.database, confirmedByAdmin: true },
         };
       }
-      const evidence = { database: c.database, version: found, expected };
-      return found === expected
-        ? {
-            status: 'passed',
-            finding: msg('after.db-update.done', { database: c.database, version: found }),
-            evidence,
-          }
-        : {
-            status: 'waiting',
-            finding: msg('after.db-update.not-yet', evidence),
-            remedy: msg('after.db-update.not-yet.remedy', { connection: c.name }),
-            evidence,
-          };
+      if (sameVersionText(found, expected)) return updated(ctx, c, found);
+      const evidence = { database: c.database, version: found, expected, [`dbVersion.${c.name}`]: found };
+      const verdict = await farmQuiet(ctx, [c]);
+      if (!verdict.quiet)
+        return {
+          status: 'waiting',
+          finding: verdict.finding,
+          remedy: verdict.remedy,
+          evidence: { ...evidence, ...verdict.evidence, farmReady: false, behindAt: behindSince(ctx, c) },
+        };
+      return {
+        status: 'waiting',
+        finding: msg('after.db-update.not-yet', evidence),
+        remedy: msg('after.db-update.not-yet.remedy', { connection: c.name }),
+        evidence: { ...evidence, farmReady: true, behindAt: behindSince(ctx, c) },
+      };
     },
     /** The admin may have pressed "Aggiorna Database": a database whose version moved comes back from its backup. */
     async undo(ctx) {
       for (const site of [ctx.discovery.site, ctx.discovery.mobileSite])
         for (const pool of site?.pools ?? [])
           await ctx.host.iis.stopPool(pool, ctx.options.poolStopTimeoutMs);
-      return restoreDatabase(ctx, c);
+      return restoreDatabaseInFarm(ctx, c);
     },
+  };
+}
+
+/** When this run first found the database behind the files (this step's earlier evidence), or now. */
+function behindSince(ctx: StepContext, c: CrmConnection): string {
+  const earlier = ctx.steps.find((s) => s.id === connectionStepId('after.db-update', c.name))?.evidence
+    .behindAt;
+  return typeof earlier === 'string' ? earlier : new Date().toISOString();
+}
+
+/** The database is at the kit's version: updated from here if this run saw it behind, else by the farm before. */
+function updated(ctx: StepContext, c: CrmConnection, found: string): StepOutcome {
+  // From here only if this run saw it behind while the farm let this server update it.
+  const earlier = ctx.steps.find((s) => s.id === connectionStepId('after.db-update', c.name))?.evidence;
+  const updatedHere = typeof earlier?.behindAt === 'string' && earlier.farmReady === true;
+  return {
+    status: 'passed',
+    finding: msg(updatedHere ? 'after.db-update.done' : 'farm.db-update.done-before', {
+      database: c.database,
+      version: found,
+    }),
+    evidence: { database: c.database, version: found, [`dbVersion.${c.name}`]: found, updatedHere },
   };
 }
 

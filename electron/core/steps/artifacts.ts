@@ -17,7 +17,10 @@ const skipReason = (ctx: StepContext, id: StepId): string | undefined =>
   ctx.steps.find((s) => s.id === id && s.status === 'skipped')?.skipReason;
 
 /** The database's version, or null when the profile gives no way to read it: then the admin's word stands. */
-export async function versionOrNull(ctx: StepContext, c: CrmConnection): Promise<string | null> {
+export async function versionOrNull(
+  ctx: Pick<StepContext, 'host'>,
+  c: CrmConnection,
+): Promise<string | null> {
   try {
     return await ctx.host.databases.schemaVersion(c);
   } catch (err) {

@@ -11,6 +11,7 @@ import type { CrmConnection, CrmSite } from '../ports';
 import type { Artifact } from '../run/journal';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 import { type FilesBackup, type FolderRole, manifestProblem } from './backup-proof';
+import { farmDatabaseBackup, restoreDatabaseInFarm } from './farm';
 import { type TouchedFolder, resolveTouched, touchedFolders } from './touched-folders';
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -225,6 +226,14 @@ function folderBackup(folder: BackupFolder): StepDefinition {
 }
 
 /** A verify step with no backup to verify: the backup step did not record one. */
+/** The database was found already updated by the farm's run, with no backup in the ledger: nothing to verify. */
+function alreadyUpdated(ctx: StepContext, c: CrmConnection): StepOutcome | null {
+  const taken = ctx.steps.find((s) => s.id === connectionStepId('backup.db', c.name));
+  if (taken?.status !== 'warning' || taken.finding?.key !== 'farm.backup.already-updated.finding')
+    return null;
+  return { status: 'warning', finding: taken.finding, ...(taken.remedy ? { remedy: taken.remedy } : {}) };
+}
+
 const noBackup = (): StepOutcome => ({
   status: 'failed',
   finding: msg('backup.verify.no-backup'),
@@ -314,27 +323,43 @@ export function databaseBackup(c: CrmConnection): StepDefinition {
     skipAlso: [connectionStepId('backup.verify-db', c.name)],
     produces: `db:${c.name}`,
     title: msg('step.backup.db.title', { connection: c.name, database: c.database }),
-    async run(ctx) {
-      try {
-        const b = await ctx.host.databases.backup(c, (percent) => ctx.progress({ percent }));
-        await ctx.recordArtifact({ kind: 'db-backup', ...b, verified: false });
-        return {
-          status: 'passed',
-          finding: msg('backup.db.done', { database: c.database, path: b.path }),
-          evidence: {
-            database: c.database,
-            path: b.path,
-            bytes: b.bytes,
-            sha256: b.sha256,
-            schemaVersion: b.schemaVersion,
-          },
-        };
-      } catch (err) {
-        ctx.log('error', msg('backup.db.failed', { database: c.database }), String(err));
-        return asFailure(err, msg('backup.db.failed', { database: c.database }));
-      }
-    },
+    waitsOnFarm: true,
+    run: (ctx) => farmDatabaseBackup(ctx, c, () => takeDatabaseBackup(ctx, c)),
+    /**
+     * Issue 15: the database back as the farm's backup saved it, when its version moved; once for
+     * the farm. Waiting for the farm, this server took none: the database is not its to restore.
+     */
+    undo: (ctx) =>
+      ctx.artifacts.some((a) => a.kind === 'db-backup' && a.connection === c.name)
+        ? restoreDatabaseInFarm(ctx, c)
+        : Promise.resolve({
+            status: 'done',
+            finding: msg('farm.undo.no-backup-here', { database: c.database }),
+          }),
   };
+}
+
+/** This server's own backup of the database, recorded for its verification. */
+async function takeDatabaseBackup(ctx: StepContext, c: CrmConnection): Promise<StepOutcome> {
+  try {
+    const b = await ctx.host.databases.backup(c, (percent) => ctx.progress({ percent }));
+    await ctx.recordArtifact({ kind: 'db-backup', ...b, verified: false });
+    return {
+      status: 'passed',
+      finding: msg('backup.db.done', { database: c.database, path: b.path }),
+      evidence: {
+        database: c.database,
+        path: b.path,
+        bytes: b.bytes,
+        sha256: b.sha256,
+        schemaVersion: b.schemaVersion,
+        [`dbVersion.${c.name}`]: b.schemaVersion,
+      },
+    };
+  } catch (err) {
+    ctx.log('error', msg('backup.db.failed', { database: c.database }), String(err));
+    return asFailure(err, msg('backup.db.failed', { database: c.database }));
+  }
 }
 
 /** The .bak's SHA-256 for the rollback; null when this server cannot read it (it is on the SQL Server alone). */
@@ -361,7 +386,7 @@ export function databaseVerify(c: CrmConnection): StepDefinition {
         (a): a is Extract<Artifact, { kind: 'db-backup' }> =>
           a.kind === 'db-backup' && a.connection === c.name,
       );
-      if (!artifact) return noBackup();
+      if (!artifact) return alreadyUpdated(ctx, c) ?? noBackup();
       try {
         // Hashed before SQL Server reads it: a file changed after this is refused by the rollback.
         const bakSha256 = await bakHashOrNull(ctx, artifact.path);
@@ -387,9 +412,13 @@ function backupFolders(ctx: Pick<StepContext, 'discovery' | 'kit'>): BackupFolde
   ];
 }
 
-export function backupSteps(ctx: Pick<StepContext, 'discovery' | 'kit'>): StepDefinition[] {
-  return [
-    ...backupFolders(ctx).flatMap((f) => [folderBackup(f), folderVerify(f)]),
-    ...ctx.discovery.connections.flatMap((c) => [databaseBackup(c), databaseVerify(c)]),
-  ];
+/** Each folder's backup and its verification, then (after the pools stop) each database's. */
+export function backupSteps(ctx: Pick<StepContext, 'discovery' | 'kit'>): {
+  folders: StepDefinition[];
+  databases: StepDefinition[];
+} {
+  return {
+    folders: backupFolders(ctx).flatMap((f) => [folderBackup(f), folderVerify(f)]),
+    databases: ctx.discovery.connections.flatMap((c) => [databaseBackup(c), databaseVerify(c)]),
+  };
 }

@@ -387,8 +387,11 @@ export const licenceConfirmed: StepDefinition = {
 };
 
 /** The CRM's own pool: sleeping .NET connections from this application server. Not people. */
-export function isCrmPool(g: SessionGroup, appServer: string): boolean {
-  return g.host.toLowerCase() === appServer.toLowerCase() && /SqlClient Data Provider/i.test(g.program);
+export function isCrmPool(g: SessionGroup, appServers: readonly string[]): boolean {
+  return (
+    appServers.some((s) => s.toLowerCase() === g.host.toLowerCase()) &&
+    /SqlClient Data Provider/i.test(g.program)
+  );
 }
 
 export const usersCheck: StepDefinition = {
@@ -414,8 +417,10 @@ export const usersCheck: StepDefinition = {
       for (const u of users ?? []) found.push(`${u.user} (${u.host}, ${c.name})`);
       const sessions = await ctx.host.databases.sqlSessions(c);
       if (!sessions.trusted) untrusted.push(c.name);
-      const pool = sessions.groups.filter((g) => isCrmPool(g, ctx.discovery.hostname));
-      const others = sessions.groups.filter((g) => !isCrmPool(g, ctx.discovery.hostname));
+      // Issue 15: the CRM's pools on the farm's servers hold sessions too; they are not people.
+      const servers = ctx.farm.known.map((m) => m.hostname);
+      const pool = sessions.groups.filter((g) => isCrmPool(g, servers));
+      const others = sessions.groups.filter((g) => !isCrmPool(g, servers));
       evidence[`${c.name}.crmPoolSessions`] = pool.reduce((n, g) => n + g.sessions, 0);
       for (const g of others)
         found.push(`${g.login}@${g.host} «${g.program}» ×${g.sessions} (SQL, ${c.name})`);

@@ -1,9 +1,8 @@
 import { type Message, UpgradeError, msg } from '../../shared/message';
 import type { Evidence, Step } from '../../shared/plan';
-import { sameVersionText } from '../../shared/version-name';
 import type { CrmSite, SiteBinding } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../run/context';
-import { versionOrNull } from './artifacts';
+import { versionSkew } from '../farm/gates';
 import { usersCheck } from './checks';
 import { MAINTENANCE_HTML } from './upgrade';
 
@@ -122,7 +121,15 @@ export const lockoutOn: StepDefinition = {
   title: msg('step.backup.lockout-on.title'),
   run: lockOutAll,
   async undo(ctx): Promise<UndoOutcome> {
-    const evidence = await endAll(ctx);
+    // Issue 15: rolled back, the server reopens only on code that matches every database.
+    const skew = await versionSkew(ctx);
+    if (!skew.matches)
+      return {
+        status: 'failed',
+        finding: msg('farm.rollback.locked', { code: skew.code ?? '?' }),
+        evidence: skew.evidence,
+      };
+    const evidence = { ...skew.evidence, ...(await endAll(ctx)) };
     return {
       status: 'done',
       finding: msg('undo.lockout.ended', { sites: names(lockedSites(ctx)) }),
@@ -142,24 +149,11 @@ export const usersAgain: StepDefinition = {
   title: msg('step.backup.users-again.title'),
 };
 
-/** The connections whose database is still older than the files, among those not skipped by the admin. */
-async function behind(
-  ctx: StepContext,
-): Promise<{ behind: string[]; skipped: string[]; evidence: Evidence }> {
-  const expected = ctx.kitVersion?.text ?? null;
-  const evidence: Evidence = {};
-  const late: string[] = [];
-  const skipped: string[] = [];
-  for (const c of ctx.discovery.connections) {
-    const step = ctx.steps.find((s) => s.id === `after.db-update:${c.name}`);
-    const found = await versionOrNull(ctx, c);
-    evidence[`db.${c.name}`] = found ?? 'unknown';
-    if (expected === null || found === null || sameVersionText(found, expected)) continue;
-    if (step?.status === 'skipped') skipped.push(c.name);
-    else late.push(c.name);
-  }
-  return { behind: late, skipped, evidence };
-}
+/** The connections whose "Aggiorna Database" the admin skipped with a reason. */
+const skippedUpdates = (ctx: StepContext): string[] =>
+  ctx.discovery.connections
+    .filter((c) => ctx.steps.find((s) => s.id === `after.db-update:${c.name}`)?.status === 'skipped')
+    .map((c) => c.name);
 
 /**
  * After every "Aggiorna Database": the original bindings back, the maintenance site gone. It
@@ -173,22 +167,15 @@ export const lockoutOff: StepDefinition = {
   title: msg('step.after.lockout-off.title'),
   async run(ctx): Promise<StepOutcome> {
     const list = lockedSites(ctx);
-    const check = await behind(ctx);
-    if (check.behind.length > 0) {
-      return {
-        status: 'failed',
-        finding: msg('lockout.db-behind.finding', { connections: check.behind.join(', ') }),
-        remedy: msg('lockout.db-behind.remedy', {
-          connections: check.behind.join(', '),
-          url: lockoutUrl(ctx),
-        }),
-        evidence: check.evidence,
-      };
-    }
-    const evidence = { ...check.evidence, ...(await endAll(ctx)) };
+    // Issue 15, the version-skew guard: users come back only to code that matches every database.
+    const skipped = skippedUpdates(ctx);
+    const skew = await versionSkew(ctx, skipped);
+    if (!skew.matches)
+      return { status: 'failed', finding: skew.finding, remedy: skew.remedy, evidence: skew.evidence };
+    const evidence = { ...skew.evidence, ...(await endAll(ctx)) };
     let finding: Message = msg('lockout.off.done', { sites: names(list) });
-    if (check.skipped.length > 0) {
-      finding = msg('lockout.off.skipped', { connections: check.skipped.join(', ') });
+    if (skipped.length > 0) {
+      finding = msg('lockout.off.skipped', { connections: skipped.join(', ') });
       return { status: 'warning', finding, evidence };
     }
     return { status: 'passed', finding, evidence };

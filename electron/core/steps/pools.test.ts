@@ -45,12 +45,12 @@ async function runMainSetup(f: PracticeFixture) {
 
 /** The stop step as the journal would hold it, with the evidence it returned. */
 const journaled = (evidence: Step['evidence']): Step => ({
-  id: 'upgrade.stop-pool',
-  phase: 'upgrade',
+  id: 'backup.stop-pool',
+  phase: 'backup',
   kind: 'action',
   optional: false,
   skippable: false,
-  title: msg('step.upgrade.stop-pool.title'),
+  title: msg('step.backup.stop-pool.title'),
   status: 'passed',
   evidence,
 });

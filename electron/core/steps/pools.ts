@@ -11,7 +11,7 @@ import type { StepContext } from '../run/context';
  * as well, for a start whose server record is gone.
  */
 
-const STOP_POOLS: Step['id'] = 'upgrade.stop-pool';
+const STOP_POOLS: Step['id'] = 'backup.stop-pool';
 
 export const poolsOf = (list: readonly CrmSite[]) => [...new Set(list.flatMap((site) => site.pools))];
 

@@ -4,6 +4,7 @@ import type { CrmSite } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../run/context';
 import { restoreFolder } from './artifacts';
 import { runBackupDir } from './backup';
+import { farmQuiet, versionSkew } from '../farm/gates';
 import { poolsOf, startAll, stopAll } from './pools';
 import { restartFirst, runSetup } from './setup-run';
 import { resolveTouched, touchedFolders } from './touched-folders';
@@ -73,16 +74,27 @@ async function undoSetup(
   return { ...outcome, evidence };
 }
 
+/** The pools stopped and held so, before the databases' backups (issue 15): nothing of this server's CRM holds them. */
 export const stopPools: StepDefinition = {
-  id: 'upgrade.stop-pool',
-  phase: 'upgrade',
+  id: 'backup.stop-pool',
+  phase: 'backup',
   kind: 'action',
   skippable: false,
-  title: msg('step.upgrade.stop-pool.title'),
+  title: msg('step.backup.stop-pool.title'),
   async run(ctx) {
     return { status: 'passed', evidence: await stopAll(ctx, sites(ctx)) };
   },
-  undo: poolsUndo(true),
+  /** Started again only on code that matches every database: in a farm they may be another server's to restore. */
+  async undo(ctx) {
+    const skew = await versionSkew(ctx);
+    if (!skew.matches)
+      return {
+        status: 'failed',
+        finding: msg('farm.rollback.held', { pools: poolsOf(sites(ctx)).join(', '), code: skew.code ?? '?' }),
+        evidence: skew.evidence,
+      };
+    return poolsUndo(true)(ctx);
+  },
 };
 
 /**
@@ -145,6 +157,24 @@ export const mobileSetup: StepDefinition = {
   undo: (ctx) => undoSetup(ctx, ctx.discovery.mobileSite, 'mobile'),
 };
 
+/**
+ * Issue 15: the pools start on code that matches every database, or, for "Aggiorna Database",
+ * on this server while the farm is quiet (every other server locked out, no CRM session from
+ * another host). Otherwise they stay stopped, and the step waits for the farm.
+ */
+async function poolsHeld(ctx: StepContext): Promise<StepOutcome | null> {
+  const skew = await versionSkew(ctx);
+  if (skew.matches) return null;
+  const verdict = await farmQuiet(ctx, ctx.discovery.connections);
+  if (verdict.quiet) return null;
+  return {
+    status: 'waiting',
+    finding: verdict.finding ?? msg('farm.pools-held'),
+    ...(verdict.remedy ? { remedy: verdict.remedy } : {}),
+    evidence: { ...skew.evidence, ...verdict.evidence, poolsHeld: true },
+  };
+}
+
 export const startPools: StepDefinition = {
   id: 'upgrade.start-pool',
   phase: 'upgrade',
@@ -152,8 +182,9 @@ export const startPools: StepDefinition = {
   skippable: false,
   title: msg('step.upgrade.start-pool.title'),
   waitsFor: restartFirst('started'),
+  waitsOnFarm: true,
   async run(ctx) {
-    return { status: 'passed', evidence: await startAll(ctx, sites(ctx)) };
+    return (await poolsHeld(ctx)) ?? { status: 'passed', evidence: await startAll(ctx, sites(ctx)) };
   },
   undo: poolsUndo(false),
 };
@@ -185,11 +216,5 @@ export const installedVersionCheck: StepDefinition = {
 
 export function upgradeSteps(ctx: Pick<StepContext, 'discovery'>): StepDefinition[] {
   // The pools stop and start inside the lockout window (steps/lockout.ts): no maintenance steps here.
-  return [
-    stopPools,
-    mainSetup,
-    ...(ctx.discovery.mobileSite ? [mobileSetup] : []),
-    startPools,
-    installedVersionCheck,
-  ];
+  return [mainSetup, ...(ctx.discovery.mobileSite ? [mobileSetup] : []), startPools, installedVersionCheck];
 }

@@ -1,3 +1,4 @@
+import type { FarmStatus } from '../../shared/farm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CALL_NAMES,
@@ -58,6 +59,18 @@ const otherContents = { id: 2 };
 const mainFrame = { url: 'app://upgrader/index.html', parent: null };
 const goodEvent: InvokeEventLike = { sender: appContents, senderFrame: mainFrame };
 
+const farm: FarmStatus = {
+  kitVersion: '7.8.5.13100517_x64',
+  fromVersion: null,
+  servers: [],
+  connections: [],
+  next: { server: null, message: { key: 'farm.next.done', params: { version: '7.8.5.13100517_x64' } } },
+  complete: false,
+  rollback: false,
+  problems: [],
+  at: '2026-11-27T00:00:00.000Z',
+};
+
 function makeHandlers() {
   const ack = () => Promise.resolve({ ok: true as const });
   return {
@@ -73,6 +86,8 @@ function makeHandlers() {
     practicePressAggiornaDatabase: vi.fn(ack),
     provideSqlCredentials: vi.fn(ack),
     correctInstallPath: vi.fn(ack),
+    getFarmStatus: vi.fn(() => Promise.resolve(farm)),
+    setFarmServers: vi.fn(ack),
   } satisfies CallHandlers;
 }
 

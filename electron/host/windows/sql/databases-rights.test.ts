@@ -6,11 +6,19 @@ import { type TdsReply, type TdsRequest, useTdsServer } from '../../../testing/t
 import { backupRecordReply } from '../../../testing/sql-replies';
 import type { CrmConnection } from '../../../core/ports';
 import type { StepContext } from '../../../core/run/context';
+import { farmContext } from '../../../core/farm/farm-session';
 import { databaseBackup } from '../../../core/steps/backup';
 import { permissionsCheck } from '../../../core/steps/checks';
 import type { Message } from '../../../shared/message';
 import { windowsDatabases } from './databases';
 import { PROBE_BACKUP, backupStatement } from './statements';
+
+/** A server alone (a farm of one), with no ledger on any kit: the backup step takes its own. */
+const ALONE = {
+  farm: farmContext('/nonexistent-kit', '7.8.5.13100517_x64', 'CRM-APP01'),
+  discovery: { hostname: 'CRM-APP01', connections: [] },
+  kitVersion: null,
+};
 
 // What each login may do, as SQL Server answers for it, through the real mssql driver: the
 // rights check, the folder probe, and the instance's folder and free space without sysadmin.
@@ -344,6 +352,7 @@ describe("msdb's record of the backup is evidence only", () => {
       const recorded: { position?: number; path?: string }[] = [];
       const ctx = {
         host: { databases: db },
+        ...ALONE,
         recordArtifact: async (a: { position?: number }) => void recorded.push(a),
         progress: () => undefined,
         log,

@@ -4,8 +4,16 @@ import { backupRecordReply } from '../../../testing/sql-replies';
 import type { CrmConnection } from '../../../core/ports';
 import { databaseBackup } from '../../../core/steps/backup';
 import type { StepContext } from '../../../core/run/context';
+import { farmContext } from '../../../core/farm/farm-session';
 import { windowsDatabases } from './databases';
 import { backupStatement } from './statements';
+
+/** A server alone (a farm of one), with no ledger on any kit: the backup step takes its own. */
+const ALONE = {
+  farm: farmContext('/nonexistent-kit', '7.8.5.13100517_x64', 'CRM-APP01'),
+  discovery: { hostname: 'CRM-APP01', connections: [] },
+  kitVersion: null,
+};
 
 // The real mssql driver, over a real socket, against the TDS test server: what a SQL Server would be sent.
 const LOGIN = { user: 'crm_app', password: 'Pr4tica!' };
@@ -286,6 +294,7 @@ describe('backup', () => {
       const c = connection();
       const ctx = {
         host: { databases: db },
+        ...ALONE,
         recordArtifact: async (a: unknown) => void recorded.push(a),
         progress: () => undefined,
         log: () => undefined,
@@ -330,6 +339,7 @@ describe('backup', () => {
       const recorded: unknown[] = [];
       const ctx = {
         host: { databases: db },
+        ...ALONE,
         recordArtifact: async (a: unknown) => void recorded.push(a),
         progress: () => undefined,
         log: () => undefined,

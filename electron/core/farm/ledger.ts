@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { farmServerNameSchema } from '../../shared/farm';
+import { type Message, msg } from '../../shared/message';
+import { runStateSchema, stepStatusSchema } from '../../shared/plan';
+import { stepIdSchema } from '../../shared/step-id';
+import { KIT_REPORTS } from '../kit/kit-manifest';
+import { artifactSchema } from '../run/journal';
+import { hostFolderName } from '../run/run-ids';
+
+/**
+ * The farm's ledger on the kit (issue 15): each server writes its own entry, so that several
+ * Remote Desktop sessions can share the stick; the admin's list of the farm's servers beside
+ * them. The ledger guides: every safety decision is made again from what a server observes.
+ */
+export const LEDGER_DIR = '_ledger';
+const FARM_FILE = 'farm.json';
+
+const dbBackupSchema = artifactSchema.options[1].extend({ takenBy: z.string() });
+export type LedgerDbBackup = z.infer<typeof dbBackupSchema>;
+
+export const ledgerEntrySchema = z.object({
+  format: z.literal(1),
+  kind: z.literal('crm-farm-ledger'),
+  hostname: z.string().min(1).max(64),
+  runId: z.string().max(64),
+  kitVersion: z.string().max(64),
+  fromVersion: z.string().max(64).nullable(),
+  /** The CRM's version in this server's files, as its run last read them. */
+  codeVersion: z.string().max(64).nullable(),
+  runState: runStateSchema,
+  /** The first step not done, where the run stands. */
+  step: z
+    .object({ id: stepIdSchema, status: stepStatusSchema, waitsOnFarm: z.boolean().default(false) })
+    .nullable(),
+  lockout: z.enum(['on', 'off']),
+  pools: z.enum(['started', 'stopped']),
+  rollbackBegun: z.boolean(),
+  /** Each database's version as this server last read it. */
+  databases: z
+    .array(z.object({ connection: z.string(), database: z.string(), version: z.string(), at: z.string() }))
+    .max(64),
+  /** The database backups this server took (or adopted from another, `takenBy`), and whether verified. */
+  backups: z.array(dbBackupSchema).max(64),
+  /** "Aggiorna Database" seen done from here: the database moved to the kit's version during this run. */
+  updates: z.array(z.object({ connection: z.string(), database: z.string(), at: z.string() })).max(64),
+  restores: z.array(z.object({ connection: z.string(), database: z.string(), at: z.string() })).max(64),
+  updatedAt: z.string(),
+});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+export const farmListSchema = z.object({
+  format: z.literal(1),
+  kind: z.literal('crm-farm'),
+  kitVersion: z.string().max(64),
+  servers: z.array(farmServerNameSchema).min(1).max(32),
+  confirmedBy: z.string().max(64),
+  confirmedAt: z.string(),
+});
+export type FarmList = z.infer<typeof farmListSchema>;
+
+export interface FarmLedger {
+  entries: LedgerEntry[];
+  list: FarmList | null;
+  problems: Message[];
+}
+
+const ledgerDir = (kitDir: string) => path.join(kitDir, KIT_REPORTS, LEDGER_DIR);
+export const ledgerFile = (kitDir: string, hostname: string) =>
+  path.join(ledgerDir(kitDir), `${hostFolderName(hostname)}.json`);
+
+/** Written whole, then renamed into place: a pulled stick leaves the old entry or the new one. */
+async function writeWhole(file: string, value: object): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify(value, null, 1)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file).catch(async (err: unknown) => {
+    await rm(tmp, { force: true });
+    throw err;
+  });
+}
+
+export const writeLedgerEntry = (kitDir: string, entry: LedgerEntry): Promise<void> =>
+  writeWhole(ledgerFile(kitDir, entry.hostname), entry);
+
+export const writeFarmList = (kitDir: string, list: FarmList): Promise<void> =>
+  writeWhole(path.join(ledgerDir(kitDir), FARM_FILE), list);
+
+async function readJsonOrProblem<T>(
+  file: string,
+  schema: z.ZodType<T>,
+): Promise<{ value: T } | { problem: Message } | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { problem: msg('farm.ledger.unreadable', { file, problem: String(err).slice(0, 200) }) };
+  }
+  try {
+    return { value: schema.parse(JSON.parse(text)) };
+  } catch (err) {
+    const problem = err instanceof z.ZodError ? (err.issues[0]?.message ?? 'schema') : 'JSON';
+    return { problem: msg('farm.ledger.unreadable', { file, problem: problem.slice(0, 200) }) };
+  }
+}
+
+/**
+ * Every server's entry for this kit's version, and the list, as the kit holds them now. An entry
+ * that cannot be read, or that is filed under another server's name, is a problem, never a fact.
+ */
+export async function readLedger(kitDir: string, kitVersion: string): Promise<FarmLedger> {
+  const dir = ledgerDir(kitDir);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const entries: LedgerEntry[] = [];
+  const problems: Message[] = [];
+  let list: FarmList | null = null;
+  for (const name of names.sort()) {
+    if (!name.endsWith('.json')) continue;
+    const file = path.join(dir, name);
+    if (name === FARM_FILE) {
+      const read = await readJsonOrProblem(file, farmListSchema);
+      if (read && 'problem' in read) problems.push(read.problem);
+      else if (read && read.value.kitVersion === kitVersion) list = read.value;
+      continue;
+    }
+    const read = await readJsonOrProblem(file, ledgerEntrySchema);
+    if (!read) continue;
+    if ('problem' in read) problems.push(read.problem);
+    else if (`${hostFolderName(read.value.hostname)}.json` !== name)
+      problems.push(msg('farm.ledger.misfiled', { file, hostname: read.value.hostname }));
+    else if (read.value.kitVersion === kitVersion) entries.push(read.value);
+  }
+  return { entries, list, problems };
+}
+
+export const sameHost = (a: string, b: string): boolean => a.toUpperCase() === b.toUpperCase();

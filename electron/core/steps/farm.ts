@@ -1,0 +1,163 @@
+import { msg } from '../../shared/message';
+import type { Evidence } from '../../shared/plan';
+import { sameVersionText } from '../../shared/version-name';
+import { farmMembers, farmQuiet } from '../farm/gates';
+import { type LedgerDbBackup, sameHost } from '../farm/ledger';
+import { hostsWithCrmSessions } from '../farm/members';
+import type { CrmConnection } from '../ports';
+import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../run/context';
+import { restoreDatabase, versionOrNull } from './artifacts';
+
+/** The farm's servers as the admin reads them: "CRM-APP01 (questo server), CRM-APP02 (sessioni SQL)". */
+async function membersNow(ctx: StepContext) {
+  const ledger = await ctx.farm.ledger();
+  const known = ctx.farm.known.map((m) => m.hostname);
+  const seen = await hostsWithCrmSessions(ctx.host, ctx.discovery.connections, ctx.discovery.hostname, known);
+  return { ledger, members: farmMembers(ctx, ledger, seen) };
+}
+
+/** The servers seen through their CRM sessions on the databases: a fact, not a list someone wrote. */
+const seenBySessions = (members: { hostname: string; sources: string[] }[]) =>
+  members
+    .filter((m) => m.sources.includes('sessions'))
+    .map((m) => m.hostname)
+    .join(', ') || '-';
+
+/**
+ * Procedure step 2: "repeat the procedure on every application server that takes part in load
+ * balancing". The servers come from facts (CRM sessions from other hosts), the profile and the
+ * ledger; the admin confirms or completes the list once, on the first server. Alone, it passes.
+ */
+export const farmCheck: StepDefinition = {
+  id: 'check.farm',
+  phase: 'checks',
+  kind: 'manual',
+  skippable: false,
+  title: msg('step.check.farm.title'),
+  instructions: msg('check.farm.instructions'),
+  async run(ctx): Promise<StepOutcome> {
+    const { ledger, members } = await membersNow(ctx);
+    const evidence: Evidence = { servers: members.map((m) => m.hostname).join(', '), count: members.length };
+    if (members.length === 1)
+      return {
+        status: 'passed',
+        finding: msg('check.farm.single', { server: ctx.discovery.hostname }),
+        evidence,
+      };
+    const listed = ledger.list?.servers ?? [];
+    const unlisted = members.filter((m) => !listed.some((l) => sameHost(l, m.hostname)));
+    if (unlisted.length === 0 && ledger.list)
+      return {
+        status: 'passed',
+        finding: msg('check.farm.confirmed', {
+          count: members.length,
+          servers: evidence.servers as string,
+          by: ledger.list.confirmedBy,
+        }),
+        evidence,
+      };
+    return {
+      status: 'waiting',
+      finding: msg('check.farm.to-confirm', {
+        count: members.length,
+        servers: members.map((m) => m.hostname).join(', '),
+        seen: seenBySessions(members),
+      }),
+      remedy: msg('check.farm.to-confirm.remedy'),
+      evidence,
+    };
+  },
+  async confirm(ctx): Promise<StepOutcome> {
+    const { members } = await membersNow(ctx);
+    const servers = members.map((m) => m.hostname);
+    await ctx.farm.confirm(servers);
+    return {
+      status: 'passed',
+      finding: msg('check.farm.confirmed', {
+        count: servers.length,
+        servers: servers.join(', '),
+        by: ctx.discovery.hostname,
+      }),
+      evidence: { servers: servers.join(', '), count: servers.length, confirmedByAdmin: true },
+    };
+  },
+};
+
+/** Another server's verified backup of this database for this kit, newest first, from the ledger. */
+async function farmBackupOf(ctx: StepContext, c: CrmConnection): Promise<LedgerDbBackup | null> {
+  const ledger = await ctx.farm.ledger();
+  const found = ledger.entries
+    .filter((e) => !sameHost(e.hostname, ctx.discovery.hostname) && !e.rollbackBegun)
+    .flatMap((e) => e.backups)
+    .filter((b) => b.verified && b.connection === c.name && b.database === c.database);
+  return found.sort((a, b) => b.path.localeCompare(a.path))[0] ?? null;
+}
+
+/**
+ * A database backup once for the farm: not repeated when the ledger holds another server's, and
+ * the database is still at that backup's version (or already updated, by the farm's run); the
+ * adopted backup is verified again here by SQL Server (backup.verify-db). Otherwise taken only
+ * while the farm is quiet, so that no user on another server writes after it.
+ */
+export async function farmDatabaseBackup(
+  ctx: StepContext,
+  c: CrmConnection,
+  takeOwn: () => Promise<StepOutcome>,
+): Promise<StepOutcome> {
+  const now = await versionOrNull(ctx, c);
+  const kit = ctx.kitVersion?.text ?? null;
+  const theirs = await farmBackupOf(ctx, c);
+  const evidence: Evidence = { database: c.database, [`dbVersion.${c.name}`]: now ?? 'unknown' };
+  const updated = now !== null && kit !== null && sameVersionText(now, kit);
+  if (theirs && (updated || (now !== null && sameVersionText(now, theirs.schemaVersion)))) {
+    const verdict = updated ? { quiet: true, evidence: {} } : await farmQuiet(ctx, [c]);
+    if (!verdict.quiet)
+      return { status: 'waiting', ...verdict, evidence: { ...evidence, ...verdict.evidence } };
+    const { takenBy, ...backup } = theirs;
+    await ctx.recordArtifact({ ...backup, takenBy, verified: false });
+    return {
+      status: 'passed',
+      finding: msg('farm.backup.adopted', { database: c.database, server: takenBy, path: backup.path }),
+      evidence: { ...evidence, path: backup.path, takenBy, schemaVersion: backup.schemaVersion },
+    };
+  }
+  if (updated) {
+    return {
+      status: 'warning',
+      finding: msg('farm.backup.already-updated.finding', { database: c.database, version: now }),
+      remedy: msg('farm.backup.already-updated.remedy', { database: c.database }),
+      evidence,
+    };
+  }
+  const verdict = await farmQuiet(ctx, [c]);
+  if (!verdict.quiet)
+    return { status: 'waiting', ...verdict, evidence: { ...evidence, ...verdict.evidence } };
+  return takeOwn();
+}
+
+/**
+ * A database put back from the farm's backup when its version moved: once for the farm, on the
+ * server whose rollback finds the farm quiet. Unchanged, there is nothing to wait for.
+ */
+export async function restoreDatabaseInFarm(ctx: StepContext, c: CrmConnection): Promise<UndoOutcome> {
+  const backup = ctx.artifacts.find((a) => a.kind === 'db-backup' && a.connection === c.name && a.verified);
+  const now = await versionOrNull(ctx, c);
+  if (backup?.kind === 'db-backup' && now !== null && !sameVersionText(now, backup.schemaVersion)) {
+    const verdict = await farmQuiet(ctx, [c]);
+    if (!verdict.quiet)
+      return {
+        status: 'failed',
+        finding: msg('farm.restore-waits', {
+          database: c.database,
+          version: now,
+          servers: String(
+            verdict.evidence['farm.notLockedOut'] || verdict.evidence['farm.sessionsFrom'] || '-',
+          ),
+        }),
+        evidence: { ...verdict.evidence, [`dbVersion.${c.name}`]: now },
+      };
+  }
+  const outcome = await restoreDatabase(ctx, c);
+  const after = await versionOrNull(ctx, c).catch(() => null);
+  return { ...outcome, evidence: { ...outcome.evidence, [`dbVersion.${c.name}`]: after ?? 'unknown' } };
+}
