@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from './components/ErrorAlert';
+import { FarmView } from './components/FarmView';
 import { Header } from './components/Header';
 import { LogPanel } from './components/LogPanel';
 import { Plan } from './components/Plan';
@@ -8,7 +9,7 @@ import { ReportPanel } from './components/ReportPanel';
 import { RunBanner } from './components/RunBanner';
 import { useUpgrade } from './store/react';
 
-/** The page: who and what at the top, where the run stands, the plan, the log. */
+/** The page: who and what at the top, the farm and where the run stands, the plan, the log. */
 export function App() {
   const { t, i18n } = useTranslation('ui');
   const session = useUpgrade((s) => s.session);
@@ -31,6 +32,8 @@ export function App() {
           </p>
         ) : (
           <>
+            {/* Before the run banner: on which server the next step is comes before what to do here. */}
+            <FarmView session={session} />
             <RunBanner session={session} />
             {session.report && <ReportPanel report={session.report} />}
             <Plan session={session} />

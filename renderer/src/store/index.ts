@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Ack, UpgraderApi } from '../../../electron/shared/contract';
+import type { FarmStatus } from '../../../electron/shared/farm';
 import { DEFAULT_LANGUAGE, type Language } from '../../../electron/shared/i18n';
 import type { ShownMessage } from '../i18n';
 import type { LogEntry, Progress, Session, StepId, StepStatus } from '../../../electron/shared/plan';
@@ -20,7 +21,8 @@ export type ActionName =
   | 'practiceLogOffUsers'
   | 'practicePressAggiornaDatabase'
   | 'provideSqlCredentials'
-  | 'correctInstallPath';
+  | 'correctInstallPath'
+  | 'setFarmServers';
 
 export interface UpgradeState {
   /** The engine's view of the run; null until the first getSession() answers. */
@@ -36,6 +38,8 @@ export interface UpgradeState {
   /** The last failed Ack (or a call that rejected), shown until dismissed or the next action. */
   error: ShownMessage | null;
   language: Language;
+  /** The farm as this server sees it (issue 15); null until the first getFarmStatus() answers. */
+  farm: FarmStatus | null;
 
   /** Reads the session (the constructor already does once); resolves when it is in. */
   load(): Promise<void>;
@@ -52,6 +56,10 @@ export interface UpgradeState {
   correctInstallPath(): Promise<boolean>;
   /** Hands the typed SQL credentials to main, then runs the step that needed them again. */
   provideSqlCredentials(stepId: StepId, connectionId: string, credentials: SqlCredentials): Promise<boolean>;
+  /** Reads the farm again; a failure keeps the last good one and shows the error. */
+  loadFarm(): Promise<void>;
+  /** The admin confirms or completes the farm's servers; the farm is read again afterwards. */
+  setFarmServers(names: string[]): Promise<boolean>;
   dismissError(): void;
   setLanguage(language: Language): void;
 }
@@ -65,11 +73,21 @@ export interface UpgradeStoreOptions {
   language?: Language;
   /** A session already known (tests, or a host that hands one over); getSession() still runs. */
   session?: Session | null;
-  /** Whether to call getSession() at once (default true). */
+  /** A farm already known (tests); getFarmStatus() still runs. */
+  farm?: FarmStatus | null;
+  /** Whether to call getSession() and getFarmStatus() at once (default true). */
   load?: boolean;
 }
 
 const FINISHED: ReadonlySet<StepStatus> = new Set(['passed', 'warning', 'failed', 'skipped']);
+
+/**
+ * What of a session moves the farm: the run's state and each step's status. Progress and log
+ * events arrive by the hundred and change neither, so the farm is not read again for them.
+ */
+function farmRelevant(session: Session): string {
+  return [session.run.id, session.run.state, ...session.steps.map((s) => `${s.id}=${s.status}`)].join('|');
+}
 
 function detailOf(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -84,6 +102,9 @@ function detailOf(error: unknown): string {
 export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOptions = {}): UpgradeStore {
   /** Bumped by every 'session' event, so that an older getSession() answer never overwrites a newer event. */
   let sessionEvents = 0;
+  /** getFarmStatus() calls asked and answered, so that a slow older answer never overwrites a newer one. */
+  let farmAsked = 0;
+  let farmShown = 0;
   let disposed = false;
 
   const store = createStore<UpgradeState>()((set, get) => {
@@ -115,6 +136,7 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
       pendingAction: null,
       error: null,
       language: options.language ?? DEFAULT_LANGUAGE,
+      farm: options.farm ?? null,
 
       async load() {
         const seen = sessionEvents;
@@ -144,6 +166,24 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
         (await call({ name: 'provideSqlCredentials', stepId }, () =>
           bridge.provideSqlCredentials(connectionId, credentials),
         )) && call({ name: 'retryStep', stepId }, () => bridge.retryStep(stepId)),
+      async loadFarm() {
+        const asked = ++farmAsked;
+        try {
+          const farm = await bridge.getFarmStatus();
+          if (disposed || asked < farmShown) return;
+          farmShown = asked;
+          set({ farm });
+        } catch (error) {
+          if (!disposed) set({ error: { key: 'ui.error.farm', params: { detail: detailOf(error) } } });
+        }
+      },
+      async setFarmServers(names) {
+        if (get().pending || disposed) return false;
+        const ok = await call({ name: 'setFarmServers' }, () => bridge.setFarmServers(names));
+        // Read again even after a refusal: the ledger may have moved under the admin's eyes.
+        await get().loadFarm();
+        return ok;
+      },
       dismissError: () => set({ error: null }),
       setLanguage: (language) => set({ language }),
     };
@@ -152,10 +192,13 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
   const unsubscribers = [
     bridge.on('session', (session) => {
       sessionEvents++;
+      const before = store.getState().session;
       // Progress of steps that have finished is history: drop it with the new session.
       const progress = { ...store.getState().progress };
       for (const step of session.steps) if (FINISHED.has(step.status)) delete progress[step.id];
       store.setState({ session, progress });
+      // This server's run moved: what it wrote in the ledger, and the next step, may have too.
+      if (before === null || farmRelevant(before) !== farmRelevant(session)) void store.getState().loadFarm();
     }),
     bridge.on('progress', (progress) => {
       store.setState((state) => ({ progress: { ...state.progress, [progress.stepId]: progress } }));
@@ -172,7 +215,10 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
     }),
   ];
 
-  if (options.load !== false) void store.getState().load();
+  if (options.load !== false) {
+    void store.getState().load();
+    void store.getState().loadFarm();
+  }
 
   return Object.assign(store, {
     dispose() {

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry, StepId } from '../../../electron/shared/plan';
 import { msg } from '../../../electron/shared/message';
-import { FakeBridge, session, standInMessage, step } from '../testing/fixtures';
+import { FakeBridge, farmServer, farmStatus, session, standInMessage, step } from '../testing/fixtures';
 import { LOG_LIMIT, createUpgradeStore } from './index';
 
 /** Stand-in step ids: the store passes ids through, whatever they are. */
 const APP = 'backup.app' as StepId;
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** What the store asked the engine to do: the calls that only read are left out. */
+const intents = (bridge: FakeBridge) =>
+  bridge.calls.filter((c) => c.name !== 'getSession' && c.name !== 'getFarmStatus');
+const farmReads = (bridge: FakeBridge) => bridge.calls.filter((c) => c.name === 'getFarmStatus').length;
 
 function logEntry(i: number): LogEntry {
   return {
@@ -99,7 +104,7 @@ describe('createUpgradeStore', () => {
     expect(await s.rollback()).toBe(true);
     expect(await s.practiceLogOffUsers()).toBe(true);
     expect(await s.practicePressAggiornaDatabase('main')).toBe(true);
-    expect(bridge.calls.filter((c) => c.name !== 'getSession')).toEqual([
+    expect(intents(bridge)).toEqual([
       { name: 'startRun', args: [] },
       { name: 'confirmStep', args: ['after.db-update:main'] },
       { name: 'skipStep', args: ['after.add-functions', 'not today, thanks'] },
@@ -201,10 +206,119 @@ describe('SQL credentials', () => {
         password: 'x',
       });
     expect(ok).toBe(true);
-    expect(bridge.calls.filter((c) => c.name !== 'getSession').slice(-2)).toEqual([
+    expect(intents(bridge).slice(-2)).toEqual([
       { name: 'provideSqlCredentials', args: ['Produzione', { kind: 'sql', user: 'sa', password: 'x' }] },
       { name: 'retryStep', args: ['check.sql-permissions:Produzione'] },
     ]);
+    store.dispose();
+  });
+});
+
+describe('the farm (issue 15)', () => {
+  const running = (stepStatus: 'running' | 'passed') =>
+    session({ run: { state: 'running' } }, [
+      step('check.users', { status: 'passed' }),
+      step('backup.files', { phase: 'backup', status: stepStatus }),
+    ]);
+
+  it('reads the farm once at load', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    expect(store.getState().farm).toBeNull();
+    await flush();
+    expect(farmReads(bridge)).toBe(1);
+    expect(store.getState().farm?.servers.map((s) => s.hostname)).toEqual(['CRM-APP01']);
+    store.dispose();
+  });
+
+  it('reads it again when the run state or a step status changes, not on progress, log or an unchanged session', async () => {
+    const bridge = new FakeBridge(running('running'));
+    const store = createUpgradeStore(bridge);
+    await flush();
+    expect(farmReads(bridge)).toBe(1);
+
+    bridge.emit('progress', { stepId: 'backup.files', percent: 10, elapsedMs: 1000 });
+    bridge.emit('log', logEntry(1));
+    // The same run state and statuses: a session event the engine sends for a progress-free change.
+    bridge.emit('session', running('running'));
+    await flush();
+    expect(farmReads(bridge)).toBe(1);
+
+    bridge.farm = farmStatus({ servers: [farmServer('CRM-APP01', { isThis: true, runState: 'running' })] });
+    bridge.emit('session', running('passed'));
+    await flush();
+    expect(farmReads(bridge)).toBe(2);
+    expect(store.getState().farm?.servers[0]?.runState).toBe('running');
+
+    bridge.emit('session', session({ run: { state: 'paused' } }, running('passed').steps));
+    await flush();
+    expect(farmReads(bridge)).toBe(3);
+    store.dispose();
+  });
+
+  it('keeps the last good farm when a read fails, and shows the error', async () => {
+    const bridge = new FakeBridge(running('running'));
+    const store = createUpgradeStore(bridge);
+    await flush();
+    const good = store.getState().farm;
+    expect(good).not.toBeNull();
+    bridge.farm = new Error('ledger busy');
+    bridge.emit('session', running('passed'));
+    await flush();
+    expect(store.getState().farm).toBe(good);
+    expect(store.getState().error).toEqual({ key: 'ui.error.farm', params: { detail: 'ledger busy' } });
+    store.dispose();
+  });
+
+  it('never lets an older answer overwrite a newer one', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge, { load: false });
+    const answers: ((farm: ReturnType<typeof farmStatus>) => void)[] = [];
+    bridge.getFarmStatus = () => new Promise((resolve) => answers.push(resolve));
+    const first = store.getState().loadFarm();
+    const second = store.getState().loadFarm();
+    answers[1]?.(farmStatus({ at: 'newer' }));
+    await second;
+    answers[0]?.(farmStatus({ at: 'older' }));
+    await first;
+    expect(store.getState().farm?.at).toBe('newer');
+  });
+
+  it('sends the servers the admin confirms, with the pending flag meanwhile, and reads the farm again', async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    let release: (ack: { ok: true }) => void = () => {};
+    bridge.setFarmServers = (names) => {
+      bridge.calls.push({ name: 'setFarmServers', args: [names] });
+      return new Promise((resolve) => (release = resolve));
+    };
+    const sent = store.getState().setFarmServers(['CRM-APP01', 'CRM-APP02']);
+    expect(store.getState().pending).toBe(true);
+    expect(store.getState().pendingAction).toEqual({ name: 'setFarmServers' });
+    expect(await store.getState().setFarmServers(['CRM-APP03'])).toBe(false);
+
+    bridge.farm = farmStatus({
+      servers: [farmServer('CRM-APP01'), farmServer('CRM-APP02', { sources: ['list'] })],
+    });
+    release({ ok: true });
+    expect(await sent).toBe(true);
+    expect(intents(bridge)).toEqual([{ name: 'setFarmServers', args: [['CRM-APP01', 'CRM-APP02']] }]);
+    expect(farmReads(bridge)).toBe(2);
+    expect(store.getState().farm?.servers.map((s) => s.hostname)).toEqual(['CRM-APP01', 'CRM-APP02']);
+    expect(store.getState().pending).toBe(false);
+    store.dispose();
+  });
+
+  it("keeps the engine's refusal of the list as the error, and reads the farm again all the same", async () => {
+    const bridge = new FakeBridge();
+    const store = createUpgradeStore(bridge);
+    await flush();
+    const refusal = msg('engine.gate.closed', { steps: 'check.users' });
+    bridge.acks.setFarmServers = { ok: false, error: refusal };
+    expect(await store.getState().setFarmServers(['CRM-APP02'])).toBe(false);
+    expect(store.getState().error).toEqual(refusal);
+    expect(farmReads(bridge)).toBe(2);
     store.dispose();
   });
 });

@@ -1,5 +1,6 @@
 import type { SqlCredentials } from '../../../electron/shared/sql-credentials';
 import type { Ack, EventName, EventPayload, UpgraderApi } from '../../../electron/shared/contract';
+import type { FarmServer, FarmStatus } from '../../../electron/shared/farm';
 import type { Message, MessageKey } from '../../../electron/shared/message';
 import type { Session, SessionStep, StepId } from '../../../electron/shared/plan';
 
@@ -70,6 +71,48 @@ export function session(
   };
 }
 
+/** A server of the farm: known from the ledger, never run, nothing known of it, unless `patch` says. */
+export function farmServer(hostname: string, patch: Partial<FarmServer> = {}): FarmServer {
+  return {
+    hostname,
+    sources: ['ledger'],
+    isThis: false,
+    codeVersion: null,
+    lockout: 'unknown',
+    pools: 'unknown',
+    runState: null,
+    step: null,
+    updatedAt: null,
+    mustRollBack: false,
+    ...patch,
+  };
+}
+
+/** A farm of one: this server (CRM-APP01), on 7.8.3, ready, the kit at 7.8.5. */
+export function farmStatus(patch: Partial<FarmStatus> = {}): FarmStatus {
+  return {
+    kitVersion: '7.8.5.13100517_x64',
+    fromVersion: '7.8.3.13010210_x64',
+    servers: [
+      farmServer('CRM-APP01', {
+        sources: ['this'],
+        isThis: true,
+        codeVersion: '7.8.3.13010210_x64',
+        lockout: 'off',
+        pools: 'started',
+        runState: 'ready',
+      }),
+    ],
+    connections: [],
+    next: { server: 'CRM-APP01', message: standInMessage('step.upgrade.setup.title') },
+    complete: false,
+    rollback: false,
+    problems: [],
+    at: '2026-11-27T20:04:00.000Z',
+    ...patch,
+  };
+}
+
 type Listener = (payload: never) => void;
 
 /** A hand-written UpgraderApi: records calls, answers with the Ack you set, emits events on demand. */
@@ -79,6 +122,8 @@ export class FakeBridge implements UpgraderApi {
   /** What the next calls answer (per call name), default ok. */
   acks: Partial<Record<string, Ack | Error>> = {};
   current: Session;
+  /** What getFarmStatus() answers next; an Error rejects. */
+  farm: FarmStatus | Error = farmStatus();
 
   constructor(initial: Session = session()) {
     this.current = initial;
@@ -113,6 +158,13 @@ export class FakeBridge implements UpgraderApi {
   getSession(): Promise<Session> {
     this.calls.push({ name: 'getSession', args: [] });
     return Promise.resolve(this.current);
+  }
+  getFarmStatus(): Promise<FarmStatus> {
+    this.calls.push({ name: 'getFarmStatus', args: [] });
+    return this.farm instanceof Error ? Promise.reject(this.farm) : Promise.resolve(this.farm);
+  }
+  setFarmServers(names: string[]): Promise<Ack> {
+    return this.answer('setFarmServers', [names]);
   }
   startRun(): Promise<Ack> {
     return this.answer('startRun', []);
