@@ -95,7 +95,8 @@ export function ledgerEntryOf(run: RunForLedger, now = new Date()): LedgerEntry 
         : [];
     }),
   );
-  const current = run.steps.find((s) => !DONE.has(s.status));
+  const ended = run.state === 'finished' || run.state === 'rolled-back';
+  const current = ended ? undefined : run.steps.find((s) => !DONE.has(s.status));
   return {
     format: 1,
     kind: 'crm-farm-ledger',
