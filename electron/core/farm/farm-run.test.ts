@@ -2,7 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FarmFixture, farmFixture, farmWait, visit, visitServer } from '../../testing/farm-fixture';
-import type { AppSession } from '../session';
+import { type AppSession, openSession } from '../session';
+import { buildPlan } from '../steps/plan';
+import type { StepDefinition } from '../run/context';
+import type { StepId } from '../../shared/step-id';
+import { msg } from '../../shared/message';
 import { readLedger } from './ledger';
 
 const OLD = '7.8.4.13050210_x64';
@@ -141,18 +145,10 @@ async function visitUntilUpdate(s: AppSession) {
 describe('the version-skew guard', () => {
   it('a server whose code does not match the databases stays locked out, and says what is missing', async () => {
     f = await farmFixture(2);
-    await visit(f, 'CRM-APP01');
-    expect((await visit(f, 'CRM-APP02')).run.state).toBe('finished');
-    // CRM-APP01's code is still 7.8.4 while the databases are 7.8.5: locked out, pools stopped.
-    expect(await openToUsers(f, 'CRM-APP01')).toBe(false);
-    expect((await f.status()).servers.find((s) => s.hostname === 'CRM-APP01')).toMatchObject({
-      lockout: 'on',
-      pools: 'stopped',
-    });
-    // Its setup "did not take": the files say 7.8.4 after it. The run never lets users back in.
-    session = await f.open('CRM-APP01');
+    const fx = f;
+    // CRM-APP01's setup "does not take": right after the version check, its files say 7.8.4 again.
     const versionFile = path.join(
-      f.dirOf('CRM-APP01'),
+      fx.dirOf('CRM-APP01'),
       'C',
       'inetpub',
       'wwwroot',
@@ -160,19 +156,45 @@ describe('the version-skew guard', () => {
       'bin',
       'version.txt',
     );
-    session.subscribe((event, payload) => {
-      const s = payload as { steps?: { id: string; status: string }[] };
-      if (event === 'session' && s.steps?.find((x) => x.id === 'upgrade.check-version')?.status === 'passed')
-        void writeFile(versionFile, `${OLD}\n`);
+    const undone: StepDefinition = {
+      id: 'upgrade.undone' as StepId,
+      phase: 'upgrade',
+      kind: 'action',
+      skippable: false,
+      title: msg('step.upgrade.setup.title'),
+      run: async () => {
+        await writeFile(versionFile, `${OLD}\n`);
+        return { status: 'passed' };
+      },
+    };
+    const plan: typeof buildPlan = (ctx) => {
+      const steps = buildPlan(ctx);
+      const at = steps.findIndex((d) => d.id === 'upgrade.check-version') + 1;
+      return [...steps.slice(0, at), undone, ...steps.slice(at)];
+    };
+    const openFirst = async () => openSession({ host: await fx.host('CRM-APP01'), kitDir: fx.kitDir, plan });
+    session = await openFirst();
+    expect(farmWait(await visitServer(session))?.id).toBe('backup.db:Produzione');
+    await session.close();
+    expect((await visit(fx, 'CRM-APP02')).run.state).toBe('finished');
+    // CRM-APP01's code is still 7.8.4 while the databases are 7.8.5: locked out, pools stopped.
+    expect(await openToUsers(fx, 'CRM-APP01')).toBe(false);
+    expect((await fx.status()).servers.find((s) => s.hostname === 'CRM-APP01')).toMatchObject({
+      lockout: 'on',
+      pools: 'stopped',
     });
+    session = await openFirst();
     const s = await visitServer(session);
+    expect(s.steps.find((x) => x.id === 'upgrade.undone')?.status).toBe('passed');
+    // The pools did start (the code was 7.8.5 then); users are never let back in on 7.8.4.
     const off = s.steps.find((x) => x.id === 'after.lockout-off');
     expect(off).toMatchObject({
       status: 'failed',
       finding: { key: 'farm.skew.setup-missing.finding', params: { code: OLD, version: NEW } },
     });
-    expect(await openToUsers(f, 'CRM-APP01')).toBe(false);
-    expect(await openToUsers(f, 'CRM-APP02')).toBe(true);
+    expect(await openToUsers(fx, 'CRM-APP01')).toBe(false);
+    expect(await openToUsers(fx, 'CRM-APP02')).toBe(true);
+    expect((await fx.status()).complete).toBe(false);
   });
 });
 

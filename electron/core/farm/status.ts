@@ -107,6 +107,7 @@ function rollbackNext(servers: FarmServer[], connections: FarmConnection[], from
 }
 
 function forwardNext(servers: FarmServer[], entries: readonly LedgerEntry[], kit: string) {
+  if (servers.length === 0) return next(null, msg('farm.next.none'));
   const never = servers.find((s) => s.runState === null);
   if (never) return next(never.hostname, msg('farm.next.start', { server: never.hostname }));
   const unfinished = servers.filter((s) => s.runState !== 'finished');
@@ -133,8 +134,10 @@ export function farmStatus(input: FarmStatusInput): FarmStatus {
   );
   const connections = connectionRows(input, entries);
   const fromVersion = entries.map((e) => e.fromVersion).find((v) => v !== null) ?? null;
+  // No server known (a kit no server has run with yet): nothing done is not a farm done.
   const complete =
     !rollback &&
+    servers.length > 0 &&
     servers.every(
       (s) =>
         s.runState === 'finished' &&

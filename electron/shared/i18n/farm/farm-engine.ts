@@ -70,6 +70,8 @@ const it = {
   'farm.servers-set': 'Elenco dei server della farm confermato: {{servers}}.',
   'farm.server-name-invalid':
     '«{{name}}» non è un nome di computer Windows: usa lettere, cifre, - e _, al massimo 15 caratteri (come nel Pannello di controllo › Sistema).',
+  'farm.next.none':
+    'Nessun server della farm ha ancora eseguito il programma con questo kit: porta la chiavetta sul primo server ed eseguilo lì.',
   'farm.next.start': 'Porta la chiavetta su {{server}} ed esegui lì il programma.',
   'farm.next.continue': 'Su {{server}}: continua l’esecuzione (è al passo {{step}}).',
   'farm.next.check-again':
@@ -153,6 +155,8 @@ const en: Record<keyof typeof it, string> = {
   'farm.servers-set': "The farm's list of servers confirmed: {{servers}}.",
   'farm.server-name-invalid':
     '«{{name}}» is not a Windows computer name: use letters, digits, - and _, at most 15 characters (as in Control Panel › System).',
+  'farm.next.none':
+    'No server of the farm has run the program with this kit yet: take the kit to the first server and run it there.',
   'farm.next.start': 'Take the kit to {{server}} and run the program there.',
   'farm.next.continue': 'On {{server}}: continue the run (it is at step {{step}}).',
   'farm.next.check-again':
