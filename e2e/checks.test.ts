@@ -17,7 +17,7 @@ const row = (page: Page, id: string) => page.locator(`[data-testid="step"][data-
 
 /** What the window asked of the engine, in order (the page's own getSession reads left out). */
 const intents = (harness: Harness): string[] =>
-  harness.calls.map((c) => c.name).filter((name) => name !== 'getSession');
+  harness.calls.map((c) => c.name).filter((name) => name !== 'getSession' && name !== 'getFarmStatus');
 
 /** Opens the window, starts the run, and waits for check.users to fail (the practice user is connected). */
 async function failedUsersCheck(harness: Harness): Promise<Locator> {

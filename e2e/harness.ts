@@ -74,6 +74,12 @@ export interface HarnessOptions {
   init?: PracticeInitOptions;
   /** Changes to the practice server before the session opens (to rehearse failing checks). */
   prepare?: (serverDir: string) => Promise<void>;
+  /**
+   * Makes the practice servers and kit inside the harness's folder instead of the one practice
+   * server and kit (e.g. a practice farm, some of its servers already driven): the window opens on
+   * the server it returns, with that kit. The options above that make the server or kit are unused.
+   */
+  practice?: (rootDir: string) => Promise<{ serverDir: string; kitDir: string }>;
 }
 
 export interface CallRecord {
@@ -245,9 +251,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const [script] = await Promise.all([bridgeScript(), ensureRendererBuilt()]);
 
   const rootDir = await mkdtemp(path.join(tmpdir(), 'crm-e2e-'));
-  const serverDir = path.join(rootDir, 'server');
-  const kitDir = path.join(rootDir, 'kit');
-  const appDir = path.join(serverDir, 'C', 'inetpub', 'wwwroot', 'CRM');
+  let serverDir = path.join(rootDir, 'server');
+  let kitDir = path.join(rootDir, 'kit');
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   let closed = false;
   const close = async (): Promise<void> => {
@@ -267,13 +272,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 
   try {
-    await initPracticeServer(serverDir, options.init);
-    await options.prepare?.(serverDir);
-    await createPracticeKit(kitDir, {
-      resourcesDir: sourceResourcesDir(),
-      ...(options.setupFailsWith !== undefined ? { setupFailsWith: options.setupFailsWith } : {}),
-      ...(options.setupDelayMs !== undefined ? { setupDelayMs: options.setupDelayMs } : {}),
-    });
+    if (options.practice) ({ serverDir, kitDir } = await options.practice(rootDir));
+    else {
+      await initPracticeServer(serverDir, options.init);
+      await options.prepare?.(serverDir);
+      await createPracticeKit(kitDir, {
+        resourcesDir: sourceResourcesDir(),
+        ...(options.setupFailsWith !== undefined ? { setupFailsWith: options.setupFailsWith } : {}),
+        ...(options.setupDelayMs !== undefined ? { setupDelayMs: options.setupDelayMs } : {}),
+      });
+    }
     const host = await openPracticeHost(serverDir);
     const session = await openSession({
       host,
@@ -432,7 +440,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       rootDir,
       serverDir,
       kitDir,
-      appDir,
+      appDir: path.join(serverDir, 'C', 'inetpub', 'wwwroot', 'CRM'),
       origin,
       url: `${origin}/index.html`,
       consoleErrors,

@@ -38,11 +38,11 @@ const REQUIRED_STEPS = [
   'backup.verify-files',
   'backup.mobile-files',
   'backup.verify-mobile-files',
+  'backup.stop-pool',
   'backup.db:Produzione',
   'backup.verify-db:Produzione',
   'backup.db:Formazione',
   'backup.verify-db:Formazione',
-  'backup.stop-pool',
   'upgrade.setup',
   'upgrade.mobile-setup',
   'upgrade.start-pool',
@@ -573,6 +573,9 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     const undone = report.rollback;
     expect(undone?.undos.map((u) => [u.stepId, u.status])).toEqual([
       ['upgrade.setup', 'done'],
+      // Issue 15: each database's backup step owns its restore; unchanged, nothing is restored.
+      ['backup.db:Formazione', 'done'],
+      ['backup.db:Produzione', 'done'],
       ['backup.stop-pool', 'done'],
       ['backup.lockout-on', 'done'],
     ]);

@@ -118,7 +118,7 @@ describe('FarmView', () => {
 
     // The next step, announced politely, on the server it belongs to.
     expect(html).toMatch(
-      /aria-live="polite"[^>]*data-testid="farm-next-region"><p class="farm__next" data-testid="farm-next" data-server="CRM-APP02">Prossimo passo: su CRM-APP02 — Utenti esclusi: il CRM risponde solo da questo server</,
+      /aria-live="polite"[^>]*data-testid="farm-next-region"><p class="farm__next" data-testid="farm-next" data-server="CRM-APP02">Prossimo passo: Utenti esclusi: il CRM risponde solo da questo server</,
     );
     expect(html).not.toContain('data-testid="farm-complete"');
     expect(html).not.toContain('data-testid="farm-rollback"');
@@ -129,7 +129,7 @@ describe('FarmView', () => {
   it('says so when the next step is on this server', () => {
     const farm = { ...midUpgrade(), next: { server: 'CRM-APP01', message: msg('step.upgrade.setup.title') } };
     expect(render(farm)).toContain(
-      'Prossimo passo: su questo server (CRM-APP01) — Setup di aggiornamento del CRM',
+      'Prossimo passo (questo server, CRM-APP01): Setup di aggiornamento del CRM',
     );
   });
 
@@ -142,7 +142,7 @@ describe('FarmView', () => {
     expect(row(html, 'CRM-APP02')).toContain('Open');
     expect(row(html, 'CRM-APP03')).toContain('CRM upgrade setup');
     expect(html).toContain('<th scope="col">Code version</th>');
-    expect(html).toContain('Next step: on CRM-APP02 — Users locked out: the CRM answers only on this server');
+    expect(html).toContain('Next step: Users locked out: the CRM answers only on this server');
     expect(html).toContain('Add servers');
     expect(html).not.toContain('Prossimo passo');
   });

@@ -197,8 +197,8 @@ export const uiIt = {
   'ui.farm.connections.backedUpBy': 'Backup fatto da',
   'ui.farm.connections.updatedBy': '«Aggiorna Database» fatto da',
   'ui.farm.connections.restoredBy': 'Ripristinato da',
-  'ui.farm.next.onServer': 'Prossimo passo: su {{server}} — {{step}}',
-  'ui.farm.next.onThisServer': 'Prossimo passo: su questo server ({{server}}) — {{step}}',
+  'ui.farm.next.onServer': 'Prossimo passo: {{step}}',
+  'ui.farm.next.onThisServer': 'Prossimo passo (questo server, {{server}}): {{step}}',
   'ui.farm.next.anywhere': 'Prossimo passo: {{step}}',
   'ui.farm.complete.title': 'Farm completata',
   'ui.farm.complete.body':

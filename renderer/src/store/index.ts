@@ -82,11 +82,23 @@ export interface UpgradeStoreOptions {
 const FINISHED: ReadonlySet<StepStatus> = new Set(['passed', 'warning', 'failed', 'skipped']);
 
 /**
- * What of a session moves the farm: the run's state and each step's status. Progress and log
- * events arrive by the hundred and change neither, so the farm is not read again for them.
+ * What of a session moves the farm: the run's state and each step's status once settled. A step
+ * under way ('running') keeps the status it had: a users check that runs again every few hundred
+ * milliseconds, failing each time, moves nothing; progress and log events move nothing either.
  */
-function farmRelevant(session: Session): string {
-  return [session.run.id, session.run.state, ...session.steps.map((s) => `${s.id}=${s.status}`)].join('|');
+class FarmSignature {
+  private readonly settled = new Map<string, string>();
+  private runId = '';
+
+  of(session: Session): string {
+    if (session.run.id !== this.runId) {
+      this.settled.clear();
+      this.runId = session.run.id;
+    }
+    if (session.run.state !== 'running') this.settled.set('#run', session.run.state);
+    for (const s of session.steps) if (s.status !== 'running') this.settled.set(s.id, s.status);
+    return [this.runId, ...[...this.settled].map(([k, v]) => `${k}=${v}`)].join('|');
+  }
 }
 
 function detailOf(error: unknown): string {
@@ -107,6 +119,8 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
   let farmShown = 0;
   let disposed = false;
 
+  const farmSignature = new FarmSignature();
+  let lastFarmSignature = options.session ? farmSignature.of(options.session) : '';
   const store = createStore<UpgradeState>()((set, get) => {
     async function call(
       action: NonNullable<UpgradeState['pendingAction']>,
@@ -142,7 +156,10 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
         const seen = sessionEvents;
         try {
           const session = await bridge.getSession();
-          if (!disposed && sessionEvents === seen) set({ session });
+          if (!disposed && sessionEvents === seen) {
+            lastFarmSignature = farmSignature.of(session);
+            set({ session });
+          }
         } catch (error) {
           if (!disposed) set({ error: { key: 'ui.error.session', params: { detail: detailOf(error) } } });
         }
@@ -192,13 +209,16 @@ export function createUpgradeStore(bridge: UpgraderApi, options: UpgradeStoreOpt
   const unsubscribers = [
     bridge.on('session', (session) => {
       sessionEvents++;
-      const before = store.getState().session;
+      const signature = farmSignature.of(session);
       // Progress of steps that have finished is history: drop it with the new session.
       const progress = { ...store.getState().progress };
       for (const step of session.steps) if (FINISHED.has(step.status)) delete progress[step.id];
       store.setState({ session, progress });
       // This server's run moved: what it wrote in the ledger, and the next step, may have too.
-      if (before === null || farmRelevant(before) !== farmRelevant(session)) void store.getState().loadFarm();
+      if (signature !== lastFarmSignature) {
+        lastFarmSignature = signature;
+        void store.getState().loadFarm();
+      }
     }),
     bridge.on('progress', (progress) => {
       store.setState((state) => ({ progress: { ...state.progress, [progress.stepId]: progress } }));

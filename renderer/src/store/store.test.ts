@@ -221,6 +221,30 @@ describe('the farm (issue 15)', () => {
       step('backup.files', { phase: 'backup', status: stepStatus }),
     ]);
 
+  it('a users check re-run every few hundred milliseconds, failing each time, reads the farm no more', async () => {
+    const users = (status: 'running' | 'failed') =>
+      session({ run: { state: status === 'running' ? 'running' : 'paused' } }, [
+        step('check.users', { status }),
+      ]);
+    const bridge = new FakeBridge(users('failed'));
+    const store = createUpgradeStore(bridge);
+    await flush();
+    expect(farmReads(bridge)).toBe(1);
+    for (let i = 0; i < 5; i++) {
+      bridge.emit('session', users('running'));
+      bridge.emit('session', users('failed'));
+    }
+    await flush();
+    expect(farmReads(bridge)).toBe(1);
+    bridge.emit(
+      'session',
+      session({ run: { state: 'running' } }, [step('check.users', { status: 'passed' })]),
+    );
+    await flush();
+    expect(farmReads(bridge)).toBe(2);
+    store.dispose();
+  });
+
   it('reads the farm once at load', async () => {
     const bridge = new FakeBridge();
     const store = createUpgradeStore(bridge);
