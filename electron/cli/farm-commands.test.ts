@@ -97,7 +97,7 @@ describe('crm-upgrade farm status: work remains, exit 1', () => {
     expect(it_.stdout.split('\n')).toEqual([
       `Farm: da ${OLD} a ${NEW}`,
       'Server:',
-      `  CRM-APP01: ${OLD} · utenti bloccati · pool fermi · waiting, backup.db:Produzione (in attesa di te)`,
+      `  CRM-APP01: ${OLD} · utenti bloccati · pool fermi · in attesa, backup.db:Produzione (in attesa della farm)`,
       '  CRM-APP02: ? · accesso non noto · pool non noti · non ancora eseguito',
       'Database:',
       `  Produzione (CRM_PROD): ${OLD}`,

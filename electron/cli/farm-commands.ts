@@ -16,7 +16,6 @@ const WORDS = {
     servers: 'Server',
     connections: 'Database',
     thisServer: 'questo server',
-    notRun: 'non ancora eseguito',
     mustRollBack: 'DA RIPRISTINARE',
     lockout: { on: 'utenti bloccati', off: 'aperto', unknown: 'accesso non noto' },
     pools: { started: 'pool avviati', stopped: 'pool fermi', unknown: 'pool non noti' },
@@ -32,7 +31,6 @@ const WORDS = {
     servers: 'Servers',
     connections: 'Databases',
     thisServer: 'this server',
-    notRun: 'not run yet',
     mustRollBack: 'TO ROLL BACK',
     lockout: { on: 'users locked out', off: 'open', unknown: 'access unknown' },
     pools: { started: 'pools started', stopped: 'pools stopped', unknown: 'pools unknown' },
@@ -52,8 +50,10 @@ export function farmStatusLines(farm: FarmStatus, lang: Language): string[] {
   const lines = [w.heading(farm.kitVersion, farm.fromVersion), `${w.servers}:`];
   for (const s of farm.servers) {
     const marks = [s.isThis ? w.thisServer : '', s.mustRollBack ? w.mustRollBack : ''].filter(Boolean);
-    const where = s.step ? `, ${s.step.id} (${t({ key: `status.${s.step.status}` })})` : '';
-    const run = s.runState ?? w.notRun;
+    const where = s.step
+      ? `, ${s.step.id} (${t({ key: s.step.waitsOnFarm ? 'status.waiting-farm' : `status.${s.step.status}` })})`
+      : '';
+    const run = t({ key: `farm.run-state.${s.runState ?? 'none'}` });
     lines.push(
       `  ${s.hostname}${marks.length ? ` [${marks.join(', ')}]` : ''}: ${s.codeVersion ?? '?'} · ${w.lockout[s.lockout]} · ${w.pools[s.pools]} · ${run}${where}`,
     );

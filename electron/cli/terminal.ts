@@ -39,7 +39,10 @@ export class TerminalView {
     const phase = this.t({ key: `phase.${s.phase}` });
     const time = s.durationMs !== undefined ? ` (${(s.durationMs / 1000).toFixed(1)} s)` : '';
     const lockout = this.lockoutSince ? ` · ${this.lockoutText(this.lockoutSince)}` : '';
-    return `${ICON[s.status]} [${phase}] ${this.t(s.title)} — ${this.t({ key: `status.${s.status}` })}${time}${lockout}`;
+    // Issue 15: a step waiting for the other servers of the farm is not waiting for the admin here.
+    const farm = s.status === 'waiting' && (s.finding?.key.startsWith('farm.') ?? false);
+    const status = this.t({ key: farm ? 'status.waiting-farm' : `status.${s.status}` });
+    return `${ICON[s.status]} [${phase}] ${this.t(s.title)} — ${status}${time}${lockout}`;
   }
 
   /** The lockout's start and how long it has lasted, as the window's header says it. */

@@ -30,7 +30,9 @@ export const farmServerSchema = z.object({
   /** Its run with this kit; null when the upgrade manager has not run there yet. */
   runState: runStateSchema.nullable(),
   /** Where that run stands: the first step not done. */
-  step: z.object({ id: stepIdSchema, status: stepStatusSchema }).nullable(),
+  step: z
+    .object({ id: stepIdSchema, status: stepStatusSchema, waitsOnFarm: z.boolean().optional() })
+    .nullable(),
   updatedAt: z.string().nullable(),
   /** A farm rollback is under way and this server still has to roll back. */
   mustRollBack: z.boolean(),

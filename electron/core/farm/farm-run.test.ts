@@ -185,7 +185,7 @@ describe('the version-skew guard', () => {
     });
     session = await openFirst();
     const s = await visitServer(session);
-    expect(s.steps.find((x) => x.id === 'upgrade.undone')?.status).toBe('passed');
+    expect(s.steps.find((x) => x.id === ('upgrade.undone' as StepId))?.status).toBe('passed');
     // The pools did start (the code was 7.8.5 then); users are never let back in on 7.8.4.
     const off = s.steps.find((x) => x.id === 'after.lockout-off');
     expect(off).toMatchObject({

@@ -46,7 +46,9 @@ function serverRow(m: FarmMember, e: LedgerEntry | undefined, rollback: boolean)
     lockout: e ? e.lockout : 'unknown',
     pools: e ? e.pools : 'unknown',
     runState: e?.runState ?? null,
-    step: e?.step ? { id: e.step.id, status: e.step.status } : null,
+    step: e?.step
+      ? { id: e.step.id, status: e.step.status, ...(e.step.waitsOnFarm ? { waitsOnFarm: true } : {}) }
+      : null,
     updatedAt: e?.updatedAt ?? null,
     mustRollBack: rollback && e !== undefined && changed(e),
   };

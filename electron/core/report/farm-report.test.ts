@@ -49,9 +49,9 @@ describe('renderFarmSection', () => {
   it('lists each server and each connection, and translates the next step, in Italian', () => {
     const html = renderFarmSection(midFarm(), 'it');
     expect(row(html, 'CRM-APP01')).toBe(
-      `|CRM-APP01 |(questo server)|${OLD}|bloccati|fermi|waiting|backup.db:Produzione (waiting)|`,
+      `|CRM-APP01 |(questo server)|${OLD}|bloccati|fermi|in attesa|backup.db:Produzione (in attesa della farm)|`,
     );
-    expect(row(html, 'CRM-APP02')).toBe(`|CRM-APP02|${NEW}|ammessi|avviati|finished|`);
+    expect(row(html, 'CRM-APP02')).toBe(`|CRM-APP02|${NEW}|ammessi|avviati|terminato|`);
     expect(row(html, 'Produzione')).toBe(`|Produzione|CRM_PROD|${NEW}|CRM-APP02|CRM-APP02|-|`);
     expect(row(html, 'Formazione')).toBe(`|Formazione|CRM_FORM|${OLD}|CRM-APP02|-|-|`);
     expect(html).toContain(

@@ -26,7 +26,6 @@ const LABELS = {
     rollback: 'Ripristino della farm in corso',
     mustRollBack: 'da ripristinare',
     thisServer: 'questo server',
-    notRun: 'non ancora eseguito',
     problems: 'Problemi',
     at: 'Situazione al',
     lockout_: { on: 'bloccati', off: 'ammessi', unknown: '?' },
@@ -52,7 +51,6 @@ const LABELS = {
     rollback: 'Farm rollback under way',
     mustRollBack: 'to roll back',
     thisServer: 'this server',
-    notRun: 'not run yet',
     problems: 'Problems',
     at: 'As of',
     lockout_: { on: 'locked out', off: 'admitted', unknown: '?' },
@@ -70,8 +68,10 @@ export function renderFarmSection(farm: FarmStatus, lang: Language): string {
   const servers = farm.servers
     .map((s) => {
       const marks = [s.isThis ? L.thisServer : '', s.mustRollBack ? L.mustRollBack : ''].filter(Boolean);
-      const step = s.step ? `${s.step.id} (${s.step.status})` : '';
-      return `<tr><th scope="row">${esc(s.hostname)}${marks.length ? ` <small>(${marks.join(', ')})</small>` : ''}</th><td>${esc(s.codeVersion ?? '?')}</td><td>${L.lockout_[s.lockout]}</td><td>${L.pools_[s.pools]}</td><td>${esc(s.runState ?? L.notRun)}</td><td>${esc(step)}</td></tr>`;
+      const step = s.step
+        ? `${s.step.id} (${t({ key: s.step.waitsOnFarm ? 'status.waiting-farm' : `status.${s.step.status}` })})`
+        : '';
+      return `<tr><th scope="row">${esc(s.hostname)}${marks.length ? ` <small>(${marks.join(', ')})</small>` : ''}</th><td>${esc(s.codeVersion ?? '?')}</td><td>${L.lockout_[s.lockout]}</td><td>${L.pools_[s.pools]}</td><td>${esc(t({ key: `farm.run-state.${s.runState ?? 'none'}` }))}</td><td>${esc(step)}</td></tr>`;
     })
     .join('\n');
   const connections = farm.connections

@@ -67,6 +67,15 @@ const it = {
   'farm.status.no-kit.remedy': 'Esempio: crm-upgrade farm status --kit E:\\ (la lettera della chiavetta).',
   'farm.undo.no-backup-here':
     'Nessuna copia del database {{database}} presa o adottata su questo server: non tocca a questo server ripristinarlo.',
+  'status.waiting-farm': 'in attesa della farm',
+  'farm.run-state.none': 'non ancora eseguito',
+  'farm.run-state.ready': 'pronto',
+  'farm.run-state.running': 'in corso',
+  'farm.run-state.paused': 'in pausa',
+  'farm.run-state.waiting': 'in attesa',
+  'farm.run-state.finished': 'terminato',
+  'farm.run-state.rolling-back': 'ripristino in corso',
+  'farm.run-state.rolled-back': 'ripristinato',
   'farm.servers-set': 'Elenco dei server della farm confermato: {{servers}}.',
   'farm.server-name-invalid':
     '«{{name}}» non è un nome di computer Windows: usa lettere, cifre, - e _, al massimo 15 caratteri (come nel Pannello di controllo › Sistema).',
@@ -152,6 +161,15 @@ const en: Record<keyof typeof it, string> = {
   'farm.status.no-kit.remedy': "Example: crm-upgrade farm status --kit E:\\ (the kit's drive letter).",
   'farm.undo.no-backup-here':
     'No backup of database {{database}} was taken or adopted on this server: it is not this server’s to restore.',
+  'status.waiting-farm': 'waiting for the farm',
+  'farm.run-state.none': 'not run yet',
+  'farm.run-state.ready': 'ready',
+  'farm.run-state.running': 'running',
+  'farm.run-state.paused': 'paused',
+  'farm.run-state.waiting': 'waiting',
+  'farm.run-state.finished': 'finished',
+  'farm.run-state.rolling-back': 'rolling back',
+  'farm.run-state.rolled-back': 'rolled back',
   'farm.servers-set': "The farm's list of servers confirmed: {{servers}}.",
   'farm.server-name-invalid':
     '«{{name}}» is not a Windows computer name: use letters, digits, - and _, at most 15 characters (as in Control Panel › System).',
