@@ -202,6 +202,13 @@ export interface DatabaseBackup {
   durationMs: number;
 }
 
+/** A backup set as SQL Server reads it from the file. */
+export interface BackupHeader {
+  database: string;
+  /** When the backup finished, ISO 8601 (UTC). */
+  finishedAt: string;
+}
+
 /** What the login behind a connection may do, as SQL Server answers for it. */
 export interface DatabasePermissions {
   /** The login, as SQL Server names it (SUSER_SNAME()): what a DBA grants rights to. */
@@ -259,6 +266,11 @@ export interface Databases {
     backup: DatabaseBackup,
     onProgress: (percent: number) => void,
   ): Promise<void>;
+  /**
+   * What SQL Server itself reads in the backup file (RESTORE HEADERONLY, the set at `position`):
+   * the database backed up and when the backup finished. A fact, unlike a path named on the kit.
+   */
+  backupHeader(connection: CrmConnection, backup: DatabaseBackup): Promise<BackupHeader>;
   restore(
     connection: CrmConnection,
     backup: DatabaseBackup,

@@ -1,25 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../../testing/session-harness';
 import { type FarmFixture, farmFixture, farmWait, visit, visitServer } from '../../testing/farm-fixture';
 import { type AppSession, openSession } from '../session';
 import { buildPlan } from '../steps/plan';
 import type { StepDefinition } from '../run/context';
 import type { StepId } from '../../shared/step-id';
 import { msg } from '../../shared/message';
-import { readLedger } from './ledger';
+import { readLedger, writeLedgerEntry } from './ledger';
+import { dbBackup, ledgerEntry } from '../../testing/farm-ledger';
 
 const OLD = '7.8.4.13050210_x64';
 const NEW = '7.8.5.13100517_x64';
 
 let f: FarmFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-  await f?.dispose();
-  f = undefined;
-});
+closeAfterEach(() => [session, f]);
 
 /** Each database's version, read from a server as the engine reads it. */
 async function dbVersions(fx: FarmFixture, hostname = 'CRM-APP01'): Promise<string[]> {
@@ -141,6 +138,37 @@ async function visitUntilUpdate(s: AppSession) {
     await h.confirmStep(step.id);
   }
 }
+
+describe('the ledger guides, the facts decide', () => {
+  it('a backup the kit names but SQL Server dates before this server locked out is never adopted', async () => {
+    f = await farmFixture(2);
+    const fx = f;
+    // Someone with the stick planted an entry: CRM-APP02 "locked out", naming a real but old backup.
+    const host = await fx.host('CRM-APP02');
+    const prod = { name: 'Produzione', database: 'CRM_PROD', server: 'CRM-SQL01', connectionString: '' };
+    const old = await host.databases.backup(prod, () => undefined);
+    const first = await visit(fx, 'CRM-APP01');
+    expect(farmWait(first)?.finding?.params).toMatchObject({ servers: 'CRM-APP02' });
+    await host.iis.stopPool('CRMAppPool', 5_000);
+    await writeLedgerEntry(
+      fx.kitDir,
+      ledgerEntry('CRM-APP02', { backups: [dbBackup('CRM-APP02', { ...old, verified: true })] }),
+    );
+    session = await fx.open('CRM-APP01');
+    const logged: string[] = [];
+    session.subscribe((event, payload) => {
+      if (event === 'log') logged.push((payload as { message: { key: string } }).message.key);
+    });
+    await session.handlers.confirmStep('backup.db:Produzione');
+    await session.settled();
+    const s = await session.handlers.getSession();
+    expect(logged).toContain('farm.backup.not-adopted');
+    // Its own backup instead, taken with the farm quiet: not the planted file.
+    const step = s.steps.find((x) => x.id === 'backup.db:Produzione');
+    expect(step).toMatchObject({ status: 'passed', finding: { key: 'backup.db.done' } });
+    expect(step?.evidence.path).not.toBe(old.path);
+  });
+});
 
 describe('the version-skew guard', () => {
   it('a server whose code does not match the databases stays locked out, and says what is missing', async () => {

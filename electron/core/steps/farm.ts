@@ -1,4 +1,4 @@
-import { msg } from '../../shared/message';
+import { UpgradeError, msg } from '../../shared/message';
 import type { Evidence } from '../../shared/plan';
 import { sameVersionText } from '../../shared/version-name';
 import { farmMembers, farmQuiet } from '../farm/gates';
@@ -109,7 +109,8 @@ export async function farmDatabaseBackup(
   const theirs = await farmBackupOf(ctx, c);
   const evidence: Evidence = { database: c.database, [`dbVersion.${c.name}`]: now ?? 'unknown' };
   const updated = now !== null && kit !== null && sameVersionText(now, kit);
-  if (theirs && (updated || (now !== null && sameVersionText(now, theirs.schemaVersion)))) {
+  const adoptable = theirs && (updated || (now !== null && sameVersionText(now, theirs.schemaVersion)));
+  if (theirs && adoptable && (await provenFarmBackup(ctx, c, theirs))) {
     const verdict = updated ? { quiet: true, evidence: {} } : await farmQuiet(ctx, [c]);
     if (!verdict.quiet)
       return { status: 'waiting', ...verdict, evidence: { ...evidence, ...verdict.evidence } };
@@ -133,6 +134,34 @@ export async function farmDatabaseBackup(
   if (!verdict.quiet)
     return { status: 'waiting', ...verdict, evidence: { ...evidence, ...verdict.evidence } };
   return takeOwn();
+}
+
+/**
+ * Whether SQL Server, reading the file itself, says the ledger's backup is this database's and was
+ * finished after this server locked its users out: the farm's backup is taken only with every server
+ * locked out, so an older file named on the kit (which others can write) is never adopted.
+ */
+async function provenFarmBackup(
+  ctx: StepContext,
+  c: CrmConnection,
+  theirs: LedgerDbBackup,
+): Promise<boolean> {
+  const lockedAt = ctx.steps.find((s) => s.id === 'backup.lockout-on')?.startedAt;
+  const refuse = (reason: string) => {
+    ctx.log('warn', msg('farm.backup.not-adopted', { path: theirs.path, server: theirs.takenBy, reason }));
+    return false;
+  };
+  let header: { database: string; finishedAt: string };
+  try {
+    header = await ctx.host.databases.backupHeader(c, theirs);
+  } catch (err) {
+    return refuse(err instanceof UpgradeError ? err.message_.key : String(err).slice(0, 120));
+  }
+  if (header.database.toLowerCase() !== c.database.toLowerCase())
+    return refuse(`database ${header.database}`);
+  if (!lockedAt || Date.parse(header.finishedAt) < Date.parse(lockedAt))
+    return refuse(`finished ${header.finishedAt}, before this server's lockout (${lockedAt ?? '-'})`);
+  return true;
 }
 
 /**

@@ -172,6 +172,7 @@ export function practiceDatabases(root: string): Databases & {
         schemaVersion: db.schemaVersion,
         bytes: data.length,
         sha256,
+        finishedAt: new Date().toISOString(),
       });
       await copyWithProgress(data, file, header, onProgress);
       return {
@@ -199,6 +200,17 @@ export function practiceDatabases(root: string): Databases & {
         throw new UpgradeError(msg('sql.verify-failed', { database: b.database, path: b.path }));
       }
       onProgress(100);
+    },
+    async backupHeader(c, b) {
+      await connect(c);
+      const { header } = await readBak(b.path);
+      // As RESTORE HEADERONLY reads it: the file's own header, never what the caller says of it.
+      if (typeof header.finishedAt !== 'string')
+        throw new UpgradeError(
+          msg('sql.verify-failed', { database: b.database, path: b.path }),
+          'no finish time',
+        );
+      return { database: header.database, finishedAt: header.finishedAt };
     },
     async restore(c, b, onProgress) {
       await mayDo('restore', c, b.database, b.path);
@@ -247,7 +259,10 @@ async function farmMember(farm: { dir: string; file: string }, name: string): Pr
 
 async function readBak(
   file: string,
-): Promise<{ header: { database: string; bytes: number; sha256: string }; body: Buffer }> {
+): Promise<{
+  header: { database: string; bytes: number; sha256: string; finishedAt?: string };
+  body: Buffer;
+}> {
   const raw = await readFile(file);
   const nl = raw.indexOf(10);
   try {
@@ -256,6 +271,7 @@ async function readBak(
       database: string;
       bytes: number;
       sha256: string;
+      finishedAt?: string;
     };
     if (header.magic !== BAK_MAGIC) throw new Error('not a practice backup');
     return { header, body: raw.subarray(nl + 1) };

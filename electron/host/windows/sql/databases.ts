@@ -4,6 +4,7 @@ import { access, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import sql from 'mssql';
 import {
+  type BackupHeader,
   type CrmConnection,
   DATABASE_VERSION_FIELD,
   type DatabaseBackup,
@@ -84,6 +85,37 @@ const sizeIfReachable = (file: string) =>
     (s) => s.size,
     () => 0,
   );
+
+/** The columns of RESTORE HEADERONLY's row read here: every version since 2005 has them. */
+interface HeaderRow {
+  Position?: number | null;
+  BackupType?: number | null;
+  DatabaseName?: string | null;
+  BackupFinishDate?: Date | null;
+}
+
+/** BackupType 1: a database backup (COPY_ONLY or not), the only kind a database is put back from. */
+const DATABASE_BACKUP_TYPE = 1;
+
+/**
+ * The header of the set at `position` as the port gives it, or why it is no database's backup.
+ * tedious decodes a datetime as UTC (mssql's useUTC, which nothing here turns off), so the Date
+ * holds the instance's wall clock; less the instance's offset from UTC it is UTC. The offset is
+ * today's: with a change of daylight saving time between the backup and this read, the time is
+ * off by that hour.
+ */
+function headerOf(rows: HeaderRow[], offsetMinutes: number, position: number): BackupHeader | string {
+  const row = rows.find((r) => Number(r.Position) === position);
+  if (!row) return `no backup set at position ${position} (${rows.length} rows)`;
+  if (Number(row.BackupType) !== DATABASE_BACKUP_TYPE)
+    return `backup type ${row.BackupType ?? 'NULL'}, not a database backup`;
+  const database = row.DatabaseName ?? '';
+  if (!database.trim()) return 'no database name in the header';
+  const wallClock = row.BackupFinishDate instanceof Date ? row.BackupFinishDate.getTime() : NaN;
+  if (!Number.isFinite(wallClock)) return 'no finish time in the header';
+  if (!Number.isInteger(offsetMinutes)) return "the instance's offset from UTC is unknown";
+  return { database, finishedAt: new Date(wallClock - offsetMinutes * 60_000).toISOString() };
+}
 
 type Params = Record<string, [SqlType, unknown]>;
 
@@ -377,6 +409,24 @@ export function windowsDatabases(options: WindowsDatabasesOptions) {
         onProgress,
         { connection: c.name, database: b.database, path: b.path, operation: 'verify' },
       );
+    },
+    /** What SQL Server reads in the file (path and position may come from the kit): failures named as verify's. */
+    async backupHeader(c, b): Promise<BackupHeader> {
+      const context = { connection: c.name, database: b.database, path: b.path };
+      const request = (await pool(c)).request();
+      request.input('path', sql.NVarChar(4000), b.path);
+      request.input('position', sql.Int, b.position);
+      let sets: unknown[][];
+      try {
+        sets = (await request.query(Q.BACKUP_HEADER)).recordsets as unknown as unknown[][];
+      } catch (err) {
+        throw toUpgradeError(err, { ...context, operation: 'verify' });
+      }
+      const [offset] = (sets[0] ?? []) as { offsetMinutes?: number | null }[];
+      const rows = (sets[1] ?? []) as HeaderRow[];
+      const header = headerOf(rows, Number(offset?.offsetMinutes ?? NaN), b.position);
+      if (typeof header === 'string') throw new UpgradeError(msg('sql.verify-failed', context), header);
+      return header;
     },
     async restore(c, b, onProgress) {
       quoteDatabaseName(b.database); // refused before anything is sent

@@ -68,6 +68,14 @@ ORDER BY bs.backup_finish_date DESC`;
 export const VERIFY = `RESTORE VERIFYONLY FROM DISK = @path WITH FILE = @position, CHECKSUM, STATS = 10`;
 
 /**
+ * What SQL Server reads in a backup file, the set at @position (one row; the same CREATE DATABASE
+ * right as VERIFY). BackupFinishDate is the instance's local time without a zone: the instance's
+ * offset from UTC now comes with it, in the same batch.
+ */
+export const BACKUP_HEADER = `SELECT DATEPART(TZOFFSET, SYSDATETIMEOFFSET()) AS offsetMinutes;
+RESTORE HEADERONLY FROM DISK = @path WITH FILE = @position`;
+
+/**
  * A tiny backup into a folder the admin chose, for a sysadmin only (no one else may back up
  * [model], nor delete the file after): proves the SQL Server service account can write there.
  * Any other login probes with the backup it will take, backupStatement, of its own database.
@@ -116,6 +124,7 @@ export const ALL_STATEMENTS: readonly { id: string; text: string }[] = [
   { id: 'backupStatement(true)', text: backupStatement(true) },
   { id: 'BACKUP_RECORD', text: BACKUP_RECORD },
   { id: 'VERIFY', text: VERIFY },
+  { id: 'BACKUP_HEADER', text: BACKUP_HEADER },
   { id: 'PROBE_BACKUP', text: PROBE_BACKUP },
   { id: 'DELETE_PROBE', text: DELETE_PROBE },
   // quoteDatabaseName('CRM ]Prod'): a name with the one character its quoting escapes.

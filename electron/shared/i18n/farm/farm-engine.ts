@@ -76,6 +76,8 @@ const it = {
   'farm.run-state.finished': 'terminato',
   'farm.run-state.rolling-back': 'ripristino in corso',
   'farm.run-state.rolled-back': 'ripristinato',
+  'farm.backup.not-adopted':
+    'La copia {{path}} indicata sulla chiavetta come fatta da {{server}} non viene adottata ({{reason}}): SQL Server non conferma che sia la copia della farm presa con tutti i server bloccati.',
   'farm.servers-set': 'Elenco dei server della farm confermato: {{servers}}.',
   'farm.server-name-invalid':
     '«{{name}}» non è un nome di computer Windows: usa lettere, cifre, - e _, al massimo 15 caratteri (come nel Pannello di controllo › Sistema).',
@@ -170,6 +172,8 @@ const en: Record<keyof typeof it, string> = {
   'farm.run-state.finished': 'finished',
   'farm.run-state.rolling-back': 'rolling back',
   'farm.run-state.rolled-back': 'rolled back',
+  'farm.backup.not-adopted':
+    "Backup {{path}}, named on the kit as taken by {{server}}, is not adopted ({{reason}}): SQL Server does not confirm it is the farm's backup taken with every server locked out.",
   'farm.servers-set': "The farm's list of servers confirmed: {{servers}}.",
   'farm.server-name-invalid':
     '«{{name}}» is not a Windows computer name: use letters, digits, - and _, at most 15 characters (as in Control Panel › System).',
