@@ -9,8 +9,10 @@ import type { PracticeFixture } from './practice-fixture';
  * names, in the order given: a session before the server it runs on. A test that opens none still
  * finds the last test's in the file's `let`s; each is closed once only.
  */
-export function closeAfterEach(current: () => readonly (AppSession | PracticeFixture | undefined)[]): void {
-  const closed = new WeakSet<AppSession | PracticeFixture>();
+export function closeAfterEach(
+  current: () => readonly (AppSession | Pick<PracticeFixture, 'dispose'> | undefined)[],
+): void {
+  const closed = new WeakSet<AppSession | Pick<PracticeFixture, 'dispose'>>();
   afterEach(async () => {
     for (const open of current()) {
       if (!open || closed.has(open)) continue;

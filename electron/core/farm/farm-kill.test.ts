@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { closeAfterEach } from '../../testing/session-harness';
 import { type FarmFixture, farmFixture, farmWait, visit, visitServer } from '../../testing/farm-fixture';
 import { KIT_REPORTS } from '../kit/kit-manifest';
 import { findUnfinishedRun, readJournal, replay } from '../run/journal';
@@ -12,12 +13,7 @@ const CLI = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 
 let f: FarmFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-  await f?.dispose();
-  f = undefined;
-});
+closeAfterEach(() => [session, f]);
 
 /** Polls the journal on the kit, as a person watching would; the bound is a safety net, not a timing. */
 async function until<T>(probe: () => Promise<T | null>): Promise<T> {

@@ -71,14 +71,19 @@ const ledgerDir = (kitDir: string) => path.join(kitDir, KIT_REPORTS, LEDGER_DIR)
 export const ledgerFile = (kitDir: string, hostname: string) =>
   path.join(ledgerDir(kitDir), `${hostFolderName(hostname)}.json`);
 
-/** Written whole, then renamed into place: a pulled stick leaves the old entry or the new one. */
-async function writeWhole(file: string, value: object): Promise<void> {
+/**
+ * Written whole, then renamed into place: a crash leaves the old entry or the new one. `durable`
+ * syncs it first (the admin's list). A server's entry is rewritten at every step of its run and
+ * only guides: it is not synced each time (a torn one reads as a problem, the next step rewrites
+ * it, and the server's own journal is the truth).
+ */
+async function writeWhole(file: string, value: object, durable: boolean): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(tmp, 'w');
   try {
     await handle.writeFile(`${JSON.stringify(value, null, 1)}\n`);
-    await handle.sync();
+    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -89,10 +94,10 @@ async function writeWhole(file: string, value: object): Promise<void> {
 }
 
 export const writeLedgerEntry = (kitDir: string, entry: LedgerEntry): Promise<void> =>
-  writeWhole(ledgerFile(kitDir, entry.hostname), entry);
+  writeWhole(ledgerFile(kitDir, entry.hostname), entry, false);
 
 export const writeFarmList = (kitDir: string, list: FarmList): Promise<void> =>
-  writeWhole(path.join(ledgerDir(kitDir), FARM_FILE), list);
+  writeWhole(path.join(ledgerDir(kitDir), FARM_FILE), list, true);
 
 async function readJsonOrProblem<T>(
   file: string,

@@ -1,4 +1,5 @@
 import { UpgradeError, msg } from '../../shared/message';
+import type { Evidence } from '../../shared/plan';
 import type { CrmConnection } from '../ports';
 import { connectionStepId } from '../../shared/step-id';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
@@ -31,14 +32,8 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
       if (sameVersionText(found, expected)) return updated(ctx, c, found);
       // Issue 15: "Aggiorna Database" only while the farm is quiet; the practice button is not offered before.
       const behindAt = behindSince(ctx, c);
-      const verdict = await farmQuiet(ctx, [c]);
-      if (!verdict.quiet)
-        return {
-          status: 'waiting',
-          finding: verdict.finding,
-          remedy: verdict.remedy,
-          evidence: { ...seen, ...verdict.evidence, version: found, farmReady: false, behindAt },
-        };
+      const refused = await farmRefusal(ctx, c, { ...seen, version: found, behindAt });
+      if (refused) return refused;
       return {
         status: 'waiting',
         finding: msg('after.db-update.waiting', {
@@ -63,14 +58,8 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
       }
       if (sameVersionText(found, expected)) return updated(ctx, c, found);
       const evidence = { database: c.database, version: found, expected, [`dbVersion.${c.name}`]: found };
-      const verdict = await farmQuiet(ctx, [c]);
-      if (!verdict.quiet)
-        return {
-          status: 'waiting',
-          finding: verdict.finding,
-          remedy: verdict.remedy,
-          evidence: { ...evidence, ...verdict.evidence, farmReady: false, behindAt: behindSince(ctx, c) },
-        };
+      const refused = await farmRefusal(ctx, c, { ...evidence, behindAt: behindSince(ctx, c) });
+      if (refused) return refused;
       return {
         status: 'waiting',
         finding: msg('after.db-update.not-yet', evidence),
@@ -85,6 +74,22 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
           await ctx.host.iis.stopPool(pool, ctx.options.poolStopTimeoutMs);
       return restoreDatabaseInFarm(ctx, c);
     },
+  };
+}
+
+/** Waiting for the farm, with the gate's words, when it does not let this server update `c` now. */
+async function farmRefusal(
+  ctx: StepContext,
+  c: CrmConnection,
+  evidence: Evidence,
+): Promise<StepOutcome | null> {
+  const verdict = await farmQuiet(ctx, [c]);
+  if (verdict.quiet) return null;
+  return {
+    status: 'waiting',
+    finding: verdict.finding,
+    remedy: verdict.remedy,
+    evidence: { ...evidence, ...verdict.evidence, farmReady: false },
   };
 }
 

@@ -1,6 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../../testing/session-harness';
 import type { Session, Step } from '../../shared/plan';
 import { type FarmFixture, farmFixture } from '../../testing/farm-fixture';
 import { type PracticeFixture, practiceFixture } from '../../testing/practice-fixture';
@@ -19,14 +20,7 @@ import { type AppSession, openSession } from '../session';
 let f: FarmFixture | undefined;
 let p: PracticeFixture | undefined;
 let session: AppSession | undefined;
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-  await f?.dispose();
-  f = undefined;
-  await p?.dispose();
-  p = undefined;
-});
+closeAfterEach(() => [session, f, p]);
 
 const farmFile = (kitDir: string) => path.join(kitDir, 'reports', '_ledger', 'farm.json');
 const exists = (file: string) =>
