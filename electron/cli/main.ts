@@ -246,7 +246,9 @@ async function interactiveRun(argv: string[]): Promise<number> {
     for (;;) {
       await session.settled();
       snapshot = await session.handlers.getSession();
-      if (snapshot.run.state === 'finished' || snapshot.run.state === 'rolled-back') break;
+      // A finished run reopened for the farm's rollback (issue 15) still offers that, and only that.
+      const ended = snapshot.run.state === 'rolled-back' || snapshot.run.state === 'finished';
+      if (ended && !snapshot.run.actions.includes('rollback')) break;
       if (interrupts.requested) {
         say(view.text(msg('cli.stopped')));
         return 1;

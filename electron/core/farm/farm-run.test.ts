@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeAfterEach } from '../../testing/session-harness';
@@ -11,6 +13,7 @@ import { msg } from '../../shared/message';
 import { readLedger, writeLedgerEntry } from './ledger';
 import { dbBackup, ledgerEntry } from '../../testing/farm-ledger';
 
+const CLI = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 const OLD = '7.8.4.13050210_x64';
 const NEW = '7.8.5.13100517_x64';
 
@@ -253,7 +256,14 @@ describe('farm rollback', () => {
         .map((x) => x.hostname)
         .sort(),
     ).toEqual(['CRM-APP01', 'CRM-APP02', 'CRM-APP03']);
-    // Each server the farm view names, in its order, offers "roll back" and does it.
+    // The open one from the terminal: its finished run reopened, `run --rollback` rolls it back.
+    const cli = await rollBackFromTheTerminal(f, 'CRM-APP03');
+    // Exit 1: the server is not upgraded (rolled back), as after any rollback.
+    expect(cli.code, cli.out).toBe(1);
+    expect(cli.out).toMatch(/Report: .*report\.html/);
+    status = await f.status();
+    expect(status.servers.find((x) => x.hostname === 'CRM-APP03')).toMatchObject({ runState: 'rolled-back' });
+    // Each other server the farm view names, in its order, offers "roll back" and does it.
     for (let i = 0; i < 6 && status.next.server; i++) {
       session = await f.open(status.next.server);
       expect((await session.handlers.getSession()).run.actions).toContain('rollback');
@@ -272,6 +282,25 @@ describe('farm rollback', () => {
     for (const h of ['CRM-APP01', 'CRM-APP02', 'CRM-APP03']) expect(await openToUsers(f, h)).toBe(true);
   });
 });
+
+/** `crm-upgrade run --practice <server> --kit KIT --rollback`, as the admin types it on that server. */
+function rollBackFromTheTerminal(
+  fx: FarmFixture,
+  hostname: string,
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', '--practice', fx.dirOf(hostname), '--kit', fx.kitDir, '--rollback', '--lang', 'en'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
 
 async function waitIdle(s: AppSession) {
   await s.settled();
