@@ -1,19 +1,17 @@
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPracticeHost } from '../electron/host/practice/index';
 import { paths, readJson, serverFileSchema, writeJsonAtomic } from '../electron/host/practice/layout';
 import { uiIt } from '../renderer/src/i18n/ui.it';
 import { ARTIFACTS_DIR, type Harness, USERS_RECHECK_MS, startHarness } from './harness';
+import { BANNER, WAIT, step, waitForLanguage } from './page';
 
-const WAIT = 60_000;
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-const row = (page: Page, id: string) => page.locator(`[data-testid="step"][data-step-id="${id}"]`);
 
 /** What the window asked of the engine, in order (the page's own getSession reads left out). */
 const intents = (harness: Harness): string[] =>
@@ -24,8 +22,8 @@ async function failedUsersCheck(harness: Harness): Promise<Locator> {
   const { page } = harness;
   await page.goto(harness.url, { waitUntil: 'load', timeout: WAIT });
   await page.getByTestId('start-run').click({ timeout: WAIT });
-  await page.locator('[data-testid="run-banner"][data-run-state="paused"]').waitFor({ timeout: WAIT });
-  const users = row(page, 'check.users');
+  await page.locator(BANNER('paused')).waitFor({ timeout: WAIT });
+  const users = step(page, 'check.users');
   expect(await users.getAttribute('data-status')).toBe('failed');
   return users;
 }
@@ -53,7 +51,7 @@ async function waitingForUsers(harness: Harness, users: Locator): Promise<void> 
  */
 async function runGoesOnByItself(harness: Harness): Promise<void> {
   const { page } = harness;
-  await row(page, 'check.users').and(page.locator('[data-status="passed"]')).waitFor({ timeout: WAIT });
+  await step(page, 'check.users').and(page.locator('[data-status="passed"]')).waitFor({ timeout: WAIT });
   await page
     .locator(
       '[data-testid="run-banner"][data-run-state="waiting"], ' +
@@ -64,7 +62,7 @@ async function runGoesOnByItself(harness: Harness): Promise<void> {
   const session = await harness.session.handlers.getSession();
   expect(session.run.waitingForUsers).toBeUndefined();
   expect(session.steps.filter((s) => s.status === 'failed').map((s) => s.id)).toEqual([]);
-  expect(await row(page, 'check.users').getByTestId('wait-for-users').count()).toBe(0);
+  expect(await step(page, 'check.users').getByTestId('wait-for-users').count()).toBe(0);
 }
 
 /** A server that fails most checks at once: the admin must be able to read each, in both languages. */
@@ -85,16 +83,16 @@ describe('pre-flight checks in the UI', () => {
     const { page } = h;
     await page.goto(h.url, { waitUntil: 'load', timeout: WAIT });
     await page.getByTestId('start-run').click({ timeout: WAIT });
-    await page.locator('[data-testid="run-banner"][data-run-state="paused"]').waitFor({ timeout: WAIT });
+    await page.locator(BANNER('paused')).waitFor({ timeout: WAIT });
 
     const failing = ['check.elevation', 'check.iis', 'check.licence', 'check.users', 'check.disk'];
     const texts: Record<string, { it: string; en: string }> = {};
     for (const id of failing) {
-      const r = row(page, id);
+      const r = step(page, id);
       expect(await r.getAttribute('data-status'), id).toBe('failed');
       texts[id] = { it: (await r.getByTestId('step-remedy').textContent()) ?? '', en: '' };
     }
-    expect(await row(page, 'check.reboot').getAttribute('data-status')).toBe('warning');
+    expect(await step(page, 'check.reboot').getAttribute('data-status')).toBe('warning');
     // Nothing past the checks has run.
     expect(
       await page.locator('[data-testid="phase-backup"] [data-status="pending"]').count(),
@@ -105,15 +103,15 @@ describe('pre-flight checks in the UI', () => {
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'checks-failing-it.png'), fullPage: true });
 
     await page.getByTestId('language-toggle').click();
-    await page.locator('[data-testid="app"][data-language="en"]').waitFor({ timeout: WAIT });
+    await waitForLanguage(page, 'en');
     for (const id of failing) {
-      const en = (await row(page, id).getByTestId('step-remedy').textContent()) ?? '';
+      const en = (await step(page, id).getByTestId('step-remedy').textContent()) ?? '';
       expect(en.length, id).toBeGreaterThan(20);
       expect(en, id).not.toBe(texts[id]?.it);
       // No untranslated key shows through.
       expect(en, id).not.toMatch(/\b[a-z]+\.[a-z-]+\.[a-z-]+\b/);
     }
-    expect(await row(page, 'check.licence').getByTestId('step-finding').textContent()).toContain(
+    expect(await step(page, 'check.licence').getByTestId('step-finding').textContent()).toContain(
       'Module "0" is missing',
     );
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'checks-failing-en.png'), fullPage: true });

@@ -12,9 +12,17 @@ import type { Session, SessionStep } from '../electron/shared/plan';
 import { uiEn } from '../renderer/src/i18n/ui.en';
 import { uiIt } from '../renderer/src/i18n/ui.it';
 import { ARTIFACTS_DIR, type Harness, USERS_RECHECK_MS, startHarness } from './harness';
-
-/** Generous, finite: every wait in these tests uses it; nothing sleeps for a fixed time. */
-const WAIT = 60_000;
+import {
+  BANNER,
+  WAIT,
+  driveUntil,
+  okCalls,
+  openApp,
+  startAndLogOffUsers,
+  stepSelector,
+  text,
+  waitForLanguage,
+} from './page';
 
 const TO_VERSION = '7.8.5.13100517_x64';
 const FARM = ['CRM-APP01', 'CRM-APP02', 'CRM-APP03'];
@@ -42,88 +50,17 @@ const uiText = (lang: 'it' | 'en', key: keyof typeof uiIt, params?: Params) => f
 const engineText = (lang: 'it' | 'en', key: keyof typeof engineCatalog.it, params?: Params) =>
   fill(engineCatalog[lang][key], params);
 
-/** The element's text as written (innerText would apply CSS text-transform). */
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent({ timeout: WAIT })) ?? '').trim();
-}
+// --- page helpers (the moves shared with upgrade.test.ts are in page.ts) ------------------------
 
-// --- page helpers (the same moves as upgrade.test.ts) -------------------------------------------
-
-const stepSelector = (id: string, status?: string): string =>
-  `[data-testid="step"][data-step-id="${id}"]${status ? `[data-status="${status}"]` : ''}`;
-const BANNER = (state: string): string => `[data-testid="run-banner"][data-run-state="${state}"]`;
 const farmServer = (page: Page, hostname: string): Locator =>
   page.locator(`[data-testid="farm-server"][data-hostname="${hostname}"]`);
 const farmConnection = (page: Page, connection: string): Locator =>
   page.locator(`[data-testid="farm-connection"][data-connection="${connection}"]`);
-const okCalls = (h: Harness, name: string): number =>
-  h.calls.filter((c) => c.name === name && c.outcome === 'ok').length;
 
-async function waitForLanguage(page: Page, language: 'it' | 'en'): Promise<void> {
-  await page.locator(`[data-testid="app"][data-language="${language}"]`).waitFor({ timeout: WAIT });
-  await page.waitForFunction((lang) => document.documentElement.lang === lang, language, { timeout: WAIT });
-}
-
-async function openApp(h: Harness): Promise<void> {
-  await h.page.goto(h.url, { waitUntil: 'load', timeout: WAIT });
-  await h.page.locator(BANNER('ready')).waitFor({ timeout: WAIT });
-  await waitForLanguage(h.page, 'it');
+/** The window open, in Italian, with its farm view. */
+async function openFarmView(h: Harness): Promise<void> {
+  await openApp(h);
   await h.page.getByTestId('farm-view').waitFor({ timeout: WAIT });
-}
-
-/** A manual step that waits: the practice "Aggiorna Database" first where it is one, then Confirm. */
-async function confirmWaitingStep(h: Harness): Promise<string> {
-  const row = h.page.locator('[data-testid="step"][data-status="waiting"]');
-  const id = (await row.getAttribute('data-step-id', { timeout: WAIT })) ?? '';
-  expect(await row.getAttribute('data-kind'), id).toBe('manual');
-  if (id.startsWith('after.db-update:')) {
-    const button = row.getByTestId('practice-aggiorna-database');
-    expect(await button.getAttribute('data-connection-id')).toBe(id.slice('after.db-update:'.length));
-    const before = okCalls(h, 'practicePressAggiornaDatabase');
-    await button.click({ timeout: WAIT });
-    await expect.poll(() => okCalls(h, 'practicePressAggiornaDatabase'), { timeout: WAIT }).toBe(before + 1);
-  }
-  await row.getByTestId('confirm-step').click({ timeout: WAIT });
-  await h.page.locator(`${stepSelector(id)}:not([data-status="waiting"])`).waitFor({ timeout: WAIT });
-  return id;
-}
-
-/** Confirms every manual step that waits until `until` shows; any other stop fails the test. */
-async function driveUntil(h: Harness, until: string): Promise<string[]> {
-  const { page } = h;
-  const confirmed: string[] = [];
-  const stops = ['paused', 'finished', 'rolled-back'].map(BANNER).join(', ');
-  for (let round = 0; round < 30; round++) {
-    await page
-      .locator(`${until}, ${BANNER('waiting')}, ${stops}`)
-      .first()
-      .waitFor({ state: 'visible', timeout: WAIT });
-    if ((await page.locator(until).count()) > 0) return confirmed;
-    if ((await page.locator(BANNER('waiting')).count()) > 0) {
-      confirmed.push(await confirmWaitingStep(h));
-      continue;
-    }
-    const state = await page.getByTestId('run-banner').getAttribute('data-run-state');
-    const failed = await page
-      .locator('[data-testid="step"][data-status="failed"]')
-      .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-step-id')}: ${r.textContent}`));
-    throw new Error(`the run stopped (${state}) before ${until}; failed: ${failed.join(' | ') || 'none'}`);
-  }
-  throw new Error(`too many manual steps before ${until}`);
-}
-
-/** Start, then past check.users as an admin on a practice server: log the user off, Retry. */
-async function startAndLogOffUsers(h: Harness): Promise<void> {
-  const { page } = h;
-  await page.getByTestId('start-run').click({ timeout: WAIT });
-  const users = page.locator(stepSelector('check.users', 'failed'));
-  await users.waitFor({ timeout: WAIT });
-  await page.locator(BANNER('paused')).waitFor({ timeout: WAIT });
-  const before = okCalls(h, 'practiceLogOffUsers');
-  await users.getByTestId('practice-log-off-users').click({ timeout: WAIT });
-  await expect.poll(() => okCalls(h, 'practiceLogOffUsers'), { timeout: WAIT }).toBe(before + 1);
-  await users.getByTestId('retry-step').click({ timeout: WAIT });
-  await page.locator(stepSelector('check.users', 'passed')).waitFor({ timeout: WAIT });
 }
 
 /** Types into the add-servers form and submits it, as the admin would. */
@@ -213,7 +150,7 @@ describe('the farm view, end to end on a practice farm', () => {
       });
     }
 
-    await openApp(h);
+    await openFarmView(h);
     expect(await text(page.getByTestId('server-hostname'))).toBe('CRM-APP03');
 
     // The farm view: a region named for the farm, open by itself for a farm of three.
@@ -319,7 +256,7 @@ describe('completing the farm in the window', () => {
   it('refuses a bad computer name in both languages, sending nothing, then adds CRM-APP09 to a single server', async () => {
     const h = (harness = await startHarness());
     const { page } = h;
-    await openApp(h);
+    await openFarmView(h);
 
     // A farm of one says so in one line; the details open on request, with the form.
     const view = page.getByTestId('farm-view');
@@ -402,7 +339,7 @@ describe('completing the farm in the window', () => {
       },
     }));
     const { page } = h;
-    await openApp(h);
+    await openFarmView(h);
     await startAndLogOffUsers(h);
 
     // The farm check waits for the admin: three servers found (two from their SQL sessions).

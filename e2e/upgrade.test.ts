@@ -3,7 +3,6 @@ import { request } from 'node:http';
 import { existsSync } from 'node:fs';
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { treeHash } from '../electron/core/files/tree';
 import { CALL_NAMES } from '../electron/shared/contract';
@@ -12,9 +11,20 @@ import { uiEn } from '../renderer/src/i18n/ui.en';
 import { uiIt } from '../renderer/src/i18n/ui.it';
 import { openPracticeHost } from '../electron/host/practice/index';
 import { ARTIFACTS_DIR, CONTENT_SECURITY_POLICY, type Harness, startHarness } from './harness';
-
-/** Generous, finite: every wait in these tests uses it; nothing sleeps for a fixed time. */
-const WAIT = 60_000;
+import {
+  BANNER,
+  WAIT,
+  driveUntil,
+  okCalls,
+  openApp,
+  startAndLogOffUsers,
+  step,
+  stepSelector,
+  text,
+  waitForLanguage,
+  waitForRunState,
+  waitForStep,
+} from './page';
 
 const FROM_VERSION = '7.8.4.13050210_x64';
 const TO_VERSION = '7.8.5.13100517_x64';
@@ -55,121 +65,11 @@ const REQUIRED_STEPS = [
   'report.write',
 ];
 
-// --- page helpers ------------------------------------------------------------------------------
-
-const stepSelector = (id: string, status?: string): string =>
-  `[data-testid="step"][data-step-id="${id}"]${status ? `[data-status="${status}"]` : ''}`;
-
-const step = (page: Page, id: string): Locator => page.locator(stepSelector(id));
-
-/** The element's text as written (innerText would apply CSS text-transform). */
-async function text(locator: Locator): Promise<string> {
-  return (await locator.textContent({ timeout: WAIT })) ?? '';
-}
-
-async function waitForStep(page: Page, id: string, status: string): Promise<Locator> {
-  const row = page.locator(stepSelector(id, status));
-  await row.waitFor({ state: 'visible', timeout: WAIT });
-  return row;
-}
-
-async function waitForRunState(page: Page, ...states: string[]): Promise<string> {
-  const selector = states.map((s) => `[data-testid="run-banner"][data-run-state="${s}"]`).join(', ');
-  await page.locator(selector).waitFor({ state: 'visible', timeout: WAIT });
-  return (await page.getByTestId('run-banner').getAttribute('data-run-state')) ?? '';
-}
-
-async function waitForLanguage(page: Page, language: 'it' | 'en'): Promise<void> {
-  await page.locator(`[data-testid="app"][data-language="${language}"]`).waitFor({ timeout: WAIT });
-  await page.waitForFunction((lang) => document.documentElement.lang === lang, language, { timeout: WAIT });
-}
-
-const BANNER = (state: string): string => `[data-testid="run-banner"][data-run-state="${state}"]`;
-
-/**
- * What an admin does at a manual step that waits: reads the instructions, on the practice server
- * presses the CRM's "Aggiorna Database" for a database step (the practice button), then confirms.
- */
-async function confirmWaitingStep(h: Harness): Promise<string> {
-  const { page } = h;
-  const row = page.locator('[data-testid="step"][data-status="waiting"]');
-  const id = (await row.getAttribute('data-step-id', { timeout: WAIT })) ?? '';
-  expect(await row.getAttribute('data-kind'), id).toBe('manual');
-  expect(await row.getByTestId('step-instructions').isVisible(), id).toBe(true);
-  if (id.startsWith('after.db-update:')) {
-    const connection = id.slice('after.db-update:'.length);
-    const button = row.getByTestId('practice-aggiorna-database');
-    expect(await button.getAttribute('data-connection-id')).toBe(connection);
-    const pressed = () =>
-      h.calls.filter((c) => c.name === 'practicePressAggiornaDatabase' && c.outcome === 'ok').length;
-    const before = pressed();
-    await button.click({ timeout: WAIT });
-    await expect.poll(pressed, { timeout: WAIT }).toBe(before + 1);
-  } else {
-    expect(await row.getByTestId('practice-actions').count(), id).toBe(0);
-  }
-  await row.getByTestId('confirm-step').click({ timeout: WAIT });
-  await page.locator(`${stepSelector(id)}:not([data-status="waiting"])`).waitFor({ timeout: WAIT });
-  return id;
-}
-
-/**
- * Lets the run go on, confirming every manual step that waits, until `until` (a selector) shows.
- * Any other stop (a failure, the end, a rollback) before that fails the test. Returns the
- * confirmed steps in order.
- */
-async function driveUntil(h: Harness, until: string): Promise<string[]> {
-  const { page } = h;
-  const confirmed: string[] = [];
-  const stops = ['paused', 'finished', 'rolled-back'].map(BANNER).join(', ');
-  for (let round = 0; round < 30; round++) {
-    await page
-      .locator(`${until}, ${BANNER('waiting')}, ${stops}`)
-      .first()
-      .waitFor({ state: 'visible', timeout: WAIT });
-    if ((await page.locator(until).count()) > 0) return confirmed;
-    if ((await page.locator(BANNER('waiting')).count()) > 0) {
-      confirmed.push(await confirmWaitingStep(h));
-      continue;
-    }
-    const state = await page.getByTestId('run-banner').getAttribute('data-run-state');
-    const failed = await page
-      .locator('[data-testid="step"][data-status="failed"]')
-      .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-step-id')}: ${r.textContent}`));
-    throw new Error(`the run stopped (${state}) before ${until}; failed: ${failed.join(' | ') || 'none'}`);
-  }
-  throw new Error(`too many manual steps before ${until}`);
-}
+// --- page helpers (the moves the e2e tests share are in page.ts) ------------------------------
 
 /** `actual` holds every id of `required`, in the same order. */
 function expectInOrder(actual: readonly string[], required: readonly string[]): void {
   expect(actual.filter((id) => required.includes(id))).toEqual(required);
-}
-
-async function openApp(h: Harness): Promise<void> {
-  await h.page.goto(h.url, { waitUntil: 'load', timeout: WAIT });
-  await waitForRunState(h.page, 'ready');
-  await waitForLanguage(h.page, 'it');
-}
-
-/** Start, then get past check.users the way an admin would on the practice server. */
-async function startAndLogOffUsers(
-  h: Harness,
-  onUsersFailed?: (row: Locator) => Promise<void>,
-): Promise<void> {
-  const { page } = h;
-  await page.getByTestId('start-run').click({ timeout: WAIT });
-  const users = await waitForStep(page, 'check.users', 'failed');
-  await waitForRunState(page, 'paused');
-  await onUsersFailed?.(users);
-  await users.getByTestId('practice-log-off-users').click({ timeout: WAIT });
-  await expect
-    .poll(() => h.calls.filter((c) => c.name === 'practiceLogOffUsers' && c.outcome === 'ok').length, {
-      timeout: WAIT,
-    })
-    .toBe(1);
-  await users.getByTestId('retry-step').click({ timeout: WAIT });
-  await waitForStep(page, 'check.users', 'passed');
 }
 
 // --- file helpers ------------------------------------------------------------------------------
@@ -334,7 +234,11 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     // then "Aggiungi Tutte le funzioni"; and any other manual step the plan holds, confirmed.
     const confirmedAfter = await driveUntil(h, BANNER('finished'));
     const confirmed = [...confirmedBefore, ...confirmedAfter];
-    expect(confirmed).toEqual(plan.filter((s) => s.kind === 'manual').map((s) => s.id));
+    // check.farm is manual only for a farm: alone, this server's check passes by itself (issue 15).
+    const manual = plan.filter((s) => s.kind === 'manual' && s.id !== 'check.farm').map((s) => s.id);
+    expect(confirmed).toEqual(manual);
+    const farmCheck = (await h.session.handlers.getSession()).steps.find((s) => s.id === 'check.farm');
+    expect(farmCheck).toMatchObject({ status: 'passed', finding: { key: 'check.farm.single' } });
     expectInOrder(confirmed, [
       'after.db-update:Produzione',
       'after.db-update:Formazione',
@@ -485,11 +389,7 @@ describe('CRM Upgrade Manager, end to end on a practice server', () => {
     // Now nobody gets in: the maintenance page (503), and nobody is added.
     const again = step(page, 'backup.users-again');
     await again.getByTestId('practice-log-off-users').click({ timeout: WAIT });
-    await expect
-      .poll(() => h.calls.filter((c) => c.name === 'practiceLogOffUsers' && c.outcome === 'ok').length, {
-        timeout: WAIT,
-      })
-      .toBe(2);
+    await expect.poll(() => okCalls(h, 'practiceLogOffUsers'), { timeout: WAIT }).toBe(2);
     expect(await practice.userLogsIn('Produzione', 'lbianchi')).toEqual({ admitted: false, status: 503 });
     await again.getByTestId('retry-step').click({ timeout: WAIT });
     await waitForStep(page, 'backup.users-again', 'passed');
