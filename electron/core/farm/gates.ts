@@ -136,29 +136,44 @@ export interface SkewVerdict {
 export async function versionSkew(ctx: StepContext, skipped: readonly string[] = []): Promise<SkewVerdict> {
   const code = await readInstalledVersion(installSource(ctx));
   const evidence: Evidence = { code: code ?? 'unknown' };
+  let first: Omit<SkewVerdict, 'evidence'> | null = null;
+  // Every database read, so that the evidence holds them all; the first mismatch is the one said.
   for (const c of ctx.discovery.connections) {
     const found = await versionOrNull(ctx, c);
     evidence[`dbVersion.${c.name}`] = found ?? 'unknown';
-    if (found === null || code === null || skipped.includes(c.name) || sameVersionText(found, code)) continue;
-    const params = { code, connection: c.name, database: c.database, version: found };
-    const codeName = versionNameOrNull(code);
-    const dbName = versionNameOrNull(found);
-    const codeBehind = codeName !== null && dbName !== null && compareVersionNames(codeName, dbName) < 0;
-    return codeBehind
-      ? {
-          matches: false,
-          code,
-          finding: msg('farm.skew.setup-missing.finding', params),
-          remedy: msg('farm.skew.setup-missing.remedy', params),
-          evidence,
-        }
-      : {
-          matches: false,
-          code,
-          finding: msg('farm.skew.update-missing.finding', params),
-          remedy: msg('farm.skew.update-missing.remedy', params),
-          evidence,
-        };
+    if (first || found === null || code === null || skipped.includes(c.name) || sameVersionText(found, code))
+      continue;
+    first = mismatch(code, c, found);
   }
-  return { matches: true, code, evidence };
+  return first ? { ...first, evidence } : { matches: true, code, evidence };
+}
+
+/** What is missing when the code and a database disagree: the setup here, or "Aggiorna Database". */
+function mismatch(code: string, c: CrmConnection, found: string): Omit<SkewVerdict, 'evidence'> {
+  const params = { code, connection: c.name, database: c.database, version: found };
+  const codeName = versionNameOrNull(code);
+  const dbName = versionNameOrNull(found);
+  const codeBehind = codeName !== null && dbName !== null && compareVersionNames(codeName, dbName) < 0;
+  const key = codeBehind ? 'farm.skew.setup-missing' : 'farm.skew.update-missing';
+  return {
+    matches: false,
+    code,
+    finding: msg(`${key}.finding`, params),
+    remedy: msg(`${key}.remedy`, params),
+  };
+}
+
+/**
+ * A rollback puts the server back as the run found it: code and databases as they were then (a
+ * run may begin half-finished, files ahead of a database), which reopening may return to.
+ */
+export function asTheRunFoundIt(ctx: StepContext, skew: SkewVerdict): boolean {
+  const found = ctx.steps.find((s) => s.id === 'check.version')?.evidence ?? {};
+  if (skew.code === null || ctx.startedFrom === null || !sameVersionText(skew.code, ctx.startedFrom))
+    return false;
+  return ctx.discovery.connections.every((c) => {
+    const now = skew.evidence[`dbVersion.${c.name}`];
+    const then = found[`database:${c.name}`];
+    return now === 'unknown' || (typeof then === 'string' && sameVersionText(now, then));
+  });
 }

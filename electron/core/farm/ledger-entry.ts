@@ -70,6 +70,13 @@ function poolsState(events: readonly Happening[]): 'started' | 'stopped' {
   return state;
 }
 
+/** Locked out as other servers may count on: the lockout step took effect (not failed, not half-way). */
+function lockedOut(run: RunForLedger): boolean {
+  const on = run.steps.find((s) => s.id === 'backup.lockout-on');
+  const effective = on?.status === 'passed' || on?.status === 'warning';
+  return effective && lockoutSince(run.steps, (id) => undoneOk(run.undos, id)) !== null;
+}
+
 /** This server's entry in the farm's ledger, from its run as journaled. */
 export function ledgerEntryOf(run: RunForLedger, now = new Date()): LedgerEntry {
   const events = happenings(run);
@@ -113,7 +120,7 @@ export function ledgerEntryOf(run: RunForLedger, now = new Date()): LedgerEntry 
           waitsOnFarm: current.status === 'waiting' && (current.finding?.key.startsWith('farm.') ?? false),
         }
       : null,
-    lockout: lockoutSince(run.steps, (id) => undoneOk(run.undos, id)) ? 'on' : 'off',
+    lockout: lockedOut(run) ? 'on' : 'off',
     pools: poolsState(events),
     rollbackBegun: run.undos.size > 0,
     databases,

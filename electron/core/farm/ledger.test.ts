@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NEW, OLD, dbBackup, farmList, ledgerEntry } from '../../testing/farm-ledger';
-import { LEDGER_DIR, ledgerFile, readLedger, writeFarmList, writeLedgerEntry } from './ledger';
+import {
+  LEDGER_DIR,
+  ledgerFile,
+  readLedger,
+  renameOverReaders,
+  writeFarmList,
+  writeLedgerEntry,
+} from './ledger';
 
 /**
  * Issue 15, the farm's ledger on the kit: each server's entry and the admin's list, read back
@@ -135,5 +142,26 @@ describe('writeLedgerEntry and writeFarmList', () => {
     await writeLedgerEntry(kit, odd);
     expect(await readdir(dir())).toEqual(['CRM_APP_01.json']);
     expect((await readLedger(kit, NEW)).entries).toEqual([odd]);
+  });
+});
+
+describe('a rename Windows refuses while another process reads the entry', () => {
+  it('is tried again until the reader is gone; any other error is not', async () => {
+    const calls: string[] = [];
+    let refusals = 2;
+    const busy = async (from: string, to: string) => {
+      calls.push(`${from}>${to}`);
+      if (refusals-- > 0) throw Object.assign(new Error('busy'), { code: 'EPERM' });
+    };
+    await renameOverReaders('a.tmp', 'a.json', busy);
+    expect(calls).toHaveLength(3);
+    const gone = async () => {
+      throw Object.assign(new Error('gone'), { code: 'ENOENT' });
+    };
+    await expect(renameOverReaders('a.tmp', 'a.json', gone)).rejects.toThrow('gone');
+    const always = async () => {
+      throw Object.assign(new Error('held'), { code: 'EBUSY' });
+    };
+    await expect(renameOverReaders('a.tmp', 'a.json', always, 3)).rejects.toThrow('held');
   });
 });

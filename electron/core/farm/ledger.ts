@@ -87,14 +87,37 @@ async function writeWhole(file: string, value: object, durable: boolean): Promis
   } finally {
     await handle.close();
   }
-  await rename(tmp, file).catch(async (err: unknown) => {
+  await renameOverReaders(tmp, file).catch(async (err: unknown) => {
     await rm(tmp, { force: true });
     throw err;
   });
 }
 
-export const writeLedgerEntry = (kitDir: string, entry: LedgerEntry): Promise<void> =>
-  writeWhole(ledgerFile(kitDir, entry.hostname), entry, false);
+/** Windows refuses a rename onto a file another process has open (EPERM, EBUSY, EACCES): a reader on the kit goes soon. */
+const SHARING = new Set(['EPERM', 'EBUSY', 'EACCES']);
+export async function renameOverReaders(
+  tmp: string,
+  file: string,
+  move: (from: string, to: string) => Promise<void> = rename,
+  attempts = 20,
+): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await move(tmp, file);
+    } catch (err) {
+      if (i >= attempts || !SHARING.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25 * i));
+    }
+  }
+}
+
+/** `durable`: what other servers' gates rely on changed (lockout, pools, backups, updates, restores). */
+export const writeLedgerEntry = (kitDir: string, entry: LedgerEntry, durable = false): Promise<void> =>
+  writeWhole(ledgerFile(kitDir, entry.hostname), entry, durable);
+
+/** The part of an entry the other servers' gates read: a change to it is written durably. */
+export const gateFacts = (e: LedgerEntry): string =>
+  JSON.stringify([e.lockout, e.pools, e.rollbackBegun, e.backups, e.updates, e.restores]);
 
 export const writeFarmList = (kitDir: string, list: FarmList): Promise<void> =>
   writeWhole(path.join(ledgerDir(kitDir), FARM_FILE), list, true);

@@ -51,6 +51,8 @@ export function crmSessionsFromOthers(
     (g) =>
       g.host !== '' &&
       !sameHost(g.host, thisHost) &&
+      // The CRM's pools connect through ASP.NET's SqlClient; a report tool or SSMS under its login does not.
+      /SqlClient Data Provider/i.test(g.program) &&
       ((crmLogin !== '' && g.login.toLowerCase() === crmLogin.toLowerCase()) ||
         known.some((k) => sameHost(k, g.host))),
   );

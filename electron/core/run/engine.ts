@@ -33,7 +33,7 @@ import type {
   StepDefinition,
   StepOutcome,
 } from './context';
-import { type LedgerEntry, writeLedgerEntry } from '../farm/ledger';
+import { type LedgerEntry, gateFacts, writeLedgerEntry } from '../farm/ledger';
 import { farmStatusHere } from '../farm/farm-session';
 import type { FarmStatus } from '../../shared/farm';
 import { writeFarmReport } from '../report/farm-report';
@@ -117,6 +117,8 @@ export class UpgradeEngine {
   /** The ledger entry's writes, one after the other; the latest state wins. */
   private ledgerWrite: Promise<void> = Promise.resolve();
   private ledgerDirty = false;
+  /** What of this server's entry other servers' gates read, as last written. */
+  private ledgerFacts = '';
   /** The version the run started from (the report's "from"), and what is installed now (the header's). */
   private readonly fromVersion: string | null;
   private installedNow: string | null;
@@ -292,7 +294,10 @@ export class UpgradeEngine {
     this.ledgerWrite = this.ledgerWrite.then(async () => {
       this.ledgerDirty = false;
       const entry = this.ledgerEntry();
-      await writeLedgerEntry(this.setup.kitDir, entry).catch((err: unknown) =>
+      const facts = gateFacts(entry);
+      const durable = facts !== this.ledgerFacts;
+      this.ledgerFacts = facts;
+      await writeLedgerEntry(this.setup.kitDir, entry, durable).catch((err: unknown) =>
         this.log('warn', msg('farm.ledger.write-failed', { kit: this.setup.kitDir }), String(err)),
       );
     });

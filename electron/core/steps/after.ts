@@ -1,6 +1,7 @@
 import { UpgradeError, msg } from '../../shared/message';
 import type { Evidence } from '../../shared/plan';
-import type { CrmConnection } from '../ports';
+import type { CrmConnection, CrmSite } from '../ports';
+import { poolsOf, startAll, stopAll } from './pools';
 import { connectionStepId } from '../../shared/step-id';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 import { sameVersionText } from '../../shared/version-name';
@@ -72,24 +73,41 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
       for (const site of [ctx.discovery.site, ctx.discovery.mobileSite])
         for (const pool of site?.pools ?? [])
           await ctx.host.iis.stopPool(pool, ctx.options.poolStopTimeoutMs);
+      // Found done by the farm, with no backup here: another server's to put back, not this one's.
+      const step = ctx.steps.find((s) => s.id === connectionStepId('after.db-update', c.name));
+      const backedUp = ctx.artifacts.some(
+        (a) => a.kind === 'db-backup' && a.connection === c.name && a.verified,
+      );
+      if (!backedUp && step?.finding?.key === 'farm.db-update.done-before')
+        return { status: 'done', finding: msg('farm.undo.no-backup-here', { database: c.database }) };
       return restoreDatabaseInFarm(ctx, c);
     },
   };
 }
 
-/** Waiting for the farm, with the gate's words, when it does not let this server update `c` now. */
+/**
+ * Waiting for the farm, with the gate's words, when it does not let this server update `c` now:
+ * this server's pools are stopped meanwhile, so that the CRM's own button cannot be pressed here
+ * either; once the farm allows it, they start again for the admin.
+ */
 async function farmRefusal(
   ctx: StepContext,
   c: CrmConnection,
   evidence: Evidence,
 ): Promise<StepOutcome | null> {
   const verdict = await farmQuiet(ctx, [c]);
-  if (verdict.quiet) return null;
+  const sites = [ctx.discovery.site, ctx.discovery.mobileSite].filter((x): x is CrmSite => x !== null);
+  if (verdict.quiet) {
+    const states = await Promise.all(poolsOf(sites).map((pool) => ctx.host.iis.poolState(pool)));
+    if (states.some((state) => state !== 'started')) await startAll(ctx, sites);
+    return null;
+  }
+  const pools = await stopAll(ctx, sites);
   return {
     status: 'waiting',
     finding: verdict.finding,
     remedy: verdict.remedy,
-    evidence: { ...evidence, ...verdict.evidence, farmReady: false },
+    evidence: { ...evidence, ...verdict.evidence, ...pools, farmReady: false },
   };
 }
 

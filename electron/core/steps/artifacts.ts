@@ -1,5 +1,6 @@
 import { access, rm } from 'node:fs/promises';
 import { UpgradeError, msg } from '../../shared/message';
+import { sameVersionText } from '../../shared/version-name';
 import { type StepId, connectionStepId, folderStepId } from '../../shared/step-id';
 import { samePath } from '../files/paths';
 import { treeHash } from '../files/tree';
@@ -159,7 +160,7 @@ export async function restoreDatabase(ctx: StepContext, connection: CrmConnectio
   const planted = databaseArtifactProblem(ctx, backup, connection);
   if (planted) return refusal(planted);
   const now = await versionOrNull(ctx, connection);
-  if (now === backup.schemaVersion)
+  if (now !== null && sameVersionText(now, backup.schemaVersion))
     return {
       status: 'done',
       finding: msg('undo.db.unchanged', { database, version: now }),
@@ -181,7 +182,7 @@ export async function restoreDatabase(ctx: StepContext, connection: CrmConnectio
   // Without a version query the restore itself is the proof: SQL Server checked the backup's checksums.
   const after = (await versionOrNull(ctx, connection)) ?? backup.schemaVersion;
   const evidence = { database, path: backup.path, version: after, expected: backup.schemaVersion };
-  return after === backup.schemaVersion
+  return sameVersionText(after, backup.schemaVersion)
     ? { status: 'done', finding: msg('undo.db.restored', { database, path: backup.path }), evidence }
     : {
         status: 'failed',

@@ -11,7 +11,7 @@ import type { CrmConnection, CrmSite } from '../ports';
 import type { Artifact } from '../run/journal';
 import type { StepContext, StepDefinition, StepOutcome } from '../run/context';
 import { type FilesBackup, type FolderRole, manifestProblem } from './backup-proof';
-import { farmDatabaseBackup, restoreDatabaseInFarm } from './farm';
+import { farmDatabaseBackup, undoDatabaseBackup } from './farm';
 import { type TouchedFolder, resolveTouched, touchedFolders } from './touched-folders';
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -329,13 +329,7 @@ export function databaseBackup(c: CrmConnection): StepDefinition {
      * Issue 15: the database back as the farm's backup saved it, when its version moved; once for
      * the farm. Waiting for the farm, this server took none: the database is not its to restore.
      */
-    undo: (ctx) =>
-      ctx.artifacts.some((a) => a.kind === 'db-backup' && a.connection === c.name)
-        ? restoreDatabaseInFarm(ctx, c)
-        : Promise.resolve({
-            status: 'done',
-            finding: msg('farm.undo.no-backup-here', { database: c.database }),
-          }),
+    undo: (ctx) => undoDatabaseBackup(ctx, c),
   };
 }
 

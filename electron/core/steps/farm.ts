@@ -44,6 +44,20 @@ export const farmCheck: StepDefinition = {
         finding: msg('check.farm.single', { server: ctx.discovery.hostname }),
         evidence,
       };
+    // The farm's gates and its skew guard stand on each database's version: without it, no farm.
+    const unreadable: string[] = [];
+    for (const c of ctx.discovery.connections)
+      if ((await versionOrNull(ctx, c)) === null) unreadable.push(c.name);
+    if (unreadable.length > 0)
+      return {
+        status: 'failed',
+        finding: msg('check.farm.no-version.finding', {
+          count: members.length,
+          connections: unreadable.join(', '),
+        }),
+        remedy: msg('check.farm.no-version.remedy'),
+        evidence,
+      };
     const listed = ledger.list?.servers ?? [];
     const unlisted = members.filter((m) => !listed.some((l) => sameHost(l, m.hostname)));
     if (unlisted.length === 0 && ledger.list)
@@ -122,6 +136,9 @@ export async function farmDatabaseBackup(
       evidence: { ...evidence, path: backup.path, takenBy, schemaVersion: backup.schemaVersion },
     };
   }
+  const others = farmMembers(ctx, await ctx.farm.ledger()).length > 1;
+  // Alone (a forced reinstall of the same build, a half-finished start): its own backup, as always.
+  if (updated && !others) return takeOwn();
   if (updated) {
     return {
       status: 'warning',
@@ -171,22 +188,39 @@ async function provenFarmBackup(
 export async function restoreDatabaseInFarm(ctx: StepContext, c: CrmConnection): Promise<UndoOutcome> {
   const backup = ctx.artifacts.find((a) => a.kind === 'db-backup' && a.connection === c.name && a.verified);
   const now = await versionOrNull(ctx, c);
-  if (backup?.kind === 'db-backup' && now !== null && !sameVersionText(now, backup.schemaVersion)) {
+  const moved = backup?.kind === 'db-backup' && (now === null || !sameVersionText(now, backup.schemaVersion));
+  if (moved) {
     const verdict = await farmQuiet(ctx, [c]);
     if (!verdict.quiet)
       return {
         status: 'failed',
         finding: msg('farm.restore-waits', {
           database: c.database,
-          version: now,
+          version: now ?? '?',
           servers: String(
-            verdict.evidence['farm.notLockedOut'] || verdict.evidence['farm.sessionsFrom'] || '-',
+            verdict.evidence['farm.notLockedOut'] ||
+              verdict.evidence['farm.sessionsFrom'] ||
+              verdict.evidence['farm.servers'] ||
+              '-',
           ),
         }),
-        evidence: { ...verdict.evidence, [`dbVersion.${c.name}`]: now },
+        evidence: { ...verdict.evidence, [`dbVersion.${c.name}`]: now ?? 'unknown' },
       };
   }
   const outcome = await restoreDatabase(ctx, c);
   const after = await versionOrNull(ctx, c).catch(() => null);
   return { ...outcome, evidence: { ...outcome.evidence, [`dbVersion.${c.name}`]: after ?? 'unknown' } };
+}
+
+/**
+ * The undo of a database's backup step: the database back from this run's verified backup when its
+ * version moved. Without a verified backup, or with a version that cannot be read, there is
+ * nothing here to put back: "Aggiorna Database"'s own undo restores what it changed.
+ */
+export async function undoDatabaseBackup(ctx: StepContext, c: CrmConnection): Promise<UndoOutcome> {
+  const backup = ctx.artifacts.find((a) => a.kind === 'db-backup' && a.connection === c.name && a.verified);
+  const now = await versionOrNull(ctx, c);
+  if (backup?.kind !== 'db-backup' || now === null || sameVersionText(now, backup.schemaVersion))
+    return { status: 'done', finding: msg('farm.undo.no-backup-here', { database: c.database }) };
+  return restoreDatabaseInFarm(ctx, c);
 }

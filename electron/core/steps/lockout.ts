@@ -2,7 +2,7 @@ import { type Message, UpgradeError, msg } from '../../shared/message';
 import type { Evidence, Step } from '../../shared/plan';
 import type { CrmSite, SiteBinding } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../run/context';
-import { versionSkew } from '../farm/gates';
+import { asTheRunFoundIt, versionSkew } from '../farm/gates';
 import { usersCheck } from './checks';
 import { MAINTENANCE_HTML } from './upgrade';
 
@@ -123,7 +123,7 @@ export const lockoutOn: StepDefinition = {
   async undo(ctx): Promise<UndoOutcome> {
     // Issue 15: rolled back, the server reopens only on code that matches every database.
     const skew = await versionSkew(ctx);
-    if (!skew.matches)
+    if (!skew.matches && !asTheRunFoundIt(ctx, skew))
       return {
         status: 'failed',
         finding: msg('farm.rollback.locked', { code: skew.code ?? '?' }),

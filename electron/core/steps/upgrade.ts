@@ -4,7 +4,7 @@ import type { CrmSite } from '../ports';
 import type { StepContext, StepDefinition, StepOutcome, UndoOutcome } from '../run/context';
 import { restoreFolder } from './artifacts';
 import { runBackupDir } from './backup';
-import { farmQuiet, versionSkew } from '../farm/gates';
+import { asTheRunFoundIt, farmQuiet, versionSkew } from '../farm/gates';
 import { poolsOf, startAll, stopAll } from './pools';
 import { restartFirst, runSetup } from './setup-run';
 import { resolveTouched, touchedFolders } from './touched-folders';
@@ -87,7 +87,7 @@ export const stopPools: StepDefinition = {
   /** Started again only on code that matches every database: in a farm they may be another server's to restore. */
   async undo(ctx) {
     const skew = await versionSkew(ctx);
-    if (!skew.matches)
+    if (!skew.matches && !asTheRunFoundIt(ctx, skew))
       return {
         status: 'failed',
         finding: msg('farm.rollback.held', { pools: poolsOf(sites(ctx)).join(', '), code: skew.code ?? '?' }),

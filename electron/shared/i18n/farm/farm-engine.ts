@@ -78,6 +78,10 @@ const it = {
   'farm.run-state.rolled-back': 'ripristinato',
   'farm.backup.not-adopted':
     'La copia {{path}} indicata sulla chiavetta come fatta da {{server}} non viene adottata ({{reason}}): SQL Server non conferma che sia la copia della farm presa con tutti i server bloccati.',
+  'check.farm.no-version.finding':
+    'Il CRM è servito da {{count}} server, ma la versione del database di {{connections}} non è leggibile: senza, il programma non può sapere se "Aggiorna Database" è già stato fatto, né tenere chiuso un server con codice e database diversi.',
+  'check.farm.no-version.remedy':
+    'Chiedi al fornitore un profilo con sql.databaseVersionQuery (la query che legge la versione del database), poi premi Riprova. In una farm l’aggiornamento non procede senza.',
   'farm.servers-set': 'Elenco dei server della farm confermato: {{servers}}.',
   'farm.server-name-invalid':
     '«{{name}}» non è un nome di computer Windows: usa lettere, cifre, - e _, al massimo 15 caratteri (come nel Pannello di controllo › Sistema).',
@@ -174,6 +178,10 @@ const en: Record<keyof typeof it, string> = {
   'farm.run-state.rolled-back': 'rolled back',
   'farm.backup.not-adopted':
     "Backup {{path}}, named on the kit as taken by {{server}}, is not adopted ({{reason}}): SQL Server does not confirm it is the farm's backup taken with every server locked out.",
+  'check.farm.no-version.finding':
+    'The CRM is served by {{count}} servers, but the database version of {{connections}} cannot be read: without it the program cannot tell whether "Aggiorna Database" was done, nor keep a server with mismatched code and database closed.',
+  'check.farm.no-version.remedy':
+    'Ask the vendor for a profile with sql.databaseVersionQuery (the query that reads the database version), then press Retry. In a farm the upgrade does not go on without it.',
   'farm.servers-set': "The farm's list of servers confirmed: {{servers}}.",
   'farm.server-name-invalid':
     '«{{name}}» is not a Windows computer name: use letters, digits, - and _, at most 15 characters (as in Control Panel › System).',
