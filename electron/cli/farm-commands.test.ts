@@ -121,6 +121,17 @@ describe('crm-upgrade farm status: work remains, exit 1', () => {
     expect(out.stdout).toContain(`The farm ledger file ${misfiled} speaks of server CRM-APP01`);
   });
 
+  it('says when the kit holds the ledgers of two installations (a rehearsal, then production)', async () => {
+    await writeLedgerEntry(
+      kit,
+      finishedEntry('CRM-TEST01', { installation: 'crm-test01\\sqlexpress/crm_prod' }),
+    );
+    await writeLedgerEntry(kit, ledgerEntry('CRM-APP01', { installation: 'crm-sql01/crm_prod' }));
+    const out = await status('--lang', 'en');
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain('The kit holds the ledgers of several installations');
+  });
+
   it('--json: the farm as farmStatusSchema reads it, and still exit 1', async () => {
     await writeLedgerEntry(kit, ledgerEntry('CRM-APP01'));
     const out = await status('--json');

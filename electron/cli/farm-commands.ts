@@ -109,7 +109,14 @@ export async function farmCommand(argv: string[]): Promise<number> {
     throw new UsageError('farm status --kit KITDIR [--json] [--lang it|en]');
   const kitDir = path.resolve(values.kit);
   const kitVersion = await kitVersionOf(kitDir);
-  const status = farmStatus({ kitVersion, ledger: await readLedger(kitDir, kitVersion), members: [] });
+  const ledger = await readLedger(kitDir, kitVersion);
+  // One stick may have served a rehearsal and production: said, never mixed silently.
+  const installations = [...new Set(ledger.entries.map((e) => e.installation))];
+  if (installations.length > 1)
+    ledger.problems.push(
+      msg('farm.ledger.several-installations', { installations: installations.join(' | ') }),
+    );
+  const status = farmStatus({ kitVersion, ledger, members: [] });
   if (values.json) say(JSON.stringify(status, null, 1));
   else for (const line of farmStatusLines(status, lang)) say(line);
   return status.complete ? 0 : 1;

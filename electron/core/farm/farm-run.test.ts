@@ -155,7 +155,11 @@ describe('the ledger guides, the facts decide', () => {
     await host.iis.stopPool('CRMAppPool', 5_000);
     await writeLedgerEntry(
       fx.kitDir,
-      ledgerEntry('CRM-APP02', { backups: [dbBackup('CRM-APP02', { ...old, verified: true })] }),
+      ledgerEntry('CRM-APP02', {
+        // Filed as this farm's: the installation CRM-APP01 wrote.
+        installation: (await readLedger(fx.kitDir, fx.kitVersion)).entries[0]?.installation ?? '',
+        backups: [dbBackup('CRM-APP02', { ...old, verified: true })],
+      }),
     );
     session = await fx.open('CRM-APP01');
     const logged: string[] = [];

@@ -7,7 +7,14 @@ import type { Profile } from '../profile';
 import type { FarmContext } from '../run/context';
 import { JOURNAL_FILE, SERVER_RUNS, journalState, readJournal } from '../run/journal';
 import { versionOrNull } from '../steps/artifacts';
-import { type FarmLedger, type LedgerEntry, readLedger, sameHost, writeFarmList } from './ledger';
+import {
+  type FarmLedger,
+  type LedgerEntry,
+  installationOf,
+  readLedger,
+  sameHost,
+  writeFarmList,
+} from './ledger';
 import { hostsWithCrmSessions, ledgerHosts, mergeMembers } from './members';
 import { farmStatus } from './status';
 
@@ -34,7 +41,8 @@ function confirmedList(hostname: string, servers: readonly string[]): string[] {
  * profile's servers, and the CRM sessions SQL Server shows from other hosts.
  */
 export async function openFarm(o: FarmOpening): Promise<FarmContext> {
-  const alone = farmContext(o.kitDir, o.kitVersion, o.hostname);
+  const installation = installationOf(o.hostname, o.connections);
+  const alone = farmContext(o.kitDir, o.kitVersion, o.hostname, undefined, installation);
   if (o.confirmedServers && o.confirmedServers.length > 0) await alone.confirm(o.confirmedServers);
   const found = ledgerHosts(await alone.ledger());
   const named = [...found.list, ...(o.profile.farm?.servers ?? []), ...found.ledger];
@@ -54,15 +62,18 @@ export function farmContext(
   kitVersion: string,
   hostname: string,
   known: FarmContext['known'] = [{ hostname, sources: ['this'] }],
+  installation = '',
 ): FarmContext {
   return {
     known,
-    ledger: () => readLedger(kitDir, kitVersion),
+    installation,
+    ledger: () => readLedger(kitDir, kitVersion, installation),
     async confirm(servers) {
       await writeFarmList(kitDir, {
         format: 1,
         kind: 'crm-farm',
         kitVersion,
+        installation,
         servers: confirmedList(hostname, servers),
         confirmedBy: hostname,
         confirmedAt: new Date().toISOString(),

@@ -11,6 +11,7 @@ export interface RunForLedger {
   hostname: string;
   runId: string;
   kitVersion: string;
+  installation: string;
   fromVersion: string | null;
   codeVersion: string | null;
   state: RunState;
@@ -110,6 +111,7 @@ export function ledgerEntryOf(run: RunForLedger, now = new Date()): LedgerEntry 
     hostname: run.hostname,
     runId: run.runId,
     kitVersion: run.kitVersion,
+    installation: run.installation,
     fromVersion: run.fromVersion,
     codeVersion: run.codeVersion,
     runState: run.state,

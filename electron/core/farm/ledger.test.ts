@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NEW, OLD, dbBackup, farmList, ledgerEntry } from '../../testing/farm-ledger';
 import {
   LEDGER_DIR,
+  installationOf,
   ledgerFile,
   readLedger,
   renameOverReaders,
@@ -163,5 +164,30 @@ describe('a rename Windows refuses while another process reads the entry', () =>
       throw Object.assign(new Error('held'), { code: 'EBUSY' });
     };
     await expect(renameOverReaders('a.tmp', 'a.json', always, 3)).rejects.toThrow('held');
+  });
+});
+
+describe('one stick, two installations (a rehearsal on a test server, then production)', () => {
+  it('reads only the entries and the list of this installation', async () => {
+    const kit = await mkdtemp(path.join(tmpdir(), 'crm-ledger-two-'));
+    try {
+      const test = installationOf('CRM-TEST01', [{ server: '.\\SQLEXPRESS', database: 'CRM_PROD' }]);
+      const prod = installationOf('CRM-APP01', [{ server: 'CRM-SQL01.azienda.local', database: 'CRM_PROD' }]);
+      expect(test).toBe('crm-test01\\sqlexpress/crm_prod');
+      expect(prod).toBe('crm-sql01/crm_prod');
+      // The farm's servers read one name whatever their web.config's form of it.
+      expect(installationOf('CRM-APP02', [{ server: 'tcp:crm-sql01,1433', database: 'CRM_PROD' }])).toBe(
+        prod,
+      );
+      await writeLedgerEntry(kit, ledgerEntry('CRM-TEST01', { installation: test }));
+      await writeFarmList(kit, farmList(['CRM-TEST01'], { installation: test }));
+      await writeLedgerEntry(kit, ledgerEntry('CRM-APP02', { installation: prod }));
+      const ledger = await readLedger(kit, NEW, prod);
+      expect(ledger.entries.map((e) => e.hostname)).toEqual(['CRM-APP02']);
+      expect(ledger.list).toBeNull();
+      expect((await readLedger(kit, NEW, test)).list?.servers).toEqual(['CRM-TEST01']);
+    } finally {
+      await rm(kit, { recursive: true, force: true });
+    }
   });
 });

@@ -27,6 +27,8 @@ export const ledgerEntrySchema = z.object({
   hostname: z.string().min(1).max(64),
   runId: z.string().max(64),
   kitVersion: z.string().max(64),
+  /** Which installation (its SQL Server and databases): one stick may serve a test server and production. */
+  installation: z.string().max(2000).default(''),
   fromVersion: z.string().max(64).nullable(),
   /** The CRM's version in this server's files, as its run last read them. */
   codeVersion: z.string().max(64).nullable(),
@@ -55,6 +57,7 @@ export const farmListSchema = z.object({
   format: z.literal(1),
   kind: z.literal('crm-farm'),
   kitVersion: z.string().max(64),
+  installation: z.string().max(2000).default(''),
   servers: z.array(farmServerNameSchema).min(1).max(32),
   confirmedBy: z.string().max(64),
   confirmedAt: z.string(),
@@ -145,7 +148,8 @@ async function readJsonOrProblem<T>(
  * Every server's entry for this kit's version, and the list, as the kit holds them now. An entry
  * that cannot be read, or that is filed under another server's name, is a problem, never a fact.
  */
-export async function readLedger(kitDir: string, kitVersion: string): Promise<FarmLedger> {
+export async function readLedger(kitDir: string, kitVersion: string, installation = ''): Promise<FarmLedger> {
+  const ours = (other: string) => installation === '' || other === installation;
   const dir = ledgerDir(kitDir);
   const names = await readdir(dir).catch(() => [] as string[]);
   const entries: LedgerEntry[] = [];
@@ -157,7 +161,8 @@ export async function readLedger(kitDir: string, kitVersion: string): Promise<Fa
     if (name === FARM_FILE) {
       const read = await readJsonOrProblem(file, farmListSchema);
       if (read && 'problem' in read) problems.push(read.problem);
-      else if (read && read.value.kitVersion === kitVersion) list = read.value;
+      else if (read && read.value.kitVersion === kitVersion && ours(read.value.installation))
+        list = read.value;
       continue;
     }
     const read = await readJsonOrProblem(file, ledgerEntrySchema);
@@ -165,9 +170,32 @@ export async function readLedger(kitDir: string, kitVersion: string): Promise<Fa
     if ('problem' in read) problems.push(read.problem);
     else if (`${hostFolderName(read.value.hostname)}.json` !== name)
       problems.push(msg('farm.ledger.misfiled', { file, hostname: read.value.hostname }));
-    else if (read.value.kitVersion === kitVersion) entries.push(read.value);
+    else if (read.value.kitVersion === kitVersion && ours(read.value.installation)) entries.push(read.value);
   }
   return { entries, list, problems };
 }
 
 export const sameHost = (a: string, b: string): boolean => a.toUpperCase() === b.toUpperCase();
+
+/**
+ * The installation the connections name: each database on its SQL Server, the server as its host's
+ * first name (a local one, ".", "(local)", "localhost", as this server). Servers of one farm read
+ * the same; a test server and production, even with the same database names, do not.
+ */
+export function installationOf(
+  hostname: string,
+  connections: readonly { server: string; database: string }[],
+): string {
+  const serverName = (server: string) => {
+    const [host = '', instance = ''] =
+      server
+        .replace(/^(tcp|np|lpc):/i, '')
+        .split(',')[0]
+        ?.split('\\') ?? [];
+    const local = ['.', '(local)', 'localhost', '127.0.0.1'].includes(host.toLowerCase());
+    const name = local ? hostname : /^[\d.]+$/.test(host) ? host : (host.split('.')[0] ?? host);
+    return `${name}${instance ? `\\${instance}` : ''}`.toLowerCase();
+  };
+  const parts = connections.map((c) => `${serverName(c.server)}/${c.database.toLowerCase()}`);
+  return [...new Set(parts)].sort().join(';');
+}

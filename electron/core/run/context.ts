@@ -26,6 +26,8 @@ export interface Discovery {
 export interface FarmContext {
   /** The servers known when the run's plan was made, this one first. */
   readonly known: readonly FarmMember[];
+  /** This server's installation (installationOf): the ledger's entries of another one are not this farm's. */
+  readonly installation: string;
   /** The kit's ledger as it is now: another server (another Remote Desktop session) may have written since. */
   ledger(): Promise<FarmLedger>;
   /** The admin's list of the farm's servers, written onto the kit. */

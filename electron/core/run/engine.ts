@@ -274,6 +274,7 @@ export class UpgradeEngine {
       hostname: this.setup.discovery.hostname,
       runId: this.runId,
       kitVersion: this.setup.kitVersionText,
+      installation: this.setup.farm.installation,
       fromVersion: this.fromVersion,
       codeVersion: this.installedNow,
       state: this.model.state,

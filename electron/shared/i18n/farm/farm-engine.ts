@@ -82,6 +82,8 @@ const it = {
     'Il CRM è servito da {{count}} server, ma la versione del database di {{connections}} non è leggibile: senza, il programma non può sapere se "Aggiorna Database" è già stato fatto, né tenere chiuso un server con codice e database diversi.',
   'check.farm.no-version.remedy':
     'Chiedi al fornitore un profilo con sql.databaseVersionQuery (la query che legge la versione del database), poi premi Riprova. In una farm l’aggiornamento non procede senza.',
+  'farm.ledger.several-installations':
+    'Sulla chiavetta ci sono i registri di più installazioni ({{installations}}): questa vista le mostra insieme. Sul server, il programma legge solo quelle della sua.',
   'farm.servers-set': 'Elenco dei server della farm confermato: {{servers}}.',
   'farm.server-name-invalid':
     '«{{name}}» non è un nome di computer Windows: usa lettere, cifre, - e _, al massimo 15 caratteri (come nel Pannello di controllo › Sistema).',
@@ -182,6 +184,8 @@ const en: Record<keyof typeof it, string> = {
     'The CRM is served by {{count}} servers, but the database version of {{connections}} cannot be read: without it the program cannot tell whether "Aggiorna Database" was done, nor keep a server with mismatched code and database closed.',
   'check.farm.no-version.remedy':
     'Ask the vendor for a profile with sql.databaseVersionQuery (the query that reads the database version), then press Retry. In a farm the upgrade does not go on without it.',
+  'farm.ledger.several-installations':
+    'The kit holds the ledgers of several installations ({{installations}}): this view shows them together. On a server, the program reads only its own.',
   'farm.servers-set': "The farm's list of servers confirmed: {{servers}}.",
   'farm.server-name-invalid':
     '«{{name}}» is not a Windows computer name: use letters, digits, - and _, at most 15 characters (as in Control Panel › System).',
