@@ -220,7 +220,15 @@ export async function restoreDatabaseInFarm(ctx: StepContext, c: CrmConnection):
 export async function undoDatabaseBackup(ctx: StepContext, c: CrmConnection): Promise<UndoOutcome> {
   const backup = ctx.artifacts.find((a) => a.kind === 'db-backup' && a.connection === c.name && a.verified);
   const now = await versionOrNull(ctx, c);
-  if (backup?.kind !== 'db-backup' || now === null || sameVersionText(now, backup.schemaVersion))
-    return { status: 'done', finding: msg('farm.undo.no-backup-here', { database: c.database }) };
+  const database = c.database;
+  if (backup?.kind !== 'db-backup')
+    return { status: 'done', finding: msg('farm.undo.no-backup-here', { database }) };
+  if (now === null) return { status: 'done', finding: msg('farm.undo.version-unknown', { database }) };
+  if (sameVersionText(now, backup.schemaVersion))
+    return {
+      status: 'done',
+      finding: msg('undo.db.unchanged', { database, version: now }),
+      evidence: { database, version: now },
+    };
   return restoreDatabaseInFarm(ctx, c);
 }

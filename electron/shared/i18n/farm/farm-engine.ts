@@ -84,6 +84,8 @@ const it = {
     'Chiedi al fornitore un profilo con sql.databaseVersionQuery (la query che legge la versione del database), poi premi Riprova. In una farm l’aggiornamento non procede senza.',
   'farm.ledger.several-installations':
     'Sulla chiavetta ci sono i registri di più installazioni ({{installations}}): questa vista le mostra insieme. Sul server, il programma legge solo quelle della sua.',
+  'farm.undo.version-unknown':
+    'La versione del database {{database}} non è leggibile: lo ripristina, se serve, l’annullamento di "Aggiorna Database".',
   'farm.servers-set': 'Elenco dei server della farm confermato: {{servers}}.',
   'farm.server-name-invalid':
     '«{{name}}» non è un nome di computer Windows: usa lettere, cifre, - e _, al massimo 15 caratteri (come nel Pannello di controllo › Sistema).',
@@ -186,6 +188,8 @@ const en: Record<keyof typeof it, string> = {
     'Ask the vendor for a profile with sql.databaseVersionQuery (the query that reads the database version), then press Retry. In a farm the upgrade does not go on without it.',
   'farm.ledger.several-installations':
     'The kit holds the ledgers of several installations ({{installations}}): this view shows them together. On a server, the program reads only its own.',
+  'farm.undo.version-unknown':
+    'The version of database {{database}} cannot be read: the undo of "Aggiorna Database" restores it if needed.',
   'farm.servers-set': "The farm's list of servers confirmed: {{servers}}.",
   'farm.server-name-invalid':
     '«{{name}}» is not a Windows computer name: use letters, digits, - and _, at most 15 characters (as in Control Panel › System).',
