@@ -1,13 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readLedger } from '../core/farm/ledger';
-import { farmStatus } from '../core/farm/status';
+import { farmStatusOnKit } from '../core/farm/farm-session';
 import { sourceResourcesDir } from '../core/resources';
 import { type AppSession, openSession } from '../core/session';
 import { openPracticeHost } from '../host/practice';
 import { initPracticeFarm } from '../host/practice/farm-init';
-import type { FarmStatus } from '../shared/farm';
 import type { Language } from '../shared/i18n';
 import { UpgradeError } from '../shared/message';
 import type { Session } from '../shared/plan';
@@ -70,10 +68,6 @@ async function visit(session: AppSession, lang: Language, rollback: boolean): Pr
   }
 }
 
-async function farmNow(kitDir: string, kitVersion: string): Promise<FarmStatus> {
-  return farmStatus({ kitVersion, ledger: await readLedger(kitDir, kitVersion), members: [] });
-}
-
 /**
  * `demo --farm N`: a practice farm of N servers on one SQL Server, upgraded end to end in the
  * farm's order. The demo goes where the farm view says the next thing is, as the admin would.
@@ -95,7 +89,7 @@ export async function farmDemo(servers: number, lang: Language, setupFails?: num
   say(it ? `Kit di prova:  ${kitDir}` : `Practice kit:  ${kitDir}`);
   const view = new TerminalView(lang);
   let target: string | null = farm.servers[0]?.hostname ?? null;
-  let status = await farmNow(kitDir, manifest.version);
+  let status = await farmStatusOnKit(kitDir, manifest.version);
   for (let visits = 0; target !== null && visits < servers * 4 + 4; visits++) {
     const dir = farm.servers.find((s) => s.hostname === target)?.dir;
     if (!dir) break;
@@ -119,7 +113,7 @@ export async function farmDemo(servers: number, lang: Language, setupFails?: num
     } finally {
       await session.close();
     }
-    status = await farmNow(kitDir, manifest.version);
+    status = await farmStatusOnKit(kitDir, manifest.version);
     say(`    → ${farmStatusLines(status, lang).at(-1) ?? ''}`);
     if (status.complete || (status.rollback && !status.servers.some((s) => s.mustRollBack))) break;
     target = status.next.server;

@@ -1,8 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readLedger } from '../core/farm/ledger';
-import { farmStatus } from '../core/farm/status';
+import { farmStatusOnKit } from '../core/farm/farm-session';
 import { translator } from '../core/i18n';
 import { KIT_MANIFEST } from '../core/kit/kit-manifest';
 import type { FarmStatus } from '../shared/farm';
@@ -109,14 +108,7 @@ export async function farmCommand(argv: string[]): Promise<number> {
     throw new UsageError('farm status --kit KITDIR [--json] [--lang it|en]');
   const kitDir = path.resolve(values.kit);
   const kitVersion = await kitVersionOf(kitDir);
-  const ledger = await readLedger(kitDir, kitVersion);
-  // One stick may have served a rehearsal and production: said, never mixed silently.
-  const installations = [...new Set(ledger.entries.map((e) => e.installation))];
-  if (installations.length > 1)
-    ledger.problems.push(
-      msg('farm.ledger.several-installations', { installations: installations.join(' | ') }),
-    );
-  const status = farmStatus({ kitVersion, ledger, members: [] });
+  const status = await farmStatusOnKit(kitDir, kitVersion);
   if (values.json) say(JSON.stringify(status, null, 1));
   else for (const line of farmStatusLines(status, lang)) say(line);
   return status.complete ? 0 : 1;

@@ -3,8 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type PracticeKitOptions, createPracticeKit } from '../cli/practice-kit';
-import { readLedger } from '../core/farm/ledger';
-import { farmStatus } from '../core/farm/status';
+import { farmStatusOnKit } from '../core/farm/farm-session';
 import { sourceResourcesDir } from '../core/resources';
 import { type AppSession, openSession } from '../core/session';
 import type { Host } from '../core/ports';
@@ -63,12 +62,7 @@ export async function farmFixture(
     host: (hostname) => openPracticeHost(dirOf(hostname)),
     open: async (hostname) =>
       openSession({ host: await openPracticeHost(dirOf(hostname)), kitDir, usersRecheckMs: 50 }),
-    status: async () =>
-      farmStatus({
-        kitVersion: manifest.version,
-        ledger: await readLedger(kitDir, manifest.version),
-        members: [],
-      }),
+    status: () => farmStatusOnKit(kitDir, manifest.version),
     bakFiles: async () =>
       (await readdir(path.join(farm.dir, 'sql', 'Backup'))).filter((f) => f.endsWith('.bak')),
     dispose: () => rm(root, { recursive: true, force: true }),

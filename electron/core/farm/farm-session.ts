@@ -126,3 +126,17 @@ export function farmServersProblem(names: readonly string[]): UpgradeError | nul
     ? null
     : new UpgradeError(msg('farm.server-name-invalid', { name: bad.slice(0, 40) }));
 }
+
+/**
+ * The farm as the kit alone tells it (`farm status`, the demo, from any computer): every entry of
+ * the kit's version; a stick that served several installations is said, never mixed silently.
+ */
+export async function farmStatusOnKit(kitDir: string, kitVersion: string): Promise<FarmStatus> {
+  const ledger = await readLedger(kitDir, kitVersion);
+  const installations = [...new Set(ledger.entries.map((e) => e.installation))];
+  if (installations.length > 1)
+    ledger.problems.push(
+      msg('farm.ledger.several-installations', { installations: installations.join(' | ') }),
+    );
+  return farmStatus({ kitVersion, ledger, members: [] });
+}

@@ -78,7 +78,7 @@ export function databaseUpdate(c: CrmConnection, first: boolean): StepDefinition
       const backedUp = ctx.artifacts.some(
         (a) => a.kind === 'db-backup' && a.connection === c.name && a.verified,
       );
-      if (!backedUp && step?.finding?.key === 'farm.db-update.done-before')
+      if (!backedUp && step?.status === 'passed' && step.evidence.updatedHere === false)
         return { status: 'done', finding: msg('farm.undo.no-backup-here', { database: c.database }) };
       return restoreDatabaseInFarm(ctx, c);
     },

@@ -225,12 +225,10 @@ function folderBackup(folder: BackupFolder): StepDefinition {
   };
 }
 
-/** A verify step with no backup to verify: the backup step did not record one. */
 /** The database was found already updated by the farm's run, with no backup in the ledger: nothing to verify. */
 function alreadyUpdated(ctx: StepContext, c: CrmConnection): StepOutcome | null {
   const taken = ctx.steps.find((s) => s.id === connectionStepId('backup.db', c.name));
-  if (taken?.status !== 'warning' || taken.finding?.key !== 'farm.backup.already-updated.finding')
-    return null;
+  if (taken?.status !== 'warning' || taken.evidence.alreadyUpdated !== true) return null;
   return { status: 'warning', finding: taken.finding, ...(taken.remedy ? { remedy: taken.remedy } : {}) };
 }
 

@@ -144,7 +144,7 @@ export async function farmDatabaseBackup(
       status: 'warning',
       finding: msg('farm.backup.already-updated.finding', { database: c.database, version: now }),
       remedy: msg('farm.backup.already-updated.remedy', { database: c.database }),
-      evidence,
+      evidence: { ...evidence, alreadyUpdated: true },
     };
   }
   const verdict = await farmQuiet(ctx, [c]);
